@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Surety Desk needs on Debian/Ubuntu.
+# Idempotent: packages already present are skipped quickly. Needs root or sudo.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Tauri v2 on Linux (webkit2gtk-4.1, gtk, rsvg, ssl), the test display and WebDriver,
+# a CJK font so Chinese renders, and the PDF tools the document tests read back with.
+PKGS=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libxdo-dev
+  libayatana-appindicator3-dev
+  xvfb xauth webkit2gtk-driver
+  fonts-noto-cjk
+  poppler-utils qpdf sqlcipher
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[install-deps] apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# tauri-driver bridges WebDriver to WebKitWebDriver; pinned so e2e runs are repeatable.
+TAURI_DRIVER_VERSION="2.1.0"
+if ! command -v tauri-driver >/dev/null 2>&1 || ! tauri-driver --version 2>/dev/null | grep -q "$TAURI_DRIVER_VERSION"; then
+  echo "[install-deps] cargo install tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+fi

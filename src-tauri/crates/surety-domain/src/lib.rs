@@ -1,0 +1,20 @@
+//! The small-loan guarantee insurance pilot's rules, as pure functions over typed values.
+//!
+//! No I/O, no clock, no floats. Each rule carries the id it has in `shared/DOMAIN.md`
+//! (`R-RATE-1`, …), so searching an id finds its code and its tests.
+
+pub mod capital;
+pub mod city;
+pub mod identity;
+pub mod money;
+pub mod rate_table;
+pub mod schedule;
+pub mod violation;
+
+pub use capital::capital_amount;
+pub use city::City;
+pub use identity::{CreditCode, ResidentId};
+pub use money::{Money, Rate};
+pub use rate_table::{RateTable, ReferenceKind, ReferenceRate};
+pub use schedule::{Installment, RepaymentMethod};
+pub use violation::Violation;

@@ -1,0 +1,61 @@
+//! What the app is and which pilot it serves; needs no unlocked database.
+
+use serde::Serialize;
+use surety_domain::City;
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CityInfo {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Qingdao runs its own pilot under its own settings (§3.2.1).
+    pub own_pilot: bool,
+    /// The city it became part of (Laiwu into Jinan, 2019), by name, in each language.
+    pub merged_into_zh: Option<String>,
+    pub merged_into_en: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppInfo {
+    pub name_zh: String,
+    pub name_en: String,
+    pub version: String,
+    pub cities: Vec<CityInfo>,
+}
+
+pub fn app_info() -> AppInfo {
+    AppInfo {
+        name_zh: "保贷通".into(),
+        name_en: "Surety Desk".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        cities: City::ALL
+            .into_iter()
+            .map(|c| CityInfo {
+                code: c.code().into(),
+                name_zh: c.name_zh().into(),
+                name_en: c.name_en().into(),
+                own_pilot: c.runs_own_pilot(),
+                merged_into_zh: c.merged_into().map(|m| m.1.to_string()),
+                merged_into_en: c.merged_into().map(|m| m.2.to_string()),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_info_lists_the_seven_pilot_cities_with_chinese_names() {
+        let info = app_info();
+        assert_eq!(info.cities.len(), 7);
+        assert_eq!(info.cities[0].name_zh, "烟台");
+        assert!(info
+            .cities
+            .iter()
+            .any(|c| c.code == "qingdao" && c.own_pilot));
+    }
+}

@@ -1,0 +1,10 @@
+import { createApp } from "vue";
+import { createPinia } from "pinia";
+import ElementPlus from "element-plus";
+import "element-plus/dist/index.css";
+import "./style.css";
+import App from "./App.vue";
+import { makeI18n } from "./i18n";
+import { makeRouter } from "./router";
+
+createApp(App).use(createPinia()).use(makeI18n()).use(makeRouter()).use(ElementPlus).mount("#app");
