@@ -12,14 +12,17 @@ step "install system packages and tauri-driver"
 bash scripts/install-deps.sh
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-step "UI: npm ci"
-npm --prefix ui ci --no-audit --no-fund --loglevel=error
-step "UI: type check (vue-tsc)"
-npm --prefix ui run --silent typecheck
-step "UI: unit tests (vitest)"
-npm --prefix ui run --silent test
-step "UI: build (embedded into the app binary)"
-npm --prefix ui exec --silent -- vite build --logLevel warn
+(
+  cd ui
+  step "UI: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  step "UI: type check (vue-tsc)"
+  npx vue-tsc --noEmit
+  step "UI: unit tests (vitest)"
+  npx vitest run
+  step "UI: build (embedded into the app binary)"
+  npx vite build --logLevel warn
+)
 
 step "cargo fmt --check"
 cargo fmt --all --check

@@ -3,15 +3,21 @@
 //! No I/O, no clock, no floats. Each rule carries the id it has in `shared/DOMAIN.md`
 //! (`R-RATE-1`, …), so searching an id finds its code and its tests.
 
+pub mod borrower;
 pub mod capital;
 pub mod city;
 pub mod identity;
 pub mod money;
+pub mod quote;
 pub mod rate_table;
 pub mod schedule;
+pub mod settings;
 pub mod violation;
 
+pub use borrower::BorrowerKind;
 pub use capital::capital_amount;
+pub use quote::{quote, Fee, LoanTerms, Quote};
+pub use settings::Settings;
 pub use city::City;
 pub use identity::{CreditCode, ResidentId};
 pub use money::{Money, Rate};

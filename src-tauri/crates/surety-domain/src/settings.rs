@@ -1,0 +1,324 @@
+//! Every number the policy leaves to agreements and cities, with DOMAIN.md's defaults.
+//!
+//! Loadable from TOML (any key may be left out and keeps its default) and validated on
+//! load: a bad file is refused with a message naming the key.
+
+use crate::city::City;
+use crate::money::{Money, Rate};
+use crate::rate_table::RateTable;
+use crate::borrower::BorrowerKind;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub limits: Limits,
+    pub agreement: AgreementTerms,
+    pub npl: NplThresholds,
+    /// Default pilot-year start as month and day ("01-01": the calendar year).
+    pub pilot_year_start: String,
+    pub cities: BTreeMap<City, CitySettings>,
+    pub reference_rates: RateTable,
+}
+
+/// The policy's own limits (§3.4, §3.5, §4.3). Qingdao may set its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// R-TERM-1
+    pub max_term_months: u32,
+    /// R-AMT-1: above this, an exception approved by both sides is needed.
+    pub borrower_soft_cap: Money,
+    /// R-AMT-2: never above this.
+    pub borrower_hard_cap: Money,
+    /// R-RATE-1: annual rate ≤ multiplier × reference rate.
+    pub rate_cap_multiplier: Decimal,
+    /// R-PREM-1: guarantee premium rate at least this.
+    pub min_guarantee_rate: Rate,
+    /// R-PREM-1: guarantee + accident premium rates at most this.
+    pub max_total_premium_rate: Rate,
+    /// R-STOP-1: loss ratio at or above this suspends new policies in the city.
+    pub stop_loss_ratio: Decimal,
+    /// R-ELIG-2: months of operation before the application date.
+    pub min_operating_months: u32,
+}
+
+/// What a bank–insurer agreement sets; these are the defaults for new agreements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgreementTerms {
+    /// R-SHARE-1: the insurer's share of a loss; the bank bears the rest.
+    pub insurer_share: Decimal,
+    /// R-CLAIM-1: days overdue before a claim may be filed.
+    pub waiting_period_days: u32,
+}
+
+/// R-NPL-1: upper bounds, in days overdue, of each tier; over `doubtful_max` is loss.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NplThresholds {
+    pub special_mention_max: u32,
+    pub substandard_max: u32,
+    pub doubtful_max: u32,
+    /// A bank's NPL ratio at or under this is exempt from assessment (§5.2).
+    pub exemption_ratio: Decimal,
+}
+
+/// A city's own choices (§5.1 subsidies, pilot-year start).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CitySettings {
+    /// The day the city's pilot started; its pilot years run from that month and day.
+    pub pilot_start: Option<NaiveDate>,
+    /// R-SUBSIDY-1: share of the premium the city pays for eligible borrowers.
+    pub premium_subsidy_share: Decimal,
+    /// R-SUBSIDY-1: share of the interest the city pays for eligible borrowers.
+    pub interest_subsidy_share: Decimal,
+    /// Kinds eligible for subsidies; empty means all four.
+    pub subsidy_kinds: Vec<BorrowerKind>,
+    /// Qingdao runs its own pilot: its limits may differ.
+    pub limits: Option<Limits>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_term_months: 12,
+            borrower_soft_cap: Money::yuan(1_000_000),
+            borrower_hard_cap: Money::yuan(3_000_000),
+            rate_cap_multiplier: Decimal::new(13, 1),
+            min_guarantee_rate: Rate::new(Decimal::new(2, 2)),
+            max_total_premium_rate: Rate::new(Decimal::new(3, 2)),
+            stop_loss_ratio: Decimal::new(15, 1),
+            min_operating_months: 12,
+        }
+    }
+}
+
+impl Default for AgreementTerms {
+    fn default() -> Self {
+        AgreementTerms {
+            insurer_share: Decimal::new(70, 2),
+            waiting_period_days: 90,
+        }
+    }
+}
+
+impl Default for NplThresholds {
+    fn default() -> Self {
+        NplThresholds {
+            special_mention_max: 90,
+            substandard_max: 270,
+            doubtful_max: 360,
+            exemption_ratio: Decimal::new(2, 2),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            limits: Limits::default(),
+            agreement: AgreementTerms::default(),
+            npl: NplThresholds::default(),
+            pilot_year_start: "01-01".into(),
+            cities: BTreeMap::new(),
+            reference_rates: RateTable::defaults(),
+        }
+    }
+}
+
+/// Why a settings file was refused: the key and what is wrong, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("settings `{key}`: {message_en}")]
+pub struct SettingsError {
+    pub key: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+fn bad(key: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> SettingsError {
+    SettingsError {
+        key: key.into(),
+        message_zh: zh.into(),
+        message_en: en.into(),
+    }
+}
+
+fn fraction_in(key: &str, v: Decimal, lo: Decimal, hi: Decimal) -> Result<(), SettingsError> {
+    if v < lo || v > hi {
+        return Err(bad(
+            key,
+            format!("{key} = {v} 超出允许范围 {lo} 至 {hi}"),
+            format!("{key} = {v} is outside the allowed range {lo} to {hi}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Settings {
+    pub fn from_toml(text: &str) -> Result<Settings, SettingsError> {
+        let s: Settings = toml::from_str(text).map_err(|e| {
+            let msg = e.message().to_string();
+            bad("toml", format!("配置文件无法读取：{msg}"), format!("the settings file cannot be read: {msg}"))
+        })?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("settings serialize")
+    }
+
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.limits.validate("limits")?;
+        for (city, c) in &self.cities {
+            let key = format!("cities.{}", city.code());
+            if let Some(l) = &c.limits {
+                if !city.runs_own_pilot() {
+                    return Err(bad(
+                        format!("{key}.limits"),
+                        format!("只有自行组织试点的城市（青岛）可以设定自己的政策上限，{} 不可以", city.name_zh()),
+                        format!("only a city running its own pilot (Qingdao) may set its own limits, not {}", city.name_en()),
+                    ));
+                }
+                l.validate(&format!("{key}.limits"))?;
+            }
+            fraction_in(&format!("{key}.premium_subsidy_share"), c.premium_subsidy_share, Decimal::ZERO, Decimal::ONE)?;
+            fraction_in(&format!("{key}.interest_subsidy_share"), c.interest_subsidy_share, Decimal::ZERO, Decimal::ONE)?;
+        }
+        fraction_in("agreement.insurer_share", self.agreement.insurer_share, Decimal::ZERO, Decimal::ONE)?;
+        if !(1..=3650).contains(&self.agreement.waiting_period_days) {
+            return Err(bad(
+                "agreement.waiting_period_days",
+                "等待期天数应在 1 至 3650 之间",
+                "the waiting period must be 1 to 3650 days",
+            ));
+        }
+        let n = &self.npl;
+        if !(0 < n.special_mention_max && n.special_mention_max < n.substandard_max && n.substandard_max < n.doubtful_max) {
+            return Err(bad(
+                "npl",
+                "五级分类的逾期天数界限应依次递增（关注 < 次级 < 可疑）",
+                "the five-tier day bounds must increase: special mention < substandard < doubtful",
+            ));
+        }
+        fraction_in("npl.exemption_ratio", n.exemption_ratio, Decimal::ZERO, Decimal::ONE)?;
+        parse_month_day(&self.pilot_year_start).ok_or_else(|| {
+            bad(
+                "pilot_year_start",
+                format!("试点年度起始日“{}”应为 MM-DD 格式", self.pilot_year_start),
+                format!("pilot_year_start `{}` must be MM-DD", self.pilot_year_start),
+            )
+        })?;
+        Ok(())
+    }
+
+    /// The limits in force in `city` (Qingdao's own where set).
+    pub fn limits_for(&self, city: City) -> &Limits {
+        self.cities
+            .get(&city)
+            .and_then(|c| c.limits.as_ref())
+            .unwrap_or(&self.limits)
+    }
+
+    pub fn city(&self, city: City) -> CitySettings {
+        self.cities.get(&city).cloned().unwrap_or_default()
+    }
+
+    /// (month, day) the city's pilot years start on.
+    pub fn pilot_year_start_for(&self, city: City) -> (u32, u32) {
+        use chrono::Datelike;
+        match self.cities.get(&city).and_then(|c| c.pilot_start) {
+            Some(d) => (d.month(), d.day()),
+            None => parse_month_day(&self.pilot_year_start).unwrap_or((1, 1)),
+        }
+    }
+}
+
+impl Limits {
+    fn validate(&self, key: &str) -> Result<(), SettingsError> {
+        if !(1..=12).contains(&self.max_term_months) {
+            return Err(bad(
+                format!("{key}.max_term_months"),
+                "贷款期限上限应在 1 至 12 个月之间（政策规定最长 12 个月）",
+                "the maximum term must be 1 to 12 months (the policy's ceiling is 12)",
+            ));
+        }
+        if self.borrower_soft_cap <= Money::ZERO || self.borrower_soft_cap > self.borrower_hard_cap {
+            return Err(bad(
+                format!("{key}.borrower_soft_cap"),
+                "单户原则上限应大于 0 且不超过最高限额",
+                "the per-borrower cap in principle must be above 0 and at most the hard cap",
+            ));
+        }
+        fraction_in(&format!("{key}.rate_cap_multiplier"), self.rate_cap_multiplier, Decimal::ONE, Decimal::TEN)?;
+        fraction_in(&format!("{key}.min_guarantee_rate"), self.min_guarantee_rate.fraction(), Decimal::ZERO, Decimal::ONE)?;
+        fraction_in(&format!("{key}.max_total_premium_rate"), self.max_total_premium_rate.fraction(), self.min_guarantee_rate.fraction(), Decimal::ONE)?;
+        fraction_in(&format!("{key}.stop_loss_ratio"), self.stop_loss_ratio, Decimal::ZERO, Decimal::from(100))?;
+        Ok(())
+    }
+}
+
+fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.split_once('-')?;
+    let (m, d) = (m.parse().ok()?, d.parse().ok()?);
+    // A leap year accepts 02-29; such a start falls back to 02-28 in other years.
+    NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_domain_md_numbers() {
+        let s = Settings::default();
+        assert_eq!(s.agreement.insurer_share, Decimal::new(7, 1));
+        assert_eq!(s.agreement.waiting_period_days, 90);
+        assert_eq!(s.limits.borrower_hard_cap, Money::yuan(3_000_000));
+        assert_eq!(s.npl.substandard_max, 270);
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn toml_overrides_only_what_it_names() {
+        let s = Settings::from_toml(
+            r#"
+            [agreement]
+            insurer_share = "0.8"
+            [cities.qingdao]
+            pilot_start = "2015-07-01"
+            premium_subsidy_share = "0.5"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(s.agreement.insurer_share, Decimal::new(8, 1));
+        assert_eq!(s.agreement.waiting_period_days, 90);
+        assert_eq!(s.pilot_year_start_for(City::Qingdao), (7, 1));
+        assert_eq!(s.pilot_year_start_for(City::Yantai), (1, 1));
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_naming_the_key() {
+        let e = Settings::from_toml("[agreement]\ninsurer_share = \"1.2\"").unwrap_err();
+        assert_eq!(e.key, "agreement.insurer_share");
+        let e = Settings::from_toml("[npl]\nsubstandard_max = 30").unwrap_err();
+        assert_eq!(e.key, "npl");
+        let e = Settings::from_toml("[cities.yantai.limits]\nmax_term_months = 6").unwrap_err();
+        assert_eq!(e.key, "cities.yantai.limits");
+        let e = Settings::from_toml("bogus = 1").unwrap_err();
+        assert_eq!(e.key, "toml");
+        let e = Settings::from_toml("[cities.jinan]").unwrap_err();
+        assert_eq!(e.key, "toml");
+    }
+
+    #[test]
+    fn settings_round_trip_through_toml() {
+        let s = Settings::default();
+        assert_eq!(Settings::from_toml(&s.to_toml()).unwrap(), s);
+    }
+}
