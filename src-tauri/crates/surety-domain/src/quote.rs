@@ -60,7 +60,9 @@ pub struct Quote {
 
 /// The premium of one line: base × annual rate × months / 12, half-up to the fen.
 pub fn premium(base: Money, annual_rate: Rate, term_months: u32) -> Money {
-    Money::round_fen(base.as_decimal() * annual_rate.fraction() * Decimal::from(term_months) / Decimal::from(12))
+    Money::round_fen(
+        base.as_decimal() * annual_rate.fraction() * Decimal::from(term_months) / Decimal::from(12),
+    )
 }
 
 pub fn quote(terms: &LoanTerms, settings: &Settings) -> Quote {
@@ -69,21 +71,41 @@ pub fn quote(terms: &LoanTerms, settings: &Settings) -> Quote {
     let mut warnings = Vec::new();
 
     violations.extend(check_term(terms.term_months, limits));
-    let (amount_violation, amount_warning) = check_amount(terms.principal, terms.outstanding_principal, limits);
+    let (amount_violation, amount_warning) =
+        check_amount(terms.principal, terms.outstanding_principal, limits);
     violations.extend(amount_violation);
     warnings.extend(amount_warning);
 
-    let cap = match check_rate(&settings.reference_rates, limits.rate_cap_multiplier, terms.contract_date, terms.annual_rate) {
+    let cap = match check_rate(
+        &settings.reference_rates,
+        limits.rate_cap_multiplier,
+        terms.contract_date,
+        terms.annual_rate,
+    ) {
         Ok(cap) => Some(cap),
         Err(v) => {
             violations.push(v);
-            crate::rate_table::rate_cap(&settings.reference_rates, limits.rate_cap_multiplier, terms.contract_date)
+            crate::rate_table::rate_cap(
+                &settings.reference_rates,
+                limits.rate_cap_multiplier,
+                terms.contract_date,
+            )
         }
     };
     violations.extend(check_fees(&terms.fees));
-    violations.extend(check_premium_rates(terms.guarantee_rate, terms.accident_rate, limits));
+    violations.extend(check_premium_rates(
+        terms.guarantee_rate,
+        terms.accident_rate,
+        limits,
+    ));
 
-    let schedule = schedule(terms.repayment, terms.principal, terms.annual_rate, terms.term_months, terms.contract_date);
+    let schedule = schedule(
+        terms.repayment,
+        terms.principal,
+        terms.annual_rate,
+        terms.term_months,
+        terms.contract_date,
+    );
     let total_interest = total_interest(&schedule);
     let premium_base = terms.principal + total_interest;
     let guarantee_premium = premium(premium_base, terms.guarantee_rate, terms.term_months);
@@ -122,7 +144,11 @@ pub fn check_term(term_months: u32, limits: &Limits) -> Option<Violation> {
 }
 
 /// R-AMT-1 (a warning: allowed with a two-sided exception) and R-AMT-2 (a violation).
-pub fn check_amount(principal: Money, outstanding: Money, limits: &Limits) -> (Option<Violation>, Option<Violation>) {
+pub fn check_amount(
+    principal: Money,
+    outstanding: Money,
+    limits: &Limits,
+) -> (Option<Violation>, Option<Violation>) {
     let total = principal + outstanding;
     if total > limits.borrower_hard_cap {
         let cap = limits.borrower_hard_cap;
@@ -181,8 +207,16 @@ pub fn check_premium_rates(guarantee: Rate, accident: Rate, limits: &Limits) -> 
             Violation::new(
                 "R-PREM-1",
                 "guarantee_rate",
-                format!("保证保险年费率 {} 低于下限 {}", guarantee.as_percent(), min.as_percent()),
-                format!("the guarantee premium rate {} is below the minimum {}", guarantee.as_percent(), min.as_percent()),
+                format!(
+                    "保证保险年费率 {} 低于下限 {}",
+                    guarantee.as_percent(),
+                    min.as_percent()
+                ),
+                format!(
+                    "the guarantee premium rate {} is below the minimum {}",
+                    guarantee.as_percent(),
+                    min.as_percent()
+                ),
             )
             .with_limit(min),
         );
@@ -321,7 +355,10 @@ mod tests {
     #[test]
     fn r_fee_1_any_other_fee_is_refused() {
         let mut t = terms();
-        t.fees = vec![Fee { name: "咨询费".into(), amount: m("500") }];
+        t.fees = vec![Fee {
+            name: "咨询费".into(),
+            amount: m("500"),
+        }];
         let q = quote(&t, &Settings::default());
         assert_eq!(rules(&q), ["R-FEE-1"]);
         assert_eq!(q.violations[0].field, "fees[0]");

@@ -3,10 +3,10 @@
 //! Loadable from TOML (any key may be left out and keeps its default) and validated on
 //! load: a bad file is refused with a message naming the key.
 
+use crate::borrower::BorrowerKind;
 use crate::city::City;
 use crate::money::{Money, Rate};
 use crate::rate_table::RateTable;
-use crate::borrower::BorrowerKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -163,7 +163,11 @@ impl Settings {
     pub fn from_toml(text: &str) -> Result<Settings, SettingsError> {
         let s: Settings = toml::from_str(text).map_err(|e| {
             let msg = e.message().to_string();
-            bad("toml", format!("配置文件无法读取：{msg}"), format!("the settings file cannot be read: {msg}"))
+            bad(
+                "toml",
+                format!("配置文件无法读取：{msg}"),
+                format!("the settings file cannot be read: {msg}"),
+            )
         })?;
         s.validate()?;
         Ok(s)
@@ -187,10 +191,25 @@ impl Settings {
                 }
                 l.validate(&format!("{key}.limits"))?;
             }
-            fraction_in(&format!("{key}.premium_subsidy_share"), c.premium_subsidy_share, Decimal::ZERO, Decimal::ONE)?;
-            fraction_in(&format!("{key}.interest_subsidy_share"), c.interest_subsidy_share, Decimal::ZERO, Decimal::ONE)?;
+            fraction_in(
+                &format!("{key}.premium_subsidy_share"),
+                c.premium_subsidy_share,
+                Decimal::ZERO,
+                Decimal::ONE,
+            )?;
+            fraction_in(
+                &format!("{key}.interest_subsidy_share"),
+                c.interest_subsidy_share,
+                Decimal::ZERO,
+                Decimal::ONE,
+            )?;
         }
-        fraction_in("agreement.insurer_share", self.agreement.insurer_share, Decimal::ZERO, Decimal::ONE)?;
+        fraction_in(
+            "agreement.insurer_share",
+            self.agreement.insurer_share,
+            Decimal::ZERO,
+            Decimal::ONE,
+        )?;
         if !(1..=3650).contains(&self.agreement.waiting_period_days) {
             return Err(bad(
                 "agreement.waiting_period_days",
@@ -199,14 +218,22 @@ impl Settings {
             ));
         }
         let n = &self.npl;
-        if !(0 < n.special_mention_max && n.special_mention_max < n.substandard_max && n.substandard_max < n.doubtful_max) {
+        if !(0 < n.special_mention_max
+            && n.special_mention_max < n.substandard_max
+            && n.substandard_max < n.doubtful_max)
+        {
             return Err(bad(
                 "npl",
                 "五级分类的逾期天数界限应依次递增（关注 < 次级 < 可疑）",
                 "the five-tier day bounds must increase: special mention < substandard < doubtful",
             ));
         }
-        fraction_in("npl.exemption_ratio", n.exemption_ratio, Decimal::ZERO, Decimal::ONE)?;
+        fraction_in(
+            "npl.exemption_ratio",
+            n.exemption_ratio,
+            Decimal::ZERO,
+            Decimal::ONE,
+        )?;
         parse_month_day(&self.pilot_year_start).ok_or_else(|| {
             bad(
                 "pilot_year_start",
@@ -248,17 +275,38 @@ impl Limits {
                 "the maximum term must be 1 to 12 months (the policy's ceiling is 12)",
             ));
         }
-        if self.borrower_soft_cap <= Money::ZERO || self.borrower_soft_cap > self.borrower_hard_cap {
+        if self.borrower_soft_cap <= Money::ZERO || self.borrower_soft_cap > self.borrower_hard_cap
+        {
             return Err(bad(
                 format!("{key}.borrower_soft_cap"),
                 "单户原则上限应大于 0 且不超过最高限额",
                 "the per-borrower cap in principle must be above 0 and at most the hard cap",
             ));
         }
-        fraction_in(&format!("{key}.rate_cap_multiplier"), self.rate_cap_multiplier, Decimal::ONE, Decimal::TEN)?;
-        fraction_in(&format!("{key}.min_guarantee_rate"), self.min_guarantee_rate.fraction(), Decimal::ZERO, Decimal::ONE)?;
-        fraction_in(&format!("{key}.max_total_premium_rate"), self.max_total_premium_rate.fraction(), self.min_guarantee_rate.fraction(), Decimal::ONE)?;
-        fraction_in(&format!("{key}.stop_loss_ratio"), self.stop_loss_ratio, Decimal::ZERO, Decimal::from(100))?;
+        fraction_in(
+            &format!("{key}.rate_cap_multiplier"),
+            self.rate_cap_multiplier,
+            Decimal::ONE,
+            Decimal::TEN,
+        )?;
+        fraction_in(
+            &format!("{key}.min_guarantee_rate"),
+            self.min_guarantee_rate.fraction(),
+            Decimal::ZERO,
+            Decimal::ONE,
+        )?;
+        fraction_in(
+            &format!("{key}.max_total_premium_rate"),
+            self.max_total_premium_rate.fraction(),
+            self.min_guarantee_rate.fraction(),
+            Decimal::ONE,
+        )?;
+        fraction_in(
+            &format!("{key}.stop_loss_ratio"),
+            self.stop_loss_ratio,
+            Decimal::ZERO,
+            Decimal::from(100),
+        )?;
         Ok(())
     }
 }

@@ -27,3 +27,25 @@ impl DeskError {
 }
 
 pub type DeskResult<T> = Result<T, DeskError>;
+
+/// A request that is not the JSON it should be: which field, what was wrong.
+pub fn json_error(e: &serde_json::Error) -> DeskError {
+    let msg = e.to_string();
+    // serde names the field between backticks: "unknown field `x`", "missing field `y`".
+    let field = msg.split('`').nth(1).map(str::to_string);
+    let zh = if msg.starts_with("unknown field") {
+        format!("请求含有未知字段：{msg}")
+    } else if msg.starts_with("missing field") {
+        format!("请求缺少必填字段：{msg}")
+    } else if msg.contains("invalid type") {
+        format!("字段类型错误（金额和费率须为字符串形式的小数，如 \"1000000.00\"）：{msg}")
+    } else {
+        format!("请求不是有效的 JSON：{msg}")
+    };
+    DeskError {
+        code: "MALFORMED_REQUEST".into(),
+        field,
+        message_zh: zh,
+        message_en: format!("malformed request: {msg}"),
+    }
+}

@@ -5,6 +5,8 @@
 
 pub mod about;
 pub mod error;
+pub mod quote;
 
 pub use about::{app_info, AppInfo, CityInfo};
 pub use error::{DeskError, DeskResult};
+pub use quote::{quote, quote_input_from_json, QuoteInput};

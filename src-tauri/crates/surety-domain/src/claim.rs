@@ -1,0 +1,317 @@
+//! Repayment allocation, the overdue state, and the claim (R-CLAIM-1, R-CLAIM-2).
+
+use crate::money::{Money, Rate};
+use crate::schedule::Installment;
+use crate::violation::Violation;
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What has been paid against one scheduled period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PeriodPaid {
+    pub interest: Money,
+    pub principal: Money,
+}
+
+/// One part of a repayment, applied to a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Allocation {
+    pub period: u32,
+    pub interest: Money,
+    pub principal: Money,
+}
+
+/// Applies `amount` to the oldest unpaid amounts first, interest before principal, period
+/// by period. Returns the allocations and what is left over (more than is owed).
+pub fn allocate(
+    schedule: &[Installment],
+    paid: &[PeriodPaid],
+    amount: Money,
+) -> (Vec<Allocation>, Money) {
+    let mut left = amount;
+    let mut out = Vec::new();
+    for (i, inst) in schedule.iter().enumerate() {
+        if left <= Money::ZERO {
+            break;
+        }
+        let p = paid.get(i).copied().unwrap_or_default();
+        let interest = (inst.interest - p.interest).max(Money::ZERO).min(left);
+        left -= interest;
+        let principal = (inst.principal - p.principal).max(Money::ZERO).min(left);
+        left -= principal;
+        if !interest.is_zero() || !principal.is_zero() {
+            out.push(Allocation {
+                period: inst.period,
+                interest,
+                principal,
+            });
+        }
+    }
+    (out, left)
+}
+
+/// Adds allocations to the per-period totals.
+pub fn apply(paid: &mut Vec<PeriodPaid>, schedule_len: usize, allocations: &[Allocation]) {
+    paid.resize(schedule_len, PeriodPaid::default());
+    for a in allocations {
+        let p = &mut paid[(a.period - 1) as usize];
+        p.interest += a.interest;
+        p.principal += a.principal;
+    }
+}
+
+fn unpaid(inst: &Installment, p: PeriodPaid) -> bool {
+    p.interest < inst.interest || p.principal < inst.principal
+}
+
+/// The due date of the oldest period not fully paid and already past due on `as_of`.
+pub fn overdue_since(
+    schedule: &[Installment],
+    paid: &[PeriodPaid],
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    schedule
+        .iter()
+        .enumerate()
+        .find(|(i, inst)| {
+            inst.due_date < as_of && unpaid(inst, paid.get(*i).copied().unwrap_or_default())
+        })
+        .map(|(_, inst)| inst.due_date)
+}
+
+pub fn days_overdue(schedule: &[Installment], paid: &[PeriodPaid], as_of: NaiveDate) -> u32 {
+    overdue_since(schedule, paid, as_of)
+        .map(|d| (as_of - d).num_days().max(0) as u32)
+        .unwrap_or(0)
+}
+
+/// Whether everything scheduled has been paid.
+pub fn fully_repaid(schedule: &[Installment], paid: &[PeriodPaid]) -> bool {
+    schedule
+        .iter()
+        .enumerate()
+        .all(|(i, inst)| !unpaid(inst, paid.get(i).copied().unwrap_or_default()))
+}
+
+/// R-CLAIM-1: the claim cut-off (the day the waiting period ends), or why not yet.
+pub fn claim_cutoff(
+    schedule: &[Installment],
+    paid: &[PeriodPaid],
+    as_of: NaiveDate,
+    waiting_period_days: u32,
+) -> Result<NaiveDate, Violation> {
+    let Some(since) = overdue_since(schedule, paid, as_of) else {
+        return Err(Violation::new(
+            "R-CLAIM-1",
+            "as_of",
+            format!("截至 {as_of} 借款人没有逾期，不能索赔"),
+            format!("the borrower is not overdue on {as_of}: no claim can be filed"),
+        ));
+    };
+    let cutoff = since + Days::new(u64::from(waiting_period_days));
+    if as_of < cutoff {
+        let days = (as_of - since).num_days();
+        return Err(Violation::new(
+            "R-CLAIM-1",
+            "as_of",
+            format!("借款人自 {since} 起逾期 {days} 天，未满 {waiting_period_days} 天等待期（{cutoff} 期满），尚不能索赔"),
+            format!("overdue since {since} for {days} days, short of the {waiting_period_days}-day waiting period (ends {cutoff}): no claim yet"),
+        )
+        .with_limit(waiting_period_days));
+    }
+    Ok(cutoff)
+}
+
+/// R-CLAIM-2: the loss at the claim cut-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimLoss {
+    pub cutoff: NaiveDate,
+    pub outstanding_principal: Money,
+    /// Contract interest of periods due on or before the cut-off, still unpaid.
+    pub interest_due_unpaid: Money,
+    /// Contract interest of the period running at the cut-off, accrued daily (actual/360).
+    pub interest_accrued: Money,
+    pub recovered_before_claim: Money,
+    pub loss: Money,
+}
+
+/// Outstanding principal + unpaid contract interest up to `cutoff` (the running period
+/// accrued daily on its scheduled opening balance), less recoveries before the claim.
+/// Penalty and compound interest are never included.
+pub fn claim_loss(
+    schedule: &[Installment],
+    paid: &[PeriodPaid],
+    annual_rate: Rate,
+    contract_date: NaiveDate,
+    cutoff: NaiveDate,
+    recovered_before_claim: Money,
+) -> ClaimLoss {
+    let get = |i: usize| paid.get(i).copied().unwrap_or_default();
+    let principal: Money = schedule.iter().map(|i| i.principal).sum();
+    let principal_paid: Money = (0..schedule.len()).map(|i| get(i).principal).sum();
+    let outstanding_principal = principal - principal_paid;
+
+    let mut interest_due_unpaid = Money::ZERO;
+    let mut interest_accrued = Money::ZERO;
+    let mut period_start = contract_date;
+    let mut opening = principal;
+    for (i, inst) in schedule.iter().enumerate() {
+        if inst.due_date <= cutoff {
+            interest_due_unpaid += (inst.interest - get(i).interest).max(Money::ZERO);
+        } else {
+            let days = (cutoff - period_start).num_days().max(0);
+            let accrued = Money::round_fen(
+                opening.as_decimal() * annual_rate.fraction() * Decimal::from(days)
+                    / Decimal::from(360),
+            );
+            // Never more than the period's own contract interest, less what was paid of it.
+            interest_accrued = accrued
+                .min(inst.interest - get(i).interest)
+                .max(Money::ZERO);
+            break;
+        }
+        period_start = inst.due_date;
+        opening = inst.balance;
+    }
+    let gross = outstanding_principal + interest_due_unpaid + interest_accrued;
+    ClaimLoss {
+        cutoff,
+        outstanding_principal,
+        interest_due_unpaid,
+        interest_accrued,
+        recovered_before_claim,
+        loss: (gross - recovered_before_claim).max(Money::ZERO),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{schedule, RepaymentMethod};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    /// 1,200,000 at 5.655%, interest monthly, from 2016-01-15 over 12 months.
+    fn loan() -> Vec<Installment> {
+        schedule(
+            RepaymentMethod::InterestMonthly,
+            m("1200000"),
+            Rate::percent("5.655"),
+            12,
+            d(2016, 1, 15),
+        )
+    }
+
+    #[test]
+    fn repayments_go_to_the_oldest_interest_first_then_principal() {
+        let s = schedule(
+            RepaymentMethod::EqualPrincipal,
+            m("3000"),
+            Rate::percent("12"),
+            3,
+            d(2016, 1, 15),
+        );
+        // Period 1: interest 30.00, principal 1000.00; period 2: interest 20.00, principal 1000.00.
+        let (a, left) = allocate(&s, &[], m("1040"));
+        assert_eq!(left, Money::ZERO);
+        assert_eq!(
+            a[0],
+            Allocation {
+                period: 1,
+                interest: m("30"),
+                principal: m("1000")
+            }
+        );
+        assert_eq!(
+            a[1],
+            Allocation {
+                period: 2,
+                interest: m("10"),
+                principal: Money::ZERO
+            }
+        );
+        let mut paid = Vec::new();
+        apply(&mut paid, s.len(), &a);
+        let (a2, _) = allocate(&s, &paid, m("15"));
+        assert_eq!(
+            a2[0],
+            Allocation {
+                period: 2,
+                interest: m("10"),
+                principal: m("5")
+            }
+        );
+        // Owed in all: 3,000 + 30 + 20 + 10 = 3,060; 1,040 paid leaves 2,020.
+        let (_, left) = allocate(&s, &paid, m("5000"));
+        assert_eq!(left, m("2980"));
+    }
+
+    #[test]
+    fn overdue_counts_from_the_oldest_unpaid_due_date() {
+        let s = loan();
+        let mut paid = Vec::new();
+        let (a, _) = allocate(&s, &paid, m("5655.00")); // the first month's interest
+        apply(&mut paid, s.len(), &a);
+        assert_eq!(
+            overdue_since(&s, &paid, d(2016, 2, 15)),
+            None,
+            "due today is not overdue"
+        );
+        assert_eq!(
+            overdue_since(&s, &paid, d(2016, 3, 16)),
+            Some(d(2016, 3, 15))
+        );
+        assert_eq!(days_overdue(&s, &paid, d(2016, 6, 13)), 90);
+    }
+
+    #[test]
+    fn r_claim_1_not_before_the_waiting_period_has_run() {
+        let s = loan();
+        let paid = vec![PeriodPaid {
+            interest: m("5655.00"),
+            principal: Money::ZERO,
+        }];
+        // Overdue from 2016-03-15; 90 days later is 2016-06-13.
+        let e = claim_cutoff(&s, &paid, d(2016, 6, 12), 90).unwrap_err();
+        assert_eq!(e.rule, "R-CLAIM-1");
+        assert!(e.message_en.contains("89 days"), "{}", e.message_en);
+        assert_eq!(
+            claim_cutoff(&s, &paid, d(2016, 6, 13), 90).unwrap(),
+            d(2016, 6, 13)
+        );
+        assert!(claim_cutoff(&s, &[], d(2016, 1, 20), 90).is_err());
+    }
+
+    #[test]
+    fn r_claim_2_loss_to_the_fen() {
+        let s = loan();
+        let paid = vec![PeriodPaid {
+            interest: m("5655.00"),
+            principal: Money::ZERO,
+        }];
+        let cutoff = d(2016, 6, 13);
+        let loss = claim_loss(
+            &s,
+            &paid,
+            Rate::percent("5.655"),
+            d(2016, 1, 15),
+            cutoff,
+            m("10000"),
+        );
+        assert_eq!(loss.outstanding_principal, m("1200000"));
+        // Due and unpaid: 3/15, 4/15, 5/15 → 3 × 5655.00.
+        assert_eq!(loss.interest_due_unpaid, m("16965.00"));
+        // 5/15 → 6/13 is 29 days: 1,200,000 × 5.655% / 360 × 29 = 5466.50.
+        assert_eq!(loss.interest_accrued, m("5466.50"));
+        assert_eq!(
+            loss.loss,
+            m("1200000") + m("16965.00") + m("5466.50") - m("10000")
+        );
+    }
+}
