@@ -31,5 +31,8 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo build (binaries the end-to-end tests drive)"
 cargo build --workspace --bins --quiet
 step "cargo test"
-cargo test --workspace
+mkdir -p target
+cargo test --workspace 2>&1 | tee target/cargo-test.log
 step "all tests passed in $(( $(date +%s) - start ))s"
+# One closing line with the Rust totals (the UI's vitest totals are printed above).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' target/cargo-test.log

@@ -5,6 +5,7 @@
 
 pub mod borrower;
 pub mod capital;
+pub mod case_status;
 pub mod city;
 pub mod claim;
 pub mod coinsurance;
@@ -22,6 +23,7 @@ pub mod violation;
 
 pub use borrower::BorrowerKind;
 pub use capital::capital_amount;
+pub use case_status::CaseStatus;
 pub use city::City;
 pub use coinsurance::{split_loss, LossSplit, Pool, PoolMember};
 pub use eligibility::Side;

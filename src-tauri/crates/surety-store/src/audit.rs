@@ -1,0 +1,157 @@
+//! R-AUDIT-1: every write appends one entry, chained by SHA-256 to the one before, so an
+//! edit of the file's history shows as the first broken link.
+
+use crate::error::StoreResult;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a write says about itself in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditNote {
+    pub entity: String,
+    pub entity_id: String,
+    /// A short before/after summary, e.g. "status: intake -> investigating".
+    pub summary: String,
+}
+
+impl AuditNote {
+    pub fn new(entity: &str, entity_id: impl ToString, summary: impl Into<String>) -> AuditNote {
+        AuditNote {
+            entity: entity.into(),
+            entity_id: entity_id.to_string(),
+            summary: summary.into(),
+        }
+    }
+}
+
+fn entry_hash(prev: &str, at: &str, actor: &str, action: &str, n: &AuditNote) -> String {
+    let mut h = Sha256::new();
+    for part in [prev, at, actor, action, &n.entity, &n.entity_id, &n.summary] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(h.finalize())
+}
+
+pub fn append(
+    tx: &Transaction,
+    at: &str,
+    actor: &str,
+    action: &str,
+    note: &AuditNote,
+) -> StoreResult<i64> {
+    let prev: String = tx
+        .query_row(
+            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_string());
+    let hash = entry_hash(&prev, at, actor, action, note);
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            at,
+            actor,
+            action,
+            note.entity,
+            note.entity_id,
+            note.summary,
+            prev,
+            hash
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub entries: u64,
+    /// The id of the first entry whose link or content does not match.
+    pub first_broken: Option<i64>,
+    pub ok: bool,
+}
+
+pub fn verify(conn: &Connection) -> StoreResult<AuditReport> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, hash FROM audit_log ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut entries = 0;
+    while let Some(r) = rows.next()? {
+        entries += 1;
+        let id: i64 = r.get(0)?;
+        let note = AuditNote {
+            entity: r.get(4)?,
+            entity_id: r.get(5)?,
+            summary: r.get(6)?,
+        };
+        let stored_prev: String = r.get(7)?;
+        let stored_hash: String = r.get(8)?;
+        let want = entry_hash(
+            &prev,
+            &r.get::<_, String>(1)?,
+            &r.get::<_, String>(2)?,
+            &r.get::<_, String>(3)?,
+            &note,
+        );
+        if stored_prev != prev || stored_hash != want {
+            return Ok(AuditReport {
+                entries,
+                first_broken: Some(id),
+                ok: false,
+            });
+        }
+        prev = stored_hash;
+    }
+    Ok(AuditReport {
+        entries,
+        first_broken: None,
+        ok: true,
+    })
+}
+
+/// One entry as shown on a case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub summary: String,
+}
+
+pub fn entries_for(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+) -> StoreResult<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_log
+         WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![entity, entity_id], |r| {
+        Ok(AuditEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            entity: r.get(4)?,
+            entity_id: r.get(5)?,
+            summary: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn count(conn: &Connection) -> StoreResult<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))? as u64)
+}

@@ -1,0 +1,278 @@
+//! Borrowers and cases: writing them (inside `Store::write`) and finding them.
+
+use crate::error::{StoreError, StoreResult};
+use crate::store::now_rfc3339;
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use surety_domain::{BorrowerKind, CaseStatus, City, Installment, Money, Rate, RepaymentMethod};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBorrower {
+    pub kind: BorrowerKind,
+    pub name: String,
+    /// A validated resident ID or credit code (surety-domain's identity module).
+    pub id_number: String,
+    pub id_check_override: Option<String>,
+    pub city: City,
+    pub address: String,
+    pub phone: String,
+    pub legal_rep: String,
+    pub operating_since: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub case_no: String,
+    pub city: City,
+    pub status: CaseStatus,
+    pub principal: Money,
+    pub annual_rate: Rate,
+    pub term_months: u32,
+    pub repayment: RepaymentMethod,
+    pub guarantee_rate: Rate,
+    pub accident_rate: Rate,
+    pub application_date: NaiveDate,
+    pub contract_date: Option<NaiveDate>,
+    pub bank_id: Option<i64>,
+    pub insurer_id: Option<i64>,
+    pub quote_json: String,
+    pub schedule: Vec<Installment>,
+    pub created_by: Option<i64>,
+}
+
+/// Finds the borrower by ID number, or creates them. Returns the borrower's id.
+pub fn upsert_borrower(tx: &Transaction, b: &NewBorrower) -> StoreResult<i64> {
+    if b.name.trim().is_empty() {
+        return Err(StoreError::invalid(
+            "borrower.name",
+            "借款人名称不能为空",
+            "the borrower's name is required",
+        ));
+    }
+    if let Some(id) = tx
+        .query_row(
+            "SELECT id FROM borrowers WHERE id_number = ?1",
+            [&b.id_number],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO borrowers (kind, name, id_number, id_check_override, city, address, phone, legal_rep, operating_since, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            b.kind.code(),
+            b.name.trim(),
+            b.id_number,
+            b.id_check_override,
+            b.city.code(),
+            b.address,
+            b.phone,
+            b.legal_rep,
+            b.operating_since.to_string(),
+            now_rfc3339()
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Inserts a case and its schedule. Refuses what the domain would never produce.
+pub fn insert_case(tx: &Transaction, borrower_id: i64, c: &NewCase) -> StoreResult<i64> {
+    if c.principal <= Money::ZERO {
+        return Err(StoreError::invalid(
+            "principal",
+            "贷款金额应大于 0",
+            "the principal must be above 0",
+        ));
+    }
+    let scheduled: Money = c.schedule.iter().map(|i| i.principal).sum();
+    if !c.schedule.is_empty() && scheduled != c.principal {
+        return Err(StoreError::invalid(
+            "schedule",
+            format!(
+                "还款计划本金合计 {scheduled} 与贷款金额 {} 不符",
+                c.principal
+            ),
+            format!(
+                "the schedule repays {scheduled}, not the principal {}",
+                c.principal
+            ),
+        ));
+    }
+    let now = now_rfc3339();
+    tx.execute(
+        "INSERT INTO cases (case_no, borrower_id, city, bank_id, insurer_id, status, principal_fen, annual_rate,
+            term_months, repayment, guarantee_rate, accident_rate, application_date, contract_date, quote_json,
+            created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        params![
+            c.case_no,
+            borrower_id,
+            c.city.code(),
+            c.bank_id,
+            c.insurer_id,
+            c.status.code(),
+            c.principal.fen(),
+            c.annual_rate.to_string(),
+            c.term_months,
+            c.repayment.code(),
+            c.guarantee_rate.to_string(),
+            c.accident_rate.to_string(),
+            c.application_date.to_string(),
+            c.contract_date.map(|d| d.to_string()),
+            c.quote_json,
+            c.created_by,
+            now
+        ],
+    )?;
+    let case_id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO schedule (case_id, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for i in &c.schedule {
+        stmt.execute(params![
+            case_id,
+            i.period,
+            i.due_date.to_string(),
+            i.principal.fen(),
+            i.interest.fen(),
+            i.payment.fen(),
+            i.balance.fen()
+        ])?;
+    }
+    Ok(case_id)
+}
+
+/// A case-list query: every filter optional, always paged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    /// Borrower-name substring, ID number / credit code, or case number.
+    pub search: Option<String>,
+    pub city: Option<City>,
+    pub status: Option<CaseStatus>,
+    pub kind: Option<BorrowerKind>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    pub case_no: String,
+    pub borrower_name: String,
+    pub borrower_kind: String,
+    pub id_number: String,
+    pub city: String,
+    pub status: String,
+    pub principal: Money,
+    pub application_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CasePage {
+    pub total: u64,
+    pub rows: Vec<CaseRow>,
+}
+
+pub const MAX_PAGE: u32 = 500;
+
+/// Newest applications first. Names of three or more characters use the trigram index;
+/// shorter ones (many Chinese names have two) fall back to a scan of the name column.
+pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
+    let mut filter = String::from(" WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut arg = |sql: &str, v: Value, filter: &mut String| {
+        args.push(v);
+        filter.push_str(&sql.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(c) = q.city {
+        arg(" AND c.city = ?", c.code().to_string().into(), &mut filter);
+    }
+    if let Some(s) = q.status {
+        arg(
+            " AND c.status = ?",
+            s.code().to_string().into(),
+            &mut filter,
+        );
+    }
+    if let Some(k) = q.kind {
+        arg(" AND b.kind = ?", k.code().to_string().into(), &mut filter);
+    }
+    if let Some(d) = q.from {
+        arg(
+            " AND c.application_date >= ?",
+            d.to_string().into(),
+            &mut filter,
+        );
+    }
+    if let Some(d) = q.to {
+        arg(
+            " AND c.application_date <= ?",
+            d.to_string().into(),
+            &mut filter,
+        );
+    }
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let exact = text.to_ascii_uppercase();
+        arg(" AND (b.id_number = ?", exact.clone().into(), &mut filter);
+        arg(" OR c.case_no = ?", exact.into(), &mut filter);
+        if text.chars().count() >= 3 {
+            // A phrase query: quotes inside the text are doubled, so it cannot inject syntax.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            arg(
+                " OR b.id IN (SELECT rowid FROM borrower_names WHERE borrower_names MATCH ?))",
+                phrase.into(),
+                &mut filter,
+            );
+        } else {
+            let like = format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            arg(" OR b.name LIKE ? ESCAPE '\\')", like.into(), &mut filter);
+        }
+    }
+    let from = " FROM cases c JOIN borrowers b ON b.id = c.borrower_id";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*){from}{filter}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let sql = format!(
+        "SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date
+         {from}{filter} ORDER BY c.application_date DESC, c.id DESC LIMIT {limit} OFFSET {}",
+        q.offset
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(CaseRow {
+                case_no: r.get(0)?,
+                borrower_name: r.get(1)?,
+                borrower_kind: r.get(2)?,
+                id_number: r.get(3)?,
+                city: r.get(4)?,
+                status: r.get(5)?,
+                principal: Money::from_fen(r.get(6)?),
+                application_date: r.get(7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(CasePage {
+        total: total as u64,
+        rows,
+    })
+}
+
+pub fn count(conn: &Connection) -> StoreResult<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0))? as u64)
+}

@@ -1,0 +1,97 @@
+//! What can go wrong in the store, each with a stable code the service layer passes on.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("wrong password for user `{0}`")]
+    WrongPassword(String),
+    #[error("no user `{0}` in this installation")]
+    UnknownUser(String),
+    #[error("the key file {0} is missing")]
+    KeyFileMissing(String),
+    #[error("the key file {path} is damaged: {why}")]
+    KeyFileDamaged { path: String, why: String },
+    #[error("{0} is not a Surety Desk database for this key file")]
+    NotOurDatabase(String),
+    #[error("the database has schema version {found}, newer than this program's {supported}: update the program")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("this build's SQLite is not SQLCipher: refusing to store data unencrypted")]
+    NotSqlcipher,
+    #[error("a database already exists at {0}")]
+    AlreadyExists(String),
+    #[error("user `{0}` already exists")]
+    UserExists(String),
+    #[error("{field}: {message_en}")]
+    Invalid {
+        field: String,
+        message_zh: String,
+        message_en: String,
+    },
+    #[error("the backup {path} cannot be restored: {why}")]
+    BadBackup { path: String, why: String },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::WrongPassword(_) => "WRONG_PASSWORD",
+            StoreError::UnknownUser(_) => "UNKNOWN_USER",
+            StoreError::KeyFileMissing(_) => "KEY_FILE_MISSING",
+            StoreError::KeyFileDamaged { .. } => "KEY_FILE_DAMAGED",
+            StoreError::NotOurDatabase(_) => "NOT_OUR_DATABASE",
+            StoreError::SchemaTooNew { .. } => "SCHEMA_TOO_NEW",
+            StoreError::NotSqlcipher => "NOT_SQLCIPHER",
+            StoreError::AlreadyExists(_) => "ALREADY_EXISTS",
+            StoreError::UserExists(_) => "USER_EXISTS",
+            StoreError::Invalid { .. } => "INVALID_INPUT",
+            StoreError::BadBackup { .. } => "BAD_BACKUP",
+            StoreError::Sqlite(_) => "DATABASE",
+            StoreError::Io(_) => "IO",
+        }
+    }
+
+    /// The message in Chinese; the English one is `to_string()`.
+    pub fn message_zh(&self) -> String {
+        match self {
+            StoreError::WrongPassword(u) => format!("用户“{u}”的密码错误"),
+            StoreError::UnknownUser(u) => format!("本机没有用户“{u}”"),
+            StoreError::KeyFileMissing(p) => format!("密钥文件 {p} 不存在，无法打开数据库"),
+            StoreError::KeyFileDamaged { path, why } => format!("密钥文件 {path} 已损坏：{why}"),
+            StoreError::NotOurDatabase(p) => format!("{p} 不是与此密钥文件对应的保贷通数据库"),
+            StoreError::SchemaTooNew { found, supported } => {
+                format!("数据库结构版本为 {found}，高于本程序支持的 {supported}：请升级程序")
+            }
+            StoreError::NotSqlcipher => "本程序的 SQLite 不是 SQLCipher，拒绝以明文保存数据".into(),
+            StoreError::AlreadyExists(p) => format!("{p} 处已有数据库"),
+            StoreError::UserExists(u) => format!("用户“{u}”已存在"),
+            StoreError::Invalid {
+                field, message_zh, ..
+            } => format!("{field}：{message_zh}"),
+            StoreError::BadBackup { path, why } => format!("备份文件 {path} 无法恢复：{why}"),
+            StoreError::Sqlite(e) => format!("数据库错误：{e}"),
+            StoreError::Io(e) => format!("文件错误：{e}"),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            StoreError::Invalid { field, .. } => Some(field),
+            StoreError::WrongPassword(_) => Some("password"),
+            StoreError::UnknownUser(_) | StoreError::UserExists(_) => Some("username"),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field: field.into(),
+            message_zh: zh.into(),
+            message_en: en.into(),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,19 @@
+//! The encrypted case database: SQLCipher through rusqlite.
+//!
+//! One file per installation plus its key file (`<db>.keys`). Every write is one
+//! transaction that also appends one hash-chained audit entry (`Store::write`).
+
+pub mod audit;
+pub mod backup;
+pub mod cases;
+pub mod error;
+pub mod keys;
+pub mod migrations;
+pub mod store;
+pub mod users;
+
+pub use audit::{AuditNote, AuditReport};
+pub use error::{StoreError, StoreResult};
+pub use keys::{key_file_path, KdfParams};
+pub use store::Store;
+pub use users::{NewUser, Role, User};

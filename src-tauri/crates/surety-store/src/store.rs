@@ -1,0 +1,324 @@
+//! Opening, creating and writing the encrypted database.
+
+use crate::audit::{self, AuditNote};
+use crate::error::{StoreError, StoreResult};
+use crate::keys::{key_file_path, KdfParams, Key, KeyFile};
+use crate::migrations;
+use crate::users::{self, NewUser, Role, User};
+use rusqlite::{params, Connection, OpenFlags, Transaction};
+use std::path::{Path, PathBuf};
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    key_file: KeyFile,
+    kek: Key,
+    db_key: Key,
+    kdf: KdfParams,
+}
+
+/// The raw-key form SQLCipher takes: `x'<64 hex>'` (no key derivation inside SQLCipher).
+pub(crate) fn raw_key_literal(key: &Key) -> String {
+    format!("\"x'{}'\"", hex::encode(key.as_ref()))
+}
+
+pub const CIPHER_DEFAULTS: &str =
+    "PRAGMA cipher_default_compatibility = 3; PRAGMA cipher_default_page_size = 4096;";
+
+/// Opens a connection with the key and the durability settings every connection uses.
+pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Connection> {
+    let flags = if create {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Without this SQLCipher prints "hmac check failed" to stderr on a wrong key.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let cipher: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .ok();
+    if cipher.is_none_or(|v| v.is_empty()) {
+        return Err(StoreError::NotSqlcipher);
+    }
+    // SQLCipher 3 page format with 4 KiB pages, so that Debian 12's `sqlcipher` shell
+    // (3.4.1) can open the file with the raw key in an emergency (ARCHITECTURE.md).
+    // Set as defaults so that attached backup files get the same format.
+    conn.execute_batch(&format!(
+        "{CIPHER_DEFAULTS} PRAGMA key = {};",
+        raw_key_literal(key)
+    ))?;
+    // The first read proves the key: a wrong key or a foreign file fails here.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|_| StoreError::NotOurDatabase(path.display().to_string()))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(conn)
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `<db>-wal`, `<db>-shm`: SQLite's files beside the database.
+pub(crate) fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+impl Store {
+    /// A new installation: the database, its key file and the first admin, or nothing.
+    pub fn create(
+        path: &Path,
+        admin: &NewUser,
+        password: &str,
+        kdf: KdfParams,
+    ) -> StoreResult<(Store, User)> {
+        let kpath = key_file_path(path);
+        if path.exists() || kpath.exists() {
+            return Err(StoreError::AlreadyExists(path.display().to_string()));
+        }
+        users::validate_new(admin, password)?;
+        if admin.role != Role::Admin {
+            return Err(StoreError::invalid(
+                "role",
+                "第一个用户必须是管理员",
+                "the first user must be an admin",
+            ));
+        }
+        let result = (|| {
+            let (key_file, db_key, kek) = KeyFile::create(&admin.username, password, kdf)?;
+            let mut conn = open_connection(path, &db_key, true)?;
+            migrations::migrate(&mut conn)?;
+            let mut store = Store {
+                conn,
+                path: path.to_path_buf(),
+                key_file,
+                kek,
+                db_key,
+                kdf,
+            };
+            let installation = store.key_file.installation_id.clone();
+            let user = store.write("system", "installation.create", |tx| {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('installation_id', ?1), ('created_at', ?2)",
+                    params![installation, now_rfc3339()],
+                )?;
+                let user = users::insert(tx, admin)?;
+                Ok((user, AuditNote::new("user", &admin.username, format!("first admin {}", admin.username))))
+            })?;
+            store.key_file.save(&kpath)?;
+            Ok((store, user))
+        })();
+        if result.is_err() {
+            // Nothing half-made stays behind.
+            for p in [
+                path.to_path_buf(),
+                kpath.clone(),
+                sidecar(path, "-wal"),
+                sidecar(path, "-shm"),
+            ] {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        result
+    }
+
+    /// Signs a user in: unwraps the key, opens and checks the database.
+    pub fn open(path: &Path, username: &str, password: &str) -> StoreResult<(Store, User)> {
+        let kpath = key_file_path(path);
+        let key_file = KeyFile::load(&kpath)?;
+        let (kek, db_key) = key_file.unlock(username, password, &kpath)?;
+        if !path.exists() {
+            return Err(StoreError::NotOurDatabase(path.display().to_string()));
+        }
+        let mut conn = open_connection(path, &db_key, false)?;
+        migrations::migrate(&mut conn)?;
+        let installation: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'installation_id'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if installation.as_deref() != Some(key_file.installation_id.as_str()) {
+            return Err(StoreError::NotOurDatabase(path.display().to_string()));
+        }
+        let user = users::by_username(&conn, username)?
+            .filter(|u| u.active)
+            .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            key_file,
+            kek,
+            db_key,
+            kdf: KdfParams::default(),
+        };
+        Ok((store, user))
+    }
+
+    /// Argon2 parameters for passwords set from now on (tests make them cheap).
+    pub fn set_kdf(&mut self, kdf: KdfParams) {
+        self.kdf = kdf;
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn db_key(&self) -> &Key {
+        &self.db_key
+    }
+
+    pub(crate) fn key_file(&self) -> &KeyFile {
+        &self.key_file
+    }
+
+    /// One state change: `f` writes inside a transaction and says what it did; the audit
+    /// entry is appended in the same transaction. Any error rolls everything back.
+    pub fn write<T>(
+        &mut self,
+        actor: &str,
+        action: &str,
+        f: impl FnOnce(&Transaction) -> StoreResult<(T, AuditNote)>,
+    ) -> StoreResult<T> {
+        let tx = self.conn.transaction()?;
+        let (value, note) = f(&tx)?;
+        audit::append(&tx, &now_rfc3339(), actor, action, &note)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn add_user(&mut self, actor: &str, new: &NewUser, password: &str) -> StoreResult<User> {
+        users::validate_new(new, password)?;
+        if self.key_file.has_user(&new.username)
+            || users::by_username(&self.conn, &new.username)?.is_some()
+        {
+            return Err(StoreError::UserExists(new.username.clone()));
+        }
+        let mut key_file = self.key_file.clone();
+        key_file.set_user(&new.username, password, &self.kek, self.kdf)?;
+        let kpath = key_file_path(&self.path);
+        let user = self.write(actor, "user.add", |tx| {
+            let user = users::insert(tx, new)?;
+            // Saved inside the transaction: if it fails, the user row is rolled back.
+            key_file.save(&kpath)?;
+            Ok((
+                user,
+                AuditNote::new("user", &new.username, format!("role {}", new.role.code())),
+            ))
+        })?;
+        self.key_file = key_file;
+        Ok(user)
+    }
+
+    pub fn change_password(
+        &mut self,
+        actor: &str,
+        username: &str,
+        new_password: &str,
+    ) -> StoreResult<()> {
+        users::validate_password(new_password)?;
+        if !self.key_file.has_user(username) {
+            return Err(StoreError::UnknownUser(username.into()));
+        }
+        let mut key_file = self.key_file.clone();
+        key_file.set_user(username, new_password, &self.kek, self.kdf)?;
+        let kpath = key_file_path(&self.path);
+        self.write(actor, "user.password", |_| {
+            key_file.save(&kpath)?;
+            Ok((
+                (),
+                AuditNote::new("user", username, "password changed (key re-wrapped)"),
+            ))
+        })?;
+        self.key_file = key_file;
+        Ok(())
+    }
+
+    /// Deactivates the user (their history stays) and removes their wrapped key.
+    pub fn remove_user(&mut self, actor: &str, username: &str) -> StoreResult<()> {
+        let user = users::by_username(&self.conn, username)?
+            .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
+        if user.role == Role::Admin && users::active_admins(&self.conn)? <= 1 {
+            return Err(StoreError::invalid(
+                "username",
+                "不能删除最后一个管理员",
+                "the last admin cannot be removed",
+            ));
+        }
+        let mut key_file = self.key_file.clone();
+        key_file.remove_user(username);
+        let kpath = key_file_path(&self.path);
+        self.write(actor, "user.remove", |tx| {
+            tx.execute(
+                "UPDATE users SET active = 0 WHERE username = ?1",
+                [username],
+            )?;
+            key_file.save(&kpath)?;
+            Ok((
+                (),
+                AuditNote::new("user", username, "removed; wrapped key deleted"),
+            ))
+        })?;
+        self.key_file = key_file;
+        Ok(())
+    }
+
+    /// Rotates the database key: SQLCipher re-encrypts every page, the key file gets the
+    /// new key's wrap, and a second connection proves the new key opens the file.
+    pub fn rotate_key(&mut self, actor: &str) -> StoreResult<()> {
+        let new_key = crate::keys::random_key();
+        let mut key_file = self.key_file.clone();
+        key_file.set_db_key(&self.kek, &new_key);
+        let kpath = key_file_path(&self.path);
+        let staged = kpath.with_extension("keys.rekey");
+        key_file.save(&staged)?;
+        // Rekey works on a rollback journal; WAL is restored right after.
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+        let rekey = self
+            .conn
+            .execute_batch(&format!("PRAGMA rekey = {};", raw_key_literal(&new_key)));
+        if let Err(e) = rekey {
+            let _ = std::fs::remove_file(&staged);
+            self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+            return Err(e.into());
+        }
+        std::fs::rename(&staged, &kpath)?;
+        self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        self.db_key = new_key;
+        self.key_file = key_file;
+        drop(open_connection(&self.path, &self.db_key, false)?);
+        self.write(actor, "key.rotate", |_| {
+            Ok((
+                (),
+                AuditNote::new("installation", "db_key", "database key rotated"),
+            ))
+        })
+    }
+
+    /// The raw SQLCipher key as hex, for an administrator's emergency access with the
+    /// `sqlcipher` shell (ARCHITECTURE.md). The service layer allows it to admins only.
+    pub fn emergency_key_hex(&self) -> String {
+        hex::encode(self.db_key.as_ref())
+    }
+
+    pub fn integrity_check(&self) -> StoreResult<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}

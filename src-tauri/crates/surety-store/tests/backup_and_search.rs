@@ -1,0 +1,190 @@
+//! Backup and restore, and finding cases.
+
+mod common;
+use common::*;
+use surety_domain::{CaseStatus, City};
+use surety_store::cases::{search, CaseQuery};
+use surety_store::Store;
+
+#[test]
+fn a_backup_restores_the_database_as_it_was() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    for n in 0..10 {
+        add_case(&mut s, n);
+    }
+    let backup = f.dir.path().join("backup.sdbk");
+    let info = s.backup_to(&backup).unwrap();
+    assert_eq!(info.cases, 10);
+    assert!(
+        !file_contains(&backup, new_case(4).0.name.as_bytes()),
+        "the backup is encrypted"
+    );
+    for n in 10..15 {
+        add_case(&mut s, n);
+    }
+    drop(s);
+
+    let restored = Store::restore(&backup, &f.db, "admin", PASSWORD).unwrap();
+    assert_eq!(restored.cases, 10);
+    let s = f.open();
+    assert_eq!(surety_store::cases::count(s.connection()).unwrap(), 10);
+    assert!(surety_store::audit::verify(s.connection()).unwrap().ok);
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_is_refused_and_nothing_is_replaced() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    for n in 0..3 {
+        add_case(&mut s, n);
+    }
+    let backup = f.dir.path().join("backup.sdbk");
+    s.backup_to(&backup).unwrap();
+    add_case(&mut s, 3);
+    drop(s);
+    let before = std::fs::read(&f.db).unwrap();
+
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let n = bytes.len();
+    bytes[n - 3000] ^= 0xff;
+    let damaged = f.dir.path().join("damaged.sdbk");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let e = Store::restore(&damaged, &f.db, "admin", PASSWORD)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "BAD_BACKUP", "{e}");
+
+    let not_backup = f.dir.path().join("notes.txt");
+    std::fs::write(&not_backup, "hello").unwrap();
+    assert_eq!(
+        Store::restore(&not_backup, &f.db, "admin", PASSWORD)
+            .err()
+            .unwrap()
+            .code(),
+        "BAD_BACKUP"
+    );
+    assert_eq!(
+        Store::restore(&backup, &f.db, "admin", "wrong password")
+            .err()
+            .unwrap()
+            .code(),
+        "WRONG_PASSWORD"
+    );
+
+    assert_eq!(std::fs::read(&f.db).unwrap(), before);
+    assert_eq!(
+        surety_store::cases::count(f.open().connection()).unwrap(),
+        4
+    );
+}
+
+#[test]
+fn cases_are_found_by_name_substring_id_number_case_number_and_filters() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    for n in 0..48 {
+        add_case(&mut s, n);
+    }
+    let conn = s.connection();
+    let q = |query: CaseQuery| {
+        search(
+            conn,
+            &CaseQuery {
+                limit: 100,
+                ..query
+            },
+        )
+    };
+
+    // Three or more characters: the trigram index.
+    let page = q(CaseQuery {
+        search: Some("绿野农业".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.total, 6);
+    assert!(page
+        .rows
+        .iter()
+        .all(|r| r.borrower_name.contains("绿野农业")));
+    // Two characters: a scan.
+    let page = q(CaseQuery {
+        search: Some("张三".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.total, 6);
+    let page = q(CaseQuery {
+        search: Some(credit_code(17).to_lowercase()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(page.rows[0].case_no, "SD2016-000017");
+    let page = q(CaseQuery {
+        search: Some("SD2016-000042".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.rows[0].principal.to_string(), "520000.00");
+
+    let page = q(CaseQuery {
+        city: Some(City::Weifang),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.total, 8);
+    let page = q(CaseQuery {
+        city: Some(City::Weifang),
+        status: Some(CaseStatus::Investigation),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(page
+        .rows
+        .iter()
+        .all(|r| r.city == "weifang" && r.status == "investigation"));
+    let from = chrono::NaiveDate::from_ymd_opt(2016, 6, 1);
+    let page = q(CaseQuery {
+        from,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(page
+        .rows
+        .iter()
+        .all(|r| r.application_date.as_str() >= "2016-06-01"));
+
+    // Paging: stable order, total independent of the page.
+    let p1 = search(
+        conn,
+        &CaseQuery {
+            limit: 20,
+            offset: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let p3 = search(
+        conn,
+        &CaseQuery {
+            limit: 20,
+            offset: 40,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((p1.total, p1.rows.len(), p3.rows.len()), (48, 20, 8));
+    assert!(p1.rows[0].application_date >= p1.rows[19].application_date);
+    // Search text cannot break the query.
+    assert_eq!(
+        q(CaseQuery {
+            search: Some("\"') OR 1=1 --".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .total,
+        0
+    );
+}

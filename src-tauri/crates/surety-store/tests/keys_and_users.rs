@@ -1,0 +1,212 @@
+//! Sign-in, users, keys: every failure is clear and changes nothing.
+
+mod common;
+use common::*;
+use surety_store::{key_file_path, KdfParams, NewUser, Role, Store, StoreError};
+
+#[test]
+fn the_first_admin_creates_the_database_and_signs_in_again() {
+    let f = Fixture::new();
+    let (store, user) = f.create();
+    assert_eq!(user.role, Role::Admin);
+    drop(store);
+    let (_, again) = Store::open(&f.db, "admin", PASSWORD).unwrap();
+    assert_eq!(again.display_name, "系统管理员");
+}
+
+#[test]
+fn sign_in_failures_say_what_is_wrong_and_change_nothing() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    add_case(&mut s, 1);
+    drop(s);
+    let before = std::fs::read(&f.db).unwrap();
+
+    let e = Store::open(&f.db, "admin", "wrong password").err().unwrap();
+    assert_eq!(e.code(), "WRONG_PASSWORD");
+    assert!(e.message_zh().contains("密码错误"));
+    assert_eq!(
+        Store::open(&f.db, "nobody", PASSWORD).err().unwrap().code(),
+        "UNKNOWN_USER"
+    );
+
+    let kpath = key_file_path(&f.db);
+    let keys = std::fs::read(&kpath).unwrap();
+    std::fs::write(&kpath, b"{ not json").unwrap();
+    assert_eq!(
+        Store::open(&f.db, "admin", PASSWORD).err().unwrap().code(),
+        "KEY_FILE_DAMAGED"
+    );
+    std::fs::remove_file(&kpath).unwrap();
+    assert_eq!(
+        Store::open(&f.db, "admin", PASSWORD).err().unwrap().code(),
+        "KEY_FILE_MISSING"
+    );
+    std::fs::write(&kpath, &keys).unwrap();
+
+    // Another installation's database next to this key file.
+    let other = Fixture::new();
+    drop(other.create());
+    std::fs::copy(key_file_path(&other.db), &kpath).unwrap();
+    assert_eq!(
+        Store::open(&f.db, "admin", PASSWORD).err().unwrap().code(),
+        "NOT_OUR_DATABASE"
+    );
+    std::fs::write(&kpath, &keys).unwrap();
+
+    // A file that is not a database at all.
+    let junk = f.dir.path().join("junk.db");
+    std::fs::write(&junk, vec![7u8; 8192]).unwrap();
+    std::fs::copy(&kpath, key_file_path(&junk)).unwrap();
+    assert_eq!(
+        Store::open(&junk, "admin", PASSWORD).err().unwrap().code(),
+        "NOT_OUR_DATABASE"
+    );
+
+    assert_eq!(
+        std::fs::read(&f.db).unwrap(),
+        before,
+        "failed sign-ins do not touch the database"
+    );
+    let s = f.open();
+    assert_eq!(surety_store::cases::count(s.connection()).unwrap(), 1);
+}
+
+#[test]
+fn create_refuses_an_existing_database_and_a_weak_first_user() {
+    let f = Fixture::new();
+    drop(f.create());
+    let e = Store::create(&f.db, &admin(), PASSWORD, KdfParams::for_tests())
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "ALREADY_EXISTS");
+    let g = Fixture::new();
+    let e = Store::create(&g.db, &admin(), "short", KdfParams::for_tests())
+        .err()
+        .unwrap();
+    assert_eq!(e.field(), Some("password"));
+    assert!(
+        !g.db.exists() && !key_file_path(&g.db).exists(),
+        "nothing half-made"
+    );
+}
+
+fn clerk() -> NewUser {
+    NewUser {
+        username: "clerk".into(),
+        display_name: "银行柜员".into(),
+        role: Role::BankOfficer,
+        organisation_id: None,
+    }
+}
+
+#[test]
+fn users_get_their_own_wrapped_key_and_lose_it_when_removed() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    s.add_user("admin", &clerk(), "clerk-password").unwrap();
+    assert_eq!(
+        s.add_user("admin", &clerk(), "clerk-password")
+            .err()
+            .unwrap()
+            .code(),
+        "USER_EXISTS"
+    );
+    drop(s);
+    let (_, u) = Store::open(&f.db, "clerk", "clerk-password").unwrap();
+    assert_eq!(u.role, Role::BankOfficer);
+
+    let mut s = f.open();
+    s.change_password("clerk", "clerk", "a-new-password")
+        .unwrap();
+    drop(s);
+    assert_eq!(
+        Store::open(&f.db, "clerk", "clerk-password")
+            .err()
+            .unwrap()
+            .code(),
+        "WRONG_PASSWORD"
+    );
+    Store::open(&f.db, "clerk", "a-new-password").unwrap();
+
+    let mut s = f.open();
+    s.remove_user("admin", "clerk").unwrap();
+    let e = s.remove_user("admin", "admin").err().unwrap();
+    assert!(e.to_string().contains("last admin"));
+    drop(s);
+    assert_eq!(
+        Store::open(&f.db, "clerk", "a-new-password")
+            .err()
+            .unwrap()
+            .code(),
+        "UNKNOWN_USER"
+    );
+}
+
+#[test]
+fn the_database_key_rotates_and_the_old_key_stops_working() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    add_case(&mut s, 7);
+    let old = s.emergency_key_hex();
+    s.rotate_key("admin").unwrap();
+    let new = s.emergency_key_hex();
+    assert_ne!(old, new);
+    drop(s);
+    let s = f.open();
+    assert_eq!(surety_store::cases::count(s.connection()).unwrap(), 1);
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    drop(s);
+    assert!(
+        sqlcipher_count(&f.db, &old).is_none(),
+        "the old key no longer opens the file"
+    );
+    assert_eq!(sqlcipher_count(&f.db, &new).as_deref(), Some("1"));
+}
+
+#[test]
+fn a_database_newer_than_the_program_is_refused() {
+    let f = Fixture::new();
+    let (s, _) = f.create();
+    s.connection()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    drop(s);
+    let e = Store::open(&f.db, "admin", PASSWORD).err().unwrap();
+    assert!(
+        matches!(e, StoreError::SchemaTooNew { found: 99, .. }),
+        "{e}"
+    );
+    assert!(e.message_zh().contains("升级程序"));
+}
+
+/// Debian's `sqlcipher` shell with the raw key: the administrator's emergency access.
+fn sqlcipher_count(db: &std::path::Path, key_hex: &str) -> Option<String> {
+    let out = std::process::Command::new("sqlcipher")
+        .arg(db)
+        .arg(format!(
+            "PRAGMA key = \"x'{key_hex}'\"; PRAGMA cipher_page_size = 4096;"
+        ))
+        .arg("SELECT count(*) FROM cases;")
+        .output()
+        .expect("the sqlcipher shell (Debian package sqlcipher)");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string();
+    (out.status.success() && !text.is_empty() && text != "ok").then_some(text)
+}
+
+#[test]
+fn debian_sqlcipher_opens_the_file_with_the_raw_key() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    for n in 0..3 {
+        add_case(&mut s, n);
+    }
+    let key = s.emergency_key_hex();
+    drop(s);
+    assert_eq!(sqlcipher_count(&f.db, &key).as_deref(), Some("3"));
+}
