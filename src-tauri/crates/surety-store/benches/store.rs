@@ -28,11 +28,11 @@ fn ms(d: Duration) -> String {
 }
 
 /// Inserts `n` cases, `batch` per transaction, each with its audit entry.
-fn insert_all(conn: &mut Connection, n: u32, batch: u32) -> Duration {
+fn insert_all(conn: &Connection, n: u32, batch: u32) -> Duration {
     let start = Instant::now();
     let mut i = 0;
     while i < n {
-        let tx = conn.transaction().unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
         for k in i..(i + batch).min(n) {
             let (b, c) = new_case(k);
             let bid = upsert_borrower(&tx, &b).unwrap();
@@ -146,7 +146,6 @@ fn main() {
     println!("# surety-store bench: {n} cases");
 
     let (store, _) = Store::create(&db, &admin(), PASSWORD, params).unwrap();
-    let key = store.emergency_key_hex();
     drop(store);
     let unlocks: Vec<Duration> = (0..5)
         .map(|_| {
@@ -173,25 +172,24 @@ fn main() {
         "single-case transactions (encrypted): {:.0} cases/s",
         200.0 / t.elapsed().as_secs_f64()
     );
-    drop(store);
 
-    let mut enc = rusqlite::Connection::open(&db).unwrap();
-    enc.execute_batch(&format!("{} PRAGMA key = \"x'{key}'\"; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", surety_store::store::CIPHER_DEFAULTS)).unwrap();
-    let enc_insert = insert_all(&mut enc, n, 1000);
+    // The production connection, as signing in opens it.
+    let enc = store.connection();
+    let enc_insert = insert_all(enc, n, 1000);
     println!(
         "insert {n} cases + schedules + audit, 1000 per transaction (encrypted): {:.1} s",
         enc_insert.as_secs_f64()
     );
 
     let plain_db = dir.path().join("plain.db");
-    let mut plain = plain_connection(&plain_db);
-    let plain_insert = insert_all(&mut plain, n, 1000);
+    let plain = plain_connection(&plain_db);
+    let plain_insert = insert_all(&plain, n, 1000);
     println!(
         "insert {n} cases + schedules + audit, 1000 per transaction (plain SQLite): {:.1} s",
         plain_insert.as_secs_f64()
     );
 
-    let enc_q = time_queries(&enc);
+    let enc_q = time_queries(enc);
     let plain_q = time_queries(&plain);
     println!("\n| case-list query, 20 rows, at {n} cases | SQLCipher | plain | ratio |");
     println!("|---|---|---|---|");

@@ -130,6 +130,7 @@ CREATE INDEX cases_by_borrower ON cases(borrower_id);
 CREATE INDEX cases_by_status_date ON cases(status, application_date);
 CREATE INDEX cases_by_city_status_date ON cases(city, status, application_date);
 CREATE INDEX cases_by_date ON cases(application_date);
+CREATE INDEX cases_by_city_date ON cases(city, application_date);
 
 -- R-ELIG-3 findings and notes of each side's independent investigation.
 CREATE TABLE investigations (

@@ -182,8 +182,10 @@ pub struct CasePage {
 
 pub const MAX_PAGE: u32 = 500;
 
-/// Newest applications first. Names of three or more characters use the trigram index;
-/// shorter ones (many Chinese names have two) fall back to a scan of the name column.
+/// Newest applications first. The search text is resolved first into borrower and case
+/// ids through indexes (ID number, case number, the trigram index on names of three or
+/// more characters, a scan of the name column for shorter ones: many Chinese names have
+/// two), so the case filter itself always runs on the cases table's own indexes.
 pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
     let mut filter = String::from(" WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -201,9 +203,6 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
             &mut filter,
         );
     }
-    if let Some(k) = q.kind {
-        arg(" AND b.kind = ?", k.code().to_string().into(), &mut filter);
-    }
     if let Some(d) = q.from {
         arg(
             " AND c.application_date >= ?",
@@ -218,38 +217,40 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
             &mut filter,
         );
     }
-    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let exact = text.to_ascii_uppercase();
-        arg(" AND (b.id_number = ?", exact.clone().into(), &mut filter);
-        arg(" OR c.case_no = ?", exact.into(), &mut filter);
-        if text.chars().count() >= 3 {
-            // A phrase query: quotes inside the text are doubled, so it cannot inject syntax.
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            arg(
-                " OR b.id IN (SELECT rowid FROM borrower_names WHERE borrower_names MATCH ?))",
-                phrase.into(),
-                &mut filter,
-            );
-        } else {
-            let like = format!(
-                "%{}%",
-                text.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            arg(" OR b.name LIKE ? ESCAPE '\\')", like.into(), &mut filter);
-        }
+    if let Some(k) = q.kind {
+        arg(
+            " AND c.borrower_id IN (SELECT id FROM borrowers WHERE kind = ?)",
+            k.code().to_string().into(),
+            &mut filter,
+        );
     }
-    let from = " FROM cases c JOIN borrowers b ON b.id = c.borrower_id";
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let (borrowers, cases) = resolve_search(conn, text)?;
+        if borrowers.is_empty() && cases.is_empty() {
+            return Ok(CasePage {
+                total: 0,
+                rows: Vec::new(),
+            });
+        }
+        // Ids are integers from the database: safe to inline.
+        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        filter.push_str(&format!(
+            " AND (c.borrower_id IN ({}) OR c.id IN ({}))",
+            list(&borrowers),
+            list(&cases)
+        ));
+    }
     let total: i64 = conn.query_row(
-        &format!("SELECT count(*){from}{filter}"),
+        &format!("SELECT count(*) FROM cases c{filter}"),
         params_from_iter(args.iter()),
         |r| r.get(0),
     )?;
     let limit = q.limit.clamp(1, MAX_PAGE);
     let sql = format!(
         "SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date
-         {from}{filter} ORDER BY c.application_date DESC, c.id DESC LIMIT {limit} OFFSET {}",
+         FROM (SELECT c.id FROM cases c{filter} ORDER BY c.application_date DESC, c.id DESC LIMIT {limit} OFFSET {}) page
+         JOIN cases c ON c.id = page.id JOIN borrowers b ON b.id = c.borrower_id
+         ORDER BY c.application_date DESC, c.id DESC",
         q.offset
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -271,6 +272,58 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
         total: total as u64,
         rows,
     })
+}
+
+/// (borrower ids, case ids) that the search text names.
+fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i64>)> {
+    let exact = text.to_ascii_uppercase();
+    let mut borrowers: Vec<i64> = Vec::new();
+    let mut cases: Vec<i64> = Vec::new();
+    if let Some(id) = conn
+        .query_row(
+            "SELECT id FROM borrowers WHERE id_number = ?1",
+            [&exact],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        borrowers.push(id);
+    }
+    if let Some(id) = conn
+        .query_row("SELECT id FROM cases WHERE case_no = ?1", [&exact], |r| {
+            r.get(0)
+        })
+        .optional()?
+    {
+        cases.push(id);
+    }
+    let mut collect = |sql: &str, param: String| -> StoreResult<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for id in stmt.query_map([param], |r| r.get::<_, i64>(0))? {
+            borrowers.push(id?);
+        }
+        Ok(())
+    };
+    if text.chars().count() >= 3 {
+        // A phrase query: quotes inside the text are doubled, so it cannot inject syntax.
+        collect(
+            "SELECT rowid FROM borrower_names WHERE borrower_names MATCH ?1",
+            format!("\"{}\"", text.replace('"', "\"\"")),
+        )?;
+    } else {
+        collect(
+            "SELECT id FROM borrowers WHERE name LIKE ?1 ESCAPE '\\'",
+            format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            ),
+        )?;
+    }
+    borrowers.sort_unstable();
+    borrowers.dedup();
+    Ok((borrowers, cases))
 }
 
 pub fn count(conn: &Connection) -> StoreResult<u64> {

@@ -9,6 +9,8 @@ pub mod cases;
 pub mod error;
 pub mod keys;
 pub mod migrations;
+pub mod orgs;
+pub mod sections;
 pub mod store;
 pub mod users;
 

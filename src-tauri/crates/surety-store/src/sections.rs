@@ -1,0 +1,674 @@
+//! The sections of a case after intake, each owned by one party: investigations,
+//! review notes, decisions, exception approvals, contracts, premiums, disbursement,
+//! repayments, overdue events, the claim, recoveries, subsidies.
+
+use crate::error::{StoreError, StoreResult};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use surety_domain::claim::{Allocation, PeriodPaid};
+use surety_domain::{CaseStatus, Installment, Money, Rate, RepaymentMethod, Side};
+
+fn side_code(side: Side) -> &'static str {
+    match side {
+        Side::Insurer => "insurer",
+        Side::Bank => "bank",
+    }
+}
+
+fn parse_side(s: &str) -> Side {
+    if s == "insurer" {
+        Side::Insurer
+    } else {
+        Side::Bank
+    }
+}
+
+fn date(s: String) -> chrono::NaiveDate {
+    s.parse().unwrap_or_default()
+}
+
+/// A case as stored, with its borrower.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub city: String,
+    pub bank_id: Option<i64>,
+    pub insurer_id: Option<i64>,
+    pub agreement_id: Option<i64>,
+    pub principal: Money,
+    pub annual_rate: Rate,
+    pub term_months: u32,
+    pub repayment: RepaymentMethod,
+    pub guarantee_rate: Rate,
+    pub accident_rate: Rate,
+    pub application_date: chrono::NaiveDate,
+    pub contract_date: Option<chrono::NaiveDate>,
+    pub quote_json: String,
+    pub version: i64,
+    pub borrower_id: i64,
+    pub borrower_name: String,
+    pub borrower_kind: String,
+    pub borrower_id_number: String,
+    pub borrower_address: String,
+    pub borrower_legal_rep: String,
+    pub borrower_flagged: bool,
+}
+
+pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRecord>> {
+    Ok(conn
+        .query_row(
+            "SELECT c.id, c.case_no, c.status, c.city, c.bank_id, c.insurer_id, c.agreement_id, c.principal_fen,
+                    c.annual_rate, c.term_months, c.repayment, c.guarantee_rate, c.accident_rate, c.application_date,
+                    c.contract_date, c.quote_json, c.version, b.id, b.name, b.kind, b.id_number, b.address,
+                    b.legal_rep, b.flagged_evasion
+             FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE c.case_no = ?1",
+            [case_no],
+            |r| {
+                Ok(CaseRecord {
+                    id: r.get(0)?,
+                    case_no: r.get(1)?,
+                    status: r.get::<_, String>(2)?.parse().unwrap_or(CaseStatus::Intake),
+                    city: r.get(3)?,
+                    bank_id: r.get(4)?,
+                    insurer_id: r.get(5)?,
+                    agreement_id: r.get(6)?,
+                    principal: Money::from_fen(r.get(7)?),
+                    annual_rate: r.get::<_, String>(8)?.parse().unwrap_or_default(),
+                    term_months: r.get(9)?,
+                    repayment: r.get::<_, String>(10)?.parse().unwrap_or_default(),
+                    guarantee_rate: r.get::<_, String>(11)?.parse().unwrap_or_default(),
+                    accident_rate: r.get::<_, String>(12)?.parse().unwrap_or_default(),
+                    application_date: date(r.get(13)?),
+                    contract_date: r.get::<_, Option<String>>(14)?.map(date),
+                    quote_json: r.get(15)?,
+                    version: r.get(16)?,
+                    borrower_id: r.get(17)?,
+                    borrower_name: r.get(18)?,
+                    borrower_kind: r.get(19)?,
+                    borrower_id_number: r.get(20)?,
+                    borrower_address: r.get(21)?,
+                    borrower_legal_rep: r.get(22)?,
+                    borrower_flagged: r.get::<_, i64>(23)? == 1,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Moves a case from `from` to `to`; refuses if someone else changed it meanwhile.
+pub fn set_status(tx: &Transaction, case: &CaseRecord, to: CaseStatus) -> StoreResult<()> {
+    let n = tx.execute(
+        "UPDATE cases SET status = ?1, version = version + 1, updated_at = ?2
+         WHERE id = ?3 AND version = ?4",
+        params![
+            to.code(),
+            crate::store::now_rfc3339(),
+            case.id,
+            case.version
+        ],
+    )?;
+    if n != 1 {
+        return Err(StoreError::invalid(
+            "version",
+            "案件已被他人修改，请刷新后重试",
+            "the case was changed by someone else meanwhile: reload and try again",
+        ));
+    }
+    Ok(())
+}
+
+pub fn set_agreement(tx: &Transaction, case_id: i64, agreement_id: i64) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE cases SET agreement_id = ?1 WHERE id = ?2",
+        params![agreement_id, case_id],
+    )?;
+    Ok(())
+}
+
+/// Fixes the contract date and replaces the schedule and quote computed for it.
+pub fn set_contract_terms(
+    tx: &Transaction,
+    case_id: i64,
+    contract_date: chrono::NaiveDate,
+    schedule: &[Installment],
+    quote_json: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE cases SET contract_date = ?1, quote_json = ?2 WHERE id = ?3",
+        params![contract_date.to_string(), quote_json, case_id],
+    )?;
+    tx.execute("DELETE FROM schedule WHERE case_id = ?1", [case_id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO schedule (case_id, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for i in schedule {
+        stmt.execute(params![
+            case_id,
+            i.period,
+            i.due_date.to_string(),
+            i.principal.fen(),
+            i.interest.fen(),
+            i.payment.fen(),
+            i.balance.fen()
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn schedule(conn: &Connection, case_id: i64) -> StoreResult<Vec<Installment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT period, due_date, principal_fen, interest_fen, payment_fen, balance_fen FROM schedule
+         WHERE case_id = ?1 ORDER BY period",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Installment {
+            period: r.get(0)?,
+            due_date: date(r.get(1)?),
+            principal: Money::from_fen(r.get(2)?),
+            interest: Money::from_fen(r.get(3)?),
+            payment: Money::from_fen(r.get(4)?),
+            balance: Money::from_fen(r.get(5)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Investigation {
+    pub side: Side,
+    pub findings_json: String,
+    pub note: String,
+    pub attachments: Vec<String>,
+    pub investigator: String,
+    pub completed_on: String,
+}
+
+pub fn save_investigation(
+    tx: &Transaction,
+    case_id: i64,
+    user_id: i64,
+    inv: &Investigation,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO investigations (case_id, side, findings_json, note, attachments, investigator_id, completed_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(case_id, side) DO UPDATE SET findings_json = excluded.findings_json, note = excluded.note,
+           attachments = excluded.attachments, investigator_id = excluded.investigator_id, completed_on = excluded.completed_on",
+        params![
+            case_id,
+            side_code(inv.side),
+            inv.findings_json,
+            inv.note,
+            serde_json::to_string(&inv.attachments).expect("strings serialize"),
+            user_id,
+            inv.completed_on
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn investigations(conn: &Connection, case_id: i64) -> StoreResult<Vec<Investigation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.side, i.findings_json, i.note, i.attachments, coalesce(u.display_name, ''), i.completed_on
+         FROM investigations i LEFT JOIN users u ON u.id = i.investigator_id WHERE i.case_id = ?1 ORDER BY i.side",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Investigation {
+            side: parse_side(&r.get::<_, String>(0)?),
+            findings_json: r.get(1)?,
+            note: r.get(2)?,
+            attachments: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            investigator: r.get(4)?,
+            completed_on: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewNote {
+    pub author: String,
+    pub note: String,
+    pub created_at: String,
+}
+
+pub fn add_review_note(
+    tx: &Transaction,
+    case_id: i64,
+    user_id: i64,
+    note: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO review_notes (case_id, author_id, note, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![case_id, user_id, note, crate::store::now_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub fn review_notes(conn: &Connection, case_id: i64) -> StoreResult<Vec<ReviewNote>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(u.display_name, ''), n.note, n.created_at FROM review_notes n
+         LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = ?1 ORDER BY n.id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(ReviewNote {
+            author: r.get(0)?,
+            note: r.get(1)?,
+            created_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A decision or an exception approval by one side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SideAct {
+    pub side: Side,
+    pub approve: bool,
+    pub reason: String,
+    pub by: String,
+    pub on: String,
+}
+
+pub fn save_decision(
+    tx: &Transaction,
+    case_id: i64,
+    user_id: i64,
+    act: &SideAct,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO decisions (case_id, side, approve, reason, decided_by, decided_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![case_id, side_code(act.side), act.approve as i64, act.reason, user_id, act.on],
+    )?;
+    Ok(())
+}
+
+pub fn decisions(conn: &Connection, case_id: i64) -> StoreResult<Vec<SideAct>> {
+    side_acts(conn, "SELECT d.side, d.approve, d.reason, coalesce(u.display_name, ''), d.decided_on FROM decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.case_id = ?1 ORDER BY d.side", case_id)
+}
+
+pub fn save_exception(
+    tx: &Transaction,
+    case_id: i64,
+    user_id: i64,
+    act: &SideAct,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO exception_approvals (case_id, side, reason, approved_by, approved_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![case_id, side_code(act.side), act.reason, user_id, act.on],
+    )?;
+    Ok(())
+}
+
+pub fn exceptions(conn: &Connection, case_id: i64) -> StoreResult<Vec<SideAct>> {
+    side_acts(conn, "SELECT e.side, 1, e.reason, coalesce(u.display_name, ''), e.approved_on FROM exception_approvals e LEFT JOIN users u ON u.id = e.approved_by WHERE e.case_id = ?1 ORDER BY e.side", case_id)
+}
+
+fn side_acts(conn: &Connection, sql: &str, case_id: i64) -> StoreResult<Vec<SideAct>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(SideAct {
+            side: parse_side(&r.get::<_, String>(0)?),
+            approve: r.get::<_, i64>(1)? == 1,
+            reason: r.get(2)?,
+            by: r.get(3)?,
+            on: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contract {
+    pub doc_kind: String,
+    pub doc_no: String,
+    pub signed_on: String,
+}
+
+pub fn save_contract(tx: &Transaction, case_id: i64, c: &Contract) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO contracts (case_id, doc_kind, doc_no, signed_on) VALUES (?1, ?2, ?3, ?4)",
+        params![case_id, c.doc_kind, c.doc_no, c.signed_on],
+    )?;
+    Ok(())
+}
+
+pub fn contracts(conn: &Connection, case_id: i64) -> StoreResult<Vec<Contract>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_kind, doc_no, signed_on FROM contracts WHERE case_id = ?1 ORDER BY signed_on, doc_kind",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Contract {
+            doc_kind: r.get(0)?,
+            doc_no: r.get(1)?,
+            signed_on: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Premium {
+    pub line: String,
+    pub amount: Money,
+    pub received_on: String,
+}
+
+pub fn save_premium(tx: &Transaction, case_id: i64, p: &Premium) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO premiums (case_id, line, amount_fen, received_on) VALUES (?1, ?2, ?3, ?4)",
+        params![case_id, p.line, p.amount.fen(), p.received_on],
+    )?;
+    Ok(())
+}
+
+pub fn premiums(conn: &Connection, case_id: i64) -> StoreResult<Vec<Premium>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, amount_fen, received_on FROM premiums WHERE case_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Premium {
+            line: r.get(0)?,
+            amount: Money::from_fen(r.get(1)?),
+            received_on: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn save_disbursement(
+    tx: &Transaction,
+    case_id: i64,
+    amount: Money,
+    on: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO disbursements (case_id, amount_fen, disbursed_on) VALUES (?1, ?2, ?3)",
+        params![case_id, amount.fen(), on],
+    )?;
+    Ok(())
+}
+
+pub fn disbursed_on(conn: &Connection, case_id: i64) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT disbursed_on FROM disbursements WHERE case_id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Repayment {
+    pub paid_on: String,
+    pub amount: Money,
+    pub allocations: Vec<Allocation>,
+}
+
+pub fn save_repayment(
+    tx: &Transaction,
+    case_id: i64,
+    user_id: i64,
+    r: &Repayment,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO repayments (case_id, paid_on, amount_fen, allocation_json, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            case_id,
+            r.paid_on,
+            r.amount.fen(),
+            serde_json::to_string(&r.allocations.iter().map(|a| (a.period, a.interest.fen(), a.principal.fen())).collect::<Vec<_>>()).expect("serializes"),
+            user_id
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>> {
+    let mut stmt = conn.prepare_cached("SELECT paid_on, amount_fen, allocation_json FROM repayments WHERE case_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([case_id], |r| {
+        let parts: Vec<(u32, i64, i64)> =
+            serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default();
+        Ok(Repayment {
+            paid_on: r.get(0)?,
+            amount: Money::from_fen(r.get(1)?),
+            allocations: parts
+                .into_iter()
+                .map(|(period, i, p)| Allocation {
+                    period,
+                    interest: Money::from_fen(i),
+                    principal: Money::from_fen(p),
+                })
+                .collect(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What has been paid against each period, from all repayments.
+pub fn paid_by_period(
+    conn: &Connection,
+    case_id: i64,
+    periods: usize,
+) -> StoreResult<Vec<PeriodPaid>> {
+    let mut paid = vec![PeriodPaid::default(); periods];
+    for r in repayments(conn, case_id)? {
+        surety_domain::claim::apply(&mut paid, periods, &r.allocations);
+    }
+    Ok(paid)
+}
+
+pub fn save_overdue_event(
+    tx: &Transaction,
+    case_id: i64,
+    as_of: &str,
+    since: &str,
+    days: u32,
+    class: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO overdue_events (case_id, as_of, since, days, class) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![case_id, as_of, since, days, class],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimRecord {
+    pub cutoff: String,
+    pub outstanding_principal: Money,
+    pub interest_due: Money,
+    pub interest_accrued: Money,
+    pub recovered_before: Money,
+    pub loss: Money,
+    pub insurer: Money,
+    pub bank: Money,
+    pub members: Vec<(String, Money)>,
+    pub filed_on: String,
+    pub paid_on: Option<String>,
+}
+
+pub fn save_claim(tx: &Transaction, case_id: i64, c: &ClaimRecord) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO claims (case_id, cutoff, outstanding_principal_fen, interest_due_fen, interest_accrued_fen,
+            recovered_before_fen, loss_fen, insurer_fen, bank_fen, members_json, filed_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            case_id,
+            c.cutoff,
+            c.outstanding_principal.fen(),
+            c.interest_due.fen(),
+            c.interest_accrued.fen(),
+            c.recovered_before.fen(),
+            c.loss.fen(),
+            c.insurer.fen(),
+            c.bank.fen(),
+            members_json(&c.members),
+            c.filed_on
+        ],
+    )?;
+    Ok(())
+}
+
+fn members_json(m: &[(String, Money)]) -> String {
+    serde_json::to_string(
+        &m.iter()
+            .map(|(n, a)| (n.clone(), a.fen()))
+            .collect::<Vec<_>>(),
+    )
+    .expect("serializes")
+}
+
+fn members_from(json: &str) -> Vec<(String, Money)> {
+    let v: Vec<(String, i64)> = serde_json::from_str(json).unwrap_or_default();
+    v.into_iter()
+        .map(|(n, f)| (n, Money::from_fen(f)))
+        .collect()
+}
+
+pub fn mark_claim_paid(tx: &Transaction, case_id: i64, on: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE claims SET paid_on = ?1 WHERE case_id = ?2",
+        params![on, case_id],
+    )?;
+    Ok(())
+}
+
+pub fn claim(conn: &Connection, case_id: i64) -> StoreResult<Option<ClaimRecord>> {
+    Ok(conn
+        .query_row(
+            "SELECT cutoff, outstanding_principal_fen, interest_due_fen, interest_accrued_fen, recovered_before_fen,
+                    loss_fen, insurer_fen, bank_fen, members_json, filed_on, paid_on FROM claims WHERE case_id = ?1",
+            [case_id],
+            |r| {
+                Ok(ClaimRecord {
+                    cutoff: r.get(0)?,
+                    outstanding_principal: Money::from_fen(r.get(1)?),
+                    interest_due: Money::from_fen(r.get(2)?),
+                    interest_accrued: Money::from_fen(r.get(3)?),
+                    recovered_before: Money::from_fen(r.get(4)?),
+                    loss: Money::from_fen(r.get(5)?),
+                    insurer: Money::from_fen(r.get(6)?),
+                    bank: Money::from_fen(r.get(7)?),
+                    members: members_from(&r.get::<_, String>(8)?),
+                    filed_on: r.get(9)?,
+                    paid_on: r.get(10)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recovery {
+    pub received_on: String,
+    pub amount: Money,
+    pub insurer: Money,
+    pub bank: Money,
+    pub members: Vec<(String, Money)>,
+    pub before_claim: bool,
+}
+
+pub fn save_recovery(tx: &Transaction, case_id: i64, r: &Recovery) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO recoveries (case_id, received_on, amount_fen, insurer_fen, bank_fen, members_json, before_claim)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![case_id, r.received_on, r.amount.fen(), r.insurer.fen(), r.bank.fen(), members_json(&r.members), r.before_claim as i64],
+    )?;
+    Ok(())
+}
+
+pub fn recoveries(conn: &Connection, case_id: i64) -> StoreResult<Vec<Recovery>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT received_on, amount_fen, insurer_fen, bank_fen, members_json, before_claim FROM recoveries WHERE case_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Recovery {
+            received_on: r.get(0)?,
+            amount: Money::from_fen(r.get(1)?),
+            insurer: Money::from_fen(r.get(2)?),
+            bank: Money::from_fen(r.get(3)?),
+            members: members_from(&r.get::<_, String>(4)?),
+            before_claim: r.get::<_, i64>(5)? == 1,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn save_subsidy(
+    tx: &Transaction,
+    case_id: i64,
+    premium: Money,
+    interest: Money,
+    on: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO subsidies (case_id, premium_fen, interest_fen, computed_on) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(case_id) DO UPDATE SET premium_fen = excluded.premium_fen, interest_fen = excluded.interest_fen, computed_on = excluded.computed_on",
+        params![case_id, premium.fen(), interest.fen(), on],
+    )?;
+    Ok(())
+}
+
+pub fn subsidy(conn: &Connection, case_id: i64) -> StoreResult<Option<(Money, Money)>> {
+    Ok(conn
+        .query_row(
+            "SELECT premium_fen, interest_fen FROM subsidies WHERE case_id = ?1",
+            [case_id],
+            |r| Ok((Money::from_fen(r.get(0)?), Money::from_fen(r.get(1)?))),
+        )
+        .optional()?)
+}
+
+pub fn flag_evasion(tx: &Transaction, borrower_id: i64, reason: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE borrowers SET flagged_evasion = 1, flagged_reason = ?1 WHERE id = ?2",
+        params![reason, borrower_id],
+    )?;
+    Ok(())
+}
+
+/// The borrower's guaranteed principal still outstanding on their other live cases (R-AMT-1).
+pub fn other_outstanding_principal(
+    conn: &Connection,
+    borrower_id: i64,
+    except_case: Option<i64>,
+) -> StoreResult<Money> {
+    let fen: i64 = conn.query_row(
+        "SELECT coalesce(sum(c.principal_fen - coalesce((SELECT sum(json_extract(a.value, '$[2]'))
+                  FROM repayments r, json_each(r.allocation_json) a WHERE r.case_id = c.id), 0)), 0)
+         FROM cases c WHERE c.borrower_id = ?1 AND c.id != ?2
+           AND c.status NOT IN ('declined', 'withdrawn', 'repaid', 'closed', 'claim_paid', 'recovery')",
+        params![borrower_id, except_case.unwrap_or(-1)],
+        |r| r.get(0),
+    )?;
+    Ok(Money::from_fen(fen))
+}
+
+/// R-STOP-1 inputs: the underwriter's premiums received and claims paid (its share) in a
+/// city between two dates (inclusive).
+pub fn loss_ratio_inputs(
+    conn: &Connection,
+    insurer_id: i64,
+    city: &str,
+    from: &str,
+    to: &str,
+) -> StoreResult<(Money, Money)> {
+    let premiums: i64 = conn.query_row(
+        "SELECT coalesce(sum(p.amount_fen), 0) FROM premiums p JOIN cases c ON c.id = p.case_id
+         WHERE c.insurer_id = ?1 AND c.city = ?2 AND p.received_on BETWEEN ?3 AND ?4",
+        params![insurer_id, city, from, to],
+        |r| r.get(0),
+    )?;
+    let claims: i64 = conn.query_row(
+        "SELECT coalesce(sum(k.insurer_fen), 0) FROM claims k JOIN cases c ON c.id = k.case_id
+         WHERE c.insurer_id = ?1 AND c.city = ?2 AND k.paid_on BETWEEN ?3 AND ?4",
+        params![insurer_id, city, from, to],
+        |r| r.get(0),
+    )?;
+    Ok((Money::from_fen(premiums), Money::from_fen(claims)))
+}
