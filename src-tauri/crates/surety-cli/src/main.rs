@@ -1,24 +1,35 @@
 //! `surety`: the service layer from the command line. JSON in (stdin), JSON out (stdout).
 //!
 //! Exit codes: 0 done (a quote that breaks rules is still done: `compliant` says so);
-//! 2 the request itself is malformed (message on stderr, nothing on stdout); 1 any other failure.
+//! 2 the request itself is malformed or invalid (message on stderr, nothing on stdout);
+//! 1 refused by a rule, a permission or the case's state, or any other failure.
+
+mod commands;
+mod io;
 
 use clap::{Parser, Subcommand};
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use surety::DeskError;
-use surety_domain::Settings;
 
 #[derive(Parser)]
 #[command(name = "surety", version, about = "保贷通 Surety Desk — command line")]
-struct Cli {
+pub struct Cli {
+    /// The database (default: the desktop app's data directory).
+    #[arg(long, global = true)]
+    pub db: Option<PathBuf>,
+    /// Who signs in (default: the first admin). The password comes from SURETY_PASSWORD
+    /// or a prompt, never from a flag.
+    #[arg(long, global = true)]
+    pub user: Option<String>,
+    /// The business date (YYYY-MM-DD) instead of today, to replay or demonstrate.
+    #[arg(long, global = true)]
+    pub as_of: Option<String>,
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub enum Command {
     /// Quote a loan: reads the request JSON on stdin, prints the quote JSON.
     Quote {
         /// A settings TOML file (defaults: DOMAIN.md's numbers).
@@ -30,106 +41,155 @@ enum Command {
         #[command(subcommand)]
         action: SettingsAction,
     },
+    /// Create the database and its first admin.
+    Init {
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+    },
+    /// Users (admin): add (JSON on stdin; the new password from SURETY_NEW_PASSWORD or a
+    /// prompt), list, remove, passwd (your own password).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Organisations (admin): add (JSON on stdin), list.
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
+    },
+    /// Set a coinsurance pool's members (admin): a JSON array on stdin.
+    Pool {
+        #[arg(long)]
+        pool: String,
+    },
+    /// Add a bank–insurer agreement (admin): JSON on stdin.
+    Agreement,
+    /// Cases: every step of the process, JSON on stdin; list and show.
+    Case {
+        #[command(subcommand)]
+        action: CaseAction,
+    },
+    /// R-STOP-1/2: loss ratio, suspension and compensation per insurer and city.
+    LossRatio,
+    /// The audit log: verify the hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Back up the database to one encrypted file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup over the database (checks it first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Build a demo database: cities, insurers (one a pool), banks, users, cases in every
+    /// state, claims, and one city over the 150% loss ratio.
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        cases: u32,
+    },
 }
 
 #[derive(Subcommand)]
-enum SettingsAction {
+pub enum SettingsAction {
     /// Print the default settings as TOML.
     Defaults,
     /// Check a settings file; prints the effective settings as TOML.
     Check { file: PathBuf },
 }
 
-/// A failure and the exit code it ends with.
-struct Failure {
-    code: u8,
-    error: DeskError,
+#[derive(Subcommand)]
+pub enum UserAction {
+    Add,
+    List,
+    Remove { username: String },
+    Passwd,
 }
 
-impl From<DeskError> for Failure {
-    fn from(error: DeskError) -> Self {
-        let code = if matches!(error.code.as_str(), "MALFORMED_REQUEST" | "INVALID_INPUT") {
-            2
-        } else {
-            1
-        };
-        Failure { code, error }
-    }
+#[derive(Subcommand)]
+pub enum OrgAction {
+    Add,
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    Verify,
+}
+
+#[derive(Subcommand)]
+pub enum CaseAction {
+    /// 受理: a new application.
+    Intake,
+    /// 资信调查: your side's findings.
+    Investigate,
+    /// 会商: a joint-review note.
+    Review,
+    /// R-AMT-1: your side's exception approval.
+    Exception,
+    /// 审批: your side's decision.
+    Decide,
+    /// 签约: a document of your side.
+    Sign,
+    /// 保费: a premium line received.
+    Premium,
+    /// 放款
+    Disburse,
+    /// 还款
+    Repay,
+    /// Bring overdue states up to the business date.
+    Overdue,
+    /// 索赔
+    Claim,
+    /// 赔付
+    PayClaim,
+    /// 追偿
+    Recover,
+    /// 结案
+    Close,
+    /// 撤回
+    Withdraw,
+    /// R-DEFAULT-1: flag malicious evasion.
+    Flag,
+    /// List cases, newest first.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// One case with all its sections and its timeline.
+    Show { case_no: String },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match commands::run(cli) {
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS
         }
-        Err(f) => {
-            let e = &f.error;
-            let field = e
-                .field
-                .as_deref()
-                .map(|f| format!(" [{f}]"))
-                .unwrap_or_default();
-            eprintln!(
-                "错误 {}{field}：{}\nerror {}{field}: {}",
-                e.code, e.message_zh, e.code, e.message_en
-            );
-            ExitCode::from(f.code)
+        Err(e) => {
+            io::print_error(&e);
+            ExitCode::from(io::exit_code(&e))
         }
     }
-}
-
-fn run(command: Command) -> Result<String, Failure> {
-    match command {
-        Command::Quote { settings } => {
-            let settings = load_settings(settings.as_ref())?;
-            let input = surety::quote_input_from_json(&read_stdin()?)?;
-            let quote = surety::quote(&input, &settings)?;
-            Ok(serde_json::to_string_pretty(&quote).expect("quote serializes"))
-        }
-        Command::Settings { action } => match action {
-            SettingsAction::Defaults => Ok(Settings::default().to_toml()),
-            SettingsAction::Check { file } => Ok(load_settings(Some(&file))?.to_toml()),
-        },
-    }
-}
-
-fn read_stdin() -> Result<String, Failure> {
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|e| {
-        Failure::from(DeskError::new(
-            "MALFORMED_REQUEST",
-            None,
-            format!("无法读取标准输入：{e}"),
-            format!("cannot read standard input: {e}"),
-        ))
-    })?;
-    Ok(text)
-}
-
-fn load_settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {
-    let Some(path) = path else {
-        return Ok(Settings::default());
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::from(DeskError::new(
-            "SETTINGS",
-            Some("settings"),
-            format!("无法读取配置文件 {}：{e}", path.display()),
-            format!("cannot read the settings file {}: {e}", path.display()),
-        ))
-    })?;
-    Settings::from_toml(&text).map_err(|e| {
-        Failure::from(DeskError::new(
-            "SETTINGS",
-            Some(&e.key),
-            format!("配置文件 {} 有误：{}", path.display(), e.message_zh),
-            format!(
-                "the settings file {} is wrong: {}",
-                path.display(),
-                e.message_en
-            ),
-        ))
-    })
 }

@@ -28,6 +28,61 @@ impl DeskError {
 
 pub type DeskResult<T> = Result<T, DeskError>;
 
+impl From<surety_store::StoreError> for DeskError {
+    fn from(e: surety_store::StoreError) -> Self {
+        DeskError {
+            code: e.code().to_string(),
+            field: e.field().map(str::to_string),
+            message_zh: e.message_zh(),
+            message_en: e.to_string(),
+        }
+    }
+}
+
+impl From<surety_domain::Violation> for DeskError {
+    fn from(v: surety_domain::Violation) -> Self {
+        DeskError {
+            code: v.rule.to_string(),
+            field: Some(v.field),
+            message_zh: v.message_zh,
+            message_en: v.message_en,
+        }
+    }
+}
+
+impl DeskError {
+    pub fn not_permitted(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        DeskError::new("NOT_PERMITTED", None, zh.into(), en.into())
+    }
+
+    pub fn wrong_state(
+        case_no: &str,
+        status: surety_domain::CaseStatus,
+        zh: &str,
+        en: &str,
+    ) -> Self {
+        DeskError::new(
+            "WRONG_STATE",
+            Some("status"),
+            format!("案件 {case_no} 当前状态为“{}”，{zh}", status.name_zh()),
+            format!("case {case_no} is in state `{}`: {en}", status.code()),
+        )
+    }
+
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        DeskError::new("INVALID_INPUT", Some(field), zh.into(), en.into())
+    }
+
+    pub fn not_found(what_zh: &str, what_en: &str, key: &str) -> Self {
+        DeskError::new(
+            "NOT_FOUND",
+            None,
+            format!("找不到{what_zh}“{key}”"),
+            format!("no {what_en} `{key}`"),
+        )
+    }
+}
+
 /// A request that is not the JSON it should be: which field, what was wrong.
 pub fn json_error(e: &serde_json::Error) -> DeskError {
     let msg = e.to_string();

@@ -1,12 +1,22 @@
 //! The service layer of Surety Desk.
 //!
-//! Every use case is one function or `Desk` method here; the Tauri commands, the `surety`
-//! CLI and the end-to-end tests call this crate and nothing below it.
+//! `Desk` is an unlocked database plus the signed-in user; every use case is one method,
+//! one transaction and one audit entry, with permissions and input validation checked
+//! here. The Tauri commands, the `surety` CLI and the end-to-end tests call this crate and
+//! nothing below it.
 
 pub mod about;
+pub mod admin;
+pub mod case_flow;
+pub mod demo;
+pub mod desk;
 pub mod error;
+pub mod loan_flow;
 pub mod quote;
+pub mod views;
 
 pub use about::{app_info, AppInfo, CityInfo};
+pub use desk::Desk;
 pub use error::{DeskError, DeskResult};
 pub use quote::{quote, quote_input_from_json, QuoteInput};
+pub use surety_store::{KdfParams, NewUser, Role};

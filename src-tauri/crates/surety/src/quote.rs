@@ -94,6 +94,11 @@ pub(crate) fn parse_date(field: &str, text: &str) -> DeskResult<NaiveDate> {
     })
 }
 
+/// A date as the CLI's `--as-of` and forms give it.
+pub fn parse_date_pub(field: &str, text: &str) -> DeskResult<NaiveDate> {
+    parse_date(field, text)
+}
+
 pub(crate) fn parse_city(text: &str) -> DeskResult<City> {
     text.parse().map_err(|_| {
         let codes: Vec<&str> = City::ALL.iter().map(|c| c.code()).collect();

@@ -1,0 +1,214 @@
+//! Each subcommand: parse, one call into the service layer, print JSON.
+
+use crate::io::{default_db, json, password, read_json, read_stdin};
+use crate::{AuditAction, CaseAction, Cli, Command, OrgAction, SettingsAction, UserAction};
+use std::path::Path;
+use surety::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
+use surety::views::CaseListInput;
+use surety::{Desk, DeskError, DeskResult, KdfParams, NewUser, Role};
+use surety_domain::Settings;
+
+pub fn run(cli: Cli) -> DeskResult<String> {
+    let db = cli.db.clone().unwrap_or_else(default_db);
+    match cli.command {
+        Command::Quote { settings } => {
+            let settings = load_settings(settings.as_deref())?;
+            let input = surety::quote_input_from_json(&read_stdin()?)?;
+            json(&surety::quote(&input, &settings)?)
+        }
+        Command::Settings { action } => match action {
+            SettingsAction::Defaults => Ok(Settings::default().to_toml()),
+            SettingsAction::Check { file } => Ok(load_settings(Some(&file))?.to_toml()),
+        },
+        Command::Init {
+            admin,
+            display_name,
+        } => {
+            if let Some(dir) = db.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+            }
+            let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
+            let new = NewUser {
+                username: admin,
+                display_name,
+                role: Role::Admin,
+                organisation_id: None,
+            };
+            let desk = Desk::init(&db, &new, &pw, kdf())?;
+            json(&serde_json::json!({ "database": db, "admin": desk.user() }))
+        }
+        Command::Restore { from } => {
+            let user = cli.user.clone().map_or_else(|| first_user(&db), Ok)?;
+            let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
+            json(&surety_store::Store::restore(&from, &db, &user, &pw).map_err(DeskError::from)?)
+        }
+        Command::Demo { cases } => {
+            let pw = password(
+                "SURETY_PASSWORD",
+                "演示库管理员密码 / demo admin password: ",
+            )?;
+            json(&surety::demo::build(&db, cases, &pw, kdf())?)
+        }
+        command => {
+            let mut desk = sign_in(&db, cli.user.as_deref())?;
+            if let Some(d) = &cli.as_of {
+                desk.set_today(surety::quote::parse_date_pub("as_of", d)?);
+            }
+            signed_in(&mut desk, command)
+        }
+    }
+}
+
+fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
+    match command {
+        Command::User { action } => match action {
+            UserAction::Add => {
+                let input: UserInput = read_json()?;
+                let pw = password(
+                    "SURETY_NEW_PASSWORD",
+                    &format!("{} 的新密码 / new password: ", input.username),
+                )?;
+                json(&desk.add_user(&input, &pw)?)
+            }
+            UserAction::List => json(&desk.users()?),
+            UserAction::Remove { username } => {
+                desk.remove_user(&username)?;
+                json(&serde_json::json!({ "removed": username }))
+            }
+            UserAction::Passwd => {
+                let pw = password("SURETY_NEW_PASSWORD", "新密码 / new password: ")?;
+                desk.change_password(&pw)?;
+                json(&serde_json::json!({ "password_changed": desk.user().username }))
+            }
+        },
+        Command::Org { action } => match action {
+            OrgAction::Add => json(&desk.add_organisation(&read_json::<OrgInput>()?)?),
+            OrgAction::List => json(&desk.organisations()?),
+        },
+        Command::Pool { pool } => {
+            let members: Vec<PoolMemberInput> = read_json()?;
+            desk.set_pool(&pool, &members)?;
+            json(&serde_json::json!({ "pool": pool, "members": members.len() }))
+        }
+        Command::Agreement => json(&desk.add_agreement(&read_json::<AgreementInput>()?)?),
+        Command::Case { action } => case(desk, action),
+        Command::LossRatio => json(&desk.loss_ratios(desk.today())?),
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => json(&desk.audit_verify()?),
+        Command::Backup { out } => json(&desk.backup(&out)?),
+        _ => unreachable!("handled before signing in"),
+    }
+}
+
+fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
+    match action {
+        CaseAction::Intake => json(&desk.intake(&read_json()?)?),
+        CaseAction::Investigate => json(&desk.investigate(&read_json()?)?),
+        CaseAction::Review => json(&desk.review_note(&read_json()?)?),
+        CaseAction::Exception => json(&desk.approve_exception(&read_json()?)?),
+        CaseAction::Decide => json(&desk.decide(&read_json()?)?),
+        CaseAction::Sign => json(&desk.sign(&read_json()?)?),
+        CaseAction::Premium => json(&desk.record_premium(&read_json()?)?),
+        CaseAction::Disburse => json(&desk.disburse(&read_json()?)?),
+        CaseAction::Repay => json(&desk.repay(&read_json()?)?),
+        CaseAction::Overdue => json(&desk.refresh_overdue()?),
+        CaseAction::Claim => json(&desk.file_claim(&read_json()?)?),
+        CaseAction::PayClaim => json(&desk.pay_claim(&read_json()?)?),
+        CaseAction::Recover => json(&desk.record_recovery(&read_json()?)?),
+        CaseAction::Close => json(&desk.close(&read_json()?)?),
+        CaseAction::Withdraw => json(&desk.withdraw(&read_json()?)?),
+        CaseAction::Flag => json(&desk.flag_evasion(&read_json()?)?),
+        CaseAction::List {
+            status,
+            city,
+            kind,
+            search,
+            from,
+            to,
+            limit,
+            offset,
+        } => {
+            let page = desk.case_list(&CaseListInput {
+                search,
+                city,
+                status,
+                kind,
+                from,
+                to,
+                limit: Some(limit),
+                offset: Some(offset),
+            })?;
+            json(&page.rows)
+        }
+        CaseAction::Show { case_no } => json(&desk.case_show(&case_no)?),
+    }
+}
+
+/// Argon2 cost for passwords set from the CLI: production unless a test asks otherwise.
+fn kdf() -> KdfParams {
+    if std::env::var("SURETY_TEST_FAST_KDF").is_ok_and(|v| v == "1") {
+        KdfParams::for_tests()
+    } else {
+        KdfParams::default()
+    }
+}
+
+fn sign_in(db: &Path, user: Option<&str>) -> DeskResult<Desk> {
+    let user = match user {
+        Some(u) => u.to_string(),
+        None => first_user(db)?,
+    };
+    let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
+    let mut desk = Desk::open(db, &user, &pw)?;
+    desk.set_kdf(kdf());
+    Ok(desk)
+}
+
+/// The first admin: the first user in the key file.
+fn first_user(db: &Path) -> DeskResult<String> {
+    let keys = surety_store::keys::KeyFile::load(&surety_store::key_file_path(db))?;
+    keys.usernames().into_iter().next().ok_or_else(|| {
+        DeskError::new(
+            "UNKNOWN_USER",
+            Some("user"),
+            "密钥文件中没有用户".into(),
+            "the key file lists no user".into(),
+        )
+    })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> DeskError {
+    DeskError::new(
+        "IO",
+        None,
+        format!("无法访问 {}：{e}", path.display()),
+        format!("cannot access {}: {e}", path.display()),
+    )
+}
+
+fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
+    let Some(path) = path else {
+        return Ok(Settings::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        DeskError::new(
+            "SETTINGS",
+            Some("settings"),
+            format!("无法读取配置文件 {}：{e}", path.display()),
+            format!("cannot read the settings file {}: {e}", path.display()),
+        )
+    })?;
+    Settings::from_toml(&text).map_err(|e| {
+        DeskError::new(
+            "SETTINGS",
+            Some(&e.key),
+            format!("配置文件 {} 有误：{}", path.display(), e.message_zh),
+            format!(
+                "the settings file {} is wrong: {}",
+                path.display(),
+                e.message_en
+            ),
+        )
+    })
+}

@@ -1,0 +1,71 @@
+//! Reading requests, passwords and paths; printing errors.
+
+use std::io::Read;
+use std::path::PathBuf;
+use surety::{DeskError, DeskResult};
+
+pub fn exit_code(e: &DeskError) -> u8 {
+    if matches!(e.code.as_str(), "MALFORMED_REQUEST" | "INVALID_INPUT") {
+        2
+    } else {
+        1
+    }
+}
+
+/// Both languages for a person, then one JSON line for a program.
+pub fn print_error(e: &DeskError) {
+    let field = e
+        .field
+        .as_deref()
+        .map(|f| format!(" [{f}]"))
+        .unwrap_or_default();
+    eprintln!("错误 {}{field}：{}", e.code, e.message_zh);
+    eprintln!("error {}{field}: {}", e.code, e.message_en);
+    eprintln!("{}", serde_json::json!({ "error": e }));
+}
+
+pub fn read_stdin() -> DeskResult<String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|e| {
+        DeskError::new(
+            "MALFORMED_REQUEST",
+            None,
+            format!("无法读取标准输入：{e}"),
+            format!("cannot read standard input: {e}"),
+        )
+    })?;
+    Ok(text)
+}
+
+/// A request object from stdin, naming what is wrong with it.
+pub fn read_json<T: serde::de::DeserializeOwned>() -> DeskResult<T> {
+    let text = read_stdin()?;
+    serde_json::from_str(&text).map_err(|e| surety::error::json_error(&e))
+}
+
+/// From the environment variable, or asked for on the terminal; never from a flag.
+pub fn password(var: &str, prompt: &str) -> DeskResult<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt).map_err(|e| {
+        DeskError::new(
+            "NO_PASSWORD",
+            Some("password"),
+            format!("没有密码：请设置 {var} 或在终端中输入（{e}）"),
+            format!("no password: set {var} or type it at a terminal ({e})"),
+        )
+    })
+}
+
+/// The desktop app's database: `<data dir>/cn.gov.sd.suretydesk/surety.db`.
+pub fn default_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("cn.gov.sd.suretydesk")
+        .join("surety.db")
+}
+
+pub fn json<T: serde::Serialize>(value: &T) -> DeskResult<String> {
+    Ok(serde_json::to_string_pretty(value).expect("views serialize"))
+}

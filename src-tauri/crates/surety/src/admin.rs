@@ -1,0 +1,338 @@
+//! Admin use cases: organisations, coinsurance pools, agreements, users.
+
+use crate::desk::Desk;
+use crate::error::{DeskError, DeskResult};
+use crate::quote::{parse_city, parse_date, parse_rate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::str::FromStr;
+use surety_domain::{Pool, PoolMember};
+use surety_store::orgs::{self, Agreement, Org, OrgKind};
+use surety_store::{AuditNote, NewUser, Role, User};
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct OrgInput {
+    /// insurer | pool | bank | city
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct PoolMemberInput {
+    pub insurer: String,
+    /// A fraction as a decimal string: "0.6" is 60%.
+    pub share: String,
+    #[serde(default)]
+    pub lead: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    pub bank: String,
+    /// An insurer or a pool.
+    pub insurer: String,
+    pub city: String,
+    #[serde(default)]
+    pub insurer_share: Option<String>,
+    #[serde(default)]
+    pub waiting_period_days: Option<u32>,
+    pub guarantee_rate: String,
+    pub accident_rate: String,
+    pub signed_on: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(default)]
+    pub organisation: Option<String>,
+}
+
+fn share(field: &str, text: &str) -> DeskResult<Decimal> {
+    Decimal::from_str(text)
+        .ok()
+        .filter(|d| *d > Decimal::ZERO && *d <= Decimal::ONE)
+        .ok_or_else(|| {
+            DeskError::invalid(
+                field,
+                format!("{field}：“{text}”不是有效比例，应为 0 到 1 之间的小数，如 0.7"),
+                format!("{field}: `{text}` is not a share; give a decimal above 0 and at most 1, e.g. 0.7"),
+            )
+        })
+}
+
+impl Desk {
+    pub fn add_organisation(&mut self, input: &OrgInput) -> DeskResult<Org> {
+        self.require_role(&[Role::Admin], "登记机构", "register organisations")?;
+        let kind = OrgKind::parse(&input.kind).ok_or_else(|| {
+            DeskError::invalid(
+                "kind",
+                format!(
+                    "未知机构类型“{}”，应为 insurer、pool、bank、city",
+                    input.kind
+                ),
+                format!(
+                    "unknown organisation kind `{}`; one of insurer, pool, bank, city",
+                    input.kind
+                ),
+            )
+        })?;
+        let code = input.code.trim();
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(DeskError::invalid(
+                "code",
+                "机构代码应为英文字母、数字或 - _",
+                "an organisation code is letters, digits, - or _",
+            ));
+        }
+        if input.name.trim().is_empty() {
+            return Err(DeskError::invalid(
+                "name",
+                "请填写机构名称",
+                "the organisation's name is required",
+            ));
+        }
+        let city = input.city.as_deref().map(parse_city).transpose()?;
+        let actor = self.actor();
+        Ok(self.store.write(&actor, "organisation.add", |tx| {
+            let org = orgs::insert_org(tx, kind, code, input.name.trim(), city)?;
+            Ok((
+                org,
+                AuditNote::new(
+                    "organisation",
+                    code,
+                    format!("{} {}", kind.code(), input.name.trim()),
+                ),
+            ))
+        })?)
+    }
+
+    /// Sets a pool's members: shares summing to 100%, one lead underwriter (§3.2.3).
+    pub fn set_pool(&mut self, pool_code: &str, members: &[PoolMemberInput]) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "设置共保体", "set up pools")?;
+        let pool = self.org(pool_code, "pool")?;
+        if pool.kind != OrgKind::Pool {
+            return Err(DeskError::invalid(
+                "pool",
+                format!("“{pool_code}”不是共保体"),
+                format!("`{pool_code}` is not a pool"),
+            ));
+        }
+        let mut rows = Vec::new();
+        let mut domain = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let org = self.org(&m.insurer, &format!("members[{i}].insurer"))?;
+            if org.kind != OrgKind::Insurer {
+                return Err(DeskError::invalid(
+                    &format!("members[{i}].insurer"),
+                    format!("“{}”不是保险公司", m.insurer),
+                    format!("`{}` is not an insurer", m.insurer),
+                ));
+            }
+            let s = share(&format!("members[{i}].share"), &m.share)?;
+            rows.push((org.id, s, m.lead));
+            domain.push(PoolMember {
+                insurer: org.code.clone(),
+                share: s,
+                lead: m.lead,
+            });
+        }
+        Pool::new(domain)?;
+        let actor = self.actor();
+        let summary = members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {}{}",
+                    m.insurer,
+                    m.share,
+                    if m.lead { " lead" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.store.write(&actor, "pool.set", |tx| {
+            orgs::set_pool_members(tx, pool.id, &rows)?;
+            Ok(((), AuditNote::new("organisation", pool_code, summary)))
+        })?;
+        Ok(())
+    }
+
+    pub fn add_agreement(&mut self, input: &AgreementInput) -> DeskResult<Agreement> {
+        self.require_role(&[Role::Admin], "登记银保协议", "register agreements")?;
+        let bank = self.org(&input.bank, "bank")?;
+        if bank.kind != OrgKind::Bank {
+            return Err(DeskError::invalid(
+                "bank",
+                format!("“{}”不是银行", input.bank),
+                format!("`{}` is not a bank", input.bank),
+            ));
+        }
+        let insurer = self.org(&input.insurer, "insurer")?;
+        if !insurer.kind.underwrites() {
+            return Err(DeskError::invalid(
+                "insurer",
+                format!("“{}”不是保险公司或共保体", input.insurer),
+                format!("`{}` is not an insurer or pool", input.insurer),
+            ));
+        }
+        let city = parse_city(&input.city)?;
+        let defaults = &self.settings.agreement;
+        let insurer_share = match &input.insurer_share {
+            Some(t) => share("insurer_share", t)?,
+            None => defaults.insurer_share,
+        };
+        let waiting = input
+            .waiting_period_days
+            .unwrap_or(defaults.waiting_period_days);
+        if !(1..=3650).contains(&waiting) {
+            return Err(DeskError::invalid(
+                "waiting_period_days",
+                "等待期应为 1 至 3650 天",
+                "the waiting period must be 1 to 3650 days",
+            ));
+        }
+        let guarantee_rate = parse_rate("guarantee_rate", &input.guarantee_rate)?;
+        let accident_rate = parse_rate("accident_rate", &input.accident_rate)?;
+        let limits = self.settings.limits_for(city);
+        if let Some(v) =
+            surety_domain::quote::check_premium_rates(guarantee_rate, accident_rate, limits)
+                .into_iter()
+                .next()
+        {
+            return Err(v.into());
+        }
+        let signed_on = parse_date("signed_on", &input.signed_on)?;
+        if orgs::agreement_for(self.store.connection(), bank.id, insurer.id, city.code())?.is_some()
+        {
+            return Err(DeskError::invalid(
+                "bank",
+                "该银行与保险公司在本市已有协议（一对一对接）",
+                "this bank and insurer already have an agreement in this city (one-to-one)",
+            ));
+        }
+        let mut a = Agreement {
+            id: 0,
+            bank_id: bank.id,
+            insurer_id: insurer.id,
+            city: city.code().into(),
+            insurer_share,
+            waiting_period_days: waiting,
+            guarantee_rate,
+            accident_rate,
+            signed_on: signed_on.to_string(),
+        };
+        let actor = self.actor();
+        let summary = format!(
+            "{} × {} in {}: insurer share {}, waiting {} days",
+            bank.code,
+            insurer.code,
+            city.code(),
+            insurer_share,
+            waiting
+        );
+        a.id = self.store.write(&actor, "agreement.add", |tx| {
+            let id = orgs::insert_agreement(tx, &a)?;
+            Ok((id, AuditNote::new("agreement", id, summary)))
+        })?;
+        Ok(a)
+    }
+
+    pub fn add_user(&mut self, input: &UserInput, password: &str) -> DeskResult<User> {
+        self.require_role(&[Role::Admin], "添加用户", "add users")?;
+        let role = Role::parse(&input.role).ok_or_else(|| {
+            DeskError::invalid("role", format!("未知角色“{}”，应为 admin、underwriter、bank_officer、field_agent、auditor", input.role), format!("unknown role `{}`; one of admin, underwriter, bank_officer, field_agent, auditor", input.role))
+        })?;
+        let organisation_id = match &input.organisation {
+            Some(code) => {
+                let org = self.org(code, "organisation")?;
+                let fits = match role {
+                    Role::Underwriter => org.kind.underwrites(),
+                    Role::BankOfficer => org.kind == OrgKind::Bank,
+                    _ => true,
+                };
+                if !fits {
+                    return Err(DeskError::invalid(
+                        "organisation",
+                        format!("角色 {} 与机构“{code}”的类型不符", input.role),
+                        format!("role {} does not fit organisation `{code}`", input.role),
+                    ));
+                }
+                Some(org.id)
+            }
+            None if matches!(role, Role::Underwriter | Role::BankOfficer) => {
+                return Err(DeskError::invalid(
+                    "organisation",
+                    "保险公司和银行人员必须属于一个机构",
+                    "underwriters and bank officers must belong to an organisation",
+                ));
+            }
+            None => None,
+        };
+        let new = NewUser {
+            username: input.username.clone(),
+            display_name: input.display_name.clone(),
+            role,
+            organisation_id,
+        };
+        let actor = self.actor();
+        Ok(self.store.add_user(&actor, &new, password)?)
+    }
+
+    pub fn change_password(&mut self, new_password: &str) -> DeskResult<()> {
+        let (actor, me) = (self.actor(), self.user.username.clone());
+        Ok(self.store.change_password(&actor, &me, new_password)?)
+    }
+
+    pub fn remove_user(&mut self, username: &str) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "删除用户", "remove users")?;
+        let actor = self.actor();
+        Ok(self.store.remove_user(&actor, username)?)
+    }
+
+    pub fn users(&self) -> DeskResult<Vec<User>> {
+        self.require_role(&[Role::Admin, Role::Auditor], "查看用户", "list users")?;
+        Ok(surety_store::users::list(self.store.connection())?)
+    }
+
+    pub fn organisations(&self) -> DeskResult<Vec<Org>> {
+        Ok(orgs::list_orgs(self.store.connection())?)
+    }
+
+    pub fn audit_verify(&self) -> DeskResult<surety_store::AuditReport> {
+        self.require_role(
+            &[Role::Admin, Role::Auditor],
+            "校验审计日志",
+            "verify the audit log",
+        )?;
+        Ok(surety_store::audit::verify(self.store.connection())?)
+    }
+
+    pub fn backup(&self, out: &std::path::Path) -> DeskResult<surety_store::backup::BackupInfo> {
+        self.require_role(&[Role::Admin], "备份数据库", "back up the database")?;
+        Ok(self.store.backup_to(out)?)
+    }
+
+    pub fn rotate_key(&mut self) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "更换数据库密钥", "rotate the database key")?;
+        let actor = self.actor();
+        Ok(self.store.rotate_key(&actor)?)
+    }
+}

@@ -1,0 +1,1005 @@
+//! From application to disbursement: intake, both investigations, joint review, both
+//! decisions (R-VETO-1), the R-AMT-1 exception, signing, premiums, disbursement.
+
+use crate::desk::Desk;
+use crate::error::{DeskError, DeskResult};
+use crate::quote::{
+    parse_city, parse_date, parse_kind, parse_money, parse_rate, parse_repayment, FeeInput,
+};
+use crate::views::CaseView;
+use chrono::Datelike;
+use serde::Deserialize;
+use surety_domain::borrower::IdentifiedBy;
+use surety_domain::eligibility::{
+    check_applicant, check_findings, check_not_suspended, Applicant, Finding, Findings,
+};
+use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::quote::Quote;
+use surety_domain::{
+    quote as domain_quote, BorrowerKind, CaseStatus, City, CreditCode, Fee, LoanTerms, LossRatio,
+    ResidentId, Side,
+};
+use surety_store::cases::{insert_case, upsert_borrower, NewBorrower, NewCase};
+use surety_store::orgs::{self, Agreement};
+use surety_store::sections::{self, CaseRecord, Contract, Investigation, Premium, SideAct};
+use surety_store::{AuditNote, Role};
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerInput {
+    pub kind: String,
+    pub name: String,
+    /// Resident ID for farmers and entrepreneurs, unified social credit code otherwise.
+    pub id_number: String,
+    /// For an early credit code that fails its check character: why it was accepted.
+    #[serde(default)]
+    pub id_check_override: Option<String>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub legal_rep: String,
+    pub operating_since: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct IntakeInput {
+    pub borrower: BorrowerInput,
+    pub city: String,
+    pub bank: String,
+    pub insurer: String,
+    pub principal: String,
+    pub annual_rate: String,
+    pub term_months: u32,
+    #[serde(default)]
+    pub repayment: Option<String>,
+    /// Defaults to the agreement's rates.
+    #[serde(default)]
+    pub guarantee_rate: Option<String>,
+    #[serde(default)]
+    pub accident_rate: Option<String>,
+    #[serde(default)]
+    pub fees: Vec<FeeInput>,
+    /// Defaults to today.
+    #[serde(default)]
+    pub application_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct FindingsInput {
+    pub tax_arrears_clean: bool,
+    pub debt_evasion_clean: bool,
+    pub violation_record_clean: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct InvestigationInput {
+    pub case_no: String,
+    pub findings: FindingsInput,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    pub case_no: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub case_no: String,
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct SignInput {
+    pub case_no: String,
+    /// loan_contract | guarantee_policy | accident_policy
+    pub document: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct PremiumInput {
+    pub case_no: String,
+    /// guarantee | accident
+    pub line: String,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct CaseRef {
+    pub case_no: String,
+}
+
+pub(crate) const DOCUMENTS: [(&str, Side, &str, &str); 3] = [
+    ("loan_contract", Side::Bank, "JK", "借款合同"),
+    (
+        "guarantee_policy",
+        Side::Insurer,
+        "BZ",
+        "小额贷款保证保险保险单",
+    ),
+    (
+        "accident_policy",
+        Side::Insurer,
+        "YW",
+        "借款人意外伤害保险保险单",
+    ),
+];
+
+fn first_violation(violations: Vec<surety_domain::Violation>) -> DeskResult<()> {
+    match violations.into_iter().next() {
+        Some(v) => Err(v.into()),
+        None => Ok(()),
+    }
+}
+
+impl Desk {
+    pub(crate) fn case(&self, case_no: &str) -> DeskResult<CaseRecord> {
+        sections::case_by_no(self.store.connection(), case_no.trim())?
+            .ok_or_else(|| DeskError::not_found("案件", "case", case_no))
+    }
+
+    pub(crate) fn agreement_of(&self, case: &CaseRecord) -> DeskResult<Agreement> {
+        case.agreement_id
+            .and_then(|id| orgs::agreement_by_id(self.store.connection(), id).transpose())
+            .transpose()?
+            .ok_or_else(|| {
+                DeskError::new(
+                    "NO_AGREEMENT",
+                    None,
+                    "案件没有对应的银保协议".into(),
+                    "the case has no bank–insurer agreement".into(),
+                )
+            })
+    }
+
+    pub(crate) fn stored_quote(&self, case: &CaseRecord) -> serde_json::Value {
+        serde_json::from_str(&case.quote_json).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// R-STOP-1 / R-ELIG-4 for the case's underwriter in its city on `date`.
+    pub(crate) fn check_suspension(
+        &self,
+        insurer_id: i64,
+        city: City,
+        date: chrono::NaiveDate,
+    ) -> DeskResult<()> {
+        let ratio = self.loss_ratio(insurer_id, city, date)?;
+        let insurer = orgs::org_by_id(self.store.connection(), insurer_id)?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        match check_not_suspended(city, &insurer, &ratio, &self.settings) {
+            Some(v) => Err(v.into()),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn loss_ratio(
+        &self,
+        insurer_id: i64,
+        city: City,
+        date: chrono::NaiveDate,
+    ) -> DeskResult<LossRatio> {
+        // The pilot year so far: up to `date`, so a replayed year sees only its past.
+        let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+        let (premiums, claims) = sections::loss_ratio_inputs(
+            self.store.connection(),
+            insurer_id,
+            city.code(),
+            &year.start.to_string(),
+            &year.end.min(date).to_string(),
+        )?;
+        Ok(LossRatio::new(claims, premiums))
+    }
+
+    /// 受理: the application, checked against every rule that can be decided now.
+    pub fn intake(&mut self, input: &IntakeInput) -> DeskResult<CaseView> {
+        self.require_role(
+            &[Role::FieldAgent, Role::BankOfficer, Role::Underwriter],
+            "受理申请",
+            "take applications",
+        )?;
+        let b = &input.borrower;
+        let kind = parse_kind(&b.kind).map_err(|mut e| {
+            e.field = Some("borrower.kind".into());
+            e
+        })?;
+        if b.name.trim().is_empty() {
+            return Err(DeskError::invalid(
+                "borrower.name",
+                "请填写借款人名称",
+                "the borrower's name is required",
+            ));
+        }
+        let (id_number, id_check_override) = match kind.identified_by() {
+            IdentifiedBy::ResidentId => (
+                ResidentId::parse(&b.id_number, "borrower.id_number")?
+                    .as_str()
+                    .to_string(),
+                None,
+            ),
+            IdentifiedBy::CreditCode => {
+                let reason = b
+                    .id_check_override
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty());
+                let code = CreditCode::parse(&b.id_number, "borrower.id_number", reason.is_some())?;
+                let override_note = code.check_overridden().then(|| {
+                    format!(
+                        "{} ({})",
+                        reason.unwrap_or_default(),
+                        self.user.display_name
+                    )
+                });
+                (code.as_str().to_string(), override_note)
+            }
+        };
+        let operating_since = parse_date("borrower.operating_since", &b.operating_since)?;
+        let city = parse_city(&input.city)?;
+        let bank = self.org(&input.bank, "bank")?;
+        let insurer = self.org(&input.insurer, "insurer")?;
+        let agreement =
+            orgs::agreement_for(self.store.connection(), bank.id, insurer.id, city.code())?
+                .ok_or_else(|| {
+                    DeskError::new(
+                        "NO_AGREEMENT",
+                        Some("bank"),
+                        format!(
+                            "{}与{}在{}没有银保协议，不能受理",
+                            bank.name,
+                            insurer.name,
+                            city.name_zh()
+                        ),
+                        format!(
+                            "{} and {} have no agreement in {}: the application cannot be taken",
+                            bank.code,
+                            insurer.code,
+                            city.name_en()
+                        ),
+                    )
+                })?;
+        let application_date = match &input.application_date {
+            Some(d) => parse_date("application_date", d)?,
+            None => self.today(),
+        };
+        first_violation(check_applicant(
+            &Applicant {
+                kind,
+                city,
+                operating_since,
+                application_date,
+            },
+            &self.settings,
+        ))?;
+        self.check_suspension(insurer.id, city, application_date)?;
+
+        let principal = parse_money("principal", &input.principal)?;
+        if principal.is_zero() {
+            return Err(DeskError::invalid(
+                "principal",
+                "贷款金额应大于 0",
+                "the loan amount must be above 0",
+            ));
+        }
+        let existing = surety_store::cases::NewBorrower {
+            kind,
+            name: String::new(),
+            id_number: id_number.clone(),
+            id_check_override: None,
+            city,
+            address: String::new(),
+            phone: String::new(),
+            legal_rep: String::new(),
+            operating_since,
+        };
+        let outstanding = match self.store.connection().query_row(
+            "SELECT id FROM borrowers WHERE id_number = ?1",
+            [&existing.id_number],
+            |r| r.get::<_, i64>(0),
+        ) {
+            Ok(bid) => sections::other_outstanding_principal(self.store.connection(), bid, None)?,
+            Err(_) => surety_domain::Money::ZERO,
+        };
+        let terms = LoanTerms {
+            city,
+            borrower_kind: kind,
+            principal,
+            annual_rate: parse_rate("annual_rate", &input.annual_rate)?,
+            term_months: input.term_months,
+            contract_date: application_date,
+            repayment: parse_repayment(input.repayment.as_deref())?,
+            guarantee_rate: match &input.guarantee_rate {
+                Some(t) => parse_rate("guarantee_rate", t)?,
+                None => agreement.guarantee_rate,
+            },
+            accident_rate: match &input.accident_rate {
+                Some(t) => parse_rate("accident_rate", t)?,
+                None => agreement.accident_rate,
+            },
+            fees: input
+                .fees
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    Ok(Fee {
+                        name: f.name.clone(),
+                        amount: parse_money(&format!("fees[{i}].amount"), &f.amount)?,
+                    })
+                })
+                .collect::<DeskResult<_>>()?,
+            outstanding_principal: outstanding,
+        };
+        let quote = domain_quote(&terms, &self.settings);
+        first_violation(quote.violations.clone())?;
+
+        let borrower = NewBorrower {
+            name: b.name.trim().to_string(),
+            id_check_override,
+            address: b.address.trim().to_string(),
+            phone: b.phone.trim().to_string(),
+            legal_rep: b.legal_rep.trim().to_string(),
+            ..existing
+        };
+        let actor = self.actor();
+        let user_id = self.user.id;
+        let year = application_date.year();
+        let case_no = self.store.write(&actor, "case.intake", |tx| {
+            let seq = orgs::next_number(tx, bank.id, "case", year)?;
+            let case_no = format!("{}-{year}-{seq:06}", bank.code.to_uppercase());
+            let bid = upsert_borrower(tx, &borrower)?;
+            insert_case(
+                tx,
+                bid,
+                &NewCase {
+                    case_no: case_no.clone(),
+                    city,
+                    status: CaseStatus::Intake,
+                    principal,
+                    annual_rate: terms.annual_rate,
+                    term_months: terms.term_months,
+                    repayment: terms.repayment,
+                    guarantee_rate: terms.guarantee_rate,
+                    accident_rate: terms.accident_rate,
+                    application_date,
+                    contract_date: None,
+                    bank_id: Some(bank.id),
+                    insurer_id: Some(insurer.id),
+                    quote_json: serde_json::to_string(&quote).expect("quote serializes"),
+                    schedule: quote.schedule.clone(),
+                    created_by: Some(user_id),
+                },
+            )?;
+            let case_id: i64 =
+                tx.query_row("SELECT id FROM cases WHERE case_no = ?1", [&case_no], |r| {
+                    r.get(0)
+                })?;
+            sections::set_agreement(tx, case_id, agreement.id)?;
+            let warn = if quote.warnings.is_empty() {
+                ""
+            } else {
+                "; needs the R-AMT-1 exception"
+            };
+            Ok((
+                case_no.clone(),
+                AuditNote::new(
+                    "case",
+                    &case_no,
+                    format!(
+                        "intake: {} {} CNY {} months{warn}",
+                        borrower.name, principal, terms.term_months
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case_no)
+    }
+
+    /// Whether the amount needs the two-sided R-AMT-1 exception.
+    pub(crate) fn needs_exception(&self, case: &CaseRecord) -> bool {
+        self.stored_quote(case)["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|v| v["rule"] == "R-AMT-1"))
+    }
+
+    /// 资信调查: one side's independent findings (R-ELIG-3).
+    pub fn investigate(&mut self, input: &InvestigationInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        let side = self.side_on(&case, "登记资信调查", "record an investigation")?;
+        if !matches!(
+            case.status,
+            CaseStatus::Intake | CaseStatus::Investigation | CaseStatus::JointReview
+        ) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "审批开始后不能再修改调查结论",
+                "investigations cannot change once decisions have started",
+            ));
+        }
+        let today = self.today();
+        let by = self.user.display_name.clone();
+        let finding = |clean| Finding {
+            clean,
+            checked_by: by.clone(),
+            checked_on: today,
+        };
+        let findings = Findings {
+            tax_arrears: finding(input.findings.tax_arrears_clean),
+            debt_evasion: finding(input.findings.debt_evasion_clean),
+            violation_record: finding(input.findings.violation_record_clean),
+        };
+        let problems = check_findings(side, &findings);
+        let inv = Investigation {
+            side,
+            findings_json: serde_json::to_string(&findings).expect("findings serialize"),
+            note: input.note.trim().to_string(),
+            attachments: input
+                .attachments
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            investigator: by.clone(),
+            completed_on: today.to_string(),
+        };
+        let other_done = sections::investigations(self.store.connection(), case.id)?
+            .iter()
+            .any(|i| i.side != side);
+        let to = if other_done {
+            CaseStatus::JointReview
+        } else {
+            CaseStatus::Investigation
+        };
+        let (actor, uid) = (self.actor(), self.user.id);
+        let summary = format!(
+            "{} investigation: {}; status {} -> {}",
+            side.name_en(),
+            if problems.is_empty() {
+                "clean".to_string()
+            } else {
+                problems
+                    .iter()
+                    .map(|p| p.field.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            case.status.code(),
+            to.code()
+        );
+        self.store.write(&actor, "case.investigate", |tx| {
+            sections::save_investigation(tx, case.id, uid, &inv)?;
+            if case.status != to {
+                sections::set_status(tx, &case, to)?;
+            }
+            Ok(((), AuditNote::new("case", &case.case_no, summary)))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 会商: a note of the joint review, by either side.
+    pub fn review_note(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.side_on(&case, "填写会商意见", "write joint-review notes")?;
+        if !matches!(
+            case.status,
+            CaseStatus::Investigation | CaseStatus::JointReview | CaseStatus::Decision
+        ) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "不在调查或会商阶段",
+                "it is not under investigation or review",
+            ));
+        }
+        let note = input.note.trim();
+        if note.is_empty() {
+            return Err(DeskError::invalid(
+                "note",
+                "会商意见不能为空",
+                "the note is empty",
+            ));
+        }
+        let (actor, uid) = (self.actor(), self.user.id);
+        self.store.write(&actor, "case.review_note", |tx| {
+            sections::add_review_note(tx, case.id, uid, note)?;
+            Ok((
+                (),
+                AuditNote::new("case", &case.case_no, format!("joint review: {note}")),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// R-AMT-1: one side's approval of an amount above the cap in principle.
+    pub fn approve_exception(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        let side = self.side_on(&case, "审批超额例外", "approve an amount exception")?;
+        if !self.needs_exception(&case) {
+            return Err(DeskError::invalid(
+                "case_no",
+                "本案件金额未超过单户原则上限，无需例外审批",
+                "this amount is within the cap in principle: no exception is needed",
+            ));
+        }
+        if !matches!(
+            case.status,
+            CaseStatus::Intake
+                | CaseStatus::Investigation
+                | CaseStatus::JointReview
+                | CaseStatus::Decision
+        ) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "审批结束后不能再批准例外",
+                "exceptions are approved before the decisions end",
+            ));
+        }
+        let reason = input.note.trim();
+        if reason.is_empty() {
+            return Err(DeskError::invalid(
+                "note",
+                "例外审批必须说明理由",
+                "an exception needs a reason",
+            ));
+        }
+        if sections::exceptions(self.store.connection(), case.id)?
+            .iter()
+            .any(|e| e.side == side)
+        {
+            return Err(DeskError::invalid(
+                "case_no",
+                format!("{}已批准过例外", side.name_zh()),
+                format!("the {} has already approved the exception", side.name_en()),
+            ));
+        }
+        let act = SideAct {
+            side,
+            approve: true,
+            reason: reason.into(),
+            by: self.user.display_name.clone(),
+            on: self.today().to_string(),
+        };
+        let (actor, uid) = (self.actor(), self.user.id);
+        self.store.write(&actor, "case.exception", |tx| {
+            sections::save_exception(tx, case.id, uid, &act)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "R-AMT-1 exception approved by the {}: {reason}",
+                        side.name_en()
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 审批: one side's independent decision. One refusal declines the case (R-VETO-1).
+    pub fn decide(&mut self, input: &DecisionInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        let side = self.side_on(&case, "作出审批决定", "decide")?;
+        if !matches!(case.status, CaseStatus::JointReview | CaseStatus::Decision) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "须在双方调查完成、集中会商之后审批",
+                "decisions come after both investigations and the joint review",
+            ));
+        }
+        let decisions = sections::decisions(self.store.connection(), case.id)?;
+        if decisions.iter().any(|d| d.side == side) {
+            return Err(DeskError::invalid(
+                "case_no",
+                format!("{}已作出审批决定", side.name_zh()),
+                format!("the {} has already decided", side.name_en()),
+            ));
+        }
+        let reason = input.reason.trim();
+        if input.approve {
+            let mine = sections::investigations(self.store.connection(), case.id)?
+                .into_iter()
+                .find(|i| i.side == side);
+            let findings: Option<Findings> =
+                mine.and_then(|i| serde_json::from_str(&i.findings_json).ok());
+            if let Some(f) = findings {
+                first_violation(check_findings(side, &f))?;
+            }
+            if self.needs_exception(&case)
+                && !sections::exceptions(self.store.connection(), case.id)?
+                    .iter()
+                    .any(|e| e.side == side)
+            {
+                return Err(DeskError::new(
+                    "R-AMT-1",
+                    Some("case_no"),
+                    format!("借款人贷款合计超过 100 万元：{}须先批准超额例外并说明理由", side.name_zh()),
+                    format!("the borrower's total exceeds the cap in principle: the {} must approve the exception, with a reason, first", side.name_en()),
+                ));
+            }
+        } else if reason.is_empty() {
+            return Err(DeskError::invalid(
+                "reason",
+                "否决必须说明理由",
+                "a refusal needs a reason",
+            ));
+        }
+        let other_approved = decisions.iter().any(|d| d.side != side && d.approve);
+        let to = if !input.approve {
+            CaseStatus::Declined
+        } else if other_approved {
+            CaseStatus::Approved
+        } else {
+            CaseStatus::Decision
+        };
+        let act = SideAct {
+            side,
+            approve: input.approve,
+            reason: reason.into(),
+            by: self.user.display_name.clone(),
+            on: self.today().to_string(),
+        };
+        let (actor, uid) = (self.actor(), self.user.id);
+        let summary = format!(
+            "{} {}{}; status {} -> {}",
+            side.name_en(),
+            if input.approve { "approves" } else { "refuses" },
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {reason}")
+            },
+            case.status.code(),
+            to.code()
+        );
+        self.store.write(&actor, "case.decide", |tx| {
+            sections::save_decision(tx, case.id, uid, &act)?;
+            sections::set_status(tx, &case, to)?;
+            Ok(((), AuditNote::new("case", &case.case_no, summary)))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 签约: the loan contract (bank), the guarantee and accident policies (insurer), each
+    /// numbered from its organisation's sequence. Signing the loan contract fixes the
+    /// contract date: the rate cap is checked again and the schedule recomputed for it.
+    pub fn sign(&mut self, input: &SignInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        let Some(&(doc, owner, prefix, _)) = DOCUMENTS.iter().find(|d| d.0 == input.document)
+        else {
+            return Err(DeskError::invalid("document", format!("未知文件“{}”，应为 loan_contract、guarantee_policy、accident_policy", input.document), format!("unknown document `{}`; one of loan_contract, guarantee_policy, accident_policy", input.document)));
+        };
+        self.require_side(&case, owner, "签署此文件", "sign this document")?;
+        if case.status != CaseStatus::Approved {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "须在双方批准后签约（R-VETO-1）",
+                "documents are signed only after both sides approved (R-VETO-1)",
+            ));
+        }
+        let signed = sections::contracts(self.store.connection(), case.id)?;
+        if signed.iter().any(|c| c.doc_kind == doc) {
+            return Err(DeskError::invalid(
+                "document",
+                "该文件已签署",
+                "this document is already signed",
+            ));
+        }
+        let today = self.today();
+        let mut new_terms = None;
+        if doc == "loan_contract" {
+            let quote = self.requote(&case, today)?;
+            first_violation(quote.violations.clone())?;
+            new_terms = Some(quote);
+        }
+        let org_id = match owner {
+            Side::Bank => case.bank_id,
+            Side::Insurer => case.insurer_id,
+        }
+        .expect("cases have both parties");
+        let org_code = orgs::org_by_id(self.store.connection(), org_id)?
+            .map(|o| o.code.to_uppercase())
+            .unwrap_or_default();
+        let all_signed = signed.len() + 1 == DOCUMENTS.len();
+        let (actor, year) = (self.actor(), today.year());
+        self.store.write(&actor, "case.sign", |tx| {
+            let seq = orgs::next_number(tx, org_id, doc, year)?;
+            let doc_no = format!("{org_code}-{prefix}-{year}-{seq:06}");
+            sections::save_contract(
+                tx,
+                case.id,
+                &Contract {
+                    doc_kind: doc.into(),
+                    doc_no: doc_no.clone(),
+                    signed_on: today.to_string(),
+                },
+            )?;
+            if let Some(q) = &new_terms {
+                sections::set_contract_terms(
+                    tx,
+                    case.id,
+                    today,
+                    &q.schedule,
+                    &serde_json::to_string(q).expect("quote serializes"),
+                )?;
+            }
+            if all_signed {
+                sections::set_status(tx, &case, CaseStatus::Signed)?;
+            }
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "{doc} signed: {doc_no}{}",
+                        if all_signed {
+                            "; status approved -> signed"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// The case's terms quoted again for a contract date.
+    pub(crate) fn requote(
+        &self,
+        case: &CaseRecord,
+        contract_date: chrono::NaiveDate,
+    ) -> DeskResult<Quote> {
+        let city = self.city_of(case);
+        let kind: BorrowerKind = case
+            .borrower_kind
+            .parse()
+            .unwrap_or(BorrowerKind::MicroEnterprise);
+        let outstanding = sections::other_outstanding_principal(
+            self.store.connection(),
+            case.borrower_id,
+            Some(case.id),
+        )?;
+        Ok(domain_quote(
+            &LoanTerms {
+                city,
+                borrower_kind: kind,
+                principal: case.principal,
+                annual_rate: case.annual_rate,
+                term_months: case.term_months,
+                contract_date,
+                repayment: case.repayment,
+                guarantee_rate: case.guarantee_rate,
+                accident_rate: case.accident_rate,
+                fees: vec![],
+                outstanding_principal: outstanding,
+            },
+            &self.settings,
+        ))
+    }
+
+    /// 保费: a premium line received, exactly as quoted.
+    pub fn record_premium(&mut self, input: &PremiumInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.require_side(&case, Side::Insurer, "登记保费", "record premiums")?;
+        if case.status != CaseStatus::Signed {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "须在三份文件签署后收取保费",
+                "premiums are received after all three documents are signed",
+            ));
+        }
+        let quote = self.stored_quote(&case);
+        let due_key = match input.line.as_str() {
+            "guarantee" => "guarantee_premium",
+            "accident" => "accident_premium",
+            other => {
+                return Err(DeskError::invalid(
+                    "line",
+                    format!("未知险种“{other}”，应为 guarantee 或 accident"),
+                    format!("unknown premium line `{other}`; guarantee or accident"),
+                ))
+            }
+        };
+        let due: surety_domain::Money = quote[due_key]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default();
+        let amount = parse_money("amount", &input.amount)?;
+        if amount != due {
+            return Err(DeskError::invalid(
+                "amount",
+                format!("保费金额 {amount} 元与应收 {due} 元不符"),
+                format!("the premium {amount} CNY does not match the {due} CNY due"),
+            ));
+        }
+        let received = sections::premiums(self.store.connection(), case.id)?;
+        if received.iter().any(|p| p.line == input.line) {
+            return Err(DeskError::invalid(
+                "line",
+                "该险种保费已登记",
+                "this premium line is already recorded",
+            ));
+        }
+        let accident_due: surety_domain::Money = quote["accident_premium"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default();
+        let lines_needed = if accident_due.is_zero() { 1 } else { 2 };
+        let complete = received.len() + 1 >= lines_needed;
+        let actor = self.actor();
+        let today = self.today().to_string();
+        self.store.write(&actor, "case.premium", |tx| {
+            sections::save_premium(
+                tx,
+                case.id,
+                &Premium {
+                    line: input.line.clone(),
+                    amount,
+                    received_on: today.clone(),
+                },
+            )?;
+            if complete {
+                sections::set_status(tx, &case, CaseStatus::PremiumsReceived)?;
+            }
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "{} premium {amount} received{}",
+                        input.line,
+                        if complete {
+                            "; status signed -> premiums_received"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 放款: only with both approvals, all three documents and the premiums (R-VETO-1),
+    /// and never while the insurer's business in the city is suspended (R-STOP-1).
+    pub fn disburse(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.require_side(&case, Side::Bank, "放款", "disburse")?;
+        if case.status != CaseStatus::PremiumsReceived {
+            return Err(DeskError::wrong_state(&case.case_no, case.status, "须在双方批准、三份文件签署、保费收齐之后放款（R-VETO-1）", "disbursement needs both approvals, all three documents signed and the premiums received (R-VETO-1)"));
+        }
+        let conn = self.store.connection();
+        let approvals = sections::decisions(conn, case.id)?
+            .iter()
+            .filter(|d| d.approve)
+            .count();
+        let signed = sections::contracts(conn, case.id)?.len();
+        if approvals != 2 || signed != DOCUMENTS.len() {
+            return Err(DeskError::new(
+                "R-VETO-1",
+                None,
+                "缺少双方批准或签署文件，不得放款".into(),
+                "both approvals and all three signed documents are required".into(),
+            ));
+        }
+        let today = self.today();
+        let city = self.city_of(&case);
+        self.check_suspension(case.insurer_id.expect("cases have an insurer"), city, today)?;
+        let quote = self.stored_quote(&case);
+        let money = |k: &str| -> surety_domain::Money {
+            quote[k]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default()
+        };
+        let kind: BorrowerKind = case
+            .borrower_kind
+            .parse()
+            .unwrap_or(BorrowerKind::MicroEnterprise);
+        let subsidy = surety_domain::subsidy::subsidy(
+            kind,
+            money("total_premium"),
+            money("total_interest"),
+            &self.settings.city(city),
+        );
+        let actor = self.actor();
+        self.store.write(&actor, "case.disburse", |tx| {
+            sections::save_disbursement(tx, case.id, case.principal, &today.to_string())?;
+            if !subsidy.total().is_zero() {
+                sections::save_subsidy(
+                    tx,
+                    case.id,
+                    subsidy.premium,
+                    subsidy.interest,
+                    &today.to_string(),
+                )?;
+            }
+            sections::set_status(tx, &case, CaseStatus::Disbursed)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "disbursed {} on {today}; status premiums_received -> disbursed",
+                        case.principal
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 撤回: the applicant withdraws before disbursement.
+    pub fn withdraw(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        if self.user.role != Role::FieldAgent {
+            self.side_on(&case, "撤回申请", "withdraw the application")?;
+        }
+        if case.status.is_final() || case.status >= CaseStatus::Disbursed {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "放款后不能撤回",
+                "a case cannot be withdrawn after disbursement",
+            ));
+        }
+        let reason = input.note.trim();
+        if reason.is_empty() {
+            return Err(DeskError::invalid(
+                "note",
+                "撤回必须说明理由",
+                "a withdrawal needs a reason",
+            ));
+        }
+        let actor = self.actor();
+        self.store.write(&actor, "case.withdraw", |tx| {
+            sections::set_status(tx, &case, CaseStatus::Withdrawn)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "withdrawn: {reason}; status {} -> withdrawn",
+                        case.status.code()
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+}

@@ -1,0 +1,194 @@
+//! `Desk`: an unlocked database plus the signed-in user. Every use case is a method; the
+//! Tauri commands, the CLI and the tests all go through here.
+
+use crate::error::{DeskError, DeskResult};
+use chrono::NaiveDate;
+use std::path::Path;
+use surety_domain::{City, Settings, Side};
+use surety_store::orgs::{self, Org};
+use surety_store::sections::CaseRecord;
+use surety_store::{AuditNote, KdfParams, NewUser, Role, Store, User};
+
+pub struct Desk {
+    pub(crate) store: Store,
+    pub(crate) user: User,
+    pub(crate) settings: Settings,
+    today: Option<NaiveDate>,
+}
+
+impl Desk {
+    /// A new installation: database, key file, first admin, default settings and rates.
+    pub fn init(path: &Path, admin: &NewUser, password: &str, kdf: KdfParams) -> DeskResult<Desk> {
+        let (mut store, user) = Store::create(path, admin, password, kdf)?;
+        store.set_kdf(kdf);
+        let settings = Settings::default();
+        let toml = settings_toml_without_rates(&settings);
+        store.write(&user.username, "settings.init", |tx| {
+            orgs::save_settings_toml(tx, &toml)?;
+            orgs::save_rate_table(tx, &settings.reference_rates)?;
+            Ok((
+                (),
+                AuditNote::new("settings", "1", "defaults from DOMAIN.md"),
+            ))
+        })?;
+        Ok(Desk {
+            store,
+            user,
+            settings,
+            today: None,
+        })
+    }
+
+    /// Signs in.
+    pub fn open(path: &Path, username: &str, password: &str) -> DeskResult<Desk> {
+        let (store, user) = Store::open(path, username, password)?;
+        let mut settings = match orgs::load_settings_toml(store.connection())? {
+            Some(t) => Settings::from_toml(&t).map_err(|e| {
+                DeskError::new("SETTINGS", Some(&e.key), e.message_zh, e.message_en)
+            })?,
+            None => Settings::default(),
+        };
+        if let Some(rates) = orgs::load_rate_table(store.connection())? {
+            settings.reference_rates = rates;
+        }
+        Ok(Desk {
+            store,
+            user,
+            settings,
+            today: None,
+        })
+    }
+
+    /// Argon2 parameters for passwords set in this session (tests and demos make them cheap).
+    pub fn set_kdf(&mut self, kdf: KdfParams) {
+        self.store.set_kdf(kdf);
+    }
+
+    /// The business date: the real date unless set (`--as-of`), so tests and demos can
+    /// replay a year in seconds.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    pub fn set_today(&mut self, date: NaiveDate) {
+        self.today = Some(date);
+    }
+
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn actor(&self) -> String {
+        self.user.username.clone()
+    }
+
+    // --- permissions: checked here, never only in the UI ---
+
+    pub(crate) fn require_role(
+        &self,
+        roles: &[Role],
+        what_zh: &str,
+        what_en: &str,
+    ) -> DeskResult<()> {
+        if roles.contains(&self.user.role) {
+            return Ok(());
+        }
+        Err(DeskError::not_permitted(
+            format!(
+                "{}（{}）无权{what_zh}",
+                self.user.display_name,
+                role_zh(self.user.role)
+            ),
+            format!(
+                "{} ({}) may not {what_en}",
+                self.user.username,
+                self.user.role.code()
+            ),
+        ))
+    }
+
+    /// The side the user acts for on this case: an underwriter of the case's insurer, or
+    /// an officer of the case's bank. Anyone else is refused.
+    pub(crate) fn side_on(
+        &self,
+        case: &CaseRecord,
+        what_zh: &str,
+        what_en: &str,
+    ) -> DeskResult<Side> {
+        let org = self.user.organisation_id;
+        match self.user.role {
+            Role::Underwriter if org.is_some() && org == case.insurer_id => Ok(Side::Insurer),
+            Role::BankOfficer if org.is_some() && org == case.bank_id => Ok(Side::Bank),
+            _ => Err(DeskError::not_permitted(
+                format!(
+                    "{}（{}）不是本案件保险公司或银行的经办人，无权{what_zh}",
+                    self.user.display_name,
+                    role_zh(self.user.role)
+                ),
+                format!(
+                    "{} ({}) does not act for this case's insurer or bank and may not {what_en}",
+                    self.user.username,
+                    self.user.role.code()
+                ),
+            )),
+        }
+    }
+
+    /// Like `side_on`, but only the given side may act.
+    pub(crate) fn require_side(
+        &self,
+        case: &CaseRecord,
+        side: Side,
+        what_zh: &str,
+        what_en: &str,
+    ) -> DeskResult<()> {
+        let acting = self.side_on(case, what_zh, what_en)?;
+        if acting != side {
+            return Err(DeskError::not_permitted(
+                format!("只有{}可以{what_zh}", side.name_zh()),
+                format!("only the {} may {what_en}", side.name_en()),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn org(&self, code: &str, field: &str) -> DeskResult<Org> {
+        orgs::org_by_code(self.store.connection(), code)?.ok_or_else(|| {
+            DeskError::invalid(
+                field,
+                format!("找不到机构“{code}”"),
+                format!("no organisation `{code}`"),
+            )
+        })
+    }
+
+    pub(crate) fn city_of(&self, case: &CaseRecord) -> City {
+        case.city.parse().unwrap_or(City::Yantai)
+    }
+}
+
+pub(crate) fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "管理员",
+        Role::Underwriter => "保险公司核保人员",
+        Role::BankOfficer => "银行信贷人员",
+        Role::FieldAgent => "外勤人员",
+        Role::Auditor => "审计人员",
+    }
+}
+
+/// The settings row holds everything but the rate table, which has its own table.
+pub(crate) fn settings_toml_without_rates(s: &Settings) -> String {
+    let mut v: toml::Table = toml::from_str(&s.to_toml()).expect("settings serialize to TOML");
+    v.remove("reference_rates");
+    toml::to_string_pretty(&v).expect("TOML table serializes")
+}

@@ -1,0 +1,471 @@
+//! After disbursement: repayments (oldest first, interest before principal), the overdue
+//! state, the claim (R-CLAIM-1/2, R-SHARE-1), recoveries (R-RECOV-1), closing, and the
+//! loss-ratio watch (R-STOP-1/2).
+
+use crate::case_flow::{CaseRef, NoteInput};
+use crate::desk::Desk;
+use crate::error::{DeskError, DeskResult};
+use crate::quote::parse_money;
+use crate::views::CaseView;
+use serde::{Deserialize, Serialize};
+use surety_domain::claim::{
+    allocate, claim_cutoff, claim_loss, days_overdue, fully_repaid, overdue_since,
+};
+use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::npl::classify;
+use surety_domain::{split_loss, CaseStatus, City, Money, Pool, Side};
+use surety_store::orgs;
+use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery, Repayment};
+use surety_store::{AuditNote, Role};
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct AmountInput {
+    pub case_no: String,
+    pub amount: String,
+}
+
+/// One change made by `refresh_overdue`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OverdueChange {
+    pub case_no: String,
+    pub from: String,
+    pub to: String,
+    pub days_overdue: u32,
+}
+
+/// R-STOP-1/2 for one underwriter in one city and pilot year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LossRatioLine {
+    pub insurer: String,
+    pub insurer_name: String,
+    pub city: String,
+    pub year_start: String,
+    pub year_end: String,
+    pub premiums_received: String,
+    pub claims_paid: String,
+    /// e.g. "152.35%"; null while no premium was received.
+    pub loss_ratio: Option<String>,
+    pub suspended: bool,
+    /// R-STOP-2: what the city compensates above 150% of premiums.
+    pub compensation_due: String,
+}
+
+impl Desk {
+    pub(crate) fn pool_for(&self, case: &CaseRecord) -> DeskResult<Pool> {
+        let conn = self.store.connection();
+        let insurer = orgs::org_by_id(conn, case.insurer_id.expect("cases have an insurer"))?
+            .ok_or_else(|| DeskError::not_found("保险公司", "insurer", "?"))?;
+        Ok(Pool::new(orgs::pool_of(conn, &insurer)?)?)
+    }
+
+    /// 还款: applied to the oldest unpaid amounts first, interest before principal.
+    pub fn repay(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.require_side(&case, Side::Bank, "登记还款", "record repayments")?;
+        if !matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "只有已放款或逾期的贷款可以登记还款",
+                "repayments are recorded on disbursed or overdue loans",
+            ));
+        }
+        let amount = parse_money("amount", &input.amount)?;
+        if amount.is_zero() {
+            return Err(DeskError::invalid(
+                "amount",
+                "还款金额应大于 0",
+                "the repayment must be above 0",
+            ));
+        }
+        let conn = self.store.connection();
+        let schedule = sections::schedule(conn, case.id)?;
+        let mut paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let (allocations, left) = allocate(&schedule, &paid, amount);
+        if !left.is_zero() {
+            let owed = amount - left;
+            return Err(DeskError::invalid(
+                "amount",
+                format!("还款 {amount} 元超过尚欠的 {owed} 元"),
+                format!("the repayment {amount} CNY exceeds the {owed} CNY still owed"),
+            ));
+        }
+        surety_domain::claim::apply(&mut paid, schedule.len(), &allocations);
+        let today = self.today();
+        let to = if fully_repaid(&schedule, &paid) {
+            CaseStatus::Repaid
+        } else if overdue_since(&schedule, &paid, today).is_some() {
+            CaseStatus::Overdue
+        } else {
+            CaseStatus::Disbursed
+        };
+        let (actor, uid) = (self.actor(), self.user.id);
+        let r = Repayment {
+            paid_on: today.to_string(),
+            amount,
+            allocations,
+        };
+        self.store.write(&actor, "case.repay", |tx| {
+            sections::save_repayment(tx, case.id, uid, &r)?;
+            if to != case.status {
+                sections::set_status(tx, &case, to)?;
+            }
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "repayment {amount} on {today}; status {} -> {}",
+                        case.status.code(),
+                        to.code()
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// Brings every disbursed loan's overdue state up to today (the bank's own, for a
+    /// bank officer; all, for an admin). Each change is its own transaction and entry.
+    pub fn refresh_overdue(&mut self) -> DeskResult<Vec<OverdueChange>> {
+        self.require_role(
+            &[Role::Admin, Role::BankOfficer],
+            "更新逾期状态",
+            "refresh overdue states",
+        )?;
+        let bank = (self.user.role == Role::BankOfficer)
+            .then_some(self.user.organisation_id)
+            .flatten();
+        let case_nos: Vec<String> = {
+            let mut stmt = self.store.connection().prepare(
+                "SELECT case_no FROM cases WHERE status IN ('disbursed', 'overdue') AND (?1 IS NULL OR bank_id = ?1) ORDER BY id",
+            ).map_err(surety_store::StoreError::from)?;
+            let rows = stmt
+                .query_map([bank], |r| r.get(0))
+                .map_err(surety_store::StoreError::from)?;
+            rows.collect::<Result<_, _>>()
+                .map_err(surety_store::StoreError::from)?
+        };
+        let today = self.today();
+        let mut changes = Vec::new();
+        for case_no in case_nos {
+            let case = self.case(&case_no)?;
+            let conn = self.store.connection();
+            let schedule = sections::schedule(conn, case.id)?;
+            let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+            let days = days_overdue(&schedule, &paid, today);
+            let to = if days > 0 {
+                CaseStatus::Overdue
+            } else {
+                CaseStatus::Disbursed
+            };
+            if to == case.status {
+                continue;
+            }
+            let since = overdue_since(&schedule, &paid, today)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let class = classify(days, &self.settings.npl);
+            let actor = self.actor();
+            self.store.write(&actor, "case.overdue", |tx| {
+                sections::save_overdue_event(
+                    tx,
+                    case.id,
+                    &today.to_string(),
+                    &since,
+                    days,
+                    class.name_zh(),
+                )?;
+                sections::set_status(tx, &case, to)?;
+                Ok((
+                    (),
+                    AuditNote::new(
+                        "case",
+                        &case.case_no,
+                        format!(
+                            "as of {today}: {days} days overdue; status {} -> {}",
+                            case.status.code(),
+                            to.code()
+                        ),
+                    ),
+                ))
+            })?;
+            changes.push(OverdueChange {
+                case_no,
+                from: case.status.code().into(),
+                to: to.code().into(),
+                days_overdue: days,
+            });
+        }
+        Ok(changes)
+    }
+
+    /// 索赔: once overdue for the waiting period and not cured (R-CLAIM-1), the loss at the
+    /// cut-off (R-CLAIM-2) split by the agreement's share and the pool (R-SHARE-1).
+    pub fn file_claim(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.require_side(&case, Side::Bank, "提出索赔", "file a claim")?;
+        if !matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "只有逾期贷款可以索赔",
+                "only an overdue loan can be claimed",
+            ));
+        }
+        let agreement = self.agreement_of(&case)?;
+        let conn = self.store.connection();
+        let schedule = sections::schedule(conn, case.id)?;
+        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let today = self.today();
+        let cutoff = claim_cutoff(&schedule, &paid, today, agreement.waiting_period_days)?;
+        let recovered_before: Money = sections::recoveries(conn, case.id)?
+            .iter()
+            .filter(|r| r.before_claim)
+            .map(|r| r.amount)
+            .sum();
+        let contract_date = case.contract_date.unwrap_or(case.application_date);
+        let loss = claim_loss(
+            &schedule,
+            &paid,
+            case.annual_rate,
+            contract_date,
+            cutoff,
+            recovered_before,
+        );
+        let split = split_loss(loss.loss, agreement.insurer_share, &self.pool_for(&case)?);
+        let record = ClaimRecord {
+            cutoff: cutoff.to_string(),
+            outstanding_principal: loss.outstanding_principal,
+            interest_due: loss.interest_due_unpaid,
+            interest_accrued: loss.interest_accrued,
+            recovered_before,
+            loss: loss.loss,
+            insurer: split.insurer,
+            bank: split.bank,
+            members: split.members,
+            filed_on: today.to_string(),
+            paid_on: None,
+        };
+        let actor = self.actor();
+        self.store.write(&actor, "case.claim", |tx| {
+            sections::save_claim(tx, case.id, &record)?;
+            sections::set_status(tx, &case, CaseStatus::Claimed)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "claim filed: loss {} (insurer {}, bank {}), cut-off {cutoff}",
+                        record.loss, record.insurer, record.bank
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 赔付: the insurer pays its share; this counts in the loss ratio (R-STOP-1).
+    pub fn pay_claim(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.require_side(&case, Side::Insurer, "支付赔款", "pay the claim")?;
+        if case.status != CaseStatus::Claimed {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "没有待支付的索赔",
+                "there is no claim to pay",
+            ));
+        }
+        let today = self.today().to_string();
+        let actor = self.actor();
+        self.store.write(&actor, "case.claim_paid", |tx| {
+            sections::mark_claim_paid(tx, case.id, &today)?;
+            sections::set_status(tx, &case, CaseStatus::ClaimPaid)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!("claim paid on {today}; status claimed -> claim_paid"),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 追偿: before a claim, a recovery reduces the loss; after it, it is split like the
+    /// loss (R-RECOV-1), the insurer's part again by pool shares.
+    pub fn record_recovery(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.side_on(&case, "登记追偿款", "record recoveries")?;
+        let amount = parse_money("amount", &input.amount)?;
+        if amount.is_zero() {
+            return Err(DeskError::invalid(
+                "amount",
+                "追偿金额应大于 0",
+                "the amount must be above 0",
+            ));
+        }
+        let before_claim = matches!(case.status, CaseStatus::Overdue);
+        let after_claim = matches!(case.status, CaseStatus::ClaimPaid | CaseStatus::Recovery);
+        if !before_claim && !after_claim {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "只有逾期或已赔付的案件可以登记追偿款",
+                "recoveries are recorded on overdue or claim-paid cases",
+            ));
+        }
+        let recovery = if before_claim {
+            Recovery {
+                received_on: self.today().to_string(),
+                amount,
+                insurer: Money::ZERO,
+                bank: amount,
+                members: vec![],
+                before_claim: true,
+            }
+        } else {
+            let agreement = self.agreement_of(&case)?;
+            let s = split_loss(amount, agreement.insurer_share, &self.pool_for(&case)?);
+            Recovery {
+                received_on: self.today().to_string(),
+                amount,
+                insurer: s.insurer,
+                bank: s.bank,
+                members: s.members,
+                before_claim: false,
+            }
+        };
+        let to = if after_claim {
+            CaseStatus::Recovery
+        } else {
+            case.status
+        };
+        let actor = self.actor();
+        self.store.write(&actor, "case.recovery", |tx| {
+            sections::save_recovery(tx, case.id, &recovery)?;
+            if to != case.status {
+                sections::set_status(tx, &case, to)?;
+            }
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "recovery {amount}: insurer {}, bank {}{}",
+                        recovery.insurer,
+                        recovery.bank,
+                        if before_claim {
+                            " (before the claim)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// 结案: after the claim is paid (and any recovery made).
+    pub fn close(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.side_on(&case, "结案", "close the case")?;
+        if !matches!(case.status, CaseStatus::ClaimPaid | CaseStatus::Recovery) {
+            return Err(DeskError::wrong_state(
+                &case.case_no,
+                case.status,
+                "只有已赔付或追偿中的案件可以结案",
+                "only a claim-paid or recovering case can be closed",
+            ));
+        }
+        let actor = self.actor();
+        let note = input.note.trim().to_string();
+        self.store.write(&actor, "case.close", |tx| {
+            sections::set_status(tx, &case, CaseStatus::Closed)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!("closed: {note}; status {} -> closed", case.status.code()),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// R-DEFAULT-1: the borrower is flagged for notification as a malicious evader.
+    pub fn flag_evasion(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
+        let case = self.case(&input.case_no)?;
+        self.side_on(&case, "标记恶意逃废债", "flag debt evasion")?;
+        let reason = input.note.trim();
+        if reason.is_empty() {
+            return Err(DeskError::invalid(
+                "note",
+                "必须说明认定恶意逃废债的理由",
+                "say why the evasion is considered malicious",
+            ));
+        }
+        let actor = self.actor();
+        self.store.write(&actor, "borrower.flag_evasion", |tx| {
+            sections::flag_evasion(tx, case.borrower_id, reason)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!("R-DEFAULT-1 borrower flagged: {reason}"),
+                ),
+            ))
+        })?;
+        self.case_show(&case.case_no)
+    }
+
+    /// R-STOP-1/2 for every underwriter and city, in the pilot year containing `date`.
+    pub fn loss_ratios(&self, date: chrono::NaiveDate) -> DeskResult<Vec<LossRatioLine>> {
+        let conn = self.store.connection();
+        let pairs: Vec<(i64, String)> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT DISTINCT insurer_id, city FROM agreements ORDER BY city, insurer_id",
+                )
+                .map_err(surety_store::StoreError::from)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(surety_store::StoreError::from)?;
+            rows.collect::<Result<_, _>>()
+                .map_err(surety_store::StoreError::from)?
+        };
+        let mut out = Vec::new();
+        for (insurer_id, city_code) in pairs {
+            let city: City = city_code.parse().unwrap_or(City::Yantai);
+            let ratio = self.loss_ratio(insurer_id, city, date)?;
+            let threshold = self.settings.limits_for(city).stop_loss_ratio;
+            let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+            let org = orgs::org_by_id(conn, insurer_id)?;
+            out.push(LossRatioLine {
+                insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
+                insurer_name: org.map(|o| o.name).unwrap_or_default(),
+                city: city_code,
+                year_start: year.start.to_string(),
+                year_end: year.end.to_string(),
+                premiums_received: ratio.premiums_received.to_string(),
+                claims_paid: ratio.claims_paid.to_string(),
+                loss_ratio: ratio.percent(),
+                suspended: ratio.is_suspended(threshold),
+                compensation_due: ratio.compensation_due(threshold).to_string(),
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,234 @@
+//! What a case looks like to its readers: every section, the schedule with what was paid,
+//! the live overdue state, and the timeline from the audit log.
+
+use crate::desk::Desk;
+use crate::error::DeskResult;
+use crate::quote::{parse_city, parse_date, parse_kind};
+use serde::{Deserialize, Serialize};
+use surety_domain::claim::{overdue_since, PeriodPaid};
+use surety_domain::npl::classify;
+use surety_domain::{capital_amount, CaseStatus, City, Installment, Money};
+use surety_store::audit::AuditEntry;
+use surety_store::cases::{search, CasePage, CaseQuery};
+use surety_store::orgs;
+use surety_store::sections::{
+    self, CaseRecord, ClaimRecord, Contract, Investigation, Premium, Recovery, Repayment,
+    ReviewNote, SideAct,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BorrowerView {
+    pub name: String,
+    pub kind: String,
+    pub id_number: String,
+    pub address: String,
+    pub legal_rep: String,
+    pub flagged_evasion: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleLine {
+    #[serde(flatten)]
+    pub installment: Installment,
+    pub interest_paid: Money,
+    pub principal_paid: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueView {
+    pub since: String,
+    pub days: u32,
+    /// Five-tier class (R-NPL-1), in Chinese.
+    pub class: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub status_zh: String,
+    pub city: String,
+    pub city_zh: String,
+    pub bank: String,
+    pub bank_name: String,
+    pub insurer: String,
+    pub insurer_name: String,
+    pub borrower: BorrowerView,
+    pub principal: Money,
+    /// 人民币大写
+    pub principal_capital: String,
+    pub annual_rate: String,
+    pub term_months: u32,
+    pub repayment: String,
+    pub guarantee_rate: String,
+    pub accident_rate: String,
+    pub application_date: String,
+    pub contract_date: Option<String>,
+    /// R-AMT-1: the amount needs both sides' exception approval.
+    pub needs_exception: bool,
+    pub quote: serde_json::Value,
+    pub investigations: Vec<Investigation>,
+    pub review_notes: Vec<ReviewNote>,
+    pub exceptions: Vec<SideAct>,
+    pub decisions: Vec<SideAct>,
+    pub contracts: Vec<Contract>,
+    pub premiums: Vec<Premium>,
+    pub schedule: Vec<ScheduleLine>,
+    pub disbursed_on: Option<String>,
+    pub repayments: Vec<Repayment>,
+    pub overdue: Option<OverdueView>,
+    pub claim: Option<ClaimRecord>,
+    pub recoveries: Vec<Recovery>,
+    pub subsidy_premium: Option<Money>,
+    pub subsidy_interest: Option<Money>,
+    pub timeline: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct CaseListInput {
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+impl Desk {
+    pub fn case_list(&self, input: &CaseListInput) -> DeskResult<CasePage> {
+        let status = input
+            .status
+            .as_deref()
+            .map(|s| {
+                s.parse::<CaseStatus>().map_err(|_| {
+                    let codes: Vec<&str> = CaseStatus::ALL.iter().map(|c| c.code()).collect();
+                    crate::DeskError::invalid(
+                        "status",
+                        format!("未知状态“{s}”，应为：{}", codes.join("、")),
+                        format!("unknown status `{s}`; one of: {}", codes.join(", ")),
+                    )
+                })
+            })
+            .transpose()?;
+        let q = CaseQuery {
+            search: input.search.clone(),
+            city: input.city.as_deref().map(parse_city).transpose()?,
+            status,
+            kind: input.kind.as_deref().map(parse_kind).transpose()?,
+            from: input
+                .from
+                .as_deref()
+                .map(|d| parse_date("from", d))
+                .transpose()?,
+            to: input
+                .to
+                .as_deref()
+                .map(|d| parse_date("to", d))
+                .transpose()?,
+            limit: input.limit.unwrap_or(50),
+            offset: input.offset.unwrap_or(0),
+        };
+        Ok(search(self.store.connection(), &q)?)
+    }
+
+    pub fn case_show(&self, case_no: &str) -> DeskResult<CaseView> {
+        let case = self.case(case_no)?;
+        self.view(&case)
+    }
+
+    pub(crate) fn view(&self, case: &CaseRecord) -> DeskResult<CaseView> {
+        let conn = self.store.connection();
+        let org = |id: Option<i64>| -> DeskResult<(String, String)> {
+            Ok(id
+                .and_then(|id| orgs::org_by_id(conn, id).transpose())
+                .transpose()?
+                .map(|o| (o.code, o.name))
+                .unwrap_or_default())
+        };
+        let (bank, bank_name) = org(case.bank_id)?;
+        let (insurer, insurer_name) = org(case.insurer_id)?;
+        let schedule = sections::schedule(conn, case.id)?;
+        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let overdue = matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue)
+            .then(|| overdue_since(&schedule, &paid, self.today()))
+            .flatten()
+            .map(|since| {
+                let days = (self.today() - since).num_days().max(0) as u32;
+                OverdueView {
+                    since: since.to_string(),
+                    days,
+                    class: classify(days, &self.settings.npl).name_zh().into(),
+                }
+            });
+        let city: City = case.city.parse().unwrap_or(City::Yantai);
+        let subsidy = sections::subsidy(conn, case.id)?;
+        Ok(CaseView {
+            case_no: case.case_no.clone(),
+            status: case.status,
+            status_zh: case.status.name_zh().into(),
+            city: case.city.clone(),
+            city_zh: city.name_zh().into(),
+            bank,
+            bank_name,
+            insurer,
+            insurer_name,
+            borrower: BorrowerView {
+                name: case.borrower_name.clone(),
+                kind: case.borrower_kind.clone(),
+                id_number: case.borrower_id_number.clone(),
+                address: case.borrower_address.clone(),
+                legal_rep: case.borrower_legal_rep.clone(),
+                flagged_evasion: case.borrower_flagged,
+            },
+            principal: case.principal,
+            principal_capital: capital_amount(case.principal).unwrap_or_default(),
+            annual_rate: case.annual_rate.to_string(),
+            term_months: case.term_months,
+            repayment: case.repayment.code().into(),
+            guarantee_rate: case.guarantee_rate.to_string(),
+            accident_rate: case.accident_rate.to_string(),
+            application_date: case.application_date.to_string(),
+            contract_date: case.contract_date.map(|d| d.to_string()),
+            needs_exception: self.needs_exception(case),
+            quote: self.stored_quote(case),
+            investigations: sections::investigations(conn, case.id)?,
+            review_notes: sections::review_notes(conn, case.id)?,
+            exceptions: sections::exceptions(conn, case.id)?,
+            decisions: sections::decisions(conn, case.id)?,
+            contracts: sections::contracts(conn, case.id)?,
+            premiums: sections::premiums(conn, case.id)?,
+            schedule: schedule
+                .into_iter()
+                .zip(
+                    paid.into_iter()
+                        .chain(std::iter::repeat(PeriodPaid::default())),
+                )
+                .map(|(installment, p)| ScheduleLine {
+                    installment,
+                    interest_paid: p.interest,
+                    principal_paid: p.principal,
+                })
+                .collect(),
+            disbursed_on: sections::disbursed_on(conn, case.id)?,
+            repayments: sections::repayments(conn, case.id)?,
+            overdue,
+            claim: sections::claim(conn, case.id)?,
+            recoveries: sections::recoveries(conn, case.id)?,
+            subsidy_premium: subsidy.map(|s| s.0),
+            subsidy_interest: subsidy.map(|s| s.1),
+            timeline: surety_store::audit::entries_for(conn, "case", &case.case_no)?,
+        })
+    }
+}
