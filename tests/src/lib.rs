@@ -2,6 +2,7 @@
 //! front of WebKitWebDriver, and a WebDriver session on the app binary. Everything it starts
 //! is killed and reaped when the [`AppWindow`] is dropped, also when a test panics.
 
+pub mod cli;
 pub mod processes;
 pub mod window;
 

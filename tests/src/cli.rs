@@ -1,0 +1,162 @@
+//! Drives the `surety` binary as a person would: one process per command, JSON on
+//! stdin, the password in SURETY_PASSWORD, the business date with --as-of.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub fn surety_binary() -> PathBuf {
+    let path = std::env::var_os("SURETY_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::target_dir().join("surety"));
+    assert!(
+        path.exists(),
+        "the CLI binary {} does not exist: run `cargo build -p surety-cli` first (the README's test command does)",
+        path.display()
+    );
+    path
+}
+
+/// What one run printed.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// The machine-readable error line on stderr.
+    pub fn error(&self) -> Value {
+        let line = self.stderr.lines().last().unwrap_or_default();
+        serde_json::from_str::<Value>(line)
+            .map(|v| v["error"].clone())
+            .unwrap_or(Value::Null)
+    }
+}
+
+pub const PASSWORD: &str = "pilot-password-2016";
+
+/// One database in a temporary folder; every user has `PASSWORD`.
+pub struct Office {
+    _dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Default for Office {
+    fn default() -> Self {
+        Office::new()
+    }
+}
+
+impl Office {
+    pub fn new() -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("surety.db");
+        let office = Office { _dir: dir, db };
+        let init = office.run(None, None, &["init"], "");
+        assert_eq!(init.code, 0, "surety init: {}", init.stderr);
+        office
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.db
+    }
+
+    /// Runs `surety --db … [--user] [--as-of] args…` with `stdin`.
+    pub fn run(
+        &self,
+        user: Option<&str>,
+        as_of: Option<&str>,
+        args: &[&str],
+        stdin: &str,
+    ) -> Outcome {
+        self.run_as(user, PASSWORD, as_of, args, stdin)
+    }
+
+    /// The same, signing in with `password`.
+    pub fn run_as(
+        &self,
+        user: Option<&str>,
+        password: &str,
+        as_of: Option<&str>,
+        args: &[&str],
+        stdin: &str,
+    ) -> Outcome {
+        let mut cmd = Command::new(surety_binary());
+        cmd.arg("--db").arg(&self.db);
+        if let Some(u) = user {
+            cmd.args(["--user", u]);
+        }
+        if let Some(d) = as_of {
+            cmd.args(["--as-of", d]);
+        }
+        let mut child = cmd
+            .args(args)
+            .env("SURETY_PASSWORD", password)
+            .env("SURETY_NEW_PASSWORD", PASSWORD)
+            .env("SURETY_TEST_FAST_KDF", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run surety");
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        let out = child.wait_with_output().unwrap();
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and expects success; returns stdout as JSON.
+    pub fn ok(&self, user: &str, as_of: &str, args: &[&str], stdin: Value) -> Value {
+        let out = self.run(Some(user), Some(as_of), args, &stdin.to_string());
+        assert_eq!(
+            out.code,
+            0,
+            "`surety {}` as {user} on {as_of} failed:\n{}",
+            args.join(" "),
+            out.stderr
+        );
+        out.json()
+    }
+
+    /// Runs and expects a refusal with `code`; returns the outcome.
+    pub fn refused(
+        &self,
+        user: &str,
+        as_of: &str,
+        args: &[&str],
+        stdin: &str,
+        code: &str,
+    ) -> Outcome {
+        let out = self.run(Some(user), Some(as_of), args, stdin);
+        assert_ne!(
+            out.code,
+            0,
+            "`surety {}` should have been refused: {}",
+            args.join(" "),
+            out.stdout
+        );
+        assert!(out.stdout.is_empty(), "nothing on stdout when refused");
+        assert_eq!(out.error()["code"], code, "stderr: {}", out.stderr);
+        assert!(
+            out.stderr.contains("错误") && out.stderr.contains("error"),
+            "bilingual: {}",
+            out.stderr
+        );
+        out
+    }
+}

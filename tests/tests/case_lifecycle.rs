@@ -1,0 +1,724 @@
+//! Issue 5's acceptance tests: the whole process through the `surety` binary on a real
+//! encrypted database, as the users of each organisation would run it.
+
+use serde_json::{json, Value};
+use surety_e2e::cli::Office;
+
+/// Two cities' worth of pilot: a pool (PICC lead 60%, Ping An 40%) with ICBC in Yantai,
+/// CPIC with the Dezhou rural bank, and a user for each side.
+fn pilot() -> Office {
+    let o = Office::new();
+    let admin = |args: &[&str], body: Value| {
+        o.ok("admin", "2015-12-01", args, body);
+    };
+    for (kind, code, name, city) in [
+        ("insurer", "picc", "人保财险山东省分公司", None),
+        ("insurer", "pingan", "平安财险山东分公司", None),
+        ("insurer", "cpic", "太平洋财险山东分公司", None),
+        ("pool", "sd-pool", "山东省小额贷款保证保险共保体", None),
+        ("bank", "icbc-yt", "中国工商银行烟台分行", Some("yantai")),
+        ("bank", "rcb-dz", "德州农村商业银行", Some("dezhou")),
+    ] {
+        admin(
+            &["org", "add"],
+            json!({"kind": kind, "code": code, "name": name, "city": city}),
+        );
+    }
+    admin(
+        &["pool", "--pool", "sd-pool"],
+        json!([{"insurer": "picc", "share": "0.6", "lead": true}, {"insurer": "pingan", "share": "0.4"}]),
+    );
+    for (bank, insurer, city) in [
+        ("icbc-yt", "sd-pool", "yantai"),
+        ("rcb-dz", "cpic", "dezhou"),
+    ] {
+        admin(
+            &["agreement"],
+            json!({"bank": bank, "insurer": insurer, "city": city, "insurer_share": "0.7", "waiting_period_days": 90,
+                   "guarantee_rate": "0.02", "accident_rate": "0.005", "signed_on": "2015-11-20"}),
+        );
+    }
+    for (user, name, role, org) in [
+        ("uw-pool", "共保体核保 刘洋", "underwriter", Some("sd-pool")),
+        ("uw-cpic", "太保核保 孙丽", "underwriter", Some("cpic")),
+        ("bo-icbc", "工行信贷 赵刚", "bank_officer", Some("icbc-yt")),
+        ("bo-rcb", "农商行信贷 周强", "bank_officer", Some("rcb-dz")),
+        ("agent", "外勤 吴磊", "field_agent", None),
+        ("auditor", "审计 郑洁", "auditor", None),
+    ] {
+        admin(
+            &["user", "add"],
+            json!({"username": user, "display_name": name, "role": role, "organisation": org}),
+        );
+    }
+    o
+}
+
+struct Channel {
+    city: &'static str,
+    bank: &'static str,
+    insurer: &'static str,
+    banker: &'static str,
+    underwriter: &'static str,
+}
+
+const YANTAI: Channel = Channel {
+    city: "yantai",
+    bank: "icbc-yt",
+    insurer: "sd-pool",
+    banker: "bo-icbc",
+    underwriter: "uw-pool",
+};
+const DEZHOU: Channel = Channel {
+    city: "dezhou",
+    bank: "rcb-dz",
+    insurer: "cpic",
+    banker: "bo-rcb",
+    underwriter: "uw-cpic",
+};
+
+fn application(ch: &Channel, name: &str, credit_code: &str, principal: &str) -> Value {
+    json!({
+        "borrower": {"kind": "micro_enterprise", "name": name, "id_number": credit_code,
+                     "address": "山东省烟台市芝罘区南大街1号", "legal_rep": "王海", "operating_since": "2012-05-01"},
+        "city": ch.city, "bank": ch.bank, "insurer": ch.insurer,
+        "principal": principal, "annual_rate": "0.05655", "term_months": 12, "repayment": "interest_monthly"
+    })
+}
+
+/// Valid credit codes (check characters computed with the GB 32100 algorithm).
+const CODE_A: &str = "91350100M000100Y43";
+const CODE_B: &str = "91370602MA0000001N";
+const CODE_C: &str = "91371402MA0000002U";
+
+fn case_no(v: &Value) -> String {
+    v["case_no"].as_str().unwrap().to_string()
+}
+
+/// Intake through both approvals; returns the case number.
+fn approved(
+    o: &Office,
+    ch: &Channel,
+    name: &str,
+    code: &str,
+    principal: &str,
+    day: &str,
+) -> String {
+    let c = case_no(&o.ok(
+        "agent",
+        day,
+        &["case", "intake"],
+        application(ch, name, code, principal),
+    ));
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+    o.ok(
+        ch.underwriter,
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean, "note": "实地调查"}),
+    );
+    let v = o.ok(
+        ch.banker,
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean, "attachments": ["征信报告.pdf"]}),
+    );
+    assert_eq!(v["status"], "joint_review");
+    o.ok(
+        ch.banker,
+        day,
+        &["case", "review"],
+        json!({"case_no": c, "note": "会商同意"}),
+    );
+    o.ok(
+        ch.underwriter,
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    let v = o.ok(
+        ch.banker,
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    assert_eq!(v["status"], "approved");
+    c
+}
+
+/// Signing, premiums as quoted, and disbursement, all on `day`.
+fn disbursed(o: &Office, ch: &Channel, c: &str, day: &str) -> Value {
+    signed_and_paid(o, ch, c, day);
+    o.ok(ch.banker, day, &["case", "disburse"], json!({"case_no": c}))
+}
+
+fn signed_and_paid(o: &Office, ch: &Channel, c: &str, day: &str) -> Value {
+    o.ok(
+        ch.banker,
+        day,
+        &["case", "sign"],
+        json!({"case_no": c, "document": "loan_contract"}),
+    );
+    o.ok(
+        ch.underwriter,
+        day,
+        &["case", "sign"],
+        json!({"case_no": c, "document": "guarantee_policy"}),
+    );
+    let v = o.ok(
+        ch.underwriter,
+        day,
+        &["case", "sign"],
+        json!({"case_no": c, "document": "accident_policy"}),
+    );
+    assert_eq!(v["status"], "signed");
+    for line in ["guarantee", "accident"] {
+        let due = v["quote"][format!("{line}_premium")]
+            .as_str()
+            .unwrap()
+            .to_string();
+        o.ok(
+            ch.underwriter,
+            day,
+            &["case", "premium"],
+            json!({"case_no": c, "line": line, "amount": due}),
+        );
+    }
+    let v = o.ok("auditor", day, &["case", "show", c], json!({}));
+    assert_eq!(v["status"], "premiums_received");
+    v
+}
+
+#[test]
+fn a_loan_from_intake_to_repaid() {
+    let o = pilot();
+    let c = approved(
+        &o,
+        &YANTAI,
+        "烟台海丰水产有限公司",
+        CODE_A,
+        "1000000",
+        "2016-03-01",
+    );
+    let v = disbursed(&o, &YANTAI, &c, "2016-03-05");
+    assert_eq!(v["status"], "disbursed");
+    assert_eq!(v["contract_date"], "2016-03-05");
+    assert_eq!(v["principal_capital"], "壹佰万元整");
+    // R-PREM-1 on principal + interest: 1,056,550.00 × 2% and × 0.5%.
+    assert_eq!(v["quote"]["guarantee_premium"], "21131.00");
+    assert_eq!(v["quote"]["accident_premium"], "5282.75");
+    let numbers: Vec<&str> = v["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_no"].as_str().unwrap())
+        .collect();
+    assert!(
+        numbers.contains(&"ICBC-YT-JK-2016-000001") && numbers.contains(&"SD-POOL-BZ-2016-000001"),
+        "{numbers:?}"
+    );
+
+    let schedule = v["schedule"].as_array().unwrap().clone();
+    for line in &schedule {
+        let day = line["due_date"].as_str().unwrap();
+        o.ok(
+            "bo-icbc",
+            day,
+            &["case", "repay"],
+            json!({"case_no": c, "amount": line["payment"]}),
+        );
+    }
+    let v = o.ok("auditor", "2017-03-05", &["case", "show", &c], json!({}));
+    assert_eq!(v["status"], "repaid");
+    assert_eq!(v["schedule"][11]["principal_paid"], "1000000.00");
+    let actions: Vec<&str> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.first(), Some(&"case.intake"));
+    assert_eq!(actions.iter().filter(|a| **a == "case.repay").count(), 12);
+    let audit = o.ok("auditor", "2017-03-05", &["audit", "verify"], json!({}));
+    assert_eq!(audit["ok"], true);
+}
+
+#[test]
+fn r_veto_1_a_refusal_by_the_bank_alone_blocks_the_loan() {
+    let o = pilot();
+    let day = "2016-04-01";
+    let c = case_no(&o.ok(
+        "bo-icbc",
+        day,
+        &["case", "intake"],
+        application(&YANTAI, "烟台金穗粮油有限公司", CODE_A, "300000"),
+    ));
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    o.ok(
+        "bo-icbc",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    let refusal = o.run(
+        Some("bo-icbc"),
+        Some(day),
+        &["case", "decide"],
+        &json!({"case_no": c, "approve": false}).to_string(),
+    );
+    assert_eq!(
+        refusal.error()["field"],
+        "reason",
+        "a refusal needs a reason"
+    );
+    let v = o.ok(
+        "bo-icbc",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": false, "reason": "负债率过高"}),
+    );
+    assert_eq!(v["status"], "declined");
+    o.refused(
+        "bo-icbc",
+        day,
+        &["case", "sign"],
+        &json!({"case_no": c, "document": "loan_contract"}).to_string(),
+        "WRONG_STATE",
+    );
+    let out = o.refused(
+        "bo-icbc",
+        day,
+        &["case", "disburse"],
+        &json!({"case_no": c}).to_string(),
+        "WRONG_STATE",
+    );
+    assert!(out.stderr.contains("R-VETO-1"), "{}", out.stderr);
+}
+
+#[test]
+fn r_amt_1_one_and_a_half_million_needs_and_gets_the_exception() {
+    let o = pilot();
+    let day = "2016-05-03";
+    let c = case_no(&o.ok(
+        "agent",
+        day,
+        &["case", "intake"],
+        application(&YANTAI, "烟台鲁东机械有限公司", CODE_B, "1500000"),
+    ));
+    let v = o.ok("auditor", day, &["case", "show", &c], json!({}));
+    assert_eq!(v["needs_exception"], true);
+    assert_eq!(v["quote"]["warnings"][0]["rule"], "R-AMT-1");
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    o.ok(
+        "bo-icbc",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    o.refused(
+        "uw-pool",
+        day,
+        &["case", "decide"],
+        &json!({"case_no": c, "approve": true}).to_string(),
+        "R-AMT-1",
+    );
+    o.refused(
+        "uw-pool",
+        day,
+        &["case", "exception"],
+        &json!({"case_no": c, "note": " "}).to_string(),
+        "INVALID_INPUT",
+    );
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "exception"],
+        json!({"case_no": c, "note": "订单充足，应收账款可作补充还款来源"}),
+    );
+    o.ok(
+        "bo-icbc",
+        day,
+        &["case", "exception"],
+        json!({"case_no": c, "note": "在我行结算流水稳定"}),
+    );
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    let v = o.ok(
+        "bo-icbc",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    assert_eq!(v["status"], "approved");
+    assert_eq!(v["exceptions"].as_array().unwrap().len(), 2);
+    assert_eq!(v["principal_capital"], "壹佰伍拾万元整");
+    // R-AMT-2: never above 3,000,000, with or without an exception.
+    let out = o.refused(
+        "agent",
+        day,
+        &["case", "intake"],
+        &application(&YANTAI, "烟台宏达纺织有限公司", CODE_C, "3000000.01").to_string(),
+        "R-AMT-2",
+    );
+    assert!(out.stderr.contains("3000000.00"), "{}", out.stderr);
+}
+
+fn fen(v: &Value) -> i64 {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("not a money string: {v}"));
+    let (y, f) = s.split_once('.').unwrap();
+    y.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()
+}
+
+#[test]
+fn r_claim_a_default_reaches_a_claim_after_90_days_split_70_30_and_by_the_pool() {
+    let o = pilot();
+    let c = approved(
+        &o,
+        &YANTAI,
+        "烟台海丰水产有限公司",
+        CODE_A,
+        "1000000",
+        "2016-03-01",
+    );
+    disbursed(&o, &YANTAI, &c, "2016-03-05");
+    // Month 1 paid (4,712.50 interest); 2016-05-05 missed, never cured.
+    o.ok(
+        "bo-icbc",
+        "2016-04-05",
+        &["case", "repay"],
+        json!({"case_no": c, "amount": "4712.50"}),
+    );
+    let changes = o.ok("bo-icbc", "2016-07-10", &["case", "overdue"], json!({}));
+    assert_eq!(changes[0]["to"], "overdue");
+    assert_eq!(changes[0]["days_overdue"], 66);
+    // Recovered before the claim: deducted from the loss.
+    o.ok(
+        "bo-icbc",
+        "2016-07-10",
+        &["case", "recover"],
+        json!({"case_no": c, "amount": "10000"}),
+    );
+
+    let early = o.refused(
+        "bo-icbc",
+        "2016-08-02",
+        &["case", "claim"],
+        &json!({"case_no": c}).to_string(),
+        "R-CLAIM-1",
+    );
+    assert!(early.stderr.contains("89 days"), "{}", early.stderr);
+    let v = o.ok(
+        "bo-icbc",
+        "2016-08-03",
+        &["case", "claim"],
+        json!({"case_no": c}),
+    );
+    let claim = &v["claim"];
+    assert_eq!(claim["cutoff"], "2016-08-03");
+    assert_eq!(claim["outstanding_principal"], "1000000.00");
+    // Due and unpaid on 05-05, 06-05, 07-05: 3 × 4,712.50.
+    assert_eq!(claim["interest_due"], "14137.50");
+    // 07-05 → 08-03, 29 days: 1,000,000 × 5.655% / 360 × 29 = 4,555.416…
+    assert_eq!(claim["interest_accrued"], "4555.42");
+    assert_eq!(claim["recovered_before"], "10000.00");
+    assert_eq!(claim["loss"], "1008692.92");
+    assert_eq!(claim["insurer"], "706085.04");
+    assert_eq!(claim["bank"], "302607.88");
+    assert_eq!(
+        claim["members"],
+        json!([["picc", "423651.02"], ["pingan", "282434.02"]])
+    );
+    assert_eq!(
+        fen(&claim["insurer"]) + fen(&claim["bank"]),
+        fen(&claim["loss"])
+    );
+
+    o.refused(
+        "bo-icbc",
+        "2016-08-10",
+        &["case", "pay-claim"],
+        &json!({"case_no": c}).to_string(),
+        "NOT_PERMITTED",
+    );
+    let v = o.ok(
+        "uw-pool",
+        "2016-08-10",
+        &["case", "pay-claim"],
+        json!({"case_no": c}),
+    );
+    assert_eq!(v["status"], "claim_paid");
+    // R-RECOV-1: after the claim, recoveries are split the same way.
+    let v = o.ok(
+        "bo-icbc",
+        "2016-09-01",
+        &["case", "recover"],
+        json!({"case_no": c, "amount": "50000.01"}),
+    );
+    let r = &v["recoveries"][1];
+    assert_eq!(
+        (r["insurer"].as_str(), r["bank"].as_str()),
+        (Some("35000.01"), Some("15000.00"))
+    );
+    assert_eq!(
+        r["members"],
+        json!([["picc", "21000.01"], ["pingan", "14000.00"]])
+    );
+    assert_eq!(v["status"], "recovery");
+    let v = o.ok(
+        "uw-pool",
+        "2016-10-01",
+        &["case", "close"],
+        json!({"case_no": c, "note": "追偿完毕"}),
+    );
+    assert_eq!(v["status"], "closed");
+}
+
+#[test]
+fn r_stop_1_a_city_over_150_percent_refuses_disbursement_while_another_works() {
+    let o = pilot();
+    // Dezhou: case A defaults at once; case B waits for disbursement.
+    let a = approved(
+        &o,
+        &DEZHOU,
+        "德州扒鸡食品有限公司",
+        CODE_A,
+        "500000",
+        "2016-02-01",
+    );
+    disbursed(&o, &DEZHOU, &a, "2016-02-10");
+    let b = approved(
+        &o,
+        &DEZHOU,
+        "德州新禾农资有限公司",
+        CODE_B,
+        "500000",
+        "2016-05-01",
+    );
+    signed_and_paid(&o, &DEZHOU, &b, "2016-05-10");
+    // A's first interest (due 03-10) is never paid: claim on 06-08, paid 06-10.
+    o.ok(
+        "bo-rcb",
+        "2016-06-08",
+        &["case", "claim"],
+        json!({"case_no": a}),
+    );
+    o.ok(
+        "uw-cpic",
+        "2016-06-10",
+        &["case", "pay-claim"],
+        json!({"case_no": a}),
+    );
+
+    let out = o.refused(
+        "bo-rcb",
+        "2016-06-15",
+        &["case", "disburse"],
+        &json!({"case_no": b}).to_string(),
+        "R-STOP-1",
+    );
+    assert!(out.stderr.contains("150%"), "{}", out.stderr);
+    // New applications there are refused too (R-ELIG-4), for the rest of the pilot year.
+    o.refused(
+        "agent",
+        "2016-06-16",
+        &["case", "intake"],
+        &application(&DEZHOU, "德州宏达纺织有限公司", CODE_C, "200000").to_string(),
+        "R-STOP-1",
+    );
+
+    // Yantai keeps working.
+    let y = approved(
+        &o,
+        &YANTAI,
+        "烟台海丰水产有限公司",
+        CODE_C,
+        "400000",
+        "2016-06-15",
+    );
+    assert_eq!(
+        disbursed(&o, &YANTAI, &y, "2016-06-20")["status"],
+        "disbursed"
+    );
+
+    let lines = o.ok("auditor", "2016-06-30", &["loss-ratio"], json!({}));
+    let dz = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["city"] == "dezhou")
+        .unwrap();
+    let yt = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["city"] == "yantai")
+        .unwrap();
+    assert_eq!(dz["suspended"], true);
+    assert_eq!(yt["suspended"], false);
+    // Premiums: A and B each 528,275.00 × 2% = 10,565.50 and × 0.5% = 2,641.38 (half-up).
+    assert_eq!(dz["premiums_received"], "26413.76");
+    // R-STOP-2: compensation = claims paid − 1.5 × premiums received.
+    let claims = fen(&dz["claims_paid"]);
+    assert_eq!(fen(&dz["compensation_due"]), claims - fen(&dz["premiums_received"]) * 3 / 2);
+    assert_eq!(dz["year_start"], "2016-01-01");
+}
+
+/// (audit entries, every case as listed): what must not change when input is refused.
+fn snapshot(o: &Office) -> (Value, Value) {
+    let audit = o.ok("admin", "2016-06-30", &["audit", "verify"], json!({}));
+    let cases = o.ok(
+        "admin",
+        "2016-06-30",
+        &["case", "list", "--limit", "500"],
+        json!({}),
+    );
+    (audit["entries"].clone(), cases)
+}
+
+#[test]
+fn bad_input_is_refused_clearly_and_changes_nothing() {
+    let o = pilot();
+    let c = approved(
+        &o,
+        &YANTAI,
+        "烟台海丰水产有限公司",
+        CODE_A,
+        "600000",
+        "2016-03-01",
+    );
+    let before = snapshot(&o);
+    let day = "2016-03-02";
+
+    // Wrong role: a field agent cannot decide; a bank officer cannot sign the insurer's policy.
+    o.refused(
+        "agent",
+        day,
+        &["case", "decide"],
+        &json!({"case_no": c, "approve": true}).to_string(),
+        "NOT_PERMITTED",
+    );
+    let out = o.refused(
+        "bo-icbc",
+        day,
+        &["case", "sign"],
+        &json!({"case_no": c, "document": "guarantee_policy"}).to_string(),
+        "NOT_PERMITTED",
+    );
+    assert!(out.stderr.contains("只有保险公司"), "{}", out.stderr);
+    o.refused(
+        "auditor",
+        day,
+        &["org", "add"],
+        &json!({"kind": "bank", "code": "x", "name": "x"}).to_string(),
+        "NOT_PERMITTED",
+    );
+    // Wrong state: disbursement before signing and premiums.
+    o.refused(
+        "bo-icbc",
+        day,
+        &["case", "disburse"],
+        &json!({"case_no": c}).to_string(),
+        "WRONG_STATE",
+    );
+    // Malformed JSON and unknown fields: exit 2.
+    let out = o.refused(
+        "bo-icbc",
+        day,
+        &["case", "repay"],
+        "{not json",
+        "MALFORMED_REQUEST",
+    );
+    assert_eq!(out.code, 2);
+    o.refused(
+        "bo-icbc",
+        day,
+        &["case", "repay"],
+        &json!({"case_no": c, "amount": "5", "memo": "x"}).to_string(),
+        "MALFORMED_REQUEST",
+    );
+    // A negative amount.
+    let out = o.refused(
+        "agent",
+        day,
+        &["case", "intake"],
+        &application(&YANTAI, "烟台某公司", CODE_B, "-100").to_string(),
+        "INVALID_INPUT",
+    );
+    assert_eq!(
+        (out.code, out.error()["field"].as_str()),
+        (2, Some("principal"))
+    );
+    // A rate over the cap: 6% > 4.35% × 1.3.
+    let mut over = application(&YANTAI, "烟台某公司", CODE_B, "100000");
+    over["annual_rate"] = json!("0.06");
+    let out = o.refused(
+        "agent",
+        day,
+        &["case", "intake"],
+        &over.to_string(),
+        "R-RATE-1",
+    );
+    assert!(
+        out.stderr.contains("年利率 6% 超过上限 5.655%"),
+        "{}",
+        out.stderr
+    );
+    // A resident ID with a wrong check digit.
+    let mut person = application(&YANTAI, "张伟", "370602198001010011", "100000");
+    person["borrower"]["kind"] = json!("farmer");
+    let out = o.refused(
+        "agent",
+        day,
+        &["case", "intake"],
+        &person.to_string(),
+        "ID_NUMBER",
+    );
+    assert!(
+        out.stderr.contains("校验位错误") && out.stderr.contains("check digit"),
+        "{}",
+        out.stderr
+    );
+    // A wrong password.
+    let out = o.run_as(
+        Some("bo-icbc"),
+        "not-the-password",
+        Some(day),
+        &["case", "list"],
+        "",
+    );
+    assert_eq!(
+        (out.code, out.error()["code"].as_str()),
+        (1, Some("WRONG_PASSWORD"))
+    );
+    assert!(out.stdout.is_empty());
+
+    assert_eq!(
+        snapshot(&o),
+        before,
+        "refused input left the database unchanged"
+    );
+}
