@@ -583,7 +583,10 @@ fn r_stop_1_a_city_over_150_percent_refuses_disbursement_while_another_works() {
     assert_eq!(dz["premiums_received"], "26413.76");
     // R-STOP-2: compensation = claims paid − 1.5 × premiums received.
     let claims = fen(&dz["claims_paid"]);
-    assert_eq!(fen(&dz["compensation_due"]), claims - fen(&dz["premiums_received"]) * 3 / 2);
+    assert_eq!(
+        fen(&dz["compensation_due"]),
+        claims - fen(&dz["premiums_received"]) * 3 / 2
+    );
     assert_eq!(dz["year_start"], "2016-01-01");
 }
 

@@ -1,0 +1,27 @@
+#[derive(Debug, thiserror::Error)]
+pub enum DocsError {
+    #[error("no Chinese font for PDFs: install Debian's fonts-noto-cjk, or set SURETY_PDF_FONT=/path/to/font.ttc#index (tried: {0})")]
+    FontMissing(String),
+    #[error("the spreadsheet cannot be written: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+impl DocsError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DocsError::FontMissing(_) => "FONT_MISSING",
+            DocsError::Xlsx(_) => "XLSX",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            DocsError::FontMissing(t) => format!(
+                "找不到打印所需的中文字体：请安装 fonts-noto-cjk，或设置 SURETY_PDF_FONT=字体文件路径#序号（已查找：{t}）"
+            ),
+            DocsError::Xlsx(e) => format!("无法生成电子表格：{e}"),
+        }
+    }
+}
+
+pub type DocsResult<T> = Result<T, DocsError>;

@@ -1,0 +1,204 @@
+//! Every document read back as a person's tools would: pdftotext (the text, Chinese
+//! included), pdffonts (the font embedded as a subset), qpdf (the file's structure).
+
+mod common;
+use common::*;
+use surety_docs::{render, DocKind};
+
+fn write(kind: DocKind, doc: &surety_docs::CaseDocument) -> (tempfile::TempDir, String, usize) {
+    let bytes = render(kind, doc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{}.pdf", kind.code()));
+    std::fs::write(&path, &bytes).unwrap();
+    (dir, path.to_string_lossy().into_owned(), bytes.len())
+}
+
+fn text_of(path: &str) -> String {
+    let (ok, text) = tool("pdftotext", &["-layout", path, "-"]);
+    assert!(ok, "pdftotext: {text}");
+    text
+}
+
+#[test]
+fn the_loan_contract_states_amounts_in_figures_and_capitals_and_the_whole_schedule() {
+    let doc = sample(12);
+    let (_dir, path, size) = write(DocKind::LoanContract, &doc);
+    let text = text_of(&path);
+    for needle in [
+        "借款合同",
+        "人民币（大写）壹佰万元整（小写 ¥1,000,000.00）",
+        "年利率 5.655%",
+        "不超过合同签订日基准利率 4.35% 上浮 30%",
+        "ICBC-YT-JK-2016-000001",
+        "等额本息",
+        "2017-03-05",
+        "不得向甲方收取中介费",
+        "（签字 / 盖章）",
+    ] {
+        assert!(text.contains(needle), "the contract lacks {needle:?}");
+    }
+    // The long name wraps but is all there.
+    assert!(text
+        .replace(['\n', ' '], "")
+        .contains("烟台经济技术开发区海丰水产养殖与冷链物流专业合作社联合社有限公司"));
+    for inst in &doc.schedule {
+        assert!(
+            text.contains(&inst.due_date.to_string()),
+            "schedule row {}",
+            inst.period
+        );
+    }
+    let flat = text.replace(' ', "");
+    assert!(
+        flat.contains("第1页共2页") || flat.contains("第1页共3页"),
+        "page numbers"
+    );
+    assert!(size < 300_000, "a contract is {size} bytes");
+}
+
+#[test]
+fn the_font_is_embedded_as_a_subset_and_the_file_is_well_formed() {
+    for kind in DocKind::ALL {
+        let (_dir, path, _) = write(kind, &sample(12));
+        let (ok, fonts) = tool("pdffonts", &[&path]);
+        assert!(ok, "{fonts}");
+        let line = fonts
+            .lines()
+            .find(|l| l.contains("NotoSansCJK"))
+            .unwrap_or_else(|| panic!("no Noto font in {kind:?}: {fonts}"));
+        assert!(
+            line.split_whitespace().next().unwrap().contains('+'),
+            "subset name prefix: {line}"
+        );
+        assert!(
+            line.contains(" yes yes yes") || line.matches("yes").count() >= 3,
+            "emb/sub/uni: {line}"
+        );
+        let (ok, check) = tool("qpdf", &["--check", &path]);
+        assert!(
+            ok && check.contains("No syntax or stream encoding errors"),
+            "{kind:?}: {check}"
+        );
+    }
+}
+
+#[test]
+fn a_long_schedule_breaks_across_pages_with_the_header_repeated() {
+    let mut doc = sample(12);
+    // Sixty periods: more rows than a page holds.
+    let rate = doc.annual_rate;
+    doc.schedule = surety_domain::schedule::schedule(
+        surety_domain::RepaymentMethod::EqualPrincipal,
+        doc.principal,
+        rate,
+        60,
+        doc.contract_date.unwrap(),
+    );
+    let (_dir, path, _) = write(DocKind::RepaymentSchedule, &doc);
+    let text = text_of(&path);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("应还本金"),
+            "page {} repeats the header",
+            i + 1
+        );
+        let flat = page.replace(' ', "");
+        assert!(
+            flat.contains(&format!("第{}页共{}页", i + 1, pages.len())),
+            "page {} numbered",
+            i + 1
+        );
+        assert!(
+            page.contains("校验码"),
+            "page {} has the verification code",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn the_claim_notice_shows_the_loss_computation_and_the_split() {
+    let (_dir, path, _) = write(DocKind::ClaimNotice, &sample(12));
+    let text = text_of(&path);
+    for needle in [
+        "理赔通知书",
+        "1,008,692.92",
+        "壹佰万捌仟陆佰玖拾贰元玖角贰分",
+        "706,085.04",
+        "302,607.88",
+        "423,651.02",
+        "4,555.42",
+        "2016-08-03",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the notice lacks {needle:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_policies_name_the_pool_the_shares_and_the_beneficiary() {
+    let (_dir, path, _) = write(DocKind::GuaranteePolicy, &sample(12));
+    let text = text_of(&path);
+    for needle in [
+        "小额贷款保证保险保险单",
+        "主承保公司",
+        "60%",
+        "40%",
+        "等待期",
+        "90 天",
+        "保险人 70%",
+        "被保险人（银行） 30%",
+        "20,617.61",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the policy lacks {needle:?}:\n{text}"
+        );
+    }
+    let (_dir, path, _) = write(DocKind::AccidentPolicy, &sample(12));
+    let text = text_of(&path);
+    assert!(
+        text.contains("受益人")
+            && text.contains("中国工商银行股份有限公司烟台分行")
+            && text.contains("5,154.40"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_same_case_prints_to_the_same_bytes() {
+    let doc = sample(12);
+    for kind in DocKind::ALL {
+        let (a, b) = (render(kind, &doc).unwrap(), render(kind, &doc).unwrap());
+        assert!(a == b, "{kind:?} printed twice differs");
+    }
+    let mut changed = doc.clone();
+    changed.principal = m("999999.99");
+    assert_ne!(
+        surety_docs::verification_code(DocKind::LoanContract, &doc),
+        surety_docs::verification_code(DocKind::LoanContract, &changed)
+    );
+}
+
+/// Writes every document of the sample case to `SURETY_DOCS_OUT` for a person to look at.
+#[test]
+fn samples_for_a_person_to_look_at() {
+    let Ok(dir) = std::env::var("SURETY_DOCS_OUT") else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in DocKind::ALL {
+        std::fs::write(
+            format!("{dir}/{}.pdf", kind.code()),
+            render(kind, &sample(12)).unwrap(),
+        )
+        .unwrap();
+    }
+}
