@@ -97,6 +97,68 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),
         Command::Backup { out } => json(&desk.backup(&out)?),
+        Command::Print {
+            document,
+            case,
+            city,
+            status,
+            search,
+            out,
+        } => {
+            let document = if document == "contracts" {
+                "loan_contract".to_string()
+            } else {
+                document
+            };
+            match case {
+                Some(case_no) => {
+                    let bytes = desk.print(&document, &case_no)?;
+                    write_file(&out, &bytes)?;
+                    json(&serde_json::json!({ "file": out, "bytes": bytes.len() }))
+                }
+                None => {
+                    let filter = CaseListInput {
+                        city,
+                        status,
+                        search,
+                        ..Default::default()
+                    };
+                    let files =
+                        desk.print_batch(&document, &filter, &out, |done, total, case_no| {
+                            eprintln!("[{done}/{total}] {case_no}");
+                            true
+                        })?;
+                    json(&serde_json::json!({ "directory": out, "files": files.len() }))
+                }
+            }
+        }
+        Command::Export {
+            what,
+            case,
+            city,
+            status,
+            search,
+            out,
+        } => {
+            let bytes = match (what.as_str(), case) {
+                ("cases", _) => desk.export_cases(&CaseListInput {
+                    city,
+                    status,
+                    search,
+                    ..Default::default()
+                })?,
+                ("schedule", Some(case_no)) => desk.export_schedule(&case_no)?,
+                _ => {
+                    return Err(DeskError::invalid(
+                        "what",
+                        "导出内容应为 cases，或 schedule 加 --case 案件号",
+                        "export `cases`, or `schedule` with --case NO",
+                    ))
+                }
+            };
+            write_file(&out, &bytes)?;
+            json(&serde_json::json!({ "file": out, "bytes": bytes.len() }))
+        }
         _ => unreachable!("handled before signing in"),
     }
 }
@@ -176,6 +238,10 @@ fn first_user(db: &Path) -> DeskResult<String> {
             "the key file lists no user".into(),
         )
     })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> DeskResult<()> {
+    std::fs::write(path, bytes).map_err(|e| io_error(path, e))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> DeskError {

@@ -88,6 +88,37 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Print a document to PDF: one case (--case, --out FILE) or every matching case
+    /// (--city/--status/--search, --out DIR, progress on stderr). Documents: loan_contract,
+    /// guarantee_policy, accident_policy, claim_notice, repayment_schedule; `contracts`
+    /// is short for loan_contract.
+    Print {
+        document: String,
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Export to XLSX: `cases` (the filtered list) or `schedule --case NO`.
+    Export {
+        what: String,
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Build a demo database: cities, insurers (one a pool), banks, users, cases in every
     /// state, claims, and one city over the 150% loss ratio.
     Demo {

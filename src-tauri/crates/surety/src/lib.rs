@@ -12,6 +12,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod loan_flow;
+pub mod printing;
 pub mod quote;
 pub mod views;
 

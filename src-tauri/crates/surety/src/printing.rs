@@ -1,0 +1,318 @@
+//! Printing and exports: documents rendered from the stored case (never from a form), the
+//! case list and a borrower's schedule as spreadsheets.
+
+use crate::desk::Desk;
+use crate::error::{DeskError, DeskResult};
+use crate::views::CaseListInput;
+use std::path::{Path, PathBuf};
+use surety_docs::xlsx::{workbook, Cell, Sheet};
+use surety_docs::{CaseDocument, ClaimFigures, DocKind, PoolShare};
+use surety_domain::{BorrowerKind, CaseStatus, Money, RepaymentMethod};
+use surety_store::orgs;
+use surety_store::sections::{self, CaseRecord};
+
+impl From<surety_docs::DocsError> for DeskError {
+    fn from(e: surety_docs::DocsError) -> Self {
+        DeskError::new(e.code(), None, e.message_zh(), e.to_string())
+    }
+}
+
+pub fn parse_doc(kind: &str) -> DeskResult<DocKind> {
+    DocKind::parse(kind).ok_or_else(|| {
+        let codes: Vec<&str> = DocKind::ALL.iter().map(|k| k.code()).collect();
+        DeskError::invalid(
+            "document",
+            format!("未知文件“{kind}”，应为：{}", codes.join("、")),
+            format!("unknown document `{kind}`; one of: {}", codes.join(", ")),
+        )
+    })
+}
+
+impl Desk {
+    fn name_of_code(&self, code: &str) -> String {
+        orgs::org_by_code(self.store.connection(), code)
+            .ok()
+            .flatten()
+            .map(|o| o.name)
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Everything a document states, read from the database.
+    pub fn document(&self, case_no: &str) -> DeskResult<CaseDocument> {
+        let case = self.case(case_no)?;
+        let conn = self.store.connection();
+        let org = |id: Option<i64>| -> DeskResult<Option<orgs::Org>> {
+            Ok(id
+                .and_then(|id| orgs::org_by_id(conn, id).transpose())
+                .transpose()?)
+        };
+        let bank = org(case.bank_id)?;
+        let insurer = org(case.insurer_id)?;
+        let pool = match &insurer {
+            Some(i) if i.kind == orgs::OrgKind::Pool => orgs::pool_of(conn, i)?
+                .into_iter()
+                .map(|m| PoolShare {
+                    name: self.name_of_code(&m.insurer),
+                    share: m.share,
+                    lead: m.lead,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let agreement = self.agreement_of(&case)?;
+        let quote = self.stored_quote(&case);
+        let money = |k: &str| -> Money {
+            quote[k]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default()
+        };
+        let rate = |k: &str| quote[k].as_str().and_then(|s| s.parse().ok());
+        let schedule = sections::schedule(conn, case.id)?;
+        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let claim = sections::claim(conn, case.id)?.map(|k| ClaimFigures {
+            cutoff: k.cutoff,
+            filed_on: k.filed_on,
+            paid_on: k.paid_on,
+            outstanding_principal: k.outstanding_principal,
+            interest_due: k.interest_due,
+            interest_accrued: k.interest_accrued,
+            recovered_before: k.recovered_before,
+            loss: k.loss,
+            insurer: k.insurer,
+            bank: k.bank,
+            members: k
+                .members
+                .into_iter()
+                .map(|(code, m)| (self.name_of_code(&code), m))
+                .collect(),
+        });
+        let kind: BorrowerKind = case
+            .borrower_kind
+            .parse()
+            .unwrap_or(BorrowerKind::MicroEnterprise);
+        Ok(CaseDocument {
+            case_no: case.case_no.clone(),
+            city_zh: self.city_of(&case).name_zh().into(),
+            borrower_name: case.borrower_name.clone(),
+            borrower_kind_zh: kind.name_zh().into(),
+            borrower_id_number: case.borrower_id_number.clone(),
+            borrower_address: case.borrower_address.clone(),
+            borrower_legal_rep: case.borrower_legal_rep.clone(),
+            bank_name: bank.map(|b| b.name).unwrap_or_default(),
+            insurer_name: insurer.map(|i| i.name).unwrap_or_default(),
+            pool,
+            principal: case.principal,
+            annual_rate: case.annual_rate,
+            reference_rate: rate("reference_rate"),
+            rate_cap: rate("rate_cap"),
+            term_months: case.term_months,
+            repayment_zh: RepaymentMethod::name_zh(case.repayment).into(),
+            contract_date: case.contract_date,
+            guarantee_rate: case.guarantee_rate,
+            accident_rate: case.accident_rate,
+            total_interest: money("total_interest"),
+            premium_base: money("premium_base"),
+            guarantee_premium: money("guarantee_premium"),
+            accident_premium: money("accident_premium"),
+            financing_cost: money("financing_cost"),
+            insurer_share: agreement.insurer_share,
+            waiting_period_days: agreement.waiting_period_days,
+            paid: paid.iter().map(|p| (p.interest, p.principal)).collect(),
+            schedule,
+            numbers: sections::contracts(conn, case.id)?
+                .into_iter()
+                .map(|c| (c.doc_kind, c.doc_no))
+                .collect(),
+            claim,
+        })
+    }
+
+    fn check_printable(&self, kind: DocKind, case: &CaseRecord) -> DeskResult<()> {
+        let ok = match kind {
+            DocKind::ClaimNotice => sections::claim(self.store.connection(), case.id)?.is_some(),
+            DocKind::RepaymentSchedule => true,
+            _ => {
+                matches!(case.status, s if s >= CaseStatus::Approved && !matches!(s, CaseStatus::Declined | CaseStatus::Withdrawn))
+            }
+        };
+        if ok {
+            return Ok(());
+        }
+        let (zh, en) = match kind {
+            DocKind::ClaimNotice => (
+                "尚未索赔，不能打印理赔通知书",
+                "there is no claim to print a notice for",
+            ),
+            _ => (
+                "合同和保险单须在双方批准后打印",
+                "contracts and policies are printed once both sides approved",
+            ),
+        };
+        Err(DeskError::wrong_state(&case.case_no, case.status, zh, en))
+    }
+
+    /// One document of one case, as PDF bytes.
+    pub fn print(&self, kind: &str, case_no: &str) -> DeskResult<Vec<u8>> {
+        let kind = parse_doc(kind)?;
+        let case = self.case(case_no)?;
+        self.check_printable(kind, &case)?;
+        Ok(surety_docs::render(kind, &self.document(case_no)?)?)
+    }
+
+    /// A document for every matching case, written into `dir` as `<case no>-<document>.pdf`.
+    /// `progress(done, total)` is called after each file; returning false cancels.
+    /// Cases the document does not apply to (e.g. no claim) are skipped.
+    pub fn print_batch(
+        &self,
+        kind: &str,
+        filter: &CaseListInput,
+        dir: &Path,
+        mut progress: impl FnMut(usize, usize, &str) -> bool,
+    ) -> DeskResult<Vec<PathBuf>> {
+        let doc = parse_doc(kind)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            DeskError::new(
+                "IO",
+                None,
+                format!("无法创建目录 {}：{e}", dir.display()),
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+        let mut all = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.case_list(&CaseListInput {
+                limit: Some(surety_store::cases::MAX_PAGE),
+                offset: Some(offset),
+                ..filter.clone()
+            })?;
+            let n = page.rows.len() as u32;
+            all.extend(page.rows.into_iter().map(|r| r.case_no));
+            if n < surety_store::cases::MAX_PAGE {
+                break;
+            }
+            offset += n;
+        }
+        let printable: Vec<String> = all
+            .into_iter()
+            .filter(|no| {
+                self.case(no)
+                    .and_then(|c| self.check_printable(doc, &c))
+                    .is_ok()
+            })
+            .collect();
+        let mut written = Vec::new();
+        for (i, no) in printable.iter().enumerate() {
+            let path = dir.join(format!("{no}-{}.pdf", doc.code()));
+            let bytes = surety_docs::render(doc, &self.document(no)?)?;
+            std::fs::write(&path, bytes).map_err(|e| {
+                DeskError::new(
+                    "IO",
+                    None,
+                    format!("无法写入 {}：{e}", path.display()),
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+            written.push(path);
+            if !progress(i + 1, printable.len(), no) {
+                break;
+            }
+        }
+        Ok(written)
+    }
+
+    /// The filtered case list as a spreadsheet (every page of it).
+    pub fn export_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<u8>> {
+        let mut rows = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.case_list(&CaseListInput {
+                limit: Some(surety_store::cases::MAX_PAGE),
+                offset: Some(offset),
+                ..filter.clone()
+            })?;
+            let n = page.rows.len() as u32;
+            for r in page.rows {
+                let kind: BorrowerKind = r
+                    .borrower_kind
+                    .parse()
+                    .unwrap_or(BorrowerKind::MicroEnterprise);
+                let status: CaseStatus = r.status.parse().unwrap_or(CaseStatus::Intake);
+                let city: surety_domain::City =
+                    r.city.parse().unwrap_or(surety_domain::City::Yantai);
+                rows.push(vec![
+                    Cell::Text(r.case_no),
+                    Cell::Text(r.borrower_name),
+                    Cell::Text(kind.name_zh().into()),
+                    Cell::Text(r.id_number),
+                    Cell::Text(city.name_zh().into()),
+                    Cell::Text(status.name_zh().into()),
+                    Cell::Money(r.principal),
+                    Cell::Text(r.application_date),
+                ]);
+            }
+            if n < surety_store::cases::MAX_PAGE {
+                break;
+            }
+            offset += n;
+        }
+        let columns = [
+            ("案件号", 22.0),
+            ("借款人", 36.0),
+            ("借款人类型", 18.0),
+            ("证件号码", 22.0),
+            ("城市", 8.0),
+            ("状态", 12.0),
+            ("贷款金额（元）", 18.0),
+            ("申请日期", 12.0),
+        ];
+        Ok(workbook(&[Sheet {
+            name: "案件列表".into(),
+            columns: columns.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            rows,
+        }])?)
+    }
+
+    /// A borrower's schedule with what was paid, as a spreadsheet.
+    pub fn export_schedule(&self, case_no: &str) -> DeskResult<Vec<u8>> {
+        let d = self.document(case_no)?;
+        let rows = d
+            .schedule
+            .iter()
+            .zip(
+                d.paid
+                    .iter()
+                    .copied()
+                    .chain(std::iter::repeat((Money::ZERO, Money::ZERO))),
+            )
+            .map(|(s, (pi, pp))| {
+                vec![
+                    Cell::Int(i64::from(s.period)),
+                    Cell::Text(s.due_date.to_string()),
+                    Cell::Money(s.principal),
+                    Cell::Money(s.interest),
+                    Cell::Money(s.payment),
+                    Cell::Money(s.balance),
+                    Cell::Money(pi + pp),
+                    Cell::Percent(d.annual_rate),
+                ]
+            })
+            .collect();
+        let columns = [
+            ("期数", 6.0),
+            ("还款日", 12.0),
+            ("应还本金", 16.0),
+            ("应还利息", 14.0),
+            ("应还合计", 16.0),
+            ("剩余本金", 16.0),
+            ("已还本息", 16.0),
+            ("年利率", 10.0),
+        ];
+        Ok(workbook(&[Sheet {
+            name: format!("还款计划 {}", d.case_no).chars().take(31).collect(),
+            columns: columns.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            rows,
+        }])?)
+    }
+}
