@@ -1,6 +1,7 @@
 //! The desktop shell: builds the Tauri app and registers the commands.
 
 mod commands;
+mod session;
 
 use tauri_specta::{collect_commands, Builder};
 
@@ -8,7 +9,35 @@ use tauri_specta::{collect_commands, Builder};
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .disable_serde_phases()
-        .commands(collect_commands![commands::app_info])
+        .dangerously_cast_bigints_to_number()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::session_info,
+            commands::first_run,
+            commands::sign_in,
+            commands::sign_out,
+            commands::quote,
+            commands::capital_amount,
+            commands::organisations,
+            commands::case_list,
+            commands::case_show,
+            commands::loss_ratios,
+            commands::print_document,
+            commands::case_intake,
+            commands::case_investigate,
+            commands::case_review,
+            commands::case_exception,
+            commands::case_decide,
+            commands::case_sign,
+            commands::case_premium,
+            commands::case_disburse,
+            commands::case_repay,
+            commands::case_claim,
+            commands::case_pay_claim,
+            commands::case_recover,
+            commands::case_close,
+            commands::case_withdraw,
+        ])
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.
@@ -27,6 +56,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        .manage(session::Session::new(session::database_path()))
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("Surety Desk could not start its window");

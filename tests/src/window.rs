@@ -15,8 +15,13 @@ pub fn skip_ui_tests() -> bool {
     skip
 }
 
+/// One window at a time: several app instances at once on a two-core machine make
+/// timeouts flaky, and the tests gain nothing from running side by side.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub struct AppWindow {
     pub client: Client,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     // Field order is drop order: the driver goes before the display it draws on.
     _driver: Reaped,
     _xvfb: Option<Reaped>,
@@ -28,6 +33,14 @@ impl AppWindow {
     /// Starts a display (unless `SURETY_USE_DISPLAY=1` asks to use the current one),
     /// tauri-driver, and the app.
     pub async fn launch(app: &Path) -> Self {
+        let data =
+            std::env::temp_dir().join(format!("surety-e2e-{}-{}", std::process::id(), free_port()));
+        Self::launch_with_data(app, &data).await
+    }
+
+    /// The same, with the app's data (its database) in `data_home` (XDG_DATA_HOME).
+    pub async fn launch_with_data(app: &Path, data_home: &Path) -> Self {
+        let turn = ONE_WINDOW.lock().await;
         let use_own = std::env::var("SURETY_USE_DISPLAY").is_ok_and(|v| v == "1");
         let (xvfb, display) = if use_own {
             (
@@ -48,11 +61,7 @@ impl AppWindow {
                 .arg("--native-port")
                 .arg(native_port.to_string())
                 .env("DISPLAY", &display)
-                // The app under test keeps its data in a throwaway place.
-                .env(
-                    "XDG_DATA_HOME",
-                    std::env::temp_dir().join(format!("surety-e2e-{port}")),
-                ),
+                .env("XDG_DATA_HOME", data_home),
         );
         wait_for_port(port, WAIT, "tauri-driver");
         driver.assert_running();
@@ -68,6 +77,7 @@ impl AppWindow {
             .expect("WebDriver session on the app (is webkit2gtk-driver installed?)");
         AppWindow {
             client,
+            _turn: turn,
             _driver: driver,
             _xvfb: xvfb,
         }
@@ -116,6 +126,59 @@ impl AppWindow {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Types into the element with `data-testid` (an input), replacing what it held.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let el = self.by_test_id(id).await;
+        // WebDriver's clear does not fire `input`, so Vue would keep the old value.
+        let script = format!(
+            "const e = document.querySelector('[data-testid=\"{id}\"]'); e.value = ''; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        );
+        self.client
+            .execute(&script, vec![])
+            .await
+            .expect("clearing an input");
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
+    }
+
+    /// Clicks the first element matching a CSS selector, the way a script would.
+    pub async fn click_css(&self, css: &str) {
+        let script = format!("document.querySelector('{css}').click()");
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.by_test_id(id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {id}: {e}"));
+    }
+
+    /// Whether an element with `data-testid` is in the page right now.
+    pub async fn exists(&self, id: &str) -> bool {
+        self.client
+            .find_all(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+            .await
+            .map(|v| !v.is_empty())
+            .unwrap_or(false)
+    }
+
+    /// Calls a Tauri command directly from the page, as a tampered UI would, and returns
+    /// the error it was refused with (`null` if it succeeded).
+    pub async fn forced_invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        let script = "const [cmd, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done(null), (e) => done(e));";
+        self.client
+            .execute_async(script, vec![command.into(), args])
+            .await
+            .expect("execute_async")
     }
 
     pub async fn screenshot(&self, name: &str) {

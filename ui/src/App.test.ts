@@ -20,6 +20,13 @@ vi.mock("@tauri-apps/api/core", () => ({
         ],
       };
     }
+    if (cmd === "session_info") {
+      return {
+        database: "/tmp/surety.db",
+        database_exists: true,
+        user: { id: 1, username: "admin", display_name: "系统管理员", role: "admin", organisation_id: null, active: true },
+      };
+    }
     throw new Error(`unexpected command ${cmd}`);
   }),
 }));
@@ -32,6 +39,7 @@ async function mountApp() {
     global: { plugins: [createPinia(), makeI18n("zh-CN"), router, ElementPlus] },
     attachTo: document.body,
   });
+  await flushPromises();
   await flushPromises();
   return wrapper;
 }

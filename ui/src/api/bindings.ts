@@ -8,14 +8,166 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	sessionInfo: () => __TAURI_INVOKE<SessionInfo>("session_info"),
+	/**  First run: creates the database and its first admin, and signs them in. */
+	firstRun: (admin: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("first_run", { admin, password })),
+	signIn: (username: string, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("sign_in", { username, password })),
+	signOut: () => __TAURI_INVOKE<void>("sign_out"),
+	/**  The live quote while typing: needs no sign-in; uses the signed-in settings if any. */
+	quote: (input: QuoteInput) => typedError<Quote, DeskError>(__TAURI_INVOKE("quote", { input })),
+	capitalAmount: (amount: string) => typedError<string, DeskError>(__TAURI_INVOKE("capital_amount", { amount })),
+	organisations: () => typedError<Org[], DeskError>(__TAURI_INVOKE("organisations")),
+	caseList: (input: CaseListInput) => typedError<CasePage, DeskError>(__TAURI_INVOKE("case_list", { input })),
+	caseShow: (caseNo: string) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_show", { caseNo })),
+	lossRatios: () => typedError<LossRatioLine[], DeskError>(__TAURI_INVOKE("loss_ratios")),
+	/**  Writes a document of a case where the user chose (the save dialog runs in the UI). */
+	printDocument: (document: string, caseNo: string, path: string) => typedError<number, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, path })),
+	caseIntake: (input: IntakeInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_intake", { input })),
+	caseInvestigate: (input: InvestigationInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_investigate", { input })),
+	caseReview: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_review", { input })),
+	caseException: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_exception", { input })),
+	caseDecide: (input: DecisionInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_decide", { input })),
+	caseSign: (input: SignInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_sign", { input })),
+	casePremium: (input: PremiumInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_premium", { input })),
+	caseDisburse: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_disburse", { input })),
+	caseRepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_repay", { input })),
+	caseClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_claim", { input })),
+	casePayClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_claim", { input })),
+	caseRecover: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_recover", { input })),
+	caseClose: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_close", { input })),
+	caseWithdraw: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_withdraw", { input })),
 };
 
 /* Types */
+/**  One part of a repayment, applied to a period. */
+export type Allocation = {
+	period: number,
+	interest: Money,
+	principal: Money,
+};
+
+export type AmountInput = {
+	case_no: string,
+	amount: string,
+};
+
 export type AppInfo = {
 	name_zh: string,
 	name_en: string,
 	version: string,
 	cities: CityInfo[],
+};
+
+/**  One entry as shown on a case's timeline. */
+export type AuditEntry = {
+	id: number,
+	at: string,
+	actor: string,
+	action: string,
+	entity: string,
+	entity_id: string,
+	summary: string,
+};
+
+export type BorrowerInput = {
+	kind: string,
+	name: string,
+	/**  Resident ID for farmers and entrepreneurs, unified social credit code otherwise. */
+	id_number: string,
+	/**  For an early credit code that fails its check character: why it was accepted. */
+	id_check_override?: string | null,
+	address?: string,
+	phone?: string,
+	legal_rep?: string,
+	operating_since: string,
+};
+
+export type BorrowerView = {
+	name: string,
+	kind: string,
+	id_number: string,
+	address: string,
+	legal_rep: string,
+	flagged_evasion: boolean,
+};
+
+export type CaseListInput = {
+	search?: string | null,
+	city?: string | null,
+	status?: string | null,
+	kind?: string | null,
+	from?: string | null,
+	to?: string | null,
+	limit?: number | null,
+	offset?: number | null,
+};
+
+export type CasePage = {
+	total: number,
+	rows: CaseRow[],
+};
+
+export type CaseRef = {
+	case_no: string,
+};
+
+export type CaseRow = {
+	case_no: string,
+	borrower_name: string,
+	borrower_kind: string,
+	id_number: string,
+	city: string,
+	status: string,
+	principal: Money,
+	application_date: string,
+};
+
+export type CaseStatus = "intake" | "investigation" | "joint_review" | "decision" | "approved" | "signed" | "premiums_received" | "disbursed" | "overdue" | "claimed" | "claim_paid" | "recovery" | "closed" | "declined" | "withdrawn" | "repaid";
+
+export type CaseView = {
+	case_no: string,
+	status: CaseStatus,
+	status_zh: string,
+	city: string,
+	city_zh: string,
+	bank: string,
+	bank_name: string,
+	insurer: string,
+	insurer_name: string,
+	borrower: BorrowerView,
+	principal: Money,
+	/**  人民币大写 */
+	principal_capital: string,
+	annual_rate: string,
+	term_months: number,
+	repayment: string,
+	guarantee_rate: string,
+	accident_rate: string,
+	application_date: string,
+	contract_date: string | null,
+	/**  R-AMT-1: the amount needs both sides' exception approval. */
+	needs_exception: boolean,
+	quote: Value,
+	investigations: Investigation[],
+	review_notes: ReviewNote[],
+	exceptions: SideAct[],
+	decisions: SideAct[],
+	contracts: Contract[],
+	premiums: Premium[],
+	schedule: ScheduleLine[],
+	disbursed_on: string | null,
+	repayments: Repayment[],
+	overdue: OverdueView | null,
+	claim: ClaimRecord | null,
+	recoveries: Recovery[],
+	subsidy_premium: Money | null,
+	subsidy_interest: Money | null,
+	timeline: AuditEntry[],
+	/**
+	 *  The side the signed-in user acts for on this case, if any: the UI offers only that
+	 *  side's steps (the service refuses the others anyway).
+	 */
+	my_side: Side | null,
 };
 
 export type CityInfo = {
@@ -28,4 +180,279 @@ export type CityInfo = {
 	merged_into_zh: string | null,
 	merged_into_en: string | null,
 };
+
+export type ClaimRecord = {
+	cutoff: string,
+	outstanding_principal: Money,
+	interest_due: Money,
+	interest_accrued: Money,
+	recovered_before: Money,
+	loss: Money,
+	insurer: Money,
+	bank: Money,
+	members: ([string, Money])[],
+	filed_on: string,
+	paid_on: string | null,
+};
+
+export type Contract = {
+	doc_kind: string,
+	doc_no: string,
+	signed_on: string,
+};
+
+export type DecisionInput = {
+	case_no: string,
+	approve: boolean,
+	reason?: string,
+};
+
+export type DeskError = {
+	/**  A rule id (`R-RATE-1`) or a stable error name (`NOT_PERMITTED`, `WRONG_STATE`). */
+	code: string,
+	/**  The input field the error is about, when one applies. */
+	field: string | null,
+	message_zh: string,
+	message_en: string,
+};
+
+export type FeeInput = {
+	name: string,
+	amount: string,
+};
+
+export type FindingsInput = {
+	tax_arrears_clean: boolean,
+	debt_evasion_clean: boolean,
+	violation_record_clean: boolean,
+};
+
+/**  One scheduled repayment. */
+export type Installment = {
+	period: number,
+	due_date: string,
+	principal: Money,
+	interest: Money,
+	payment: Money,
+	/**  Principal still owed after this payment. */
+	balance: Money,
+};
+
+export type IntakeInput = {
+	borrower: BorrowerInput,
+	city: string,
+	bank: string,
+	insurer: string,
+	principal: string,
+	annual_rate: string,
+	term_months: number,
+	repayment?: string | null,
+	/**  Defaults to the agreement's rates. */
+	guarantee_rate?: string | null,
+	accident_rate?: string | null,
+	fees?: FeeInput[],
+	/**  Defaults to today. */
+	application_date?: string | null,
+};
+
+export type Investigation = {
+	side: Side,
+	findings_json: string,
+	note: string,
+	attachments: string[],
+	investigator: string,
+	completed_on: string,
+};
+
+export type InvestigationInput = {
+	case_no: string,
+	findings: FindingsInput,
+	note?: string,
+	attachments?: string[],
+};
+
+/**  R-STOP-1/2 for one underwriter in one city and pilot year. */
+export type LossRatioLine = {
+	insurer: string,
+	insurer_name: string,
+	city: string,
+	year_start: string,
+	year_end: string,
+	premiums_received: string,
+	claims_paid: string,
+	/**  e.g. "152.35%"; null while no premium was received. */
+	loss_ratio: string | null,
+	suspended: boolean,
+	/**  R-STOP-2: what the city compensates above 150% of premiums. */
+	compensation_due: string,
+};
+
+export type Money = string;
+
+export type NoteInput = {
+	case_no: string,
+	note: string,
+};
+
+export type Org = {
+	id: number,
+	kind: OrgKind,
+	code: string,
+	name: string,
+	city: string | null,
+};
+
+export type OrgKind = "insurer" | "pool" | "bank" | "city";
+
+export type OverdueView = {
+	since: string,
+	days: number,
+	/**  Five-tier class (R-NPL-1), in Chinese. */
+	class: string,
+};
+
+export type Premium = {
+	line: string,
+	amount: Money,
+	received_on: string,
+};
+
+export type PremiumInput = {
+	case_no: string,
+	/**  guarantee | accident */
+	line: string,
+	amount: string,
+};
+
+export type Quote = {
+	compliant: boolean,
+	violations: Violation[],
+	warnings: Violation[],
+	reference_rate: Rate | null,
+	rate_cap: Rate | null,
+	total_interest: Money,
+	premium_base: Money,
+	guarantee_premium: Money,
+	accident_premium: Money,
+	total_premium: Money,
+	/**  Interest plus premiums: the whole financing cost the policy allows (§3.5). */
+	financing_cost: Money,
+	schedule: Installment[],
+};
+
+/**  Loan terms as text, exactly as a form or a JSON request carries them. */
+export type QuoteInput = {
+	city: string,
+	borrower_kind: string,
+	/**  CNY as a decimal string, at most two decimals. */
+	principal: string,
+	/**  A fraction as a decimal string: "0.0565" is 5.65%. */
+	annual_rate: string,
+	term_months: number,
+	/**  ISO date, e.g. "2016-03-15". */
+	contract_date: string,
+	repayment?: string | null,
+	guarantee_rate: string,
+	accident_rate: string,
+	fees?: FeeInput[],
+	outstanding_principal?: string | null,
+};
+
+/**  An annual (or, where named, monthly) rate as a fraction: 0.0435 is 4.35%. */
+export type Rate = string;
+
+export type Recovery = {
+	received_on: string,
+	amount: Money,
+	insurer: Money,
+	bank: Money,
+	members: ([string, Money])[],
+	before_claim: boolean,
+};
+
+export type Repayment = {
+	paid_on: string,
+	amount: Money,
+	allocations: Allocation[],
+};
+
+export type ReviewNote = {
+	author: string,
+	note: string,
+	created_at: string,
+};
+
+export type Role = "admin" | 
+/**  The insurer's underwriter (主承保公司). */
+"underwriter" | "bank_officer" | "field_agent" | 
+/**  Reads everything, writes nothing. */
+"auditor";
+
+export type ScheduleLine = {
+	interest_paid: Money,
+	principal_paid: Money,
+} & Installment;
+
+export type SessionInfo = {
+	database: string,
+	database_exists: boolean,
+	user: User | null,
+};
+
+/**  Which investigation a finding belongs to; each side investigates independently (§4.1). */
+export type Side = "insurer" | "bank";
+
+/**  A decision or an exception approval by one side. */
+export type SideAct = {
+	side: Side,
+	approve: boolean,
+	reason: string,
+	by: string,
+	on: string,
+};
+
+export type SignInput = {
+	case_no: string,
+	/**  loan_contract | guarantee_policy | accident_policy */
+	document: string,
+};
+
+export type User = {
+	id: number,
+	username: string,
+	display_name: string,
+	role: Role,
+	organisation_id: number | null,
+	active: boolean,
+};
+
+export type UserInput = {
+	username: string,
+	display_name: string,
+	role: string,
+	organisation?: string | null,
+};
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+export type Violation = {
+	/**  The rule id from DOMAIN.md (`R-RATE-1`), or a stable input-error name. */
+	rule: string,
+	/**  The request field the violation is about (`annual_rate`, `fees[0]`). */
+	field: string,
+	message_zh: string,
+	message_en: string,
+	/**  The limit that was crossed, as shown in the message (e.g. "0.05655"). */
+	limit?: string | null,
+};
+
+/* Tauri Specta runtime */
+async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
+    try {
+        return { status: "ok", data: await result };
+    } catch (e) {
+        if (e instanceof Error) throw e;
+        return { status: "error", error: e as any };
+    }
+}
 

@@ -197,3 +197,15 @@ pub fn quote(input: &QuoteInput, settings: &Settings) -> DeskResult<Quote> {
 pub fn quote_input_from_json(text: &str) -> DeskResult<QuoteInput> {
     serde_json::from_str(text).map_err(|e| crate::error::json_error(&e))
 }
+
+/// An amount in capitals (人民币大写), for forms that show it while typing.
+pub fn capital(amount: &str) -> DeskResult<String> {
+    let m = parse_money("amount", amount)?;
+    surety_domain::capital_amount(m).ok_or_else(|| {
+        invalid(
+            "amount",
+            "金额过大，无法写成大写".into(),
+            "the amount is too large to write in capitals".into(),
+        )
+    })
+}

@@ -17,6 +17,7 @@ use surety_store::sections::{
 };
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BorrowerView {
     pub name: String,
     pub kind: String,
@@ -27,6 +28,7 @@ pub struct BorrowerView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScheduleLine {
     #[serde(flatten)]
     pub installment: Installment,
@@ -35,6 +37,7 @@ pub struct ScheduleLine {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OverdueView {
     pub since: String,
     pub days: u32,
@@ -43,6 +46,7 @@ pub struct OverdueView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseView {
     pub case_no: String,
     pub status: CaseStatus,
@@ -82,6 +86,9 @@ pub struct CaseView {
     pub subsidy_premium: Option<Money>,
     pub subsidy_interest: Option<Money>,
     pub timeline: Vec<AuditEntry>,
+    /// The side the signed-in user acts for on this case, if any: the UI offers only that
+    /// side's steps (the service refuses the others anyway).
+    pub my_side: Option<surety_domain::Side>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -229,6 +236,7 @@ impl Desk {
             subsidy_premium: subsidy.map(|s| s.0),
             subsidy_interest: subsidy.map(|s| s.1),
             timeline: surety_store::audit::entries_for(conn, "case", &case.case_no)?,
+            my_side: self.side_on(case, "", "").ok(),
         })
     }
 }

@@ -1,0 +1,290 @@
+//! Issue 7 in the real window (tauri-driver + WebKitWebDriver under Xvfb): first run and
+//! sign-in, the case list over a demo database, what a bank officer sees and may do, and a
+//! rule error next to its field in both languages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use surety_e2e::cli::surety_binary;
+use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
+
+/// A data folder holding the demo database (every user's password: demo-2016).
+fn demo_data() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let out = Command::new(surety_binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--cases", "200"])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_TEST_FAST_KDF", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = dir.path().to_path_buf();
+    (dir, home)
+}
+
+/// One case number of the demo, by the CLI.
+fn demo_case(data: &Path, status: &str, city: &str) -> String {
+    let db = data.join("cn.gov.sd.suretydesk").join("surety.db");
+    let out = Command::new(surety_binary())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "case",
+            "list",
+            "--status",
+            status,
+            "--city",
+            city,
+            "--limit",
+            "50",
+        ])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["case_no"].as_str().unwrap().to_string())
+        .find(|no| no.starts_with("ICBC-YT"))
+        .unwrap_or_else(|| panic!("no ICBC {status} case in {city}"))
+}
+
+fn demo_count(data: &Path) -> usize {
+    let db = data.join("cn.gov.sd.suretydesk").join("surety.db");
+    let out = Command::new(surety_binary())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "case",
+            "list",
+            "--limit",
+            "500",
+        ])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .output()
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+async fn sign_in(app: &AppWindow, user: &str, password: &str) {
+    app.type_into("signin-username", user).await;
+    app.type_into("signin-password", password).await;
+    app.click("signin-submit").await;
+    app.by_test_id("current-user").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_creates_the_admin_then_sign_out_and_in() {
+    if skip_ui_tests() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let app = AppWindow::launch_with_data(&app_binary(), data.path()).await;
+    // No database yet: the first-run form asks for the admin's name too.
+    app.by_test_id("signin-display-name").await;
+    app.screenshot("first-run").await;
+    app.type_into("signin-username", "admin").await;
+    app.type_into("signin-display-name", "系统管理员").await;
+    app.type_into("signin-password", "a-long-password").await;
+    app.type_into("signin-confirm", "a-long-password").await;
+    app.click("signin-submit").await;
+    assert_eq!(
+        app.wait_text("current-user", "系统管理员").await,
+        "系统管理员"
+    );
+    assert!(data.path().join("cn.gov.sd.suretydesk/surety.db").exists());
+    assert!(data
+        .path()
+        .join("cn.gov.sd.suretydesk/surety.db.keys")
+        .exists());
+
+    app.click("sign-out").await;
+    app.by_test_id("signin-password").await;
+    assert!(
+        !app.exists("signin-display-name").await,
+        "the database exists now: plain sign-in"
+    );
+    app.type_into("signin-username", "admin").await;
+    app.type_into("signin-password", "not-the-password").await;
+    app.click("signin-submit").await;
+    let form = app.wait_contains("signin-form", &["密码错误"]).await;
+    assert!(form.contains("密码错误"), "{form}");
+    app.type_into("signin-password", "a-long-password").await;
+    app.click("signin-submit").await;
+    assert_eq!(
+        app.wait_text("current-user", "系统管理员").await,
+        "系统管理员"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data();
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    sign_in(&app, "auditor", "demo-2016").await;
+    app.click("menu-cases").await;
+    let table = app.wait_contains("case-table", &["ICBC-YT", "¥"]).await;
+    assert!(table.contains("¥"), "{table}");
+    // The total is what the service counts (the demo's refused applications never became cases).
+    let total = demo_count(&data);
+    let pager = app
+        .wait_contains("case-pager", &[&format!("共 {total} 条")])
+        .await;
+    assert!(
+        pager.contains(&format!("共 {total} 条")),
+        "the total: {pager}"
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.screenshot("cases-zh").await;
+
+    app.type_into("case-search", "海丰水产").await;
+    app.click("case-search-button").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.wait_contains("case-table", &["海丰水产"]).await;
+    let rows = app
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=case-table] .el-table__body tr')).map(r => r.innerText)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(!rows.is_empty(), "no rows");
+    for row in &rows {
+        assert!(row.contains("海丰水产"), "a row that does not match: {row}");
+    }
+
+    // Open the first match.
+    app.click_css("[data-testid=case-table] .el-table__body tr td")
+        .await;
+    let borrower = app.wait_contains("case-borrower", &["海丰水产"]).await;
+    assert!(borrower.contains("海丰水产"));
+    let timeline = app.wait_contains("case-timeline", &["case.intake"]).await;
+    assert!(timeline.contains("case.intake"), "{timeline}");
+    assert!(
+        app.inner_text("case-actions").await.contains("只读"),
+        "an auditor only reads"
+    );
+    app.screenshot("case-detail").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data();
+    let approved = demo_case(&data, "approved", "yantai");
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    sign_in(&app, "bo-icbc", "demo-2016").await;
+    app.client
+        .goto(&format!(
+            "{}#/cases/{approved}",
+            app.client
+                .current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .split('#')
+                .next()
+                .unwrap()
+        ))
+        .await
+        .unwrap();
+    app.wait_contains("case-no", &[&approved]).await;
+    let actions = app.wait_contains("case-actions", &["借款合同"]).await;
+    assert!(app.exists("action-sign-loan_contract").await, "{actions}");
+    assert!(
+        !app.exists("action-sign-guarantee_policy").await,
+        "the insurer's policy is not the bank's to sign"
+    );
+    assert!(!app.exists("action-premium-guarantee").await);
+    app.screenshot("bank-officer-case").await;
+
+    // The UI hides it; the service refuses it anyway.
+    let refused = app
+        .forced_invoke(
+            "case_sign",
+            serde_json::json!({"input": {"case_no": approved, "document": "guarantee_policy"}}),
+        )
+        .await;
+    assert_eq!(refused["code"], "NOT_PERMITTED", "{refused}");
+    let refused = app
+        .forced_invoke(
+            "case_decide",
+            serde_json::json!({"input": {"case_no": approved, "approve": true, "reason": ""}}),
+        )
+        .await;
+    assert!(
+        refused["code"] == "WRONG_STATE" || refused["code"] == "INVALID_INPUT",
+        "{refused}"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data();
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    sign_in(&app, "agent", "demo-2016").await;
+    app.click("menu-cases").await;
+    app.click("new-case").await;
+    // The live quote: 6% is over the cap today (LPR 3.00% × 1.3 = 3.9%).
+    app.type_into("intake-principal", "1000000").await;
+    app.type_into("intake-rate", "6").await;
+    let rate = app.wait_contains("intake-rate-item", &["超过上限"]).await;
+    assert!(rate.contains("年利率 6% 超过上限 3.9%"), "{rate}");
+    let quote = app.wait_contains("live-quote", &["壹佰万元整"]).await;
+    assert!(
+        quote.contains("壹佰万元整") && quote.contains("3.9%"),
+        "{quote}"
+    );
+    app.screenshot("intake-zh").await;
+
+    // A credit code with a wrong check character, refused by the service at submit.
+    app.type_into("intake-name", "烟台测试有限公司").await;
+    app.type_into("intake-id", "91350100M000100Y44").await;
+    app.click("intake-submit").await;
+    let id = app.wait_contains("intake-id-item", &["校验码错误"]).await;
+    assert!(id.contains("最后一位应为 3"), "{id}");
+
+    app.click("lang-en").await;
+    let id = app
+        .wait_contains("intake-id-item", &["wrong check character"])
+        .await;
+    assert!(id.contains("the last should be 3"), "{id}");
+    let rate = app
+        .wait_contains("intake-rate-item", &["above the cap"])
+        .await;
+    assert!(
+        rate.contains("annual rate 6% is above the cap 3.9%"),
+        "{rate}"
+    );
+    app.screenshot("intake-en").await;
+    app.close().await;
+}

@@ -1,0 +1,54 @@
+import { defineStore } from "pinia";
+import { ref } from "vue";
+import { commands, type User } from "../api";
+import { call } from "../api/result";
+
+const IDLE_KEY = "surety.idleMinutes";
+
+/** Who is signed in; the database stays open only while someone is. */
+export const useSessionStore = defineStore("session", () => {
+  const user = ref<User | null>(null);
+  const databaseExists = ref(true);
+  const idleMinutes = ref(Number(globalThis.localStorage?.getItem(IDLE_KEY) ?? 15) || 15);
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function refresh() {
+    const info = await commands.sessionInfo();
+    databaseExists.value = info.database_exists;
+    user.value = info.user;
+  }
+
+  async function signIn(username: string, password: string) {
+    user.value = await call(commands.signIn(username, password));
+    touch();
+  }
+
+  async function firstRun(username: string, displayName: string, password: string) {
+    user.value = await call(
+      commands.firstRun({ username, display_name: displayName, role: "admin", organisation: null }, password),
+    );
+    databaseExists.value = true;
+    touch();
+  }
+
+  async function signOut() {
+    await commands.signOut();
+    user.value = null;
+    if (idleTimer) clearTimeout(idleTimer);
+  }
+
+  /** Called on every key press and click: locks after the configured idle time. */
+  function touch() {
+    if (idleTimer) clearTimeout(idleTimer);
+    if (!user.value) return;
+    idleTimer = setTimeout(() => void signOut(), idleMinutes.value * 60_000);
+  }
+
+  function setIdleMinutes(m: number) {
+    idleMinutes.value = m;
+    globalThis.localStorage?.setItem(IDLE_KEY, String(m));
+    touch();
+  }
+
+  return { user, databaseExists, idleMinutes, refresh, signIn, firstRun, signOut, touch, setIdleMinutes };
+});
