@@ -30,7 +30,8 @@ fi
 
 # tauri-driver bridges WebDriver to WebKitWebDriver; pinned so e2e runs are repeatable.
 TAURI_DRIVER_VERSION="2.1.0"
-if ! command -v tauri-driver >/dev/null 2>&1 || ! tauri-driver --version 2>/dev/null | grep -q "$TAURI_DRIVER_VERSION"; then
+# (tauri-driver has no --version flag: cargo's own install list says which one is there.)
+if ! cargo install --list 2>/dev/null | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
   echo "[install-deps] cargo install tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
 fi
