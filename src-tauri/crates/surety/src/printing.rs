@@ -179,23 +179,10 @@ impl Desk {
                 format!("cannot create {}: {e}", dir.display()),
             )
         })?;
-        let mut all = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self.case_list(&CaseListInput {
-                limit: Some(surety_store::cases::MAX_PAGE),
-                offset: Some(offset),
-                ..filter.clone()
-            })?;
-            let n = page.rows.len() as u32;
-            all.extend(page.rows.into_iter().map(|r| r.case_no));
-            if n < surety_store::cases::MAX_PAGE {
-                break;
-            }
-            offset += n;
-        }
-        let printable: Vec<String> = all
+        let printable: Vec<String> = self
+            .all_cases(filter)?
             .into_iter()
+            .map(|r| r.case_no)
             .filter(|no| {
                 self.case(no)
                     .and_then(|c| self.check_printable(doc, &c))
@@ -222,40 +209,43 @@ impl Desk {
         Ok(written)
     }
 
-    /// The filtered case list as a spreadsheet (every page of it).
-    pub fn export_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<u8>> {
-        let mut rows = Vec::new();
-        let mut offset = 0;
+    /// Every case the filter matches, page after page.
+    fn all_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<surety_store::cases::CaseRow>> {
+        let mut all = Vec::new();
         loop {
             let page = self.case_list(&CaseListInput {
                 limit: Some(surety_store::cases::MAX_PAGE),
-                offset: Some(offset),
+                offset: Some(all.len() as u32),
                 ..filter.clone()
             })?;
             let n = page.rows.len() as u32;
-            for r in page.rows {
-                let kind: BorrowerKind = r
-                    .borrower_kind
-                    .parse()
-                    .unwrap_or(BorrowerKind::MicroEnterprise);
-                let status: CaseStatus = r.status.parse().unwrap_or(CaseStatus::Intake);
-                let city: surety_domain::City =
-                    r.city.parse().unwrap_or(surety_domain::City::Yantai);
-                rows.push(vec![
-                    Cell::Text(r.case_no),
-                    Cell::Text(r.borrower_name),
-                    Cell::Text(kind.name_zh().into()),
-                    Cell::Text(r.id_number),
-                    Cell::Text(city.name_zh().into()),
-                    Cell::Text(status.name_zh().into()),
-                    Cell::Money(r.principal),
-                    Cell::Text(r.application_date),
-                ]);
-            }
+            all.extend(page.rows);
             if n < surety_store::cases::MAX_PAGE {
-                break;
+                return Ok(all);
             }
-            offset += n;
+        }
+    }
+
+    /// The filtered case list as a spreadsheet (every page of it).
+    pub fn export_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<u8>> {
+        let mut rows = Vec::new();
+        for r in self.all_cases(filter)? {
+            let kind: BorrowerKind = r
+                .borrower_kind
+                .parse()
+                .unwrap_or(BorrowerKind::MicroEnterprise);
+            let status: CaseStatus = r.status.parse().unwrap_or(CaseStatus::Intake);
+            let city: surety_domain::City = r.city.parse().unwrap_or(surety_domain::City::Yantai);
+            rows.push(vec![
+                Cell::Text(r.case_no),
+                Cell::Text(r.borrower_name),
+                Cell::Text(kind.name_zh().into()),
+                Cell::Text(r.id_number),
+                Cell::Text(city.name_zh().into()),
+                Cell::Text(status.name_zh().into()),
+                Cell::Money(r.principal),
+                Cell::Text(r.application_date),
+            ]);
         }
         let columns = [
             ("案件号", 22.0),
