@@ -121,6 +121,12 @@ pub fn case_show(session: State<Session>, case_no: String) -> R<CaseView> {
 
 #[tauri::command]
 #[specta::specta]
+pub fn dashboard(session: State<Session>) -> R<surety::dashboard::Dashboard> {
+    session.with(|d| d.dashboard())
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn loss_ratios(session: State<Session>) -> R<Vec<LossRatioLine>> {
     session.with(|d| d.loss_ratios(d.today()))
 }

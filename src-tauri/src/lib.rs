@@ -22,6 +22,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::case_list,
             commands::case_show,
             commands::loss_ratios,
+            commands::dashboard,
             commands::print_document,
             commands::case_intake,
             commands::case_investigate,

@@ -181,6 +181,24 @@ impl AppWindow {
             .expect("execute_async")
     }
 
+    /// Signs in on the sign-in page and waits for the shell.
+    pub async fn sign_in(&self, user: &str, password: &str) {
+        self.type_into("signin-username", user).await;
+        self.type_into("signin-password", password).await;
+        self.click("signin-submit").await;
+        self.by_test_id("current-user").await;
+    }
+
+    /// First run on an empty data folder: creates the database and its admin, signed in.
+    pub async fn first_run(&self, user: &str, display_name: &str, password: &str) {
+        self.type_into("signin-username", user).await;
+        self.type_into("signin-display-name", display_name).await;
+        self.type_into("signin-password", password).await;
+        self.type_into("signin-confirm", password).await;
+        self.click("signin-submit").await;
+        self.by_test_id("current-user").await;
+    }
+
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), png).unwrap();

@@ -78,10 +78,7 @@ fn demo_count(data: &Path) -> usize {
 }
 
 async fn sign_in(app: &AppWindow, user: &str, password: &str) {
-    app.type_into("signin-username", user).await;
-    app.type_into("signin-password", password).await;
-    app.click("signin-submit").await;
-    app.by_test_id("current-user").await;
+    app.sign_in(user, password).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

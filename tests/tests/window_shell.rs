@@ -8,6 +8,9 @@ async fn window_shows_rust_data_and_switches_language() {
         return;
     }
     let app = AppWindow::launch(&app_binary()).await;
+    // A fresh data folder: the first run creates the database and signs the admin in.
+    app.first_run("admin", "系统管理员", "a-long-password")
+        .await;
 
     // Chinese by default, including the side menu.
     assert_eq!(app.wait_text("menu-dashboard", "工作台").await, "工作台");

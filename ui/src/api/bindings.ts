@@ -20,6 +20,7 @@ export const commands = {
 	caseList: (input: CaseListInput) => typedError<CasePage, DeskError>(__TAURI_INVOKE("case_list", { input })),
 	caseShow: (caseNo: string) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_show", { caseNo })),
 	lossRatios: () => typedError<LossRatioLine[], DeskError>(__TAURI_INVOKE("loss_ratios")),
+	dashboard: () => typedError<Dashboard, DeskError>(__TAURI_INVOKE("dashboard")),
 	/**  Writes a document of a case where the user chose (the save dialog runs in the UI). */
 	printDocument: (document: string, caseNo: string, path: string) => typedError<number, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, path })),
 	caseIntake: (input: IntakeInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_intake", { input })),
@@ -201,6 +202,15 @@ export type Contract = {
 	signed_on: string,
 };
 
+export type Dashboard = {
+	as_of: string,
+	pipeline: ([CaseStatus, number])[],
+	todo: TodoItem[],
+	loss_ratios: LossRatioLine[],
+	npl: NplLine[],
+	disbursements: MonthLine[],
+};
+
 export type DecisionInput = {
 	case_no: string,
 	approve: boolean,
@@ -289,9 +299,25 @@ export type LossRatioLine = {
 
 export type Money = string;
 
+export type MonthLine = {
+	month: string,
+	count: number,
+	amount: Money,
+};
+
 export type NoteInput = {
 	case_no: string,
 	note: string,
+};
+
+export type NplLine = {
+	bank: string,
+	bank_name: string,
+	balance: Money,
+	npl_balance: Money,
+	/**  e.g. "1.25%"; null with no balance. */
+	npl_ratio: string | null,
+	exempt: boolean,
 };
 
 export type Org = {
@@ -415,6 +441,19 @@ export type SignInput = {
 	case_no: string,
 	/**  loan_contract | guarantee_policy | accident_policy */
 	document: string,
+};
+
+export type TodoItem = {
+	case_no: string,
+	borrower_name: string,
+	status: CaseStatus,
+	/**
+	 *  What the user's side has to do: investigate, decide, exception, sign, premium,
+	 *  disburse, claim_soon, pay_claim.
+	 */
+	task: string,
+	/**  For overdue loans: days overdue. */
+	days_overdue: number | null,
 };
 
 export type User = {

@@ -680,3 +680,49 @@ pub fn loss_ratio_inputs(
     )?;
     Ok((Money::from_fen(premiums), Money::from_fen(claims)))
 }
+
+/// How many cases are in each state.
+pub fn pipeline(conn: &Connection) -> StoreResult<Vec<(String, u32)>> {
+    let mut stmt =
+        conn.prepare("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Disbursements per month: (YYYY-MM, count, amount).
+pub fn monthly_disbursements(conn: &Connection) -> StoreResult<Vec<(String, u32, Money)>> {
+    let mut stmt = conn.prepare(
+        "SELECT substr(disbursed_on, 1, 7) AS m, count(*), sum(amount_fen) FROM disbursements GROUP BY m ORDER BY m",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, Money::from_fen(r.get(2)?)))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Case numbers of an organisation's cases (as bank or as insurer) in the given states.
+pub fn org_cases(
+    conn: &Connection,
+    org_id: i64,
+    statuses: &[CaseStatus],
+    limit: u32,
+) -> StoreResult<Vec<String>> {
+    let list = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT case_no FROM cases WHERE (bank_id = ?1 OR insurer_id = ?1) AND status IN ({list})
+         ORDER BY application_date LIMIT {limit}"
+    ))?;
+    let rows = stmt.query_map([org_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Ids of the cases with a loan outstanding (disbursed or overdue), with their bank.
+pub fn live_loans(conn: &Connection) -> StoreResult<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT id, bank_id FROM cases WHERE status IN ('disbursed', 'overdue') AND bank_id IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,207 @@
+//! 工作台: what needs the signed-in user's side now, the pipeline, and the three watch
+//! figures — loss ratio per city (R-STOP-1), NPL ratio per bank (R-NPL-1), disbursements.
+
+use crate::desk::Desk;
+use crate::error::DeskResult;
+use crate::loan_flow::LossRatioLine;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use surety_domain::claim::days_overdue;
+use surety_domain::npl::npl_summary;
+use surety_domain::{CaseStatus, Money, Side};
+use surety_store::orgs;
+use surety_store::sections::{self, CaseRecord};
+use surety_store::Role;
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TodoItem {
+    pub case_no: String,
+    pub borrower_name: String,
+    pub status: CaseStatus,
+    /// What the user's side has to do: investigate, decide, exception, sign, premium,
+    /// disburse, claim_soon, pay_claim.
+    pub task: String,
+    /// For overdue loans: days overdue.
+    pub days_overdue: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NplLine {
+    pub bank: String,
+    pub bank_name: String,
+    pub balance: Money,
+    pub npl_balance: Money,
+    /// e.g. "1.25%"; null with no balance.
+    pub npl_ratio: Option<String>,
+    pub exempt: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MonthLine {
+    pub month: String,
+    pub count: u32,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Dashboard {
+    pub as_of: String,
+    pub pipeline: Vec<(CaseStatus, u32)>,
+    pub todo: Vec<TodoItem>,
+    pub loss_ratios: Vec<LossRatioLine>,
+    pub npl: Vec<NplLine>,
+    pub disbursements: Vec<MonthLine>,
+}
+
+fn pct(d: rust_decimal::Decimal) -> String {
+    let mut p = (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2);
+    p.rescale(2);
+    format!("{p}%")
+}
+
+impl Desk {
+    pub fn dashboard(&self) -> DeskResult<Dashboard> {
+        let conn = self.store.connection();
+        let today = self.today();
+        let pipeline = sections::pipeline(conn)?
+            .into_iter()
+            .filter_map(|(s, n)| s.parse::<CaseStatus>().ok().map(|s| (s, n)))
+            .collect();
+
+        let mut by_bank: BTreeMap<i64, Vec<(Money, u32)>> = BTreeMap::new();
+        for (case_id, bank_id) in sections::live_loans(conn)? {
+            let schedule = sections::schedule(conn, case_id)?;
+            let paid = sections::paid_by_period(conn, case_id, schedule.len())?;
+            let principal: Money = schedule.iter().map(|i| i.principal).sum::<Money>()
+                - paid.iter().map(|p| p.principal).sum();
+            by_bank
+                .entry(bank_id)
+                .or_default()
+                .push((principal, days_overdue(&schedule, &paid, today)));
+        }
+        let mut npl = Vec::new();
+        for (bank_id, loans) in by_bank {
+            let s = npl_summary(loans, &self.settings.npl);
+            let bank = orgs::org_by_id(conn, bank_id)?;
+            npl.push(NplLine {
+                bank: bank.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
+                bank_name: bank.map(|b| b.name).unwrap_or_default(),
+                balance: s.balance,
+                npl_balance: s.npl_balance,
+                npl_ratio: s.npl_ratio.map(pct),
+                exempt: s.exempt,
+            });
+        }
+
+        Ok(Dashboard {
+            as_of: today.to_string(),
+            pipeline,
+            todo: self.todo()?,
+            loss_ratios: self.loss_ratios(today)?,
+            npl,
+            disbursements: sections::monthly_disbursements(conn)?
+                .into_iter()
+                .map(|(month, count, amount)| MonthLine {
+                    month,
+                    count,
+                    amount,
+                })
+                .collect(),
+        })
+    }
+
+    /// The signed-in user's side's open work, oldest first (at most 50 of each kind).
+    fn todo(&self) -> DeskResult<Vec<TodoItem>> {
+        let Some(org) = self.user.organisation_id else {
+            return Ok(Vec::new());
+        };
+        if !matches!(self.user.role, Role::Underwriter | Role::BankOfficer) {
+            return Ok(Vec::new());
+        }
+        use CaseStatus::*;
+        let conn = self.store.connection();
+        let open = [
+            Intake,
+            Investigation,
+            JointReview,
+            Decision,
+            Approved,
+            Signed,
+            PremiumsReceived,
+            Disbursed,
+            Overdue,
+            Claimed,
+        ];
+        let mut items = Vec::new();
+        for no in sections::org_cases(conn, org, &open, 500)? {
+            let case = self.case(&no)?;
+            let Ok(side) = self.side_on(&case, "", "") else {
+                continue;
+            };
+            if let Some((task, days)) = self.task_for(&case, side)? {
+                items.push(TodoItem {
+                    case_no: no,
+                    borrower_name: case.borrower_name.clone(),
+                    status: case.status,
+                    task: task.into(),
+                    days_overdue: days,
+                });
+            }
+        }
+        Ok(items)
+    }
+
+    fn task_for(
+        &self,
+        case: &CaseRecord,
+        side: Side,
+    ) -> DeskResult<Option<(&'static str, Option<u32>)>> {
+        use CaseStatus::*;
+        let conn = self.store.connection();
+        let mine = |acts: Vec<sections::SideAct>| acts.iter().any(|a| a.side == side);
+        Ok(match case.status {
+            Intake | Investigation
+                if !sections::investigations(conn, case.id)?
+                    .iter()
+                    .any(|i| i.side == side) =>
+            {
+                Some(("investigate", None))
+            }
+            JointReview | Decision
+                if self.needs_exception(case) && !mine(sections::exceptions(conn, case.id)?) =>
+            {
+                Some(("exception", None))
+            }
+            JointReview | Decision if !mine(sections::decisions(conn, case.id)?) => {
+                Some(("decide", None))
+            }
+            Approved => {
+                let signed: Vec<String> = sections::contracts(conn, case.id)?
+                    .into_iter()
+                    .map(|c| c.doc_kind)
+                    .collect();
+                let owed = match side {
+                    Side::Bank => !signed.iter().any(|d| d == "loan_contract"),
+                    Side::Insurer => signed.iter().filter(|d| d.ends_with("_policy")).count() < 2,
+                };
+                owed.then_some(("sign", None))
+            }
+            Signed if side == Side::Insurer => Some(("premium", None)),
+            PremiumsReceived if side == Side::Bank => Some(("disburse", None)),
+            Overdue if side == Side::Bank => {
+                let schedule = sections::schedule(conn, case.id)?;
+                let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+                let days = days_overdue(&schedule, &paid, self.today());
+                let waiting = self.agreement_of(case)?.waiting_period_days;
+                // Nearing or past the end of the waiting period: the claim is coming up.
+                (days + 30 >= waiting).then_some(("claim_soon", Some(days)))
+            }
+            Claimed if side == Side::Insurer => Some(("pay_claim", None)),
+            _ => None,
+        })
+    }
+}
