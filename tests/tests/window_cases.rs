@@ -196,6 +196,15 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     let approved = demo_case(&data, "approved", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     sign_in(&app, "bo-icbc", "demo-2016").await;
+    // 工作台: the bank's to-do and the watch figures; Dezhou is over 150% in the demo.
+    let chart = app
+        .wait_contains("chart-loss-ratio", &["德州", "已暂停"])
+        .await;
+    assert!(chart.contains("应补偿"), "{chart}");
+    assert!(app.inner_text("tile-live").await.contains("贷款存续"));
+    app.by_test_id("todo-table").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.screenshot("dashboard-bank-officer").await;
     app.client
         .goto(&format!(
             "{}#/cases/{approved}",

@@ -6,6 +6,12 @@ import { makeI18n } from "./i18n";
 import { makeRouter } from "./router";
 import App from "./App.vue";
 
+// Charts need a real canvas: stubbed here, drawn in the real window tests.
+vi.mock("./components/EChart.vue", async () => {
+  const { defineComponent, h } = await import("vue");
+  return { default: defineComponent({ render: () => h("div", { class: "chart-stub" }) }) };
+});
+
 // The Rust side is mocked here; the real window is tested end to end in tests/ (Rust).
 vi.mock("@tauri-apps/api/core", () => ({
   invoke: vi.fn(async (cmd: string) => {
@@ -19,6 +25,9 @@ vi.mock("@tauri-apps/api/core", () => ({
           { code: "laiwu", name_zh: "莱芜", name_en: "Laiwu", own_pilot: false, merged_into_zh: "济南", merged_into_en: "Jinan" },
         ],
       };
+    }
+    if (cmd === "dashboard") {
+      return { as_of: "2016-12-31", pipeline: [["disbursed", 3]], todo: [], loss_ratios: [], npl: [], disbursements: [] };
     }
     if (cmd === "session_info") {
       return {

@@ -449,7 +449,7 @@ export type TodoItem = {
 	status: CaseStatus,
 	/**
 	 *  What the user's side has to do: investigate, decide, exception, sign, premium,
-	 *  disburse, claim_soon, pay_claim.
+	 *  disburse, claim_soon, claim_due, pay_claim.
 	 */
 	task: string,
 	/**  For overdue loans: days overdue. */

@@ -70,6 +70,15 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
     Ok(conn)
 }
 
+/// Sets a `meta` value inside a write.
+pub fn set_meta(tx: &Transaction, key: &str, value: &str) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -322,6 +331,15 @@ impl Store {
     /// `sqlcipher` shell (ARCHITECTURE.md). The service layer allows it to admins only.
     pub fn emergency_key_hex(&self) -> String {
         hex::encode(self.db_key.as_ref())
+    }
+
+    /// A value of the installation's `meta` table (e.g. a demo database's business date).
+    pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn integrity_check(&self) -> StoreResult<String> {

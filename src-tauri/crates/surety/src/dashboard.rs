@@ -20,7 +20,7 @@ pub struct TodoItem {
     pub borrower_name: String,
     pub status: CaseStatus,
     /// What the user's side has to do: investigate, decide, exception, sign, premium,
-    /// disburse, claim_soon, pay_claim.
+    /// disburse, claim_soon, claim_due, pay_claim.
     pub task: String,
     /// For overdue loans: days overdue.
     pub days_overdue: Option<u32>,
@@ -197,8 +197,12 @@ impl Desk {
                 let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
                 let days = days_overdue(&schedule, &paid, self.today());
                 let waiting = self.agreement_of(case)?.waiting_period_days;
-                // Nearing or past the end of the waiting period: the claim is coming up.
-                (days + 30 >= waiting).then_some(("claim_soon", Some(days)))
+                // Within 30 days of the waiting period's end, or past it: claim now.
+                if days >= waiting {
+                    Some(("claim_due", Some(days)))
+                } else {
+                    (days + 30 >= waiting).then_some(("claim_soon", Some(days)))
+                }
             }
             Claimed if side == Side::Insurer => Some(("pay_claim", None)),
             _ => None,

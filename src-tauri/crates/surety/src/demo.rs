@@ -439,6 +439,18 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
     let end = d(2016, 12, 31);
     admin.set_today(end);
     admin.refresh_overdue()?;
+    // Whoever opens the demo later sees it as of the end of the replayed year.
+    admin.store.write("admin", "demo.business_date", |tx| {
+        surety_store::store::set_meta(tx, crate::desk::DEMO_DATE_KEY, &end.to_string())?;
+        Ok((
+            (),
+            surety_store::AuditNote::new(
+                "installation",
+                "demo",
+                format!("demo database: business date {end}"),
+            ),
+        ))
+    })?;
 
     let mut by_status = BTreeMap::new();
     for s in CaseStatus::ALL {

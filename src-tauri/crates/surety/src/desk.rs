@@ -9,6 +9,9 @@ use surety_store::orgs::{self, Org};
 use surety_store::sections::CaseRecord;
 use surety_store::{AuditNote, KdfParams, NewUser, Role, Store, User};
 
+/// `meta` key of a demo database's business date (the end of the replayed year).
+pub const DEMO_DATE_KEY: &str = "demo_business_date";
+
 pub struct Desk {
     pub(crate) store: Store,
     pub(crate) user: User,
@@ -51,11 +54,13 @@ impl Desk {
         if let Some(rates) = orgs::load_rate_table(store.connection())? {
             settings.reference_rates = rates;
         }
+        // A demo database replays a past year: it keeps its own business date.
+        let today = store.meta(DEMO_DATE_KEY)?.and_then(|d| d.parse().ok());
         Ok(Desk {
             store,
             user,
             settings,
-            today: None,
+            today,
         })
     }
 
@@ -73,6 +78,11 @@ impl Desk {
 
     pub fn set_today(&mut self, date: NaiveDate) {
         self.today = Some(date);
+    }
+
+    /// Whether the business date is fixed (a demo database, or `--as-of`).
+    pub fn fixed_date(&self) -> Option<NaiveDate> {
+        self.today
     }
 
     pub fn user(&self) -> &User {
