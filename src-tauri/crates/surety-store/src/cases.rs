@@ -130,11 +130,21 @@ pub fn insert_case(tx: &Transaction, borrower_id: i64, c: &NewCase) -> StoreResu
         ],
     )?;
     let case_id = tx.last_insert_rowid();
+    insert_schedule(tx, case_id, &c.schedule)?;
+    Ok(case_id)
+}
+
+/// Writes a case's schedule rows (after any old ones were deleted).
+pub(crate) fn insert_schedule(
+    tx: &Transaction,
+    case_id: i64,
+    schedule: &[Installment],
+) -> StoreResult<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO schedule (case_id, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for i in &c.schedule {
+    for i in schedule {
         stmt.execute(params![
             case_id,
             i.period,
@@ -145,7 +155,7 @@ pub fn insert_case(tx: &Transaction, borrower_id: i64, c: &NewCase) -> StoreResu
             i.balance.fen()
         ])?;
     }
-    Ok(case_id)
+    Ok(())
 }
 
 /// A case-list query: every filter optional, always paged.

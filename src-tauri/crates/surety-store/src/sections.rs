@@ -140,21 +140,7 @@ pub fn set_contract_terms(
         params![contract_date.to_string(), quote_json, case_id],
     )?;
     tx.execute("DELETE FROM schedule WHERE case_id = ?1", [case_id])?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO schedule (case_id, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for i in schedule {
-        stmt.execute(params![
-            case_id,
-            i.period,
-            i.due_date.to_string(),
-            i.principal.fen(),
-            i.interest.fen(),
-            i.payment.fen(),
-            i.balance.fen()
-        ])?;
-    }
+    crate::cases::insert_schedule(tx, case_id, schedule)?;
     Ok(())
 }
 
