@@ -131,7 +131,16 @@ pub fn loss_ratios(session: State<Session>) -> R<Vec<LossRatioLine>> {
     session.with(|d| d.loss_ratios(d.today()))
 }
 
-/// Writes a document of a case where the user chose (the save dialog runs in the UI).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Printed {
+    pub path: String,
+    pub bytes: u32,
+    /// Whether the system viewer was asked to open it.
+    pub opened: bool,
+}
+
+/// Writes a document of a case where the user chose (the save dialog runs in the UI) and,
+/// if asked, opens it in the system's PDF viewer.
 #[tauri::command]
 #[specta::specta]
 pub fn print_document(
@@ -139,7 +148,8 @@ pub fn print_document(
     document: String,
     case_no: String,
     path: String,
-) -> R<u32> {
+    open: bool,
+) -> R<Printed> {
     session.with(|d| {
         let bytes = d.print(&document, &case_no)?;
         std::fs::write(&path, &bytes).map_err(|e| {
@@ -150,7 +160,13 @@ pub fn print_document(
                 format!("cannot write {path}: {e}"),
             )
         })?;
-        Ok(bytes.len() as u32)
+        // Opening is a convenience: the file is written either way.
+        let opened = open && opener::open(&path).is_ok();
+        Ok(Printed {
+            path,
+            bytes: bytes.len() as u32,
+            opened,
+        })
     })
 }
 

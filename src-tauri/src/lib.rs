@@ -57,6 +57,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(session::Session::new(session::database_path()))
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())

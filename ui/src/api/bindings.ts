@@ -21,8 +21,11 @@ export const commands = {
 	caseShow: (caseNo: string) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_show", { caseNo })),
 	lossRatios: () => typedError<LossRatioLine[], DeskError>(__TAURI_INVOKE("loss_ratios")),
 	dashboard: () => typedError<Dashboard, DeskError>(__TAURI_INVOKE("dashboard")),
-	/**  Writes a document of a case where the user chose (the save dialog runs in the UI). */
-	printDocument: (document: string, caseNo: string, path: string) => typedError<number, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, path })),
+	/**
+	 *  Writes a document of a case where the user chose (the save dialog runs in the UI) and,
+	 *  if asked, opens it in the system's PDF viewer.
+	 */
+	printDocument: (document: string, caseNo: string, path: string, open: boolean) => typedError<Printed, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, path, open })),
 	caseIntake: (input: IntakeInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_intake", { input })),
 	caseInvestigate: (input: InvestigationInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_investigate", { input })),
 	caseReview: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_review", { input })),
@@ -348,6 +351,13 @@ export type PremiumInput = {
 	/**  guarantee | accident */
 	line: string,
 	amount: string,
+};
+
+export type Printed = {
+	path: string,
+	bytes: number,
+	/**  Whether the system viewer was asked to open it. */
+	opened: boolean,
 };
 
 export type Quote = {

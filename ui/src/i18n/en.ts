@@ -223,6 +223,17 @@ const en: Messages = {
     rate: "Rate / term",
     months: "months",
   },
+  print: {
+    print: "Print",
+    saved: "Saved and opened: {path}",
+    docs: {
+      loan_contract: "Loan contract",
+      guarantee_policy: "Guarantee insurance policy",
+      accident_policy: "Borrower accident policy",
+      claim_notice: "Claim settlement notice",
+      repayment_schedule: "Repayment schedule",
+    },
+  },
   errors: {
     loadFailed: "Could not load: {msg}",
   },

@@ -219,6 +219,17 @@ export default {
     rate: "利率 / 期限",
     months: "个月",
   },
+  print: {
+    print: "打印",
+    saved: "已保存并打开：{path}",
+    docs: {
+      loan_contract: "借款合同",
+      guarantee_policy: "小额贷款保证保险保险单",
+      accident_policy: "借款人意外伤害保险保险单",
+      claim_notice: "理赔通知书",
+      repayment_schedule: "还款计划表",
+    },
+  },
   errors: {
     loadFailed: "加载失败：{msg}",
   },
