@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
         command => {
             let mut desk = sign_in(&db, cli.user.as_deref())?;
             if let Some(d) = &cli.as_of {
-                desk.set_today(surety::quote::parse_date_pub("as_of", d)?);
+                desk.set_today(surety::quote::parse_date("as_of", d)?);
             }
             signed_in(&mut desk, command)
         }

@@ -1,10 +1,9 @@
 //! Repayment allocation, the overdue state, and the claim (R-CLAIM-1, R-CLAIM-2).
 
 use crate::money::{Money, Rate};
-use crate::schedule::Installment;
+use crate::schedule::{accrued_interest, Installment};
 use crate::violation::Violation;
 use chrono::{Days, NaiveDate};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// What has been paid against one scheduled period.
@@ -161,11 +160,7 @@ pub fn claim_loss(
         if inst.due_date <= cutoff {
             interest_due_unpaid += (inst.interest - get(i).interest).max(Money::ZERO);
         } else {
-            let days = (cutoff - period_start).num_days().max(0);
-            let accrued = Money::round_fen(
-                opening.as_decimal() * annual_rate.fraction() * Decimal::from(days)
-                    / Decimal::from(360),
-            );
+            let accrued = accrued_interest(opening, annual_rate, period_start, cutoff);
             // Never more than the period's own contract interest, less what was paid of it.
             interest_accrued = accrued
                 .min(inst.interest - get(i).interest)

@@ -21,6 +21,19 @@ fn id_error(field: &str, zh: String, en: String) -> Violation {
     Violation::new("ID_NUMBER", field, zh, en)
 }
 
+/// The GB 11643 check character for the first 17 digits of a resident ID.
+pub fn resident_check_char(first17: &str) -> Option<char> {
+    if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = first17
+        .bytes()
+        .zip(ID_WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    Some(ID_CHECK[(sum % 11) as usize])
+}
+
 impl ResidentId {
     /// Validates `text` (a lowercase x is accepted and stored as X); `field` names the input.
     pub fn parse(text: &str, field: &str) -> Result<ResidentId, Violation> {
@@ -63,8 +76,7 @@ impl ResidentId {
                 ),
             ));
         }
-        let sum: u32 = (0..17).map(|i| digit(i) * ID_WEIGHTS[i]).sum();
-        let want = ID_CHECK[(sum % 11) as usize];
+        let want = resident_check_char(&s[..17]).expect("17 digits checked");
         if chars[17] != want {
             return Err(id_error(
                 field,

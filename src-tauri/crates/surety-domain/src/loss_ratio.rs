@@ -28,12 +28,7 @@ impl LossRatio {
 
     /// "152.35%", to two decimals of a percent.
     pub fn percent(&self) -> Option<String> {
-        self.ratio().map(|r| {
-            let mut pct = (r * Decimal::ONE_HUNDRED)
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-            pct.rescale(2);
-            format!("{pct}%")
-        })
+        self.ratio().map(crate::money::percent_2dp)
     }
 
     /// R-STOP-1: at or above the threshold (claims with no premium count as above).

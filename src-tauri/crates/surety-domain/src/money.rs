@@ -191,6 +191,14 @@ impl Rate {
     }
 }
 
+/// A fraction as a percentage with exactly two decimals, half-up: 1.52345 -> "152.35%".
+pub fn percent_2dp(fraction: Decimal) -> String {
+    let mut pct = (fraction * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    pct.rescale(2);
+    format!("{pct}%")
+}
+
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.normalize())

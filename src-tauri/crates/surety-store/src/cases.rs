@@ -42,6 +42,17 @@ pub struct NewCase {
     pub created_by: Option<i64>,
 }
 
+/// The borrower with this ID number, if already known.
+pub fn borrower_id(conn: &Connection, id_number: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM borrowers WHERE id_number = ?1",
+            [id_number],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Finds the borrower by ID number, or creates them. Returns the borrower's id.
 pub fn upsert_borrower(tx: &Transaction, b: &NewBorrower) -> StoreResult<i64> {
     if b.name.trim().is_empty() {
@@ -51,14 +62,7 @@ pub fn upsert_borrower(tx: &Transaction, b: &NewBorrower) -> StoreResult<i64> {
             "the borrower's name is required",
         ));
     }
-    if let Some(id) = tx
-        .query_row(
-            "SELECT id FROM borrowers WHERE id_number = ?1",
-            [&b.id_number],
-            |r| r.get(0),
-        )
-        .optional()?
-    {
+    if let Some(id) = borrower_id(tx, &b.id_number)? {
         return Ok(id);
     }
     tx.execute(

@@ -238,6 +238,14 @@ pub fn agreement_by_id(conn: &Connection, id: i64) -> StoreResult<Option<Agreeme
         .optional()?)
 }
 
+/// Every (underwriter, city) pair that has an agreement: the loss-ratio watch list.
+pub fn underwriter_cities(conn: &Connection) -> StoreResult<Vec<(i64, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT insurer_id, city FROM agreements ORDER BY city, insurer_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn list_agreements(conn: &Connection) -> StoreResult<Vec<Agreement>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {AGREEMENT_COLUMNS} FROM agreements ORDER BY id"

@@ -441,6 +441,16 @@ pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A loan's schedule and what has been paid against each of its periods.
+pub fn position(
+    conn: &Connection,
+    case_id: i64,
+) -> StoreResult<(Vec<Installment>, Vec<PeriodPaid>)> {
+    let schedule = schedule(conn, case_id)?;
+    let paid = paid_by_period(conn, case_id, schedule.len())?;
+    Ok((schedule, paid))
+}
+
 /// What has been paid against each period, from all repayments.
 pub fn paid_by_period(
     conn: &Connection,
@@ -706,9 +716,27 @@ pub fn org_cases(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Ids of the cases with a loan outstanding (disbursed or overdue), with their bank.
-pub fn live_loans(conn: &Connection) -> StoreResult<Vec<(i64, i64)>> {
-    let mut stmt = conn.prepare("SELECT id, bank_id FROM cases WHERE status IN ('disbursed', 'overdue') AND bank_id IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// A case with a loan outstanding (disbursed or overdue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveLoan {
+    pub case_id: i64,
+    pub case_no: String,
+    pub bank_id: i64,
+}
+
+/// The loans outstanding, of one bank or of all, oldest first.
+pub fn live_loans(conn: &Connection, bank: Option<i64>) -> StoreResult<Vec<LiveLoan>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, case_no, bank_id FROM cases
+         WHERE status IN ('disbursed', 'overdue') AND bank_id IS NOT NULL AND (?1 IS NULL OR bank_id = ?1)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([bank], |r| {
+        Ok(LiveLoan {
+            case_id: r.get(0)?,
+            case_no: r.get(1)?,
+            bank_id: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

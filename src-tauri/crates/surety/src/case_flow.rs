@@ -306,25 +306,13 @@ impl Desk {
                 "the loan amount must be above 0",
             ));
         }
-        let existing = surety_store::cases::NewBorrower {
-            kind,
-            name: String::new(),
-            id_number: id_number.clone(),
-            id_check_override: None,
-            city,
-            address: String::new(),
-            phone: String::new(),
-            legal_rep: String::new(),
-            operating_since,
-        };
-        let outstanding = match self.store.connection().query_row(
-            "SELECT id FROM borrowers WHERE id_number = ?1",
-            [&existing.id_number],
-            |r| r.get::<_, i64>(0),
-        ) {
-            Ok(bid) => sections::other_outstanding_principal(self.store.connection(), bid, None)?,
-            Err(_) => surety_domain::Money::ZERO,
-        };
+        let outstanding =
+            match surety_store::cases::borrower_id(self.store.connection(), &id_number)? {
+                Some(bid) => {
+                    sections::other_outstanding_principal(self.store.connection(), bid, None)?
+                }
+                None => surety_domain::Money::ZERO,
+            };
         let terms = LoanTerms {
             city,
             borrower_kind: kind,
@@ -358,12 +346,15 @@ impl Desk {
         first_violation(quote.violations.clone())?;
 
         let borrower = NewBorrower {
+            kind,
             name: b.name.trim().to_string(),
+            id_number,
             id_check_override,
+            city,
             address: b.address.trim().to_string(),
             phone: b.phone.trim().to_string(),
             legal_rep: b.legal_rep.trim().to_string(),
-            ..existing
+            operating_since,
         };
         let actor = self.actor();
         let user_id = self.user.id;
@@ -372,7 +363,7 @@ impl Desk {
             let seq = orgs::next_number(tx, bank.id, "case", year)?;
             let case_no = format!("{}-{year}-{seq:06}", bank.code.to_uppercase());
             let bid = upsert_borrower(tx, &borrower)?;
-            insert_case(
+            let case_id = insert_case(
                 tx,
                 bid,
                 &NewCase {
@@ -394,10 +385,6 @@ impl Desk {
                     created_by: Some(user_id),
                 },
             )?;
-            let case_id: i64 =
-                tx.query_row("SELECT id FROM cases WHERE case_no = ?1", [&case_no], |r| {
-                    r.get(0)
-                })?;
             sections::set_agreement(tx, case_id, agreement.id)?;
             let warn = if quote.warnings.is_empty() {
                 ""

@@ -57,12 +57,6 @@ pub struct Dashboard {
     pub disbursements: Vec<MonthLine>,
 }
 
-fn pct(d: rust_decimal::Decimal) -> String {
-    let mut p = (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2);
-    p.rescale(2);
-    format!("{p}%")
-}
-
 impl Desk {
     pub fn dashboard(&self) -> DeskResult<Dashboard> {
         let conn = self.store.connection();
@@ -73,13 +67,12 @@ impl Desk {
             .collect();
 
         let mut by_bank: BTreeMap<i64, Vec<(Money, u32)>> = BTreeMap::new();
-        for (case_id, bank_id) in sections::live_loans(conn)? {
-            let schedule = sections::schedule(conn, case_id)?;
-            let paid = sections::paid_by_period(conn, case_id, schedule.len())?;
+        for loan in sections::live_loans(conn, None)? {
+            let (schedule, paid) = sections::position(conn, loan.case_id)?;
             let principal: Money = schedule.iter().map(|i| i.principal).sum::<Money>()
                 - paid.iter().map(|p| p.principal).sum();
             by_bank
-                .entry(bank_id)
+                .entry(loan.bank_id)
                 .or_default()
                 .push((principal, days_overdue(&schedule, &paid, today)));
         }
@@ -92,7 +85,7 @@ impl Desk {
                 bank_name: bank.map(|b| b.name).unwrap_or_default(),
                 balance: s.balance,
                 npl_balance: s.npl_balance,
-                npl_ratio: s.npl_ratio.map(pct),
+                npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
                 exempt: s.exempt,
             });
         }
@@ -193,8 +186,7 @@ impl Desk {
             Signed if side == Side::Insurer => Some(("premium", None)),
             PremiumsReceived if side == Side::Bank => Some(("disburse", None)),
             Overdue if side == Side::Bank => {
-                let schedule = sections::schedule(conn, case.id)?;
-                let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+                let (schedule, paid) = sections::position(conn, case.id)?;
                 let days = days_overdue(&schedule, &paid, self.today());
                 let waiting = self.agreement_of(case)?.waiting_period_days;
                 // Within 30 days of the waiting period's end, or past it: claim now.

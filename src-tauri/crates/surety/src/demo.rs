@@ -15,7 +15,7 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use surety_domain::identity::credit_check_char;
+use surety_domain::identity::{credit_check_char, resident_check_char};
 use surety_domain::schedule::schedule;
 use surety_domain::{CaseStatus, Money, Rate, RepaymentMethod};
 use surety_store::{KdfParams, NewUser, Role};
@@ -143,15 +143,9 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn resident_id(region: &str, birth: NaiveDate, seq: u32) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let first = format!("{region}{}{:03}", birth.format("%Y%m%d"), seq % 1000);
-    let sum: u32 = first
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    format!("{first}{}", C[(sum % 11) as usize])
+    let check = resident_check_char(&first).expect("17 digits");
+    format!("{first}{check}")
 }
 
 fn credit_code(region: &str, n: u32) -> String {

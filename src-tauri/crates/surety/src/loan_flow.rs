@@ -83,8 +83,7 @@ impl Desk {
             ));
         }
         let conn = self.store.connection();
-        let schedule = sections::schedule(conn, case.id)?;
-        let mut paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let (schedule, mut paid) = sections::position(conn, case.id)?;
         let (allocations, left) = allocate(&schedule, &paid, amount);
         if !left.is_zero() {
             let owed = amount - left;
@@ -141,23 +140,16 @@ impl Desk {
         let bank = (self.user.role == Role::BankOfficer)
             .then_some(self.user.organisation_id)
             .flatten();
-        let case_nos: Vec<String> = {
-            let mut stmt = self.store.connection().prepare(
-                "SELECT case_no FROM cases WHERE status IN ('disbursed', 'overdue') AND (?1 IS NULL OR bank_id = ?1) ORDER BY id",
-            ).map_err(surety_store::StoreError::from)?;
-            let rows = stmt
-                .query_map([bank], |r| r.get(0))
-                .map_err(surety_store::StoreError::from)?;
-            rows.collect::<Result<_, _>>()
-                .map_err(surety_store::StoreError::from)?
-        };
+        let case_nos: Vec<String> = sections::live_loans(self.store.connection(), bank)?
+            .into_iter()
+            .map(|l| l.case_no)
+            .collect();
         let today = self.today();
         let mut changes = Vec::new();
         for case_no in case_nos {
             let case = self.case(&case_no)?;
             let conn = self.store.connection();
-            let schedule = sections::schedule(conn, case.id)?;
-            let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+            let (schedule, paid) = sections::position(conn, case.id)?;
             let days = days_overdue(&schedule, &paid, today);
             let to = if days > 0 {
                 CaseStatus::Overdue
@@ -220,8 +212,7 @@ impl Desk {
         }
         let agreement = self.agreement_of(&case)?;
         let conn = self.store.connection();
-        let schedule = sections::schedule(conn, case.id)?;
-        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let (schedule, paid) = sections::position(conn, case.id)?;
         let today = self.today();
         let cutoff = claim_cutoff(&schedule, &paid, today, agreement.waiting_period_days)?;
         let recovered_before: Money = sections::recoveries(conn, case.id)?
@@ -434,18 +425,7 @@ impl Desk {
     /// R-STOP-1/2 for every underwriter and city, in the pilot year containing `date`.
     pub fn loss_ratios(&self, date: chrono::NaiveDate) -> DeskResult<Vec<LossRatioLine>> {
         let conn = self.store.connection();
-        let pairs: Vec<(i64, String)> = {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT DISTINCT insurer_id, city FROM agreements ORDER BY city, insurer_id",
-                )
-                .map_err(surety_store::StoreError::from)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(surety_store::StoreError::from)?;
-            rows.collect::<Result<_, _>>()
-                .map_err(surety_store::StoreError::from)?
-        };
+        let pairs = orgs::underwriter_cities(conn)?;
         let mut out = Vec::new();
         for (insurer_id, city_code) in pairs {
             let city: City = city_code.parse().unwrap_or(City::Yantai);

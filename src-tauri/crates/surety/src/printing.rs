@@ -68,8 +68,7 @@ impl Desk {
                 .unwrap_or_default()
         };
         let rate = |k: &str| quote[k].as_str().and_then(|s| s.parse().ok());
-        let schedule = sections::schedule(conn, case.id)?;
-        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let (schedule, paid) = sections::position(conn, case.id)?;
         let claim = sections::claim(conn, case.id)?.map(|k| ClaimFigures {
             cutoff: k.cutoff,
             filed_on: k.filed_on,

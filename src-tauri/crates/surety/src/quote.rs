@@ -84,7 +84,8 @@ pub(crate) fn parse_rate(field: &str, text: &str) -> DeskResult<Rate> {
     Ok(r)
 }
 
-pub(crate) fn parse_date(field: &str, text: &str) -> DeskResult<NaiveDate> {
+/// A date as forms and the CLI's `--as-of` give it (YYYY-MM-DD).
+pub fn parse_date(field: &str, text: &str) -> DeskResult<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         invalid(
             field,
@@ -92,11 +93,6 @@ pub(crate) fn parse_date(field: &str, text: &str) -> DeskResult<NaiveDate> {
             format!("{field}: `{text}` is not a date; use YYYY-MM-DD"),
         )
     })
-}
-
-/// A date as the CLI's `--as-of` and forms give it.
-pub fn parse_date_pub(field: &str, text: &str) -> DeskResult<NaiveDate> {
-    parse_date(field, text)
 }
 
 pub(crate) fn parse_city(text: &str) -> DeskResult<City> {

@@ -166,8 +166,7 @@ impl Desk {
         };
         let (bank, bank_name) = org(case.bank_id)?;
         let (insurer, insurer_name) = org(case.insurer_id)?;
-        let schedule = sections::schedule(conn, case.id)?;
-        let paid = sections::paid_by_period(conn, case.id, schedule.len())?;
+        let (schedule, paid) = sections::position(conn, case.id)?;
         let overdue = matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue)
             .then(|| overdue_since(&schedule, &paid, self.today()))
             .flatten()
