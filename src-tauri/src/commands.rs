@@ -1,17 +1,24 @@
 //! Tauri commands: deserialize, one call into the `surety` service layer, serialize.
 //! No rule lives here; if a command grows logic, that logic belongs in `surety`.
+//! Commands that touch the database are `async`: they run off the main thread, so a long
+//! batch print waits its turn on the desk without freezing the window.
 
 use crate::session::Session;
 use serde::Serialize;
-use surety::admin::UserInput;
+use std::sync::atomic::Ordering;
+use surety::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
 use surety::case_flow::{
     CaseRef, DecisionInput, IntakeInput, InvestigationInput, NoteInput, PremiumInput, SignInput,
+};
+use surety::configuration::{
+    AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
 };
 use surety::loan_flow::{AmountInput, LossRatioLine};
 use surety::views::{CaseListInput, CaseView};
 use surety::{Desk, DeskError, KdfParams, NewUser, QuoteInput, Role};
 use surety_store::cases::CasePage;
 use surety_store::User;
+use tauri::ipc::Channel;
 use tauri::State;
 
 type R<T> = Result<T, DeskError>;
@@ -27,25 +34,27 @@ pub struct SessionInfo {
     pub database: String,
     pub database_exists: bool,
     pub user: Option<User>,
+    /// The signed-in desk's business date (a demo database keeps the year it replays).
+    pub business_date: Option<String>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn session_info(session: State<Session>) -> SessionInfo {
-    let user = session
-        .desk
-        .lock()
-        .ok()
-        .and_then(|d| d.as_ref().map(|d| d.user().clone()));
+    let signed_in = session.desk.lock().ok().and_then(|d| {
+        d.as_ref()
+            .map(|d| (d.user().clone(), d.today().to_string()))
+    });
     SessionInfo {
         database: session.db.display().to_string(),
         database_exists: session.db.exists(),
-        user,
+        user: signed_in.as_ref().map(|(u, _)| u.clone()),
+        business_date: signed_in.map(|(_, d)| d),
     }
 }
 
 /// First run: creates the database and its first admin, and signs them in.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn first_run(session: State<Session>, admin: UserInput, password: String) -> R<User> {
     if let Some(dir) = session.db.parent() {
@@ -70,7 +79,7 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
     Ok(user)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn sign_in(session: State<Session>, username: String, password: String) -> R<User> {
     let desk = Desk::open(&session.db, username.trim(), &password)?;
@@ -101,31 +110,31 @@ pub fn capital_amount(amount: String) -> R<String> {
     surety::quote::capital(&amount)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn organisations(session: State<Session>) -> R<Vec<surety_store::orgs::Org>> {
     session.with(|d| d.organisations())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn case_list(session: State<Session>, input: CaseListInput) -> R<CasePage> {
     session.with(|d| d.case_list(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn case_show(session: State<Session>, case_no: String) -> R<CaseView> {
     session.with(|d| d.case_show(&case_no))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn dashboard(session: State<Session>) -> R<surety::dashboard::Dashboard> {
     session.with(|d| d.dashboard())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn loss_ratios(session: State<Session>) -> R<Vec<LossRatioLine>> {
     session.with(|d| d.loss_ratios(d.today()))
@@ -141,7 +150,7 @@ pub struct Printed {
 
 /// Writes a document of a case where the user chose (the save dialog runs in the UI) and,
 /// if asked, opens it in the system's PDF viewer.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn print_document(
     session: State<Session>,
@@ -152,14 +161,7 @@ pub fn print_document(
 ) -> R<Printed> {
     session.with(|d| {
         let bytes = d.print(&document, &case_no)?;
-        std::fs::write(&path, &bytes).map_err(|e| {
-            DeskError::new(
-                "IO",
-                Some("path"),
-                format!("无法写入 {path}：{e}"),
-                format!("cannot write {path}: {e}"),
-            )
-        })?;
+        write_file(&path, &bytes)?;
         // Opening is a convenience: the file is written either way.
         let opened = open && opener::open(&path).is_ok();
         Ok(Printed {
@@ -170,9 +172,212 @@ pub fn print_document(
     })
 }
 
+fn write_file(path: &str, bytes: &[u8]) -> R<()> {
+    std::fs::write(path, bytes).map_err(|e| {
+        DeskError::new(
+            "IO",
+            Some("path"),
+            format!("无法写入 {path}：{e}"),
+            format!("cannot write {path}: {e}"),
+        )
+    })
+}
+
+/// A document as base64 PDF bytes, for the preview inside the window.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn print_preview(session: State<Session>, document: String, case_no: String) -> R<String> {
+    use base64::Engine;
+    session.with(|d| {
+        let bytes = d.print(&document, &case_no)?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+    })
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BatchProgress {
+    pub done: u32,
+    pub total: u32,
+    pub case_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BatchResult {
+    pub folder: String,
+    pub written: u32,
+    pub cancelled: bool,
+}
+
+/// One document for every case the list's filter matches, into a folder the user chose;
+/// progress after each file; `cancel_print_batch` stops it after the file being written.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn print_batch(
+    session: State<Session>,
+    document: String,
+    filter: CaseListInput,
+    folder: String,
+    on_progress: Channel<BatchProgress>,
+) -> R<BatchResult> {
+    session.cancel.store(false, Ordering::SeqCst);
+    let mut cancelled = false;
+    let written = session.with(|d| {
+        d.print_batch(
+            &document,
+            &filter,
+            std::path::Path::new(&folder),
+            |done, total, case_no| {
+                let _ = on_progress.send(BatchProgress {
+                    done: done as u32,
+                    total: total as u32,
+                    case_no: case_no.to_string(),
+                });
+                cancelled = session.cancel.load(Ordering::SeqCst);
+                !cancelled
+            },
+        )
+    })?;
+    Ok(BatchResult {
+        folder,
+        written: written.len() as u32,
+        cancelled,
+    })
+}
+
+/// Not async and never touches the desk: it must get through while a batch holds it.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_print_batch(session: State<Session>) {
+    session.cancel.store(true, Ordering::SeqCst);
+}
+
+/// The filtered case list as an XLSX file where the user chose.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_cases(session: State<Session>, filter: CaseListInput, path: String) -> R<u32> {
+    session.with(|d| {
+        let bytes = d.export_cases(&filter)?;
+        write_file(&path, &bytes)?;
+        Ok(bytes.len() as u32)
+    })
+}
+
+// --- settings ---
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn settings_view(session: State<Session>) -> R<SettingsView> {
+    session.with(|d| d.settings_view())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_city(session: State<Session>, input: CityInput) -> R<CityRow> {
+    session.with(|d| d.set_city(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_reference_rate(session: State<Session>, input: RateInput) -> R<Vec<RateRow>> {
+    session.with(|d| d.set_reference_rate(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remove_reference_rate(session: State<Session>, effective: String) -> R<Vec<RateRow>> {
+    session.with(|d| d.remove_reference_rate(&effective))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_organisation(session: State<Session>, input: OrgInput) -> R<surety_store::orgs::Org> {
+    session.with(|d| d.add_organisation(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn pools(session: State<Session>) -> R<Vec<PoolRow>> {
+    session.with(|d| d.pools())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_pool(session: State<Session>, pool: String, members: Vec<PoolMemberInput>) -> R<()> {
+    session.with(|d| d.set_pool(&pool, &members))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn agreements(session: State<Session>) -> R<Vec<AgreementRow>> {
+    session.with(|d| d.agreements())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_agreement(session: State<Session>, input: AgreementInput) -> R<()> {
+    session.with(|d| d.add_agreement(&input).map(|_| ()))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn users(session: State<Session>) -> R<Vec<User>> {
+    session.with(|d| d.users())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_user(session: State<Session>, input: UserInput, password: String) -> R<User> {
+    session.with(|d| d.add_user(&input, &password))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remove_user(session: State<Session>, username: String) -> R<()> {
+    session.with(|d| d.remove_user(&username))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn change_password(session: State<Session>, new_password: String) -> R<()> {
+    session.with(|d| d.change_password(&new_password))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn audit_verify(session: State<Session>) -> R<surety_store::AuditReport> {
+    session.with(|d| d.audit_verify())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backup(session: State<Session>, path: String) -> R<surety_store::backup::BackupInfo> {
+    session.with(|d| d.backup(std::path::Path::new(&path)))
+}
+
+/// Replaces the database with a backup. The checks run while the desk is open; then it
+/// is closed, the backup restored, and the admin signed in to the restored database.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn restore(
+    session: State<Session>,
+    path: String,
+    password: String,
+) -> R<surety_store::backup::BackupInfo> {
+    let from = std::path::Path::new(&path);
+    let username = session.with(|d| {
+        d.check_restore(from, &password)?;
+        Ok(d.user().username.clone())
+    })?;
+    let mut guard = session.desk.lock().unwrap_or_else(|p| p.into_inner());
+    *guard = None; // closes the database
+    let (desk, info) = surety::admin::restore(&session.db, from, &username, &password)?;
+    *guard = Some(desk);
+    Ok(info)
+}
+
 macro_rules! case_step {
     ($($name:ident($input:ty) => $method:ident;)*) => {$(
-        #[tauri::command]
+        #[tauri::command(async)]
         #[specta::specta]
         pub fn $name(session: State<Session>, input: $input) -> R<CaseView> {
             session.with(|d| d.$method(&input))

@@ -2,12 +2,15 @@
 //! closes the database and forgets the keys.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use surety::{Desk, DeskError, DeskResult};
 
 pub struct Session {
     pub db: PathBuf,
     pub desk: Mutex<Option<Desk>>,
+    /// Set by the window's cancel button; the running batch print checks it after each file.
+    pub cancel: AtomicBool,
 }
 
 impl Session {
@@ -15,6 +18,7 @@ impl Session {
         Session {
             db,
             desk: Mutex::new(None),
+            cancel: AtomicBool::new(false),
         }
     }
 

@@ -128,12 +128,26 @@ impl AppWindow {
         }
     }
 
-    /// Types into the element with `data-testid` (an input), replacing what it held.
+    /// Types into the input with `data-testid`, or the first input inside the element with
+    /// it (Element Plus date pickers keep the attribute off their input), replacing its text.
     pub async fn type_into(&self, id: &str, text: &str) {
-        let el = self.by_test_id(id).await;
+        let outer = self.by_test_id(id).await;
+        let tag = outer.tag_name().await.unwrap_or_default().to_lowercase();
+        let (el, css) = if tag == "input" || tag == "textarea" {
+            (outer, format!("[data-testid=\"{id}\"]"))
+        } else {
+            let inner = outer
+                .find(Locator::Css("input, textarea"))
+                .await
+                .unwrap_or_else(|e| panic!("no input inside {id}: {e}"));
+            (
+                inner,
+                format!("[data-testid=\"{id}\"] input, [data-testid=\"{id}\"] textarea"),
+            )
+        };
         // WebDriver's clear does not fire `input`, so Vue would keep the old value.
         let script = format!(
-            "const e = document.querySelector('[data-testid=\"{id}\"]'); e.value = ''; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+            "const e = document.querySelector('{css}'); e.value = ''; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
         );
         self.client
             .execute(&script, vec![])
@@ -159,6 +173,44 @@ impl AppWindow {
             .click()
             .await
             .unwrap_or_else(|e| panic!("clicking {id}: {e}"));
+    }
+
+    /// Picks `option` in the Element Plus select with `data-testid`: opens it, then clicks
+    /// the visible item with that text (the list lives in a popper outside the form).
+    pub async fn choose(&self, id: &str, option: &str) {
+        self.click_css(&format!("[data-testid=\"{id}\"] .el-select__wrapper"))
+            .await;
+        let script = "const [text, done] = arguments;
+            const tryPick = (n) => {
+              const items = Array.from(document.querySelectorAll('.el-select-dropdown__item'))
+                .filter(i => i.offsetParent !== null && i.innerText.trim() === text);
+              if (items.length) { items[0].click(); done(true); }
+              else if (n > 0) setTimeout(() => tryPick(n - 1), 100);
+              else done(false);
+            };
+            tryPick(50);";
+        let picked = self
+            .client
+            .execute_async(script, vec![option.into()])
+            .await
+            .expect("execute_async");
+        assert_eq!(
+            picked,
+            serde_json::Value::Bool(true),
+            "no option `{option}` in {id}"
+        );
+    }
+
+    /// Waits until `data-testid` is in the page, or `WAIT` passes; says whether it came.
+    pub async fn appears(&self, id: &str) -> bool {
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if self.exists(id).await {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
     }
 
     /// Whether an element with `data-testid` is in the page right now.
@@ -199,7 +251,16 @@ impl AppWindow {
         self.by_test_id("current-user").await;
     }
 
+    /// Saves a screenshot once the page has painted what the test just did (two frames).
     pub async fn screenshot(&self, name: &str) {
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), png).unwrap();
     }

@@ -34,6 +34,7 @@ vi.mock("@tauri-apps/api/core", () => ({
         database: "/tmp/surety.db",
         database_exists: true,
         user: { id: 1, username: "admin", display_name: "系统管理员", role: "admin", organisation_id: null, active: true },
+        business_date: "2016-12-31",
       };
     }
     throw new Error(`unexpected command ${cmd}`);

@@ -17,3 +17,27 @@ describe("translations", () => {
     }
   });
 });
+
+describe("keys used in the source", () => {
+  it("every literal t('…') key exists in Chinese", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(vue|ts)$/.test(name) && !name.endsWith(".test.ts")) files.push(p);
+      }
+    };
+    walk(join(__dirname, ".."));
+    const known = new Set(keys(zhCN));
+    const missing: string[] = [];
+    for (const f of files) {
+      for (const m of readFileSync(f, "utf8").matchAll(/\bt\(\s*["']([a-zA-Z][\w.]*)["']/g)) {
+        if (!m[1].endsWith(".") && !known.has(m[1])) missing.push(`${f}: ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -9,6 +9,8 @@ const IDLE_KEY = "surety.idleMinutes";
 export const useSessionStore = defineStore("session", () => {
   const user = ref<User | null>(null);
   const databaseExists = ref(true);
+  /** The date the service records steps on: today, or a demo database's replayed day. */
+  const businessDate = ref(new Date().toISOString().slice(0, 10));
   const idleMinutes = ref(Number(globalThis.localStorage?.getItem(IDLE_KEY) ?? 15) || 15);
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -16,10 +18,12 @@ export const useSessionStore = defineStore("session", () => {
     const info = await commands.sessionInfo();
     databaseExists.value = info.database_exists;
     user.value = info.user;
+    if (info.business_date) businessDate.value = info.business_date;
   }
 
   async function signIn(username: string, password: string) {
     user.value = await call(commands.signIn(username, password));
+    await refresh();
     touch();
   }
 
@@ -28,6 +32,7 @@ export const useSessionStore = defineStore("session", () => {
       commands.firstRun({ username, display_name: displayName, role: "admin", organisation: null }, password),
     );
     databaseExists.value = true;
+    await refresh();
     touch();
   }
 
@@ -50,5 +55,5 @@ export const useSessionStore = defineStore("session", () => {
     touch();
   }
 
-  return { user, databaseExists, idleMinutes, refresh, signIn, firstRun, signOut, touch, setIdleMinutes };
+  return { user, databaseExists, businessDate, idleMinutes, refresh, signIn, firstRun, signOut, touch, setIdleMinutes };
 });

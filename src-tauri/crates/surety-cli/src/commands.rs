@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
         Command::Restore { from } => {
             let user = cli.user.clone().map_or_else(|| first_user(&db), Ok)?;
             let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
-            json(&surety_store::Store::restore(&from, &db, &user, &pw).map_err(DeskError::from)?)
+            json(&surety::admin::restore(&db, &from, &user, &pw)?.1)
         }
         Command::Demo { cases } => {
             let pw = password(

@@ -23,6 +23,7 @@ struct Header {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupInfo {
     pub path: String,
     pub bytes: u64,
@@ -36,13 +37,51 @@ fn temp_beside(path: &Path, tag: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// The file's magic line and header, with the reader left at the database bytes.
+fn read_header(backup: &Path) -> StoreResult<(BufReader<std::fs::File>, Header)> {
+    let bad = |why: String| StoreError::BadBackup {
+        path: backup.display().to_string(),
+        why,
+    };
+    let mut reader = BufReader::new(std::fs::File::open(backup)?);
+    let mut magic = String::new();
+    reader.read_line(&mut magic)?;
+    if magic.trim_end() != MAGIC {
+        return Err(bad("not a Surety Desk backup file".into()));
+    }
+    let mut header_line = String::new();
+    reader.read_line(&mut header_line)?;
+    let header: Header =
+        serde_json::from_str(&header_line).map_err(|e| bad(format!("damaged header: {e}")))?;
+    if header.schema_version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: header.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok((reader, header))
+}
+
 impl Store {
+    /// Checks, without touching any database, that `backup` is a backup this version can
+    /// restore and that the user's password opens it: what can go wrong before the
+    /// open database has to be closed for a restore.
+    pub fn check_backup(backup: &Path, username: &str, password: &str) -> StoreResult<()> {
+        let (_, header) = read_header(backup)?;
+        header.key_file.unlock(username, password, backup)?;
+        Ok(())
+    }
+
     /// Writes a consistent copy while the database stays open (sqlcipher_export reads
     /// inside one transaction).
     pub fn backup_to(&self, out: &Path) -> StoreResult<BackupInfo> {
         let staging = temp_beside(out, "staging");
         let _ = std::fs::remove_file(&staging);
         let result = (|| {
+            // A signed-in connection may not create files (opening never creates a
+            // database by accident), so ATTACH gets an empty file: SQLite takes a
+            // zero-length file as a new, empty database.
+            std::fs::File::create(&staging)?;
             let path_sql = staging.display().to_string().replace('\'', "''");
             self.conn.execute_batch(&format!(
                 "ATTACH DATABASE '{path_sql}' AS backup KEY {key};
@@ -92,22 +131,7 @@ impl Store {
             path: backup.display().to_string(),
             why,
         };
-        let mut reader = BufReader::new(std::fs::File::open(backup)?);
-        let mut magic = String::new();
-        reader.read_line(&mut magic)?;
-        if magic.trim_end() != MAGIC {
-            return Err(bad("not a Surety Desk backup file".into()));
-        }
-        let mut header_line = String::new();
-        reader.read_line(&mut header_line)?;
-        let header: Header =
-            serde_json::from_str(&header_line).map_err(|e| bad(format!("damaged header: {e}")))?;
-        if header.schema_version > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew {
-                found: header.schema_version,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        let (mut reader, header) = read_header(backup)?;
         let (_, db_key) = header.key_file.unlock(username, password, backup)?;
 
         let candidate = temp_beside(db, "restore");

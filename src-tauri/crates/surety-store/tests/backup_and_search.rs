@@ -33,6 +33,18 @@ fn a_backup_restores_the_database_as_it_was() {
 }
 
 #[test]
+fn a_signed_in_store_backs_up_too() {
+    // Signing in opens without SQLITE_OPEN_CREATE; the backup must still be written.
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    add_case(&mut s, 1);
+    drop(s);
+    let s = f.open();
+    let backup = f.dir.path().join("signed-in.sdbk");
+    assert_eq!(s.backup_to(&backup).unwrap().cases, 1);
+}
+
+#[test]
 fn a_damaged_or_foreign_backup_is_refused_and_nothing_is_replaced() {
     let f = Fixture::new();
     let (mut s, _) = f.create();

@@ -330,9 +330,44 @@ impl Desk {
         Ok(self.store.backup_to(out)?)
     }
 
+    /// The checks a restore from the window makes while this desk is still open: an admin,
+    /// a readable backup, the admin's password for it. Then the desk is closed and
+    /// [`restore`] replaces the database.
+    pub fn check_restore(&self, from: &std::path::Path, password: &str) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "恢复数据库", "restore the database")?;
+        Ok(surety_store::Store::check_backup(
+            from,
+            &self.user.username,
+            password,
+        )?)
+    }
+
     pub fn rotate_key(&mut self) -> DeskResult<()> {
         self.require_role(&[Role::Admin], "更换数据库密钥", "rotate the database key")?;
         let actor = self.actor();
         Ok(self.store.rotate_key(&actor)?)
     }
+}
+
+/// Restores `from` over the (closed) database at `db`, signs `username` in to the restored
+/// database and records the restore in its audit log.
+pub fn restore(
+    db: &std::path::Path,
+    from: &std::path::Path,
+    username: &str,
+    password: &str,
+) -> DeskResult<(Desk, surety_store::backup::BackupInfo)> {
+    let info = surety_store::Store::restore(from, db, username, password)?;
+    let mut desk = Desk::open(db, username, password)?;
+    let actor = desk.actor();
+    let note = format!(
+        "from {} ({} cases, {} audit entries)",
+        from.display(),
+        info.cases,
+        info.audit_entries
+    );
+    desk.store.write(&actor, "database.restore", |_| {
+        Ok(((), AuditNote::new("database", "1", note)))
+    })?;
+    Ok((desk, info))
 }

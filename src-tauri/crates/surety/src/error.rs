@@ -50,6 +50,12 @@ impl From<surety_domain::Violation> for DeskError {
     }
 }
 
+impl From<surety_domain::settings::SettingsError> for DeskError {
+    fn from(e: surety_domain::settings::SettingsError) -> Self {
+        DeskError::new("INVALID_INPUT", Some(&e.key), e.message_zh, e.message_en)
+    }
+}
+
 impl DeskError {
     pub fn not_permitted(zh: impl Into<String>, en: impl Into<String>) -> Self {
         DeskError::new("NOT_PERMITTED", None, zh.into(), en.into())
@@ -71,6 +77,12 @@ impl DeskError {
 
     pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         DeskError::new("INVALID_INPUT", Some(field), zh.into(), en.into())
+    }
+
+    /// The same error, about another field (a parser shared by several fields).
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
     }
 
     pub fn not_found(what_zh: &str, what_en: &str, key: &str) -> Self {

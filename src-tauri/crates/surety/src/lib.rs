@@ -8,6 +8,7 @@
 pub mod about;
 pub mod admin;
 pub mod case_flow;
+pub mod configuration;
 pub mod dashboard;
 pub mod demo;
 pub mod desk;

@@ -1,0 +1,214 @@
+//! Issue 7 in the real window: one case from intake through both investigations and both
+//! approvals to a previewed and printed contract, and a batch print with progress and cancel.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+use surety_e2e::cli::surety_binary;
+use surety_e2e::pilot::CODE_A;
+use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
+
+/// A data folder holding the demo database (every user's password: demo-2016).
+fn demo_data(cases: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let out = Command::new(surety_binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--cases"])
+        .arg(cases.to_string())
+        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_TEST_FAST_KDF", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = dir.path().to_path_buf();
+    (dir, home)
+}
+
+/// Waits until the form dialog has closed (its OK succeeded).
+async fn wait_closed(app: &AppWindow) {
+    let visible = "const d = document.querySelector('[data-testid=\"form-dialog\"]');
+        return !!(d && d.offsetParent !== null)";
+    for _ in 0..100 {
+        if app.client.execute(visible, vec![]).await.ok() == Some(serde_json::Value::Bool(false)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let error = app.inner_text("form-dialog").await;
+    panic!("the dialog stayed open: {error}");
+}
+
+async fn switch_user(app: &AppWindow, user: &str) {
+    // By script: a closing dialog's fading overlay may still cover the header.
+    app.click_css("[data-testid=\"sign-out\"]").await;
+    app.sign_in(user, "demo-2016").await;
+}
+
+async fn open_case(app: &AppWindow, case_no: &str) {
+    let base = app.client.current_url().await.unwrap();
+    let base = base.as_str().split('#').next().unwrap().to_string();
+    app.client
+        .goto(&format!("{base}#/cases/{case_no}"))
+        .await
+        .unwrap();
+    app.wait_contains("case-no", &[case_no]).await;
+}
+
+/// Runs one step from the case page: its button, the dialog's OK, then waits for the state.
+async fn step(app: &AppWindow, button: &str, note: Option<&str>, state: &str) {
+    app.click(button).await;
+    app.by_test_id("form-dialog").await;
+    if let Some(n) = note {
+        app.type_into("input-note", n).await;
+    }
+    app.click("form-ok").await;
+    wait_closed(app).await;
+    let status = app.wait_contains("case-status", &[state]).await;
+    assert!(status.contains(state), "after {button}: {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_from_intake_to_a_printed_contract() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(60);
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+
+    // The bank officer takes the application in.
+    app.sign_in("bo-icbc", "demo-2016").await;
+    app.click("menu-cases").await;
+    app.click("new-case").await;
+    app.type_into("intake-name", "烟台窗口测试粮油有限公司")
+        .await;
+    app.type_into("intake-id", CODE_A).await;
+    app.type_into("intake-since-item", "2013-05-01\u{E007}")
+        .await;
+    app.choose("intake-bank", "中国工商银行烟台分行").await;
+    app.choose("intake-insurer", "山东省小额贷款保证保险共保体")
+        .await;
+    app.type_into("intake-principal", "300000").await;
+    // The demo's business day is 2016-12-31: benchmark 4.35% × 1.3 caps the rate at 5.655%.
+    app.type_into("intake-rate", "5").await;
+    let quote = app.wait_contains("live-quote", &["叁拾万元整"]).await;
+    assert!(quote.contains("5.655%"), "the 2016 cap: {quote}");
+    app.click("intake-submit").await;
+    let status = app.wait_contains("case-status", &["受理"]).await;
+    let case_no = app.inner_text("case-no").await.trim().to_string();
+    assert!(case_no.starts_with("ICBC-YT"), "{case_no} ({status})");
+
+    // Each side investigates on its own, then each approves.
+    step(&app, "action-investigate", Some("银行调查：经营正常"), "").await;
+    switch_user(&app, "uw-pool").await;
+    open_case(&app, &case_no).await;
+    step(&app, "action-investigate", Some("保险调查：纳税正常"), "").await;
+    let status = app.inner_text("case-status").await;
+    assert!(!status.contains("受理"), "both investigated: {status}");
+    app.click("action-approve").await;
+    app.click("form-ok").await;
+    wait_closed(&app).await;
+    switch_user(&app, "bo-icbc").await;
+    open_case(&app, &case_no).await;
+    app.click("action-approve").await;
+    app.click("form-ok").await;
+    wait_closed(&app).await;
+    app.wait_contains("case-status", &["双方批准"]).await;
+    app.screenshot("case-approved").await;
+
+    // 打印 → 借款合同: the preview shows the contract as it will print.
+    app.click("print-menu").await;
+    app.click_css("[data-testid=\"print-loan_contract\"]").await;
+    app.by_test_id("preview-dialog").await;
+    let label_script = "const el = document.querySelector('[data-testid=\"preview-pages\"]');
+        return el ? (el.getAttribute('aria-label') || '') : ''";
+    let mut shown = String::new();
+    for _ in 0..100 {
+        if let Ok(serde_json::Value::String(s)) = app.client.execute(label_script, vec![]).await {
+            shown = s;
+        }
+        if !shown.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shown = shown.replace([' ', '\n'], "");
+    assert!(
+        shown.contains("烟台窗口测试粮油有限公司") && shown.contains("借款合同"),
+        "the preview's text: {shown}"
+    );
+    assert!(app.exists("preview-page-1").await, "a page drawn");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.screenshot("print-preview").await;
+
+    // 保存并打开 asks the native save dialog for a path (GTK, not drivable over WebDriver),
+    // then calls this command with it.
+    let out = std::env::temp_dir().join(format!("surety-flow-{}.pdf", std::process::id()));
+    let printed = app
+        .forced_invoke(
+            "print_document",
+            serde_json::json!({"document": "loan_contract", "caseNo": case_no, "path": out, "open": false}),
+        )
+        .await;
+    assert!(printed.is_null(), "print refused: {printed}");
+    let text = Command::new("pdftotext")
+        .arg(&out)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    assert!(
+        text.contains("烟台窗口测试粮油有限公司") && text.contains("叁拾万元整"),
+        "{text}"
+    );
+    std::fs::remove_file(&out).ok();
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_print_shows_progress_and_stops_when_cancelled() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(200);
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("auditor", "demo-2016").await;
+    app.click("menu-cases").await;
+    app.wait_contains("case-table", &["ICBC-YT"]).await;
+
+    // Every case's repayment schedule: long enough to cancel half-way.
+    let folder = tempfile::tempdir().unwrap();
+    app.click("batch-print").await;
+    app.by_test_id("batch-dialog").await;
+    app.choose("batch-document", "还款计划表").await;
+    app.type_into("batch-folder", folder.path().to_str().unwrap())
+        .await;
+    app.click("batch-start").await;
+    // Progress arrives file by file through the channel.
+    let status = app.wait_contains("batch-status", &["已完成"]).await;
+    assert!(status.contains(" / "), "{status}");
+    app.screenshot("batch-print").await;
+    app.click("batch-cancel").await;
+    let done = app.wait_contains("batch-status", &["已取消"]).await;
+    let written = std::fs::read_dir(folder.path()).unwrap().count();
+    assert!(written > 0, "some files were written");
+    assert!(
+        done.contains(&format!("已生成 {written} 份")),
+        "the count shown is the files on disk ({written}): {done}"
+    );
+    let total: usize = status
+        .split(" / ")
+        .nth(1)
+        .and_then(|s| s.split('：').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(
+        written < total,
+        "cancel stopped it: {written} of {total} written"
+    );
+    app.close().await;
+}

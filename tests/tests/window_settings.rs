@@ -1,0 +1,285 @@
+//! Issue 7 in the real window: 设置 (organisations, pools, agreements, cities, the rate
+//! table, users, backup and restore) as an admin and as a bank officer, and 统计 with the
+//! case-list export.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+use surety_e2e::cli::surety_binary;
+use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
+
+fn demo_data() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let out = Command::new(surety_binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--cases", "120"])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_TEST_FAST_KDF", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = dir.path().to_path_buf();
+    (dir, home)
+}
+
+async fn tab(app: &AppWindow, name: &str) {
+    app.click_css(&format!("#tab-{name}")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Fills the open form dialog (text fields by key) and presses OK.
+async fn fill(app: &AppWindow, fields: &[(&str, &str)]) {
+    app.by_test_id("form-dialog").await;
+    for (key, value) in fields {
+        app.type_into(&format!("field-{key}"), value).await;
+    }
+    app.click("form-ok").await;
+}
+
+/// Text of the open dialog once it shows `needle` (an error), or panics with what it shows.
+async fn dialog_error(app: &AppWindow, needle: &str) -> String {
+    let text = app.wait_contains("form-dialog", &[needle]).await;
+    assert!(text.contains(needle), "the dialog shows: {text}");
+    text
+}
+
+async fn wait_closed(app: &AppWindow) {
+    let visible = "const d = document.querySelector('[data-testid=\"form-dialog\"]');
+        return !!(d && d.offsetParent !== null)";
+    for _ in 0..100 {
+        if app.client.execute(visible, vec![]).await.ok() == Some(serde_json::Value::Bool(false)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the dialog stayed open: {}",
+        app.inner_text("form-dialog").await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data();
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("admin", "demo-2016").await;
+    app.click("menu-settings").await;
+    app.by_test_id("settings-tabs").await;
+    app.screenshot("settings-prefs").await;
+
+    // Organisations: register a bank; the pool's shares must sum to 100%.
+    tab(&app, "orgs").await;
+    app.wait_contains("org-table", &["中国工商银行烟台分行"])
+        .await;
+    app.click("org-add").await;
+    app.by_test_id("form-dialog").await;
+    app.choose("input-kind", "银行").await;
+    app.choose("input-city", "泰安").await;
+    fill(&app, &[("code", "boc-ta"), ("name", "中国银行泰安分行")]).await;
+    wait_closed(&app).await;
+    app.wait_contains("org-table", &["中国银行泰安分行"]).await;
+    let pool = app.wait_contains("pool-sd-pool", &["60%"]).await;
+    assert!(pool.contains("主承保"), "{pool}");
+    app.click("pool-edit-sd-pool").await;
+    fill(&app, &[("share:picc", "50")]).await;
+    let error = dialog_error(&app, "100%").await;
+    assert!(error.contains("份额"), "{error}");
+    app.click_css(".el-dialog__headerbtn").await;
+    app.screenshot("settings-orgs").await;
+
+    // Agreements: a guarantee rate under 2% is refused next to its field.
+    tab(&app, "agreements").await;
+    app.wait_contains("agreement-table", &["中国工商银行烟台分行"])
+        .await;
+    app.click("agreement-add").await;
+    app.by_test_id("form-dialog").await;
+    app.choose("input-bank", "中国银行泰安分行（boc-ta）").await;
+    app.choose("input-insurer", "山东省小额贷款保证保险共保体（sd-pool）")
+        .await;
+    app.choose("input-city", "泰安").await;
+    app.type_into("field-signed_on", "2016-12-01\u{E007}").await;
+    fill(&app, &[("guarantee_rate", "1.5"), ("accident_rate", "0.5")]).await;
+    let item = app.wait_contains("field-guarantee_rate", &["2%"]).await;
+    assert!(item.contains("低于下限 2%"), "{item}");
+    app.screenshot("settings-agreement-error").await;
+    fill(&app, &[("guarantee_rate", "2")]).await;
+    wait_closed(&app).await;
+    let rows = app
+        .wait_contains("agreement-table", &["中国银行泰安分行"])
+        .await;
+    assert!(rows.contains("70%") && rows.contains("90"), "{rows}");
+
+    // Cities and the rate table.
+    tab(&app, "cities").await;
+    app.click("city-edit-taian").await;
+    fill(
+        &app,
+        &[
+            ("premium_subsidy_share", "50"),
+            ("interest_subsidy_share", "120"),
+        ],
+    )
+    .await;
+    let item = app
+        .wait_contains("field-interest_subsidy_share", &["0 到 1"])
+        .await;
+    assert!(item.contains("interest_subsidy_share"), "{item}");
+    fill(&app, &[("interest_subsidy_share", "30")]).await;
+    wait_closed(&app).await;
+    let cities = app.wait_contains("city-settings", &["50%", "30%"]).await;
+    assert!(cities.contains("泰安"), "{cities}");
+    app.click("rate-add").await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("field-effective", "2027-01-01\u{E007}").await;
+    fill(&app, &[("rate", "2.95")]).await;
+    wait_closed(&app).await;
+    let rates = app.wait_contains("rate-table", &["2027-01-01"]).await;
+    assert!(
+        rates.contains("2.95%") && rates.contains("一年期LPR"),
+        "{rates}"
+    );
+    app.screenshot("settings-cities").await;
+
+    // Users: add a field agent.
+    tab(&app, "users").await;
+    app.wait_contains("user-table", &["bo-icbc"]).await;
+    app.click("user-add").await;
+    app.by_test_id("form-dialog").await;
+    app.choose("input-role", "外勤人员").await;
+    fill(
+        &app,
+        &[
+            ("username", "agent-ta"),
+            ("display_name", "泰安外勤 周强"),
+            ("password", "field-2016-pw"),
+        ],
+    )
+    .await;
+    wait_closed(&app).await;
+    app.wait_contains("user-table", &["泰安外勤 周强"]).await;
+    app.screenshot("settings-users").await;
+
+    // Backup (the save dialog supplies the path), then a change, then restore: the change
+    // made after the backup is gone and the audit chain is intact.
+    tab(&app, "backup").await;
+    let backup = data.join("before.sdbackup");
+    let refused = app
+        .forced_invoke("backup", serde_json::json!({"path": backup}))
+        .await;
+    assert!(refused.is_null(), "{refused}");
+    assert!(backup.exists());
+    let plain = std::fs::read(&backup).unwrap();
+    assert!(
+        !plain
+            .windows("中国银行泰安分行".len())
+            .any(|w| w == "中国银行泰安分行".as_bytes()),
+        "the backup is encrypted"
+    );
+    tab(&app, "orgs").await;
+    app.click("org-add").await;
+    app.by_test_id("form-dialog").await;
+    app.choose("input-kind", "保险公司").await;
+    fill(
+        &app,
+        &[("code", "after-backup"), ("name", "备份后登记的公司")],
+    )
+    .await;
+    wait_closed(&app).await;
+    app.wait_contains("org-table", &["备份后登记的公司"]).await;
+    let wrong = app
+        .forced_invoke(
+            "restore",
+            serde_json::json!({"path": backup, "password": "not-it"}),
+        )
+        .await;
+    assert!(!wrong.is_null(), "a wrong password is refused");
+    let restored = app
+        .forced_invoke(
+            "restore",
+            serde_json::json!({"path": backup, "password": "demo-2016"}),
+        )
+        .await;
+    assert!(restored.is_null(), "{restored}");
+    // Still signed in, on the restored database.
+    app.click("menu-dashboard").await;
+    app.click("menu-settings").await;
+    tab(&app, "orgs").await;
+    let orgs = app.wait_contains("org-table", &["中国银行泰安分行"]).await;
+    assert!(!orgs.contains("备份后登记的公司"), "{orgs}");
+    tab(&app, "backup").await;
+    app.click("audit-verify").await;
+    let audit = app.wait_contains("audit-result", &["审计链完整"]).await;
+    assert!(audit.contains("条"), "{audit}");
+    app.screenshot("settings-backup").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data();
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("bo-icbc", "demo-2016").await;
+    app.click("menu-settings").await;
+    tab(&app, "orgs").await;
+    app.wait_contains("org-table", &["中国工商银行烟台分行"])
+        .await;
+    assert!(!app.exists("org-add").await, "only admins register");
+    assert!(!app.exists("tab-users").await);
+    let refused = app
+        .forced_invoke(
+            "add_organisation",
+            serde_json::json!({"input": {"kind": "bank", "code": "x", "name": "X"}}),
+        )
+        .await;
+    assert_eq!(refused["code"], "NOT_PERMITTED", "{refused}");
+    let refused = app
+        .forced_invoke(
+            "set_reference_rate",
+            serde_json::json!({"input": {"effective": "2027-01-01", "rate": "0.03"}}),
+        )
+        .await;
+    assert_eq!(refused["code"], "NOT_PERMITTED", "{refused}");
+
+    // 统计: the loss-ratio table and the export of what the filters match.
+    app.click("menu-statistics").await;
+    let ratios = app.wait_contains("stats-loss-ratios", &["德州"]).await;
+    assert!(ratios.contains('%'), "{ratios}");
+    app.choose("filter-city", "烟台").await;
+    let matching = app.wait_contains("stats-matching", &["件"]).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.screenshot("statistics").await;
+    let n: usize = matching
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    let out = data.join("yantai.xlsx");
+    let refused = app
+        .forced_invoke(
+            "export_cases",
+            serde_json::json!({"filter": {"city": "yantai"}, "path": out}),
+        )
+        .await;
+    assert!(refused.is_null(), "{refused}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<_> = sheet.rows().skip(1).collect();
+    assert_eq!(rows.len(), n, "one row per matching case");
+    assert!(rows.iter().all(|r| r
+        .iter()
+        .any(|c| matches!(c, calamine::Data::String(s) if s == "烟台"))));
+    app.close().await;
+}
