@@ -285,14 +285,14 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
     sign_in(&app, "agent", "demo-2016").await;
     app.click("menu-cases").await;
     app.click("new-case").await;
-    // The live quote: 6% is over the cap today (LPR 3.00% × 1.3 = 3.9%).
+    // The live quote on the demo's business day (2016-12-31): benchmark 4.35% × 1.3 = 5.655%.
     app.type_into("intake-principal", "1000000").await;
     app.type_into("intake-rate", "6").await;
     let rate = app.wait_contains("intake-rate-item", &["超过上限"]).await;
-    assert!(rate.contains("年利率 6% 超过上限 3.9%"), "{rate}");
+    assert!(rate.contains("年利率 6% 超过上限 5.655%"), "{rate}");
     let quote = app.wait_contains("live-quote", &["壹佰万元整"]).await;
     assert!(
-        quote.contains("壹佰万元整") && quote.contains("3.9%"),
+        quote.contains("壹佰万元整") && quote.contains("5.655%"),
         "{quote}"
     );
     app.screenshot("intake-zh").await;
@@ -313,7 +313,7 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
         .wait_contains("intake-rate-item", &["above the cap"])
         .await;
     assert!(
-        rate.contains("annual rate 6% is above the cap 3.9%"),
+        rate.contains("annual rate 6% is above the cap 5.655%"),
         "{rate}"
     );
     app.screenshot("intake-en").await;
