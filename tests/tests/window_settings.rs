@@ -93,6 +93,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     let error = dialog_error(&app, "100%").await;
     assert!(error.contains("份额"), "{error}");
     app.click_css(".el-dialog__headerbtn").await;
+    wait_closed(&app).await;
     app.screenshot("settings-orgs").await;
 
     // Agreements: a guarantee rate under 2% is refused next to its field.
@@ -219,6 +220,11 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     let audit = app.wait_contains("audit-result", &["审计链完整"]).await;
     assert!(audit.contains("条"), "{audit}");
     app.screenshot("settings-backup").await;
+    app.click("lang-en").await;
+    tab(&app, "cities").await;
+    app.wait_contains("city-settings", &["Premium subsidy"])
+        .await;
+    app.screenshot("settings-cities-en").await;
     app.close().await;
 }
 
@@ -259,6 +265,9 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     let matching = app.wait_contains("stats-matching", &["件"]).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.screenshot("statistics").await;
+    app.click("lang-en").await;
+    app.wait_contains("stats-loss-ratios", &["Dezhou"]).await;
+    app.screenshot("statistics-en").await;
     let n: usize = matching
         .chars()
         .filter(char::is_ascii_digit)

@@ -60,7 +60,7 @@ const en: Messages = {
   cases: {
     title: "Cases",
     new: "New application",
-    searchHint: "Borrower name / ID / case number",
+    searchHint: "Name, ID or case no.",
     search: "Search",
     city: "City",
     status: "Status",
