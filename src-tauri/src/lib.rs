@@ -12,6 +12,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .dangerously_cast_bigints_to_number()
         .commands(collect_commands![
             commands::app_info,
+            commands::window_ready,
             commands::session_info,
             commands::first_run,
             commands::sign_in,

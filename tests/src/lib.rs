@@ -3,6 +3,7 @@
 //! is killed and reaped when the [`AppWindow`] is dropped, also when a test panics.
 
 pub mod cli;
+pub mod demo;
 pub mod pilot;
 pub mod processes;
 pub mod window;

@@ -213,6 +213,41 @@ impl AppWindow {
         false
     }
 
+    /// Waits until no form dialog is open (its OK went through), or panics with what the
+    /// dialog shows (the error that kept it open).
+    pub async fn wait_dialog_closed(&self) {
+        let visible = "const d = document.querySelector('[data-testid=\"form-dialog\"]');
+            return !!(d && d.offsetParent !== null)";
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if self.client.execute(visible, vec![]).await.ok()
+                == Some(serde_json::Value::Bool(false))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "the dialog stayed open: {}",
+            self.inner_text("form-dialog").await
+        );
+    }
+
+    /// Goes to a route of the app (`/cases/ICBC-…`), as a link inside the app would.
+    pub async fn goto(&self, route: &str) {
+        let here = self.client.current_url().await.expect("current url");
+        let base = here
+            .as_str()
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.client
+            .goto(&format!("{base}#{route}"))
+            .await
+            .unwrap_or_else(|e| panic!("going to {route}: {e}"));
+    }
+
     /// Whether an element with `data-testid` is in the page right now.
     pub async fn exists(&self, id: &str) -> bool {
         self.client
@@ -284,7 +319,7 @@ fn tauri_driver() -> String {
 }
 
 /// A private X display; Xvfb picks a free display number and prints it (-displayfd 1).
-fn start_xvfb() -> (Reaped, String) {
+pub fn start_xvfb() -> (Reaped, String) {
     use std::io::{BufRead, BufReader};
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;

@@ -2,35 +2,16 @@
 //! sign-in, the case list over a demo database, what a bank officer sees and may do, and a
 //! rule error next to its field in both languages.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use surety_e2e::cli::surety_binary;
+use surety_e2e::demo::{demo_data, demo_db};
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
-
-/// A data folder holding the demo database (every user's password: demo-2016).
-fn demo_data() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let out = Command::new(surety_binary())
-        .args(["--db", db.to_str().unwrap(), "demo", "--cases", "200"])
-        .env("SURETY_PASSWORD", "demo-2016")
-        .env("SURETY_TEST_FAST_KDF", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let home = dir.path().to_path_buf();
-    (dir, home)
-}
 
 /// One case number of the demo, by the CLI.
 fn demo_case(data: &Path, status: &str, city: &str) -> String {
-    let db = data.join("cn.gov.sd.suretydesk").join("surety.db");
+    let db = demo_db(data);
     let out = Command::new(surety_binary())
         .args([
             "--db",
@@ -57,7 +38,7 @@ fn demo_case(data: &Path, status: &str, city: &str) -> String {
 }
 
 fn demo_count(data: &Path) -> usize {
-    let db = data.join("cn.gov.sd.suretydesk").join("surety.db");
+    let db = demo_db(data);
     let out = Command::new(surety_binary())
         .args([
             "--db",
@@ -131,7 +112,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     if skip_ui_tests() {
         return;
     }
-    let (_keep, data) = demo_data();
+    let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     sign_in(&app, "auditor", "demo-2016").await;
     app.click("menu-cases").await;
@@ -149,6 +130,31 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     app.screenshot("cases-zh").await;
 
+    // Sorting by amount, largest first: the service orders all cases, not just the page.
+    app.click("sort-principal").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let amounts = app
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=case-table] tbody tr td:nth-child(6)')).map(td => td.innerText.replace(/[¥,.]/g, ''))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let amounts: Vec<u64> = amounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap_or("0").parse().unwrap_or(0))
+        .collect();
+    assert!(amounts.len() > 1, "rows: {amounts:?}");
+    assert!(
+        amounts.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {amounts:?}"
+    );
+    assert!(app.inner_text("sort-principal").await.contains('▼'));
+    app.click("sort-applied").await;
+
     app.type_into("case-search", "海丰水产").await;
     app.click("case-search-button").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -156,7 +162,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     let rows = app
         .client
         .execute(
-            "return Array.from(document.querySelectorAll('[data-testid=case-table] .el-table__body tr')).map(r => r.innerText)",
+            "return Array.from(document.querySelectorAll('[data-testid=case-table] tbody tr')).map(r => r.innerText)",
             vec![],
         )
         .await
@@ -173,8 +179,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     }
 
     // Open the first match.
-    app.click_css("[data-testid=case-table] .el-table__body tr td")
-        .await;
+    app.click_css("[data-testid=case-table] tbody tr td").await;
     let borrower = app.wait_contains("case-borrower", &["海丰水产"]).await;
     assert!(borrower.contains("海丰水产"));
     let timeline = app.wait_contains("case-timeline", &["case.intake"]).await;
@@ -192,7 +197,7 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     if skip_ui_tests() {
         return;
     }
-    let (_keep, data) = demo_data();
+    let (_keep, data) = demo_data(200);
     let approved = demo_case(&data, "approved", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     sign_in(&app, "bo-icbc", "demo-2016").await;
@@ -205,20 +210,7 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     app.by_test_id("todo-table").await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     app.screenshot("dashboard-bank-officer").await;
-    app.client
-        .goto(&format!(
-            "{}#/cases/{approved}",
-            app.client
-                .current_url()
-                .await
-                .unwrap()
-                .as_str()
-                .split('#')
-                .next()
-                .unwrap()
-        ))
-        .await
-        .unwrap();
+    app.goto(&format!("/cases/{approved}")).await;
     app.wait_contains("case-no", &[&approved]).await;
     let actions = app.wait_contains("case-actions", &["借款合同"]).await;
     assert!(app.exists("action-sign-loan_contract").await, "{actions}");
@@ -280,7 +272,7 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
     if skip_ui_tests() {
         return;
     }
-    let (_keep, data) = demo_data();
+    let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     sign_in(&app, "agent", "demo-2016").await;
     app.click("menu-cases").await;

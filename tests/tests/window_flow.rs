@@ -1,47 +1,11 @@
 //! Issue 7 in the real window: one case from intake through both investigations and both
 //! approvals to a previewed and printed contract, and a batch print with progress and cancel.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
-use surety_e2e::cli::surety_binary;
+use surety_e2e::demo::demo_data;
 use surety_e2e::pilot::CODE_A;
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
-
-/// A data folder holding the demo database (every user's password: demo-2016).
-fn demo_data(cases: u32) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let out = Command::new(surety_binary())
-        .args(["--db", db.to_str().unwrap(), "demo", "--cases"])
-        .arg(cases.to_string())
-        .env("SURETY_PASSWORD", "demo-2016")
-        .env("SURETY_TEST_FAST_KDF", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let home = dir.path().to_path_buf();
-    (dir, home)
-}
-
-/// Waits until the form dialog has closed (its OK succeeded).
-async fn wait_closed(app: &AppWindow) {
-    let visible = "const d = document.querySelector('[data-testid=\"form-dialog\"]');
-        return !!(d && d.offsetParent !== null)";
-    for _ in 0..100 {
-        if app.client.execute(visible, vec![]).await.ok() == Some(serde_json::Value::Bool(false)) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let error = app.inner_text("form-dialog").await;
-    panic!("the dialog stayed open: {error}");
-}
 
 async fn switch_user(app: &AppWindow, user: &str) {
     // By script: a closing dialog's fading overlay may still cover the header.
@@ -50,12 +14,7 @@ async fn switch_user(app: &AppWindow, user: &str) {
 }
 
 async fn open_case(app: &AppWindow, case_no: &str) {
-    let base = app.client.current_url().await.unwrap();
-    let base = base.as_str().split('#').next().unwrap().to_string();
-    app.client
-        .goto(&format!("{base}#/cases/{case_no}"))
-        .await
-        .unwrap();
+    app.goto(&format!("/cases/{case_no}")).await;
     app.wait_contains("case-no", &[case_no]).await;
 }
 
@@ -67,7 +26,7 @@ async fn step(app: &AppWindow, button: &str, note: Option<&str>, state: &str) {
         app.type_into("input-note", n).await;
     }
     app.click("form-ok").await;
-    wait_closed(app).await;
+    app.wait_dialog_closed().await;
     let status = app.wait_contains("case-status", &[state]).await;
     assert!(status.contains(state), "after {button}: {status}");
 }
@@ -111,12 +70,12 @@ async fn a_case_from_intake_to_a_printed_contract() {
     assert!(!status.contains("受理"), "both investigated: {status}");
     app.click("action-approve").await;
     app.click("form-ok").await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     switch_user(&app, "bo-icbc").await;
     open_case(&app, &case_no).await;
     app.click("action-approve").await;
     app.click("form-ok").await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     app.wait_contains("case-status", &["双方批准"]).await;
     app.screenshot("case-approved").await;
 

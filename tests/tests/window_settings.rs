@@ -2,30 +2,9 @@
 //! table, users, backup and restore) as an admin and as a bank officer, and 统计 with the
 //! case-list export.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
-use surety_e2e::cli::surety_binary;
+use surety_e2e::demo::demo_data;
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
-
-fn demo_data() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cn.gov.sd.suretydesk").join("surety.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let out = Command::new(surety_binary())
-        .args(["--db", db.to_str().unwrap(), "demo", "--cases", "120"])
-        .env("SURETY_PASSWORD", "demo-2016")
-        .env("SURETY_TEST_FAST_KDF", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let home = dir.path().to_path_buf();
-    (dir, home)
-}
 
 async fn tab(app: &AppWindow, name: &str) {
     app.click_css(&format!("#tab-{name}")).await;
@@ -48,27 +27,12 @@ async fn dialog_error(app: &AppWindow, needle: &str) -> String {
     text
 }
 
-async fn wait_closed(app: &AppWindow) {
-    let visible = "const d = document.querySelector('[data-testid=\"form-dialog\"]');
-        return !!(d && d.offsetParent !== null)";
-    for _ in 0..100 {
-        if app.client.execute(visible, vec![]).await.ok() == Some(serde_json::Value::Bool(false)) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "the dialog stayed open: {}",
-        app.inner_text("form-dialog").await
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     if skip_ui_tests() {
         return;
     }
-    let (_keep, data) = demo_data();
+    let (_keep, data) = demo_data(120);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("admin", "demo-2016").await;
     app.click("menu-settings").await;
@@ -84,7 +48,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     app.choose("input-kind", "银行").await;
     app.choose("input-city", "泰安").await;
     fill(&app, &[("code", "boc-ta"), ("name", "中国银行泰安分行")]).await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     app.wait_contains("org-table", &["中国银行泰安分行"]).await;
     let pool = app.wait_contains("pool-sd-pool", &["60%"]).await;
     assert!(pool.contains("主承保"), "{pool}");
@@ -93,7 +57,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     let error = dialog_error(&app, "100%").await;
     assert!(error.contains("份额"), "{error}");
     app.click_css(".el-dialog__headerbtn").await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     app.screenshot("settings-orgs").await;
 
     // Agreements: a guarantee rate under 2% is refused next to its field.
@@ -112,7 +76,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     assert!(item.contains("低于下限 2%"), "{item}");
     app.screenshot("settings-agreement-error").await;
     fill(&app, &[("guarantee_rate", "2")]).await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     let rows = app
         .wait_contains("agreement-table", &["中国银行泰安分行"])
         .await;
@@ -134,14 +98,14 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
         .await;
     assert!(item.contains("interest_subsidy_share"), "{item}");
     fill(&app, &[("interest_subsidy_share", "30")]).await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     let cities = app.wait_contains("city-settings", &["50%", "30%"]).await;
     assert!(cities.contains("泰安"), "{cities}");
     app.click("rate-add").await;
     app.by_test_id("form-dialog").await;
     app.type_into("field-effective", "2027-01-01\u{E007}").await;
     fill(&app, &[("rate", "2.95")]).await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     let rates = app.wait_contains("rate-table", &["2027-01-01"]).await;
     assert!(
         rates.contains("2.95%") && rates.contains("一年期LPR"),
@@ -164,7 +128,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
         ],
     )
     .await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     app.wait_contains("user-table", &["泰安外勤 周强"]).await;
     app.screenshot("settings-users").await;
 
@@ -193,7 +157,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
         &[("code", "after-backup"), ("name", "备份后登记的公司")],
     )
     .await;
-    wait_closed(&app).await;
+    app.wait_dialog_closed().await;
     app.wait_contains("org-table", &["备份后登记的公司"]).await;
     let wrong = app
         .forced_invoke(
@@ -233,7 +197,7 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     if skip_ui_tests() {
         return;
     }
-    let (_keep, data) = demo_data();
+    let (_keep, data) = demo_data(120);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("bo-icbc", "demo-2016").await;
     app.click("menu-settings").await;

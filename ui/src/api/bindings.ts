@@ -8,6 +8,11 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**
+	 *  The UI calls this once it has painted its first page. Under `SURETY_STARTUP_PROBE=1`
+	 *  (the launch benchmark) the app says so on stdout and quits; otherwise it does nothing.
+	 */
+	windowReady: () => __TAURI_INVOKE<void>("window_ready"),
 	sessionInfo: () => __TAURI_INVOKE<SessionInfo>("session_info"),
 	/**  First run: creates the database and its first admin, and signs them in. */
 	firstRun: (admin: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("first_run", { admin, password })),
@@ -188,6 +193,8 @@ export type CaseListInput = {
 	to?: string | null,
 	limit?: number | null,
 	offset?: number | null,
+	/**  applied_desc (default) | applied_asc | principal_desc | principal_asc | case_no_asc | case_no_desc */
+	sort?: string | null,
 };
 
 export type CasePage = {

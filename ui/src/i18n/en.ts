@@ -74,6 +74,7 @@ const en: Messages = {
     export: "Export to Excel",
     exportName: "cases.xlsx",
     exported: "Exported: {path}",
+    none: "No matching cases",
   },
   statistics: {
     title: "Statistics",

@@ -70,6 +70,7 @@ export default {
     export: "导出 Excel",
     exportName: "案件清单.xlsx",
     exported: "已导出：{path}",
+    none: "没有符合条件的案件",
   },
   statistics: {
     title: "统计",

@@ -190,6 +190,7 @@ fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
             to,
             limit,
             offset,
+            sort,
         } => {
             let page = desk.case_list(&CaseListInput {
                 search,
@@ -200,6 +201,7 @@ fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
                 to,
                 limit: Some(limit),
                 offset: Some(offset),
+                sort,
             })?;
             json(&page.rows)
         }

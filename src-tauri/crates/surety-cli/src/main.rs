@@ -206,6 +206,9 @@ pub enum CaseAction {
         limit: u32,
         #[arg(long, default_value_t = 0)]
         offset: u32,
+        /// applied_desc (default), applied_asc, principal_desc, principal_asc, case_no_asc, case_no_desc
+        #[arg(long)]
+        sort: Option<String>,
     },
     /// One case with all its sections and its timeline.
     Show { case_no: String },

@@ -15,8 +15,8 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use surety_domain::{CaseStatus, City};
-use surety_store::cases::{insert_case, search, upsert_borrower, CaseQuery};
-use surety_store::{AuditNote, KdfParams, Store};
+use surety_store::cases::{search, CaseQuery};
+use surety_store::{KdfParams, Store};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -25,31 +25,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// Inserts `n` cases, `batch` per transaction, each with its audit entry.
-fn insert_all(conn: &Connection, n: u32, batch: u32) -> Duration {
-    let start = Instant::now();
-    let mut i = 0;
-    while i < n {
-        let tx = conn.unchecked_transaction().unwrap();
-        for k in i..(i + batch).min(n) {
-            let (b, c) = new_case(k);
-            let bid = upsert_borrower(&tx, &b).unwrap();
-            insert_case(&tx, bid, &c).unwrap();
-            surety_store::audit::append(
-                &tx,
-                "2026-11-28T00:00:00Z",
-                "bench",
-                "case.import",
-                &AuditNote::new("case", &c.case_no, "import"),
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-        i += batch;
-    }
-    start.elapsed()
 }
 
 fn queries() -> Vec<(&'static str, CaseQuery)> {
@@ -90,6 +65,14 @@ fn queries() -> Vec<(&'static str, CaseQuery)> {
             "credit code",
             page(CaseQuery {
                 search: Some(credit_code(4242)),
+                ..Default::default()
+            }),
+        ),
+        (
+            "by principal, largest first, page 10",
+            page(CaseQuery {
+                sort: surety_store::cases::CaseSort::PrincipalDesc,
+                offset: 180,
                 ..Default::default()
             }),
         ),

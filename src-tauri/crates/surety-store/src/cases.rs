@@ -162,6 +162,56 @@ pub(crate) fn insert_schedule(
     Ok(())
 }
 
+/// The case list's order. Every order ends on the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Newest applications first: what the list opens with.
+    #[default]
+    AppliedDesc,
+    AppliedAsc,
+    PrincipalDesc,
+    PrincipalAsc,
+    CaseNoAsc,
+    CaseNoDesc,
+}
+
+impl CaseSort {
+    pub const ALL: [CaseSort; 6] = [
+        CaseSort::AppliedDesc,
+        CaseSort::AppliedAsc,
+        CaseSort::PrincipalDesc,
+        CaseSort::PrincipalAsc,
+        CaseSort::CaseNoAsc,
+        CaseSort::CaseNoDesc,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseSort::AppliedDesc => "applied_desc",
+            CaseSort::AppliedAsc => "applied_asc",
+            CaseSort::PrincipalDesc => "principal_desc",
+            CaseSort::PrincipalAsc => "principal_asc",
+            CaseSort::CaseNoAsc => "case_no_asc",
+            CaseSort::CaseNoDesc => "case_no_desc",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CaseSort> {
+        CaseSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            CaseSort::AppliedDesc => "c.application_date DESC, c.id DESC",
+            CaseSort::AppliedAsc => "c.application_date ASC, c.id ASC",
+            CaseSort::PrincipalDesc => "c.principal_fen DESC, c.id DESC",
+            CaseSort::PrincipalAsc => "c.principal_fen ASC, c.id ASC",
+            CaseSort::CaseNoAsc => "c.case_no ASC",
+            CaseSort::CaseNoDesc => "c.case_no DESC",
+        }
+    }
+}
+
 /// A case-list query: every filter optional, always paged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseQuery {
@@ -174,6 +224,7 @@ pub struct CaseQuery {
     pub to: Option<NaiveDate>,
     pub limit: u32,
     pub offset: u32,
+    pub sort: CaseSort,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -262,11 +313,12 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
         |r| r.get(0),
     )?;
     let limit = q.limit.clamp(1, MAX_PAGE);
+    let order = q.sort.order_by();
     let sql = format!(
         "SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date
-         FROM (SELECT c.id FROM cases c{filter} ORDER BY c.application_date DESC, c.id DESC LIMIT {limit} OFFSET {}) page
+         FROM (SELECT c.id FROM cases c{filter} ORDER BY {order} LIMIT {limit} OFFSET {}) page
          JOIN cases c ON c.id = page.id JOIN borrowers b ON b.id = c.borrower_id
-         ORDER BY c.application_date DESC, c.id DESC",
+         ORDER BY {order}",
         q.offset
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -200,3 +200,48 @@ fn cases_are_found_by_name_substring_id_number_case_number_and_filters() {
         0
     );
 }
+
+#[test]
+fn the_list_sorts_by_principal_date_or_number_and_pages_never_overlap() {
+    use surety_store::cases::CaseSort;
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    for n in 0..30 {
+        add_case(&mut s, n);
+    }
+    let conn = s.connection();
+    for sort in CaseSort::ALL {
+        let mut seen = Vec::new();
+        for page in 0..3 {
+            let rows = search(
+                conn,
+                &CaseQuery {
+                    limit: 10,
+                    offset: page * 10,
+                    sort,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .rows;
+            seen.extend(rows);
+        }
+        let mut nos: Vec<_> = seen.iter().map(|r| r.case_no.clone()).collect();
+        nos.sort();
+        nos.dedup();
+        assert_eq!(nos.len(), 30, "{sort:?}: every case once");
+        let ordered =
+            |a: &surety_store::cases::CaseRow, b: &surety_store::cases::CaseRow| match sort {
+                CaseSort::PrincipalDesc => a.principal >= b.principal,
+                CaseSort::PrincipalAsc => a.principal <= b.principal,
+                CaseSort::AppliedDesc => a.application_date >= b.application_date,
+                CaseSort::AppliedAsc => a.application_date <= b.application_date,
+                CaseSort::CaseNoAsc => a.case_no < b.case_no,
+                CaseSort::CaseNoDesc => a.case_no > b.case_no,
+            };
+        assert!(
+            seen.windows(2).all(|w| ordered(&w[0], &w[1])),
+            "{sort:?} out of order"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use surety_domain::claim::{overdue_since, PeriodPaid};
 use surety_domain::npl::classify;
 use surety_domain::{capital_amount, CaseStatus, City, Installment, Money};
 use surety_store::audit::AuditEntry;
-use surety_store::cases::{search, CasePage, CaseQuery};
+use surety_store::cases::{search, CasePage, CaseQuery, CaseSort};
 use surety_store::orgs;
 use surety_store::sections::{
     self, CaseRecord, ClaimRecord, Contract, Investigation, Premium, Recovery, Repayment,
@@ -111,6 +111,9 @@ pub struct CaseListInput {
     pub limit: Option<u32>,
     #[serde(default)]
     pub offset: Option<u32>,
+    /// applied_desc (default) | applied_asc | principal_desc | principal_asc | case_no_asc | case_no_desc
+    #[serde(default)]
+    pub sort: Option<String>,
 }
 
 impl Desk {
@@ -146,6 +149,17 @@ impl Desk {
                 .transpose()?,
             limit: input.limit.unwrap_or(50),
             offset: input.offset.unwrap_or(0),
+            sort: match input.sort.as_deref() {
+                None | Some("") => CaseSort::default(),
+                Some(code) => CaseSort::parse(code).ok_or_else(|| {
+                    let codes: Vec<&str> = CaseSort::ALL.iter().map(|s| s.code()).collect();
+                    crate::DeskError::invalid(
+                        "sort",
+                        format!("未知排序“{code}”，应为：{}", codes.join("、")),
+                        format!("unknown order `{code}`; one of: {}", codes.join(", ")),
+                    )
+                })?,
+            },
         };
         Ok(search(self.store.connection(), &q)?)
     }

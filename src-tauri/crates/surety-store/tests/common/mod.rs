@@ -131,3 +131,29 @@ pub fn file_contains(path: &Path, needle: &[u8]) -> bool {
     };
     bytes.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Inserts `n` fixture cases, `batch` per transaction, each with its audit entry (the
+/// 100,000-case benchmarks of the store and of the window).
+pub fn insert_all(conn: &rusqlite::Connection, n: u32, batch: u32) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    let mut i = 0;
+    while i < n {
+        let tx = conn.unchecked_transaction().unwrap();
+        for k in i..(i + batch).min(n) {
+            let (b, c) = new_case(k);
+            let bid = upsert_borrower(&tx, &b).unwrap();
+            insert_case(&tx, bid, &c).unwrap();
+            surety_store::audit::append(
+                &tx,
+                "2026-11-28T00:00:00Z",
+                "bench",
+                "case.import",
+                &AuditNote::new("case", &c.case_no, "import"),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        i += batch;
+    }
+    start.elapsed()
+}
