@@ -262,12 +262,17 @@ pub fn cancel_print_batch(session: State<Session>) {
     session.cancel.store(true, Ordering::SeqCst);
 }
 
-/// The filtered case list as an XLSX file where the user chose.
+/// The filtered case list as an XLSX file where the user chose, locked with `password`.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn export_cases(session: State<Session>, filter: CaseListInput, path: String) -> R<u32> {
+pub fn export_cases(
+    session: State<Session>,
+    filter: CaseListInput,
+    path: String,
+    password: String,
+) -> R<u32> {
     session.with(|d| {
-        let bytes = d.export_cases(&filter)?;
+        let bytes = d.export_cases(&filter, &password)?;
         write_file(&path, &bytes)?;
         Ok(bytes.len() as u32)
     })

@@ -46,6 +46,20 @@ impl Outcome {
 }
 
 pub const PASSWORD: &str = "pilot-password-2016";
+/// The password every exported spreadsheet is locked with in the tests.
+pub const EXPORT_PASSWORD: &str = "导出文件-2016";
+
+/// An exported spreadsheet, decrypted with the tests' export password and opened.
+pub fn open_export(path: &std::path::Path) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    let locked = std::fs::read(path).unwrap();
+    let plain = office_crypto::decrypt_from_bytes(locked, EXPORT_PASSWORD).unwrap_or_else(|e| {
+        panic!(
+            "{} does not open with the export password: {e:?}",
+            path.display()
+        )
+    });
+    calamine::open_workbook_from_rs(std::io::Cursor::new(plain)).unwrap()
+}
 
 /// One database in a temporary folder; every user has `PASSWORD`.
 pub struct Office {
@@ -105,6 +119,7 @@ impl Office {
             .args(args)
             .env("SURETY_PASSWORD", password)
             .env("SURETY_NEW_PASSWORD", PASSWORD)
+            .env("SURETY_EXPORT_PASSWORD", EXPORT_PASSWORD)
             .env("SURETY_TEST_FAST_KDF", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

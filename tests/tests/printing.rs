@@ -3,7 +3,7 @@
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::json;
-use surety_e2e::cli::Office;
+use surety_e2e::cli::{open_export, Office};
 use surety_e2e::pilot::*;
 
 fn tool(cmd: &str, args: &[&str]) -> String {
@@ -244,7 +244,11 @@ fn the_case_list_and_a_schedule_export_to_xlsx_cell_by_cell() {
         ],
         json!({}),
     );
-    let mut book: Xlsx<_> = open_workbook(&list).unwrap();
+    assert!(
+        open_workbook::<Xlsx<_>, _>(&list).is_err(),
+        "the export is encrypted: no spreadsheet reader opens it without the password"
+    );
+    let mut book = open_export(&list);
     let sheet = book.worksheet_range("案件列表").unwrap();
     let header: Vec<String> = sheet.rows().next().unwrap().iter().map(text).collect();
     assert_eq!(
@@ -282,7 +286,7 @@ fn the_case_list_and_a_schedule_export_to_xlsx_cell_by_cell() {
         ],
         json!({}),
     );
-    let mut book: Xlsx<_> = open_workbook(&sched).unwrap();
+    let mut book = open_export(&sched);
     let name = book.sheet_names()[0].clone();
     let sheet = book.worksheet_range(&name).unwrap();
     assert_eq!(sheet.rows().count(), 13, "header + 12 periods");

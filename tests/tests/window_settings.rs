@@ -3,6 +3,7 @@
 //! case-list export.
 
 use std::time::Duration;
+use surety_e2e::cli::{open_export, EXPORT_PASSWORD};
 use surety_e2e::demo::demo_data;
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
 
@@ -238,16 +239,38 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
         .collect::<String>()
         .parse()
         .unwrap();
+    // 导出 Excel asks for the file's password first (twice, compared before anything runs).
+    app.click("stats-export").await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("field-password", "file-pass-2016").await;
+    app.type_into("field-again", "file-pass-2017\u{E007}").await;
+    // (The window is in English since the screenshot above.)
+    let again = app.wait_contains("field-again", &["differ"]).await;
+    assert!(again.contains("The two passwords differ"), "{again}");
+    app.screenshot("export-password").await;
+    app.click_css(".el-dialog__headerbtn").await;
+    app.wait_dialog_closed().await;
+
     let out = data.join("yantai.xlsx");
+    // The export dialog asks for the file's password (twice), then the save dialog for
+    // the path; the command gets both. A short password is refused at its field.
     let refused = app
         .forced_invoke(
             "export_cases",
-            serde_json::json!({"filter": {"city": "yantai"}, "path": out}),
+            serde_json::json!({"filter": {"city": "yantai"}, "path": out, "password": "1234"}),
+        )
+        .await;
+    assert_eq!(refused["field"], "password", "{refused}");
+    assert!(!out.exists(), "nothing written");
+    let refused = app
+        .forced_invoke(
+            "export_cases",
+            serde_json::json!({"filter": {"city": "yantai"}, "path": out, "password": EXPORT_PASSWORD}),
         )
         .await;
     assert!(refused.is_null(), "{refused}");
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let mut book = open_export(&out);
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let rows: Vec<_> = sheet.rows().skip(1).collect();
     assert_eq!(rows.len(), n, "one row per matching case");

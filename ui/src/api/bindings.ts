@@ -40,8 +40,8 @@ export const commands = {
 	printBatch: (document: string, filter: CaseListInput, folder: string, onProgress: Channel<BatchProgress>) => typedError<BatchResult, DeskError>(__TAURI_INVOKE("print_batch", { document, filter, folder, onProgress })),
 	/**  Not async and never touches the desk: it must get through while a batch holds it. */
 	cancelPrintBatch: () => __TAURI_INVOKE<void>("cancel_print_batch"),
-	/**  The filtered case list as an XLSX file where the user chose. */
-	exportCases: (filter: CaseListInput, path: string) => typedError<number, DeskError>(__TAURI_INVOKE("export_cases", { filter, path })),
+	/**  The filtered case list as an XLSX file where the user chose, locked with `password`. */
+	exportCases: (filter: CaseListInput, path: string, password: string) => typedError<number, DeskError>(__TAURI_INVOKE("export_cases", { filter, path, password })),
 	settingsView: () => typedError<SettingsView, DeskError>(__TAURI_INVOKE("settings_view")),
 	setCity: (input: CityInput) => typedError<CityRow, DeskError>(__TAURI_INVOKE("set_city", { input })),
 	setReferenceRate: (input: RateInput) => typedError<RateRow[], DeskError>(__TAURI_INVOKE("set_reference_rate", { input })),

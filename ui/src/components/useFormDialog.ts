@@ -1,5 +1,6 @@
 import { ref } from "vue";
 import type { FormField, FormValues } from "./FormDialog.vue";
+import { ServiceError } from "../api/result";
 
 /** State for one FormDialog on a page: `show` opens it with a form and what OK does. */
 export function useFormDialog() {
@@ -18,3 +19,8 @@ export function useFormDialog() {
 
 /** A form value as trimmed text (selects and inputs both give strings). */
 export const text = (v: FormValues, key: string): string => String(v[key] ?? "").trim();
+
+/** A check made in the form itself (two passwords differ), shown at its field like the
+ * service's errors; the message is already in the current language. */
+export const mismatch = (message: string, field: string) =>
+  new ServiceError({ code: "INVALID_INPUT", field, message_zh: message, message_en: message });

@@ -80,7 +80,7 @@ const en: Messages = {
     title: "Statistics",
     empty: "Statistics open once the case store is ready.",
     export: "Case list export",
-    exportHint: "Exports every case the filters match (all pages), ready for Excel.",
+    exportHint: "Exports every case the filters match (all pages), encrypted with a password you choose; Excel and WPS open it with that password.",
     lossRatios: "Loss ratio per city (as of {date})",
     insurer: "Underwriter",
     year: "Pilot year",
@@ -377,6 +377,7 @@ const en: Messages = {
     inactive: "Disabled",
     confirmRemove: "Disable {name}? Their history stays.",
     removed: "{name} disabled",
+    disable: "Disable",
   },
   backup: {
     backup: "Backup",
@@ -395,6 +396,13 @@ const en: Messages = {
     verify: "Verify the audit chain",
     auditOk: "Audit chain intact: {n} entries",
     auditBroken: "Audit chain broken at entry {n}",
+  },
+  export: {
+    title: "Export to Excel (encrypted)",
+    password: "File password",
+    again: "File password again",
+    hint: "at least 8 characters; asked when the file is opened — tell the recipient separately",
+    differ: "The two passwords differ",
   },
 };
 

@@ -76,7 +76,7 @@ export default {
     title: "统计",
     empty: "统计报表将在案件库就绪后开放。",
     export: "案件清单导出",
-    exportHint: "导出当前筛选条件下的全部案件（不分页），可直接用 Excel 打开。",
+    exportHint: "导出当前筛选条件下的全部案件（不分页），文件以您设定的密码加密，Excel / WPS 输入密码即可打开。",
     lossRatios: "各市赔付率（截至 {date}）",
     insurer: "承保主体",
     year: "试点年度",
@@ -373,6 +373,7 @@ export default {
     inactive: "已停用",
     confirmRemove: "停用用户 {name}？其历史记录保留。",
     removed: "已停用 {name}",
+    disable: "停用",
   },
   backup: {
     backup: "备份",
@@ -391,5 +392,12 @@ export default {
     verify: "校验审计链",
     auditOk: "审计链完整，共 {n} 条",
     auditBroken: "审计链在第 {n} 条处断裂",
+  },
+  export: {
+    title: "导出 Excel（加密）",
+    password: "文件密码",
+    again: "再次输入文件密码",
+    hint: "至少 8 个字符；打开文件时需要输入，请另行告知收件人",
+    differ: "两次输入的密码不一致",
   },
 };

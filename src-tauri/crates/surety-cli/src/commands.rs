@@ -140,14 +140,24 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             search,
             out,
         } => {
+            // Case data leaves encrypted; the file's password is asked like the user's own.
+            let pw = || {
+                password(
+                    "SURETY_EXPORT_PASSWORD",
+                    "导出文件的密码 / password for the exported file: ",
+                )
+            };
             let bytes = match (what.as_str(), case) {
-                ("cases", _) => desk.export_cases(&CaseListInput {
-                    city,
-                    status,
-                    search,
-                    ..Default::default()
-                })?,
-                ("schedule", Some(case_no)) => desk.export_schedule(&case_no)?,
+                ("cases", _) => desk.export_cases(
+                    &CaseListInput {
+                        city,
+                        status,
+                        search,
+                        ..Default::default()
+                    },
+                    &pw()?,
+                )?,
+                ("schedule", Some(case_no)) => desk.export_schedule(&case_no, &pw()?)?,
                 _ => {
                     return Err(DeskError::invalid(
                         "what",

@@ -4,6 +4,8 @@ pub enum DocsError {
     FontMissing(String),
     #[error("the spreadsheet cannot be written: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("the spreadsheet cannot be encrypted: {0}")]
+    Encrypt(std::io::Error),
 }
 
 impl DocsError {
@@ -11,6 +13,7 @@ impl DocsError {
         match self {
             DocsError::FontMissing(_) => "FONT_MISSING",
             DocsError::Xlsx(_) => "XLSX",
+            DocsError::Encrypt(_) => "XLSX",
         }
     }
 
@@ -20,6 +23,7 @@ impl DocsError {
                 "找不到打印所需的中文字体：请安装 fonts-noto-cjk，或设置 SURETY_PDF_FONT=字体文件路径#序号（已查找：{t}）"
             ),
             DocsError::Xlsx(e) => format!("无法生成电子表格：{e}"),
+            DocsError::Encrypt(e) => format!("无法加密电子表格：{e}"),
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
 use crate::views::CaseListInput;
 use std::path::{Path, PathBuf};
-use surety_docs::xlsx::{workbook, Cell, Sheet};
+use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
 use surety_docs::{CaseDocument, ClaimFigures, DocKind, PoolShare};
 use surety_domain::{BorrowerKind, CaseStatus, Money, RepaymentMethod};
 use surety_store::orgs;
@@ -225,8 +225,10 @@ impl Desk {
         }
     }
 
-    /// The filtered case list as a spreadsheet (every page of it).
-    pub fn export_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<u8>> {
+    /// The filtered case list as a spreadsheet (every page of it), encrypted with
+    /// `password`: case data never leaves the app in the clear.
+    pub fn export_cases(&self, filter: &CaseListInput, password: &str) -> DeskResult<Vec<u8>> {
+        check_export_password(password)?;
         let mut rows = Vec::new();
         for r in self.all_cases(filter)? {
             let kind: BorrowerKind = r
@@ -256,15 +258,17 @@ impl Desk {
             ("贷款金额（元）", 18.0),
             ("申请日期", 12.0),
         ];
-        Ok(workbook(&[Sheet {
+        let plain = workbook(&[Sheet {
             name: "案件列表".into(),
             columns: columns.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
             rows,
-        }])?)
+        }])?;
+        Ok(encrypted(&plain, password)?)
     }
 
-    /// A borrower's schedule with what was paid, as a spreadsheet.
-    pub fn export_schedule(&self, case_no: &str) -> DeskResult<Vec<u8>> {
+    /// A borrower's schedule with what was paid, as a spreadsheet encrypted with `password`.
+    pub fn export_schedule(&self, case_no: &str, password: &str) -> DeskResult<Vec<u8>> {
+        check_export_password(password)?;
         let d = self.document(case_no)?;
         let rows = d
             .schedule
@@ -298,10 +302,26 @@ impl Desk {
             ("已还本息", 16.0),
             ("年利率", 10.0),
         ];
-        Ok(workbook(&[Sheet {
+        let plain = workbook(&[Sheet {
             name: format!("还款计划 {}", d.case_no).chars().take(31).collect(),
             columns: columns.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
             rows,
-        }])?)
+        }])?;
+        Ok(encrypted(&plain, password)?)
     }
+}
+
+/// The shortest password an export may be locked with: whoever receives the file needs it,
+/// so it is told separately; eight characters keep a guess from opening it.
+pub const MIN_EXPORT_PASSWORD: usize = 8;
+
+fn check_export_password(password: &str) -> DeskResult<()> {
+    if password.chars().count() < MIN_EXPORT_PASSWORD {
+        return Err(DeskError::invalid(
+            "password",
+            format!("导出文件的密码至少 {MIN_EXPORT_PASSWORD} 个字符（打开文件时需要输入）"),
+            format!("the export's password needs at least {MIN_EXPORT_PASSWORD} characters (it is asked for when the file is opened)"),
+        ));
+    }
+    Ok(())
 }
