@@ -24,3 +24,11 @@ export const text = (v: FormValues, key: string): string => String(v[key] ?? "")
  * service's errors; the message is already in the current language. */
 export const mismatch = (message: string, field: string) =>
   new ServiceError({ code: "INVALID_INPUT", field, message_zh: message, message_en: message });
+
+/**
+ * Whether Enter in this key event should submit the form around it: from any single-line
+ * field, but not from a text area (a new line), a select or a date picker (they pick).
+ */
+export function enterSubmits(e: KeyboardEvent): boolean {
+  return !(e.target as HTMLElement).closest("textarea, .el-select, .el-date-editor");
+}
