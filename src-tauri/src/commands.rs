@@ -354,6 +354,12 @@ pub fn remove_user(session: State<Session>, username: String) -> R<()> {
 
 #[tauri::command(async)]
 #[specta::specta]
+pub fn reset_user(session: State<Session>, username: String, password: String) -> R<()> {
+    session.with(|d| d.reset_user(&username, &password))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
 pub fn change_password(session: State<Session>, new_password: String) -> R<()> {
     session.with(|d| d.change_password(&new_password))
 }

@@ -41,6 +41,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::users,
             commands::add_user,
             commands::remove_user,
+            commands::reset_user,
             commands::change_password,
             commands::audit_verify,
             commands::backup,

@@ -131,6 +131,19 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     .await;
     app.wait_dialog_closed().await;
     app.wait_contains("user-table", &["泰安外勤 周强"]).await;
+    // Disable (停用, confirmed), then enable again with a new password.
+    app.click("user-remove-agent-ta").await;
+    app.click_css(".el-popconfirm .el-button--primary").await;
+    app.wait_contains("user-table", &["已停用"]).await;
+    app.click("user-reset-agent-ta").await;
+    fill(
+        &app,
+        &[("password", "field-2017-pw"), ("again", "field-2017-pw")],
+    )
+    .await;
+    app.wait_dialog_closed().await;
+    let users = app.wait_contains("user-table", &["泰安外勤 周强"]).await;
+    assert!(!users.contains("已停用"), "enabled again: {users}");
     app.screenshot("settings-users").await;
 
     // Backup (the save dialog supplies the path), then a change, then restore: the change

@@ -54,6 +54,7 @@ export const commands = {
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
+	resetUser: (username: string, password: string) => typedError<null, DeskError>(__TAURI_INVOKE("reset_user", { username, password })),
 	changePassword: (newPassword: string) => typedError<null, DeskError>(__TAURI_INVOKE("change_password", { newPassword })),
 	auditVerify: () => typedError<AuditReport, DeskError>(__TAURI_INVOKE("audit_verify")),
 	backup: (path: string) => typedError<BackupInfo, DeskError>(__TAURI_INVOKE("backup", { path })),

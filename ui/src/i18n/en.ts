@@ -378,6 +378,12 @@ const en: Messages = {
     confirmRemove: "Disable {name}? Their history stays.",
     removed: "{name} disabled",
     disable: "Disable",
+    reset: "Reset password",
+    resetTitle: "New password for {name}",
+    resetDone: "Password of {name} reset",
+    enable: "Enable",
+    enableTitle: "Enable {name} (new password)",
+    enabled: "{name} enabled",
   },
   backup: {
     backup: "Backup",

@@ -374,6 +374,12 @@ export default {
     confirmRemove: "停用用户 {name}？其历史记录保留。",
     removed: "已停用 {name}",
     disable: "停用",
+    reset: "重置密码",
+    resetTitle: "重置 {name} 的密码",
+    resetDone: "已重置 {name} 的密码",
+    enable: "启用",
+    enableTitle: "启用 {name}（设定新密码）",
+    enabled: "已启用 {name}",
   },
   backup: {
     backup: "备份",

@@ -1,7 +1,10 @@
 //! Each subcommand: parse, one call into the service layer, print JSON.
 
 use crate::io::{default_db, json, password, read_json, read_stdin};
-use crate::{AuditAction, CaseAction, Cli, Command, OrgAction, SettingsAction, UserAction};
+use crate::{
+    AuditAction, CaseAction, CityAction, Cli, Command, OrgAction, RateAction, SettingsAction,
+    UserAction,
+};
 use std::path::Path;
 use surety::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
 use surety::views::CaseListInput;
@@ -80,6 +83,23 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 desk.change_password(&pw)?;
                 json(&serde_json::json!({ "password_changed": desk.user().username }))
             }
+            UserAction::Reset { username } => {
+                let pw = password(
+                    "SURETY_NEW_PASSWORD",
+                    &format!("{username} 的新密码 / new password: "),
+                )?;
+                desk.reset_user(&username, &pw)?;
+                json(&serde_json::json!({ "reset": username }))
+            }
+        },
+        Command::City { action } => match action {
+            CityAction::List => json(&desk.settings_view()?.cities),
+            CityAction::Set => json(&desk.set_city(&read_json()?)?),
+        },
+        Command::Rate { action } => match action {
+            RateAction::List => json(&desk.settings_view()?.rates),
+            RateAction::Set => json(&desk.set_reference_rate(&read_json()?)?),
+            RateAction::Remove { effective } => json(&desk.remove_reference_rate(&effective)?),
         },
         Command::Org { action } => match action {
             OrgAction::Add => json(&desk.add_organisation(&read_json::<OrgInput>()?)?),

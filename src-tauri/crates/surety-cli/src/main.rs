@@ -66,6 +66,16 @@ pub enum Command {
     },
     /// Add a bank–insurer agreement (admin): JSON on stdin.
     Agreement,
+    /// Cities and pilot years: list, set (admin).
+    City {
+        #[command(subcommand)]
+        action: CityAction,
+    },
+    /// The reference-rate table R-RATE-1 caps against: list, set, remove (admin).
+    Rate {
+        #[command(subcommand)]
+        action: RateAction,
+    },
     /// Cases: every step of the process, JSON on stdin; list and show.
     Case {
         #[command(subcommand)]
@@ -139,8 +149,39 @@ pub enum SettingsAction {
 pub enum UserAction {
     Add,
     List,
-    Remove { username: String },
+    Remove {
+        username: String,
+    },
     Passwd,
+    /// A new password for another user (from SURETY_NEW_PASSWORD or a prompt); enables a
+    /// disabled user again.
+    Reset {
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CityAction {
+    /// Each city's pilot start, subsidies and notes.
+    List,
+    /// Set one city's pilot start and subsidies (admin): JSON on stdin, e.g.
+    /// {"city": "yantai", "pilot_start": "2015-07-01", "premium_subsidy_share": "0.5",
+    ///  "interest_subsidy_share": "0.3", "subsidy_kinds": ["farmer"]}
+    Set,
+}
+
+#[derive(Subcommand)]
+pub enum RateAction {
+    /// The benchmark / LPR table.
+    List,
+    /// Add or replace the rate taking effect on a date (admin): JSON on stdin, e.g.
+    /// {"effective": "2027-01-01", "rate": "0.0295"}
+    Set,
+    /// Remove the rate taking effect on a date (admin).
+    Remove {
+        #[arg(long)]
+        effective: String,
+    },
 }
 
 #[derive(Subcommand)]

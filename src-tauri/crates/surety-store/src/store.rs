@@ -265,6 +265,32 @@ impl Store {
         Ok(())
     }
 
+    /// An admin sets a new password for a user who forgot theirs, or brings a disabled
+    /// user back: the key is wrapped for the new password and the user is active again.
+    pub fn reset_user(&mut self, actor: &str, username: &str, password: &str) -> StoreResult<()> {
+        users::validate_password(password)?;
+        let user = users::by_username(&self.conn, username)?
+            .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
+        let mut key_file = self.key_file.clone();
+        key_file.set_user(username, password, &self.kek, self.kdf)?;
+        let kpath = key_file_path(&self.path);
+        let note = if user.active {
+            "password reset by an admin (key re-wrapped)"
+        } else {
+            "enabled again with a new password (key wrapped)"
+        };
+        self.write(actor, "user.reset", |tx| {
+            tx.execute(
+                "UPDATE users SET active = 1 WHERE username = ?1",
+                [username],
+            )?;
+            key_file.save(&kpath)?;
+            Ok(((), AuditNote::new("user", username, note)))
+        })?;
+        self.key_file = key_file;
+        Ok(())
+    }
+
     /// Deactivates the user (their history stays) and removes their wrapped key.
     pub fn remove_user(&mut self, actor: &str, username: &str) -> StoreResult<()> {
         let user = users::by_username(&self.conn, username)?

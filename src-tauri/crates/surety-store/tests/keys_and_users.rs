@@ -141,6 +141,14 @@ fn users_get_their_own_wrapped_key_and_lose_it_when_removed() {
             .code(),
         "UNKNOWN_USER"
     );
+
+    // An admin brings the disabled user back with a new password.
+    let mut s = f.open();
+    s.reset_user("admin", "clerk", "back-again-2016").unwrap();
+    assert!(s.reset_user("admin", "nobody", "back-again-2016").is_err());
+    drop(s);
+    let (_, u) = Store::open(&f.db, "clerk", "back-again-2016").unwrap();
+    assert!(u.active);
 }
 
 #[test]

@@ -307,6 +307,13 @@ impl Desk {
         Ok(self.store.remove_user(&actor, username)?)
     }
 
+    /// A new password for another user (forgotten), or a disabled user enabled again.
+    pub fn reset_user(&mut self, username: &str, password: &str) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "重置用户密码", "reset users' passwords")?;
+        let actor = self.actor();
+        Ok(self.store.reset_user(&actor, username, password)?)
+    }
+
     pub fn users(&self) -> DeskResult<Vec<User>> {
         self.require_role(&[Role::Admin, Role::Auditor], "查看用户", "list users")?;
         Ok(surety_store::users::list(self.store.connection())?)

@@ -1,0 +1,92 @@
+//! What an admin configures takes effect in the rules: a new reference rate lowers the
+//! R-RATE-1 cap for loans from its date on; a city's pilot start moves its pilot year.
+//! Through the `surety` binary, as the settings pages call the same Desk methods.
+
+use serde_json::json;
+use surety_e2e::pilot::*;
+
+#[test]
+fn a_new_reference_rate_lowers_the_cap_from_its_date() {
+    let o = pilot();
+    // 5.655% is exactly 1.3 × the 4.35% benchmark: allowed before the change.
+    o.ok(
+        "agent",
+        "2016-05-30",
+        &["case", "intake"],
+        application(&YANTAI, "烟台金穗粮油有限公司", CODE_A, "300000"),
+    );
+    let refused = o.refused(
+        "bo-icbc",
+        "2016-05-30",
+        &["rate", "set"],
+        &json!({"effective": "2016-06-01", "rate": "0.04"}).to_string(),
+        "NOT_PERMITTED",
+    );
+    assert!(refused.stderr.contains("may not change the rate table"));
+    let rows = o.ok(
+        "admin",
+        "2016-05-30",
+        &["rate", "set"],
+        json!({"effective": "2016-06-01", "rate": "0.04"}),
+    );
+    let added = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["effective"] == "2016-06-01")
+        .expect("the new rate is listed");
+    assert_eq!(added["rate_percent"], "4.00%");
+    assert_eq!(added["kind"], "pboc_benchmark", "before 2019-08-20");
+    // From 2016-06-01 the cap is 1.3 × 4% = 5.2%: the same terms are refused.
+    let out = o.refused(
+        "agent",
+        "2016-06-02",
+        &["case", "intake"],
+        &application(&YANTAI, "烟台海丰水产有限公司", CODE_B, "300000").to_string(),
+        "R-RATE-1",
+    );
+    assert!(out.stderr.contains("5.2%"), "{}", out.stderr);
+    // Removing it restores the old cap.
+    o.ok(
+        "admin",
+        "2016-06-02",
+        &["rate", "remove", "--effective", "2016-06-01"],
+        json!({}),
+    );
+    o.ok(
+        "agent",
+        "2016-06-02",
+        &["case", "intake"],
+        application(&YANTAI, "烟台海丰水产有限公司", CODE_B, "300000"),
+    );
+}
+
+#[test]
+fn a_city_setting_is_validated_and_listed() {
+    let o = pilot();
+    let out = o.refused(
+        "admin",
+        "2016-01-01",
+        &["city", "set"],
+        &json!({"city": "yantai", "premium_subsidy_share": "1.5", "interest_subsidy_share": "0"})
+            .to_string(),
+        "INVALID_INPUT",
+    );
+    assert!(
+        out.stderr.contains("premium_subsidy_share"),
+        "{}",
+        out.stderr
+    );
+    let row = o.ok(
+        "admin",
+        "2016-01-01",
+        &["city", "set"],
+        json!({"city": "yantai", "pilot_start": "2015-07-01", "premium_subsidy_share": "0.5",
+               "interest_subsidy_share": "0.3", "subsidy_kinds": ["farmer"]}),
+    );
+    assert_eq!(row["pilot_year_start"], "07-01");
+    let cities = o.ok("auditor", "2016-01-01", &["city", "list"], json!({}));
+    let yantai = &cities.as_array().unwrap()[0];
+    assert_eq!(yantai["premium_subsidy_share"], "0.5");
+    assert_eq!(yantai["subsidy_kinds"], json!(["farmer"]));
+}
