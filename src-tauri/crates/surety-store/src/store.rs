@@ -34,7 +34,19 @@ pub const CIPHER_DEFAULTS: &str =
     "PRAGMA cipher_default_compatibility = 3; PRAGMA cipher_default_page_size = 4096;";
 
 /// Opens a connection with the key and the durability settings every connection uses.
+/// SQLCipher 4.20 marks itself initialised before it registers `sqlcipher_export`, so a
+/// connection opened on another thread in that moment lacks the function and its backup
+/// fails ("no such function: sqlcipher_export"; seen once in CI with tests in parallel).
+/// Finishing the first initialisation before any connection opens closes that window.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        let _ = Connection::open_in_memory();
+    });
+}
+
 pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Connection> {
+    sqlcipher_ready();
     let flags = if create {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
     } else {
