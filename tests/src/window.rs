@@ -213,6 +213,13 @@ impl AppWindow {
         false
     }
 
+    /// Presses the open form dialog's OK by script: a WebDriver click lands on screen
+    /// coordinates, which miss while the dialog is still sliding in on a loaded machine.
+    pub async fn submit_dialog(&self) {
+        self.by_test_id("form-ok").await;
+        self.click_css("[data-testid=\"form-ok\"]").await;
+    }
+
     /// Waits until no form dialog is open (its OK went through), or panics with what the
     /// dialog shows (the error that kept it open).
     pub async fn wait_dialog_closed(&self) {

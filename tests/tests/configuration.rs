@@ -90,3 +90,55 @@ fn a_city_setting_is_validated_and_listed() {
     assert_eq!(yantai["premium_subsidy_share"], "0.5");
     assert_eq!(yantai["subsidy_kinds"], json!(["farmer"]));
 }
+
+#[test]
+fn a_settings_file_gives_qingdao_its_own_limits_and_only_an_admin_applies_it() {
+    let o = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qingdao.toml");
+    std::fs::write(&file, "[cities.qingdao.limits]\nmax_term_months = 6\n").unwrap();
+    let file = file.to_str().unwrap();
+    o.refused(
+        "bo-icbc",
+        "2016-01-01",
+        &["settings", "apply", file],
+        "",
+        "NOT_PERMITTED",
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[cities.yantai.limits]\nmax_term_months = 6\n").unwrap();
+    let out = o.refused(
+        "admin",
+        "2016-01-01",
+        &["settings", "apply", bad.to_str().unwrap()],
+        "",
+        "INVALID_INPUT",
+    );
+    assert!(out.stderr.contains("Qingdao"), "{}", out.stderr);
+    let out = o.run(
+        Some("admin"),
+        Some("2016-01-01"),
+        &["settings", "apply", file],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let shown = o.run(
+        Some("auditor"),
+        Some("2016-01-01"),
+        &["settings", "show"],
+        "",
+    );
+    assert!(
+        shown.stdout.contains("[cities.qingdao.limits]")
+            && shown.stdout.contains("max_term_months = 6"),
+        "{}",
+        shown.stdout
+    );
+    // The rate table is kept: the benchmark of 2015-10-24 is still there.
+    let rates = o.ok("auditor", "2016-01-01", &["rate", "list"], json!({}));
+    assert!(rates
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["effective"] == "2015-10-24"));
+}

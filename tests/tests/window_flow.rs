@@ -25,7 +25,7 @@ async fn step(app: &AppWindow, button: &str, note: Option<&str>, state: &str) {
     if let Some(n) = note {
         app.type_into("input-note", n).await;
     }
-    app.click("form-ok").await;
+    app.submit_dialog().await;
     app.wait_dialog_closed().await;
     let status = app.wait_contains("case-status", &[state]).await;
     assert!(status.contains(state), "after {button}: {status}");
@@ -70,12 +70,12 @@ async fn a_case_from_intake_to_a_printed_contract() {
     let status = app.inner_text("case-status").await;
     assert!(!status.contains("受理"), "both investigated: {status}");
     app.click("action-approve").await;
-    app.click("form-ok").await;
+    app.submit_dialog().await;
     app.wait_dialog_closed().await;
     switch_user(&app, "bo-icbc").await;
     open_case(&app, &case_no).await;
     app.click("action-approve").await;
-    app.click("form-ok").await;
+    app.submit_dialog().await;
     app.wait_dialog_closed().await;
     app.wait_contains("case-status", &["双方批准"]).await;
     app.screenshot("case-approved").await;

@@ -18,7 +18,7 @@ async fn fill(app: &AppWindow, fields: &[(&str, &str)]) {
     for (key, value) in fields {
         app.type_into(&format!("field-{key}"), value).await;
     }
-    app.click("form-ok").await;
+    app.submit_dialog().await;
 }
 
 /// Text of the open dialog once it shows `needle` (an error), or panics with what it shows.

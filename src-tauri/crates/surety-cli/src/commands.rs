@@ -19,10 +19,12 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             let input = surety::quote_input_from_json(&read_stdin()?)?;
             json(&surety::quote(&input, &settings)?)
         }
-        Command::Settings { action } => match action {
-            SettingsAction::Defaults => Ok(Settings::default().to_toml()),
-            SettingsAction::Check { file } => Ok(load_settings(Some(&file))?.to_toml()),
-        },
+        Command::Settings {
+            action: SettingsAction::Defaults,
+        } => Ok(Settings::default().to_toml()),
+        Command::Settings {
+            action: SettingsAction::Check { file },
+        } => Ok(load_settings(Some(&file))?.to_toml()),
         Command::Init {
             admin,
             display_name,
@@ -91,6 +93,14 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 desk.reset_user(&username, &pw)?;
                 json(&serde_json::json!({ "reset": username }))
             }
+        },
+        Command::Settings { action } => match action {
+            SettingsAction::Apply { file } => {
+                let text = std::fs::read_to_string(&file).map_err(|e| io_error(&file, e))?;
+                desk.apply_settings(&text)?;
+                Ok(desk.settings().to_toml())
+            }
+            _ => Ok(desk.settings().to_toml()),
         },
         Command::City { action } => match action {
             CityAction::List => json(&desk.settings_view()?.cities),

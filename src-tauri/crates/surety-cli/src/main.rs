@@ -143,6 +143,11 @@ pub enum SettingsAction {
     Defaults,
     /// Check a settings file; prints the effective settings as TOML.
     Check { file: PathBuf },
+    /// The database's settings in force, as TOML (signed in).
+    Show,
+    /// Apply a settings file to the database (admin): every setting but the rate table,
+    /// which `surety rate` manages. Keys left out take DOMAIN.md's defaults.
+    Apply { file: PathBuf },
 }
 
 #[derive(Subcommand)]

@@ -198,6 +198,27 @@ impl Desk {
         })
     }
 
+    /// Replaces every setting but the rate table with a settings TOML (keys left out take
+    /// DOMAIN.md's defaults): the way to set Qingdao's own limits or other agreement
+    /// defaults. Validated whole before anything is saved; the rate table has its own
+    /// commands and is kept.
+    pub fn apply_settings(&mut self, toml_text: &str) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "修改系统设置", "change the settings")?;
+        let mut next = Settings::from_toml(toml_text).map_err(DeskError::from)?;
+        next.reference_rates = self.settings.reference_rates.clone();
+        let toml = settings_toml_without_rates(&next);
+        let actor = self.actor();
+        self.store.write(&actor, "settings.apply", |tx| {
+            orgs::save_settings_toml(tx, &toml)?;
+            Ok((
+                (),
+                AuditNote::new("settings", "1", "settings file applied (rate table kept)"),
+            ))
+        })?;
+        self.settings = next;
+        Ok(())
+    }
+
     /// A city's pilot start and subsidies; other cities and settings stay as they are.
     pub fn set_city(&mut self, input: &CityInput) -> DeskResult<CityRow> {
         self.require_role(&[Role::Admin], "修改城市设置", "change city settings")?;
@@ -465,6 +486,30 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("subsidy_kinds"));
         assert_eq!(desk.settings(), &before);
+    }
+
+    #[test]
+    fn a_settings_file_sets_qingdaos_own_limits_and_keeps_the_rate_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut desk = admin_desk(dir.path());
+        desk.set_reference_rate(&RateInput {
+            effective: "2027-01-01".into(),
+            rate: "0.0295".into(),
+        })
+        .unwrap();
+        let rates = desk.settings().reference_rates.clone();
+        let e = desk
+            .apply_settings("[cities.yantai.limits]\nmax_term_months = 6")
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("cities.yantai.limits"));
+        desk.apply_settings("[cities.qingdao.limits]\nmax_term_months = 6")
+            .unwrap();
+        assert_eq!(desk.settings().limits_for(City::Qingdao).max_term_months, 6);
+        assert_eq!(desk.settings().limits_for(City::Yantai).max_term_months, 12);
+        assert_eq!(desk.settings().reference_rates, rates);
+        drop(desk);
+        let desk = Desk::open(&dir.path().join("t.db"), "admin", "pw-123456").unwrap();
+        assert_eq!(desk.settings().limits_for(City::Qingdao).max_term_months, 6);
     }
 
     #[test]
