@@ -275,6 +275,31 @@ impl AppWindow {
             .expect("execute_async")
     }
 
+    /// Prints a document of a case as 保存并打开 does once the native save dialog (GTK, not
+    /// drivable over WebDriver) has given a path, and returns the PDF's text as
+    /// `pdftotext` reads it, without spaces and line breaks.
+    pub async fn print_to_text(&self, document: &str, case_no: &str) -> String {
+        let out = std::env::temp_dir().join(format!(
+            "surety-window-{document}-{}-{}.pdf",
+            std::process::id(),
+            crate::processes::free_port()
+        ));
+        let refused = self
+            .forced_invoke(
+                "print_document",
+                serde_json::json!({"document": document, "caseNo": case_no, "path": out, "open": false}),
+            )
+            .await;
+        assert!(refused.is_null(), "print refused: {refused}");
+        let text = Command::new("pdftotext")
+            .arg(&out)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian package poppler-utils)");
+        std::fs::remove_file(&out).ok();
+        String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "")
+    }
+
     /// Signs in on the sign-in page and waits for the shell.
     pub async fn sign_in(&self, user: &str, password: &str) {
         self.type_into("signin-username", user).await;

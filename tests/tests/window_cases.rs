@@ -224,26 +224,12 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     // Printing, as the 打印 menu does after the save dialog: the PDF is rendered from the
     // stored case and written where the user chose.
     let borrower = app.inner_text("case-borrower").await;
-    let out = std::env::temp_dir().join(format!("surety-window-print-{}.pdf", std::process::id()));
-    let printed = app
-        .forced_invoke(
-            "print_document",
-            serde_json::json!({"document": "loan_contract", "caseNo": approved, "path": out, "open": false}),
-        )
-        .await;
-    assert!(printed.is_null(), "print refused: {printed}");
-    let text = Command::new("pdftotext")
-        .arg(&out)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    let text = app.print_to_text("loan_contract", &approved).await;
     assert!(
         text.contains(borrower.trim()),
         "the contract names the borrower {borrower}"
     );
     assert!(text.contains("借款合同") && text.contains(&approved));
-    std::fs::remove_file(&out).ok();
     assert!(app.exists("print-menu").await);
 
     // The UI hides it; the service refuses it anyway.

@@ -1,7 +1,6 @@
 //! Issue 7 in the real window: one case from intake through both investigations and both
 //! approvals to a previewed and printed contract, and a batch print with progress and cancel.
 
-use std::process::Command;
 use std::time::Duration;
 use surety_e2e::demo::demo_data;
 use surety_e2e::pilot::CODE_A;
@@ -105,27 +104,12 @@ async fn a_case_from_intake_to_a_printed_contract() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.screenshot("print-preview").await;
 
-    // 保存并打开 asks the native save dialog for a path (GTK, not drivable over WebDriver),
-    // then calls this command with it.
-    let out = std::env::temp_dir().join(format!("surety-flow-{}.pdf", std::process::id()));
-    let printed = app
-        .forced_invoke(
-            "print_document",
-            serde_json::json!({"document": "loan_contract", "caseNo": case_no, "path": out, "open": false}),
-        )
-        .await;
-    assert!(printed.is_null(), "print refused: {printed}");
-    let text = Command::new("pdftotext")
-        .arg(&out)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    // 保存并打开: the save dialog's path, then the same command.
+    let text = app.print_to_text("loan_contract", &case_no).await;
     assert!(
         text.contains("烟台窗口测试粮油有限公司") && text.contains("叁拾万元整"),
         "{text}"
     );
-    std::fs::remove_file(&out).ok();
     app.close().await;
 }
 
