@@ -541,3 +541,38 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         "refused input left the database unchanged"
     );
 }
+
+#[test]
+fn r_npl_1_the_dashboard_counts_a_loan_overdue_past_90_days_as_non_performing() {
+    let o = pilot();
+    let c = approved(
+        &o,
+        &YANTAI,
+        "烟台海丰水产有限公司",
+        CODE_A,
+        "1000000",
+        "2016-03-01",
+    );
+    disbursed(&o, &YANTAI, &c, "2016-03-05");
+    let icbc = |day: &str| {
+        let d = o.ok("auditor", day, &["dashboard"], json!({}));
+        d["npl"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["bank"] == YANTAI.bank)
+            .cloned()
+            .expect("an NPL line for the bank")
+    };
+    let fresh = icbc("2016-03-06");
+    assert_eq!(fresh["balance"], "1000000.00");
+    assert_eq!(fresh["npl_balance"], "0.00");
+    assert_eq!(fresh["exempt"], true);
+    // The first interest fell due on 2016-04-05 and was never paid: 90 days overdue is
+    // still 关注 (special mention), 91 days is 次级 (substandard), non-performing.
+    assert_eq!(icbc("2016-07-04")["npl_balance"], "0.00");
+    let late = icbc("2016-07-05");
+    assert_eq!(late["npl_balance"], "1000000.00");
+    assert_eq!(late["npl_ratio"], "100.00%");
+    assert_eq!(late["exempt"], false, "over the 2% line");
+}

@@ -123,6 +123,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         Command::Agreement => json(&desk.add_agreement(&read_json::<AgreementInput>()?)?),
         Command::Case { action } => case(desk, action),
         Command::LossRatio => json(&desk.loss_ratios(desk.today())?),
+        Command::Dashboard => json(&desk.dashboard()?),
         Command::Audit {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),

@@ -83,6 +83,9 @@ pub enum Command {
     },
     /// R-STOP-1/2: loss ratio, suspension and compensation per insurer and city.
     LossRatio,
+    /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
+    /// bank (R-NPL-1), monthly disbursements.
+    Dashboard,
     /// The audit log: verify the hash chain.
     Audit {
         #[command(subcommand)]
