@@ -70,12 +70,7 @@ pub fn session_info(session: State<Session>) -> SessionInfo {
 pub fn first_run(session: State<Session>, admin: UserInput, password: String) -> R<User> {
     if let Some(dir) = session.db.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
-            DeskError::new(
-                "IO",
-                None,
-                format!("无法创建数据目录：{e}"),
-                format!("cannot create the data folder: {e}"),
-            )
+            DeskError::io("无法创建数据目录", "cannot create the data folder", dir, &e)
         })?;
     }
     let new = NewUser {
@@ -172,7 +167,7 @@ pub fn print_document(
 ) -> R<Printed> {
     session.with(|d| {
         let bytes = d.print(&document, &case_no)?;
-        write_file(&path, &bytes)?;
+        surety::write_file(std::path::Path::new(&path), &bytes)?;
         // Opening is a convenience: the file is written either way.
         let opened = open && opener::open(&path).is_ok();
         Ok(Printed {
@@ -180,17 +175,6 @@ pub fn print_document(
             bytes: bytes.len() as u32,
             opened,
         })
-    })
-}
-
-fn write_file(path: &str, bytes: &[u8]) -> R<()> {
-    std::fs::write(path, bytes).map_err(|e| {
-        DeskError::new(
-            "IO",
-            Some("path"),
-            format!("无法写入 {path}：{e}"),
-            format!("cannot write {path}: {e}"),
-        )
     })
 }
 
@@ -273,7 +257,7 @@ pub fn export_cases(
 ) -> R<u32> {
     session.with(|d| {
         let bytes = d.export_cases(&filter, &password)?;
-        write_file(&path, &bytes)?;
+        surety::write_file(std::path::Path::new(&path), &bytes)?;
         Ok(bytes.len() as u32)
     })
 }

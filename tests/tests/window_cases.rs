@@ -58,10 +58,6 @@ fn demo_count(data: &Path) -> usize {
         .len()
 }
 
-async fn sign_in(app: &AppWindow, user: &str, password: &str) {
-    app.sign_in(user, password).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_creates_the_admin_then_sign_out_and_in() {
     if skip_ui_tests() {
@@ -114,7 +110,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    sign_in(&app, "auditor", "demo-2016").await;
+    app.sign_in("auditor", "demo-2016").await;
     app.click("menu-cases").await;
     let table = app.wait_contains("case-table", &["ICBC-YT", "¥"]).await;
     assert!(table.contains("¥"), "{table}");
@@ -200,7 +196,7 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     let (_keep, data) = demo_data(200);
     let approved = demo_case(&data, "approved", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    sign_in(&app, "bo-icbc", "demo-2016").await;
+    app.sign_in("bo-icbc", "demo-2016").await;
     // 工作台: the bank's to-do and the watch figures; Dezhou is over 150% in the demo.
     let chart = app
         .wait_contains("chart-loss-ratio", &["德州", "已暂停"])
@@ -260,7 +256,7 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    sign_in(&app, "agent", "demo-2016").await;
+    app.sign_in("agent", "demo-2016").await;
     app.click("menu-cases").await;
     app.click("new-case").await;
     // The live quote on the demo's business day (2016-12-31): benchmark 4.35% × 1.3 = 5.655%.

@@ -30,7 +30,8 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             display_name,
         } => {
             if let Some(dir) = db.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DeskError::io("无法创建目录", "cannot create", dir, &e))?;
             }
             let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
             let new = NewUser {
@@ -96,7 +97,8 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         },
         Command::Settings { action } => match action {
             SettingsAction::Apply { file } => {
-                let text = std::fs::read_to_string(&file).map_err(|e| io_error(&file, e))?;
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| DeskError::io("无法读取", "cannot read", &file, &e))?;
                 desk.apply_settings(&text)?;
                 Ok(desk.settings().to_toml())
             }
@@ -128,49 +130,34 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),
         Command::Backup { out } => json(&desk.backup(&out)?),
-        Command::Print {
-            document,
-            case,
-            city,
-            status,
-            search,
-            out,
-        } => {
+        Command::Print { document, cases } => {
             let document = if document == "contracts" {
                 "loan_contract".to_string()
             } else {
                 document
             };
-            match case {
+            let out = &cases.out;
+            match &cases.case {
                 Some(case_no) => {
-                    let bytes = desk.print(&document, &case_no)?;
-                    write_file(&out, &bytes)?;
+                    let bytes = desk.print(&document, case_no)?;
+                    surety::write_file(out, &bytes)?;
                     json(&serde_json::json!({ "file": out, "bytes": bytes.len() }))
                 }
                 None => {
-                    let filter = CaseListInput {
-                        city,
-                        status,
-                        search,
-                        ..Default::default()
-                    };
-                    let files =
-                        desk.print_batch(&document, &filter, &out, |done, total, case_no| {
+                    let files = desk.print_batch(
+                        &document,
+                        &cases.filter(),
+                        out,
+                        |done, total, case_no| {
                             eprintln!("[{done}/{total}] {case_no}");
                             true
-                        })?;
+                        },
+                    )?;
                     json(&serde_json::json!({ "directory": out, "files": files.len() }))
                 }
             }
         }
-        Command::Export {
-            what,
-            case,
-            city,
-            status,
-            search,
-            out,
-        } => {
+        Command::Export { what, cases } => {
             // Case data leaves encrypted; the file's password is asked like the user's own.
             let pw = || {
                 password(
@@ -178,17 +165,9 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                     "导出文件的密码 / password for the exported file: ",
                 )
             };
-            let bytes = match (what.as_str(), case) {
-                ("cases", _) => desk.export_cases(
-                    &CaseListInput {
-                        city,
-                        status,
-                        search,
-                        ..Default::default()
-                    },
-                    &pw()?,
-                )?,
-                ("schedule", Some(case_no)) => desk.export_schedule(&case_no, &pw()?)?,
+            let bytes = match (what.as_str(), &cases.case) {
+                ("cases", _) => desk.export_cases(&cases.filter(), &pw()?)?,
+                ("schedule", Some(case_no)) => desk.export_schedule(case_no, &pw()?)?,
                 _ => {
                     return Err(DeskError::invalid(
                         "what",
@@ -197,8 +176,8 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                     ))
                 }
             };
-            write_file(&out, &bytes)?;
-            json(&serde_json::json!({ "file": out, "bytes": bytes.len() }))
+            surety::write_file(&cases.out, &bytes)?;
+            json(&serde_json::json!({ "file": cases.out, "bytes": bytes.len() }))
         }
         _ => unreachable!("handled before signing in"),
     }
@@ -281,19 +260,6 @@ fn first_user(db: &Path) -> DeskResult<String> {
             "the key file lists no user".into(),
         )
     })
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> DeskResult<()> {
-    std::fs::write(path, bytes).map_err(|e| io_error(path, e))
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> DeskError {
-    DeskError::new(
-        "IO",
-        None,
-        format!("无法访问 {}：{e}", path.display()),
-        format!("cannot access {}: {e}", path.display()),
-    )
 }
 
 fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {

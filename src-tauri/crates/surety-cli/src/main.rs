@@ -7,7 +7,7 @@
 mod commands;
 mod io;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -107,30 +107,14 @@ pub enum Command {
     /// is short for loan_contract.
     Print {
         document: String,
-        #[arg(long)]
-        case: Option<String>,
-        #[arg(long)]
-        city: Option<String>,
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        cases: CaseSelection,
     },
     /// Export to XLSX: `cases` (the filtered list) or `schedule --case NO`.
     Export {
         what: String,
-        #[arg(long)]
-        case: Option<String>,
-        #[arg(long)]
-        city: Option<String>,
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        cases: CaseSelection,
     },
     /// Build a demo database: cities, insurers (one a pool), banks, users, cases in every
     /// state, claims, and one city over the 150% loss ratio.
@@ -138,6 +122,34 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         cases: u32,
     },
+}
+
+/// Which cases `print` and `export` take: one (`--case`) or those the filters match, and
+/// where the result goes.
+#[derive(Args)]
+pub struct CaseSelection {
+    #[arg(long)]
+    pub case: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+impl CaseSelection {
+    /// The filters as the service's list input.
+    pub fn filter(&self) -> surety::views::CaseListInput {
+        surety::views::CaseListInput {
+            city: self.city.clone(),
+            status: self.status.clone(),
+            search: self.search.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Subcommand)]

@@ -79,6 +79,17 @@ impl DeskError {
         DeskError::new("INVALID_INPUT", Some(field), zh.into(), en.into())
     }
 
+    /// A file or folder the desk could not use: what it tried, which path, what the system
+    /// said. One shape for the window, the CLI and batch printing.
+    pub fn io(doing_zh: &str, doing_en: &str, path: &std::path::Path, e: &std::io::Error) -> Self {
+        DeskError::new(
+            "IO",
+            Some("path"),
+            format!("{doing_zh} {}：{e}", path.display()),
+            format!("{doing_en} {}: {e}", path.display()),
+        )
+    }
+
     /// The same error, about another field (a parser shared by several fields).
     pub fn with_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_string());
@@ -115,4 +126,9 @@ pub fn json_error(e: &serde_json::Error) -> DeskError {
         message_zh: zh,
         message_en: format!("malformed request: {msg}"),
     }
+}
+
+/// Writes a file the user asked for (a PDF, an export), or says which and why not.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> DeskResult<()> {
+    std::fs::write(path, bytes).map_err(|e| DeskError::io("无法写入", "cannot write", path, &e))
 }

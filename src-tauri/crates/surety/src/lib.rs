@@ -20,6 +20,6 @@ pub mod views;
 
 pub use about::{app_info, AppInfo, CityInfo};
 pub use desk::Desk;
-pub use error::{DeskError, DeskResult};
+pub use error::{write_file, DeskError, DeskResult};
 pub use quote::{quote, quote_input_from_json, QuoteInput};
 pub use surety_store::{KdfParams, NewUser, Role};

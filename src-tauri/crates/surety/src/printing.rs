@@ -2,7 +2,7 @@
 //! case list and a borrower's schedule as spreadsheets.
 
 use crate::desk::Desk;
-use crate::error::{DeskError, DeskResult};
+use crate::error::{write_file, DeskError, DeskResult};
 use crate::views::CaseListInput;
 use std::path::{Path, PathBuf};
 use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
@@ -170,14 +170,8 @@ impl Desk {
         mut progress: impl FnMut(usize, usize, &str) -> bool,
     ) -> DeskResult<Vec<PathBuf>> {
         let doc = parse_doc(kind)?;
-        std::fs::create_dir_all(dir).map_err(|e| {
-            DeskError::new(
-                "IO",
-                None,
-                format!("无法创建目录 {}：{e}", dir.display()),
-                format!("cannot create {}: {e}", dir.display()),
-            )
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DeskError::io("无法创建目录", "cannot create", dir, &e))?;
         let printable: Vec<String> = self
             .all_cases(filter)?
             .into_iter()
@@ -192,14 +186,7 @@ impl Desk {
         for (i, no) in printable.iter().enumerate() {
             let path = dir.join(format!("{no}-{}.pdf", doc.code()));
             let bytes = surety_docs::render(doc, &self.document(no)?)?;
-            std::fs::write(&path, bytes).map_err(|e| {
-                DeskError::new(
-                    "IO",
-                    None,
-                    format!("无法写入 {}：{e}", path.display()),
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?;
+            write_file(&path, &bytes)?;
             written.push(path);
             if !progress(i + 1, printable.len(), no) {
                 break;
