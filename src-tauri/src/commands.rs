@@ -3,6 +3,7 @@
 //! Commands that touch the database are `async`: they run off the main thread, so a long
 //! batch print waits its turn on the desk without freezing the window.
 
+use crate::chooser::{self, Choice};
 use crate::session::Session;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
@@ -19,7 +20,7 @@ use surety::{Desk, DeskError, KdfParams, NewUser, QuoteInput, Role};
 use surety_store::cases::CasePage;
 use surety_store::User;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 type R<T> = Result<T, DeskError>;
 
@@ -68,11 +69,7 @@ pub fn session_info(session: State<Session>) -> SessionInfo {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn first_run(session: State<Session>, admin: UserInput, password: String) -> R<User> {
-    if let Some(dir) = session.db.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            DeskError::io("无法创建数据目录", "cannot create the data folder", dir, &e)
-        })?;
-    }
+    surety::paths::prepare_database_folder(&session.db)?;
     let new = NewUser {
         username: admin.username,
         display_name: admin.display_name,
@@ -154,37 +151,49 @@ pub struct Printed {
     pub opened: bool,
 }
 
-/// Writes a document of a case where the user chose (the save dialog runs in the UI) and,
-/// if asked, opens it in the system's PDF viewer.
+fn printed(p: surety::printing::Printed, opened: bool) -> Printed {
+    Printed {
+        path: p.path.display().to_string(),
+        bytes: p.bytes as u32,
+        opened,
+    }
+}
+
+/// Asks where to save (the system's dialog, run here), writes the document of a case
+/// there and, if asked, opens it in the system's PDF viewer. `null` if the user cancelled.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn print_document(
+    app: AppHandle,
     session: State<Session>,
     document: String,
     case_no: String,
-    path: String,
     open: bool,
-) -> R<Printed> {
+) -> R<Option<Printed>> {
+    let name = format!("{}-{}.pdf", case_no.trim(), document.trim());
+    let choice = Choice::Save {
+        title: "保存 PDF / Save PDF",
+        name: &name,
+        filter: ("PDF", &["pdf"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
     session.with(|d| {
-        let bytes = d.print(&document, &case_no)?;
-        surety::write_file(std::path::Path::new(&path), &bytes)?;
-        // Opening is a convenience: the file is written either way.
-        let opened = open && opener::open(&path).is_ok();
-        Ok(Printed {
-            path,
-            bytes: bytes.len() as u32,
-            opened,
-        })
+        let done = d.print_to(&document, &case_no, &path)?;
+        // Only the absolute path of the file just written is handed to the viewer.
+        let opened = open && opener::open(&done.path).is_ok();
+        Ok(Some(printed(done, opened)))
     })
 }
 
-/// A document as base64 PDF bytes, for the preview inside the window.
+/// A document as base64 PDF bytes, for the preview inside the window (on the audit record).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn print_preview(session: State<Session>, document: String, case_no: String) -> R<String> {
     use base64::Engine;
     session.with(|d| {
-        let bytes = d.print(&document, &case_no)?;
+        let bytes = d.preview(&document, &case_no)?;
         Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
     })
 }
@@ -203,37 +212,59 @@ pub struct BatchResult {
     pub cancelled: bool,
 }
 
-/// One document for every case the list's filter matches, into a folder the user chose;
-/// progress after each file; `cancel_print_batch` stops it after the file being written.
+/// The folder a batch print writes into, chosen in the system's dialog and kept here for
+/// `print_batch`; returns it for display, `null` if the user cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn choose_batch_folder(app: AppHandle, session: State<Session>) -> Option<String> {
+    let folder = chooser::choose(
+        &app,
+        Choice::Folder {
+            title: "选择保存文件夹 / Choose a folder",
+        },
+    )?;
+    let shown = folder.display().to_string();
+    *session
+        .batch_folder
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(folder);
+    Some(shown)
+}
+
+/// One document for every case the list's filter matches, into the folder chosen with
+/// `choose_batch_folder`; progress after each file; `cancel_print_batch` stops it after
+/// the file being written.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn print_batch(
     session: State<Session>,
     document: String,
     filter: CaseListInput,
-    folder: String,
     on_progress: Channel<BatchProgress>,
 ) -> R<BatchResult> {
+    let folder = session
+        .batch_folder
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| {
+            DeskError::invalid("folder", "请先选择保存文件夹", "choose a folder first")
+        })?;
     session.cancel.store(false, Ordering::SeqCst);
     let mut cancelled = false;
     let written = session.with(|d| {
-        d.print_batch(
-            &document,
-            &filter,
-            std::path::Path::new(&folder),
-            |done, total, case_no| {
-                let _ = on_progress.send(BatchProgress {
-                    done: done as u32,
-                    total: total as u32,
-                    case_no: case_no.to_string(),
-                });
-                cancelled = session.cancel.load(Ordering::SeqCst);
-                !cancelled
-            },
-        )
+        d.print_batch(&document, &filter, &folder, |done, total, case_no| {
+            let _ = on_progress.send(BatchProgress {
+                done: done as u32,
+                total: total as u32,
+                case_no: case_no.to_string(),
+            });
+            cancelled = session.cancel.load(Ordering::SeqCst);
+            !cancelled
+        })
     })?;
     Ok(BatchResult {
-        folder,
+        folder: folder.display().to_string(),
         written: written.len() as u32,
         cancelled,
     })
@@ -246,19 +277,30 @@ pub fn cancel_print_batch(session: State<Session>) {
     session.cancel.store(true, Ordering::SeqCst);
 }
 
-/// The filtered case list as an XLSX file where the user chose, locked with `password`.
+/// The filtered case list as an XLSX file locked with `password`, saved where the user
+/// chooses in the system's dialog; `null` if they cancelled.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn export_cases(
+    app: AppHandle,
     session: State<Session>,
     filter: CaseListInput,
-    path: String,
     password: String,
-) -> R<u32> {
+) -> R<Option<Printed>> {
+    surety::printing::check_export_password(&password)?;
+    let choice = Choice::Save {
+        title: "导出 Excel / Export to Excel",
+        name: "案件列表.xlsx",
+        filter: ("Excel", &["xlsx"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
     session.with(|d| {
-        let bytes = d.export_cases(&filter, &password)?;
-        surety::write_file(std::path::Path::new(&path), &bytes)?;
-        Ok(bytes.len() as u32)
+        Ok(Some(printed(
+            d.export_cases_to(&filter, &password, &path)?,
+            false,
+        )))
     })
 }
 
@@ -354,29 +396,79 @@ pub fn audit_verify(session: State<Session>) -> R<surety_store::AuditReport> {
     session.with(|d| d.audit_verify())
 }
 
+/// An encrypted backup, saved where the admin chooses; `null` if they cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn backup(session: State<Session>, path: String) -> R<surety_store::backup::BackupInfo> {
-    session.with(|d| d.backup(std::path::Path::new(&path)))
+pub fn backup(
+    app: AppHandle,
+    session: State<Session>,
+) -> R<Option<surety_store::backup::BackupInfo>> {
+    let name = session.with(|d| {
+        d.require_admin("备份数据库", "back up the database")?;
+        Ok(format!("surety-{}.sdbackup", d.today()))
+    })?;
+    let choice = Choice::Save {
+        title: "保存备份 / Save the backup",
+        name: &name,
+        filter: ("Surety Desk backup", &["sdbackup"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    session.with(|d| d.backup(&path).map(Some))
 }
 
-/// Replaces the database with a backup. The checks run while the desk is open; then it
-/// is closed, the backup restored, and the admin signed in to the restored database.
+/// The backup to restore, chosen in the system's dialog and kept here for `restore`;
+/// returns its name for display, `null` if the admin cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn choose_restore_file(app: AppHandle, session: State<Session>) -> Option<String> {
+    let file = chooser::choose(
+        &app,
+        Choice::Open {
+            title: "选择备份文件 / Choose a backup",
+            filter: ("Surety Desk backup", &["sdbackup", "sdbk"]),
+        },
+    )?;
+    let shown = file.display().to_string();
+    *session
+        .restore_from
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(file);
+    Some(shown)
+}
+
+/// Replaces the database with the backup chosen with `choose_restore_file`. The checks
+/// run while the desk is open (an admin, the backup's password, the same installation
+/// unless `allow_foreign`); then it is closed, the backup restored (the replaced database
+/// kept beside it), and the admin signed in to the restored database.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn restore(
     session: State<Session>,
-    path: String,
     password: String,
-) -> R<surety_store::backup::BackupInfo> {
-    let from = std::path::Path::new(&path);
+    allow_foreign: bool,
+) -> R<surety_store::backup::RestoreInfo> {
+    let from = session
+        .restore_from
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| DeskError::invalid("path", "请先选择备份文件", "choose a backup first"))?;
     let username = session.with(|d| {
-        d.check_restore(from, &password)?;
+        d.check_restore(&from, &password, allow_foreign)?;
         Ok(d.user().username.clone())
     })?;
     let mut guard = session.desk.lock().unwrap_or_else(|p| p.into_inner());
-    *guard = None; // closes the database
-    let (desk, info) = surety::admin::restore(&session.db, from, &username, &password)?;
+    let current = guard.take();
+    let (desk, info) = surety::admin::restore(
+        &session.db,
+        &from,
+        current,
+        &username,
+        &password,
+        allow_foreign,
+    )?;
     *guard = Some(desk);
     Ok(info)
 }

@@ -1,5 +1,6 @@
 //! The desktop shell: builds the Tauri app and registers the commands.
 
+mod chooser;
 mod commands;
 mod session;
 
@@ -26,6 +27,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::dashboard,
             commands::print_document,
             commands::print_preview,
+            commands::choose_batch_folder,
             commands::print_batch,
             commands::cancel_print_batch,
             commands::export_cases,
@@ -45,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::change_password,
             commands::audit_verify,
             commands::backup,
+            commands::choose_restore_file,
             commands::restore,
             commands::case_intake,
             commands::case_investigate,

@@ -11,6 +11,10 @@ pub struct Session {
     pub desk: Mutex<Option<Desk>>,
     /// Set by the window's cancel button; the running batch print checks it after each file.
     pub cancel: AtomicBool,
+    /// The folder the user chose for the next batch print (chosen on the Rust side).
+    pub batch_folder: Mutex<Option<PathBuf>>,
+    /// The backup the admin chose to restore.
+    pub restore_from: Mutex<Option<PathBuf>>,
 }
 
 impl Session {
@@ -19,6 +23,8 @@ impl Session {
             db,
             desk: Mutex::new(None),
             cancel: AtomicBool::new(false),
+            batch_folder: Mutex::new(None),
+            restore_from: Mutex::new(None),
         }
     }
 
@@ -37,16 +43,7 @@ impl Session {
     }
 }
 
-/// The database the CLI uses too: `<data dir>/cn.gov.sd.suretydesk/surety.db`, unless
-/// `SURETY_DB` names another.
+/// The database the CLI uses too (`surety::paths`): the app's data folder, or `SURETY_DB`.
 pub fn database_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("SURETY_DB") {
-        return PathBuf::from(p);
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("cn.gov.sd.suretydesk").join("surety.db")
+    surety::paths::default_database()
 }

@@ -2,7 +2,7 @@
 
 use crate::processes::{free_port, wait_for_port, Reaped};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -21,6 +21,9 @@ static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct AppWindow {
     pub client: Client,
+    /// The file the app's save and open dialogs read their answer from in test builds
+    /// (`SURETY_TEST_CHOICES`, src-tauri/src/chooser.rs): GTK's dialog is not drivable.
+    choices: PathBuf,
     _turn: tokio::sync::MutexGuard<'static, ()>,
     // Field order is drop order: the driver goes before the display it draws on.
     _driver: Reaped,
@@ -53,6 +56,9 @@ impl AppWindow {
         };
         let port = free_port();
         let native_port = free_port();
+        std::fs::create_dir_all(data_home).expect("the test's data folder");
+        let choices = data_home.join(format!("dialog-answer-{port}"));
+        std::fs::write(&choices, "").expect("the dialog answer file");
         let mut driver = Reaped::spawn(
             "tauri-driver",
             Command::new(tauri_driver())
@@ -61,7 +67,8 @@ impl AppWindow {
                 .arg("--native-port")
                 .arg(native_port.to_string())
                 .env("DISPLAY", &display)
-                .env("XDG_DATA_HOME", data_home),
+                .env("XDG_DATA_HOME", data_home)
+                .env("SURETY_TEST_CHOICES", &choices),
         );
         wait_for_port(port, WAIT, "tauri-driver");
         driver.assert_running();
@@ -77,6 +84,7 @@ impl AppWindow {
             .expect("WebDriver session on the app (is webkit2gtk-driver installed?)");
         AppWindow {
             client,
+            choices,
             _turn: turn,
             _driver: driver,
             _xvfb: xvfb,
@@ -275,21 +283,50 @@ impl AppWindow {
             .expect("execute_async")
     }
 
-    /// Prints a document of a case as 保存并打开 does once the native save dialog (GTK, not
-    /// drivable over WebDriver) has given a path, and returns the PDF's text as
-    /// `pdftotext` reads it, without spaces and line breaks.
+    /// Waits until the input inside the element with `data-testid` holds `want`.
+    pub async fn wait_value(&self, id: &str, want: &str) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        let script = format!(
+            "const e = document.querySelector('[data-testid=\"{id}\"]'); const i = e && (e.tagName === 'INPUT' ? e : e.querySelector('input')); return i ? i.value : '';"
+        );
+        loop {
+            let value = self
+                .client
+                .execute(&script, vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            if value == want || std::time::Instant::now() > deadline {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// What the next save or open dialog answers: a path, or `None` for Cancel.
+    pub fn answer_dialog(&self, path: Option<&Path>) {
+        let text = path.map(|p| p.display().to_string()).unwrap_or_default();
+        std::fs::write(&self.choices, text).expect("the dialog answer file");
+    }
+
+    /// Prints a document of a case as 保存并打开 does, the save dialog answering with a
+    /// temporary file, and returns the PDF's text as `pdftotext` reads it, without spaces
+    /// and line breaks.
     pub async fn print_to_text(&self, document: &str, case_no: &str) -> String {
         let out = std::env::temp_dir().join(format!(
             "surety-window-{document}-{}-{}.pdf",
             std::process::id(),
             crate::processes::free_port()
         ));
+        self.answer_dialog(Some(&out));
         let refused = self
             .forced_invoke(
                 "print_document",
-                serde_json::json!({"document": document, "caseNo": case_no, "path": out, "open": false}),
+                serde_json::json!({"document": document, "caseNo": case_no, "open": false}),
             )
             .await;
+        self.answer_dialog(None);
         assert!(refused.is_null(), "print refused: {refused}");
         let text = Command::new("pdftotext")
             .arg(&out)

@@ -129,8 +129,10 @@ async fn a_batch_print_shows_progress_and_stops_when_cancelled() {
     app.click("batch-print").await;
     app.by_test_id("batch-dialog").await;
     app.choose("batch-document", "还款计划表").await;
-    app.type_into("batch-folder", folder.path().to_str().unwrap())
-        .await;
+    app.answer_dialog(Some(folder.path()));
+    app.click("batch-choose").await;
+    let shown = folder.path().to_str().unwrap();
+    assert_eq!(app.wait_value("batch-folder", shown).await, shown);
     app.click("batch-start").await;
     // Progress arrives file by file through the channel.
     let status = app.wait_contains("batch-status", &["已完成"]).await;

@@ -146,13 +146,27 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     assert!(!users.contains("已停用"), "enabled again: {users}");
     app.screenshot("settings-users").await;
 
-    // Backup (the save dialog supplies the path), then a change, then restore: the change
-    // made after the backup is gone and the audit chain is intact.
+    // Backup (the save dialog, run by the app, supplies the path), then a change, then
+    // restore: the change made after the backup is gone and the audit chain is intact.
     tab(&app, "backup").await;
-    let backup = data.join("before.sdbackup");
-    let refused = app
-        .forced_invoke("backup", serde_json::json!({"path": backup}))
+    // The webview cannot name a path: a path in the call is ignored, the dialog decides.
+    let planted = data.join("from-the-page.sdbackup");
+    app.answer_dialog(None);
+    let cancelled = app
+        .forced_invoke("backup", serde_json::json!({"path": planted}))
         .await;
+    assert!(cancelled.is_null(), "{cancelled}");
+    assert!(!planted.exists(), "nothing written where the page said");
+    // Nor can the dialog's answer point into the app's data folder (over the key file).
+    let keys = data.join("cn.gov.sd.suretydesk").join("surety.db.keys");
+    let keys_before = std::fs::read(&keys).unwrap();
+    app.answer_dialog(Some(&keys));
+    let refused = app.forced_invoke("backup", serde_json::json!({})).await;
+    assert_eq!(refused["code"], "PATH_NOT_ALLOWED", "{refused}");
+    assert_eq!(std::fs::read(&keys).unwrap(), keys_before);
+    let backup = data.join("before.sdbackup");
+    app.answer_dialog(Some(&backup));
+    let refused = app.forced_invoke("backup", serde_json::json!({})).await;
     assert!(refused.is_null(), "{refused}");
     assert!(backup.exists());
     let plain = std::fs::read(&backup).unwrap();
@@ -173,17 +187,22 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     .await;
     app.wait_dialog_closed().await;
     app.wait_contains("org-table", &["备份后登记的公司"]).await;
+    app.answer_dialog(Some(&backup));
+    let chosen = app
+        .forced_invoke("choose_restore_file", serde_json::json!({}))
+        .await;
+    assert!(chosen.is_null(), "{chosen}");
     let wrong = app
         .forced_invoke(
             "restore",
-            serde_json::json!({"path": backup, "password": "not-it"}),
+            serde_json::json!({"password": "not-it", "allowForeign": false}),
         )
         .await;
     assert!(!wrong.is_null(), "a wrong password is refused");
     let restored = app
         .forced_invoke(
             "restore",
-            serde_json::json!({"path": backup, "password": "demo-2016"}),
+            serde_json::json!({"password": "demo-2016", "allowForeign": false}),
         )
         .await;
     assert!(restored.is_null(), "{restored}");
@@ -265,12 +284,13 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     app.wait_dialog_closed().await;
 
     let out = data.join("yantai.xlsx");
-    // The export dialog asks for the file's password (twice), then the save dialog for
-    // the path; the command gets both. A short password is refused at its field.
+    // The export dialog asks for the file's password (twice), then the app's save dialog
+    // for the path. A short password is refused at its field before the dialog opens.
+    app.answer_dialog(Some(&out));
     let refused = app
         .forced_invoke(
             "export_cases",
-            serde_json::json!({"filter": {"city": "yantai"}, "path": out, "password": "1234"}),
+            serde_json::json!({"filter": {"city": "yantai"}, "password": "1234"}),
         )
         .await;
     assert_eq!(refused["field"], "password", "{refused}");
@@ -278,7 +298,7 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     let refused = app
         .forced_invoke(
             "export_cases",
-            serde_json::json!({"filter": {"city": "yantai"}, "path": out, "password": EXPORT_PASSWORD}),
+            serde_json::json!({"filter": {"city": "yantai"}, "password": EXPORT_PASSWORD}),
         )
         .await;
     assert!(refused.is_null(), "{refused}");

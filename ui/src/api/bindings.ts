@@ -27,21 +27,30 @@ export const commands = {
 	lossRatios: () => typedError<LossRatioLine[], DeskError>(__TAURI_INVOKE("loss_ratios")),
 	dashboard: () => typedError<Dashboard, DeskError>(__TAURI_INVOKE("dashboard")),
 	/**
-	 *  Writes a document of a case where the user chose (the save dialog runs in the UI) and,
-	 *  if asked, opens it in the system's PDF viewer.
+	 *  Asks where to save (the system's dialog, run here), writes the document of a case
+	 *  there and, if asked, opens it in the system's PDF viewer. `null` if the user cancelled.
 	 */
-	printDocument: (document: string, caseNo: string, path: string, open: boolean) => typedError<Printed, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, path, open })),
-	/**  A document as base64 PDF bytes, for the preview inside the window. */
+	printDocument: (document: string, caseNo: string, open: boolean) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, open })),
+	/**  A document as base64 PDF bytes, for the preview inside the window (on the audit record). */
 	printPreview: (document: string, caseNo: string) => typedError<string, DeskError>(__TAURI_INVOKE("print_preview", { document, caseNo })),
 	/**
-	 *  One document for every case the list's filter matches, into a folder the user chose;
-	 *  progress after each file; `cancel_print_batch` stops it after the file being written.
+	 *  The folder a batch print writes into, chosen in the system's dialog and kept here for
+	 *  `print_batch`; returns it for display, `null` if the user cancelled.
 	 */
-	printBatch: (document: string, filter: CaseListInput, folder: string, onProgress: Channel<BatchProgress>) => typedError<BatchResult, DeskError>(__TAURI_INVOKE("print_batch", { document, filter, folder, onProgress })),
+	chooseBatchFolder: () => __TAURI_INVOKE<string | null>("choose_batch_folder"),
+	/**
+	 *  One document for every case the list's filter matches, into the folder chosen with
+	 *  `choose_batch_folder`; progress after each file; `cancel_print_batch` stops it after
+	 *  the file being written.
+	 */
+	printBatch: (document: string, filter: CaseListInput, onProgress: Channel<BatchProgress>) => typedError<BatchResult, DeskError>(__TAURI_INVOKE("print_batch", { document, filter, onProgress })),
 	/**  Not async and never touches the desk: it must get through while a batch holds it. */
 	cancelPrintBatch: () => __TAURI_INVOKE<void>("cancel_print_batch"),
-	/**  The filtered case list as an XLSX file where the user chose, locked with `password`. */
-	exportCases: (filter: CaseListInput, path: string, password: string) => typedError<number, DeskError>(__TAURI_INVOKE("export_cases", { filter, path, password })),
+	/**
+	 *  The filtered case list as an XLSX file locked with `password`, saved where the user
+	 *  chooses in the system's dialog; `null` if they cancelled.
+	 */
+	exportCases: (filter: CaseListInput, password: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_cases", { filter, password })),
 	settingsView: () => typedError<SettingsView, DeskError>(__TAURI_INVOKE("settings_view")),
 	setCity: (input: CityInput) => typedError<CityRow, DeskError>(__TAURI_INVOKE("set_city", { input })),
 	setReferenceRate: (input: RateInput) => typedError<RateRow[], DeskError>(__TAURI_INVOKE("set_reference_rate", { input })),
@@ -57,12 +66,20 @@ export const commands = {
 	resetUser: (username: string, password: string) => typedError<null, DeskError>(__TAURI_INVOKE("reset_user", { username, password })),
 	changePassword: (newPassword: string) => typedError<null, DeskError>(__TAURI_INVOKE("change_password", { newPassword })),
 	auditVerify: () => typedError<AuditReport, DeskError>(__TAURI_INVOKE("audit_verify")),
-	backup: (path: string) => typedError<BackupInfo, DeskError>(__TAURI_INVOKE("backup", { path })),
+	/**  An encrypted backup, saved where the admin chooses; `null` if they cancelled. */
+	backup: () => typedError<BackupInfo | null, DeskError>(__TAURI_INVOKE("backup")),
 	/**
-	 *  Replaces the database with a backup. The checks run while the desk is open; then it
-	 *  is closed, the backup restored, and the admin signed in to the restored database.
+	 *  The backup to restore, chosen in the system's dialog and kept here for `restore`;
+	 *  returns its name for display, `null` if the admin cancelled.
 	 */
-	restore: (path: string, password: string) => typedError<BackupInfo, DeskError>(__TAURI_INVOKE("restore", { path, password })),
+	chooseRestoreFile: () => __TAURI_INVOKE<string | null>("choose_restore_file"),
+	/**
+	 *  Replaces the database with the backup chosen with `choose_restore_file`. The checks
+	 *  run while the desk is open (an admin, the backup's password, the same installation
+	 *  unless `allow_foreign`); then it is closed, the backup restored (the replaced database
+	 *  kept beside it), and the admin signed in to the restored database.
+	 */
+	restore: (password: string, allowForeign: boolean) => typedError<RestoreInfo, DeskError>(__TAURI_INVOKE("restore", { password, allowForeign })),
 	caseIntake: (input: IntakeInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_intake", { input })),
 	caseInvestigate: (input: InvestigationInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_investigate", { input })),
 	caseReview: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_review", { input })),
@@ -149,6 +166,16 @@ export type BackupInfo = {
 	bytes: number,
 	cases: number,
 	audit_entries: number,
+};
+
+/**  What a backup holds, once its header is authenticated. */
+export type BackupSummary = {
+	installation_id: string,
+	created_at: string,
+	cases: number,
+	audit_entries: number,
+	/**  The hash of the newest audit entry in the backup. */
+	audit_head: string,
 };
 
 export type BatchProgress = {
@@ -587,6 +614,15 @@ export type Repayment = {
 	paid_on: string,
 	amount: Money,
 	allocations: Allocation[],
+};
+
+/**  A restore done: what was restored, and where the database it replaced was kept. */
+export type RestoreInfo = {
+	path: string,
+	bytes: number,
+	backup: BackupSummary,
+	/**  The replaced database, kept as `<db>.pre-restore-<time>` with its key file beside. */
+	previous: string | null,
 };
 
 export type ReviewNote = {

@@ -397,6 +397,7 @@ const en: Messages = {
     restoreTitle: "Restore from backup",
     restorePassword: "Your password in that backup",
     restoreHint: "Password, integrity and audit chain are checked first; the database is replaced only if all pass.",
+    foreignTitle: "A backup of another installation",
     restored: "Restored: {cases} cases",
     audit: "Audit log",
     verify: "Verify the audit chain",

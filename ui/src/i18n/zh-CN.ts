@@ -393,6 +393,7 @@ export default {
     restoreTitle: "从备份恢复",
     restorePassword: "您在该备份中的密码",
     restoreHint: "恢复前会校验密码、完整性和审计链；全部通过后才替换当前数据库。",
+    foreignTitle: "另一套安装的备份",
     restored: "已恢复：{cases} 件案件",
     audit: "审计日志",
     verify: "校验审计链",

@@ -1,6 +1,6 @@
 //! Each subcommand: parse, one call into the service layer, print JSON.
 
-use crate::io::{default_db, json, password, read_json, read_stdin};
+use crate::io::{json, password, read_json, read_stdin};
 use crate::{
     AuditAction, CaseAction, CityAction, Cli, Command, OrgAction, RateAction, SettingsAction,
     UserAction,
@@ -12,7 +12,10 @@ use surety::{Desk, DeskError, DeskResult, KdfParams, NewUser, Role};
 use surety_domain::Settings;
 
 pub fn run(cli: Cli) -> DeskResult<String> {
-    let db = cli.db.clone().unwrap_or_else(default_db);
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(surety::paths::default_database);
     match cli.command {
         Command::Quote { settings } => {
             let settings = load_settings(settings.as_deref())?;
@@ -29,10 +32,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             admin,
             display_name,
         } => {
-            if let Some(dir) = db.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DeskError::io("无法创建目录", "cannot create", dir, &e))?;
-            }
+            surety::paths::prepare_database_folder(&db)?;
             let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
             let new = NewUser {
                 username: admin,
@@ -43,10 +43,27 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             let desk = Desk::init(&db, &new, &pw, kdf())?;
             json(&serde_json::json!({ "database": db, "admin": desk.user() }))
         }
-        Command::Restore { from } => {
-            let user = cli.user.clone().map_or_else(|| first_user(&db), Ok)?;
-            let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
-            json(&surety::admin::restore(&db, &from, &user, &pw)?.1)
+        Command::Restore {
+            from,
+            allow_foreign,
+        } => {
+            let (current, user, pw) = if db.exists() {
+                let (desk, signed_in_with) = sign_in_keeping(&db, cli.user.as_deref())?;
+                let user = desk.user().username.clone();
+                let pw = std::env::var("SURETY_BACKUP_PASSWORD").unwrap_or(signed_in_with);
+                (Some(desk), user, pw)
+            } else {
+                let user = cli.user.clone().ok_or_else(|| {
+                    DeskError::invalid(
+                        "user",
+                        "本机还没有数据库：请用 --user 指定备份中的管理员",
+                        "there is no database here yet: name an admin of the backup with --user",
+                    )
+                })?;
+                let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
+                (None, user, pw)
+            };
+            json(&surety::admin::restore(&db, &from, current, &user, &pw, allow_foreign)?.1)
         }
         Command::Demo { cases } => {
             let pw = password(
@@ -58,7 +75,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
         command => {
             let mut desk = sign_in(&db, cli.user.as_deref())?;
             if let Some(d) = &cli.as_of {
-                desk.set_today(surety::quote::parse_date("as_of", d)?);
+                desk.set_today(surety::quote::parse_business_date("as_of", d)?);
             }
             signed_in(&mut desk, command)
         }
@@ -139,9 +156,8 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             let out = &cases.out;
             match &cases.case {
                 Some(case_no) => {
-                    let bytes = desk.print(&document, case_no)?;
-                    surety::write_file(out, &bytes)?;
-                    json(&serde_json::json!({ "file": out, "bytes": bytes.len() }))
+                    let printed = desk.print_to(&document, case_no, out)?;
+                    json(&serde_json::json!({ "file": printed.path, "bytes": printed.bytes }))
                 }
                 None => {
                     let files = desk.print_batch(
@@ -165,9 +181,11 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                     "导出文件的密码 / password for the exported file: ",
                 )
             };
-            let bytes = match (what.as_str(), &cases.case) {
-                ("cases", _) => desk.export_cases(&cases.filter(), &pw()?)?,
-                ("schedule", Some(case_no)) => desk.export_schedule(case_no, &pw()?)?,
+            let written = match (what.as_str(), &cases.case) {
+                ("cases", _) => desk.export_cases_to(&cases.filter(), &pw()?, &cases.out)?,
+                ("schedule", Some(case_no)) => {
+                    desk.export_schedule_to(case_no, &pw()?, &cases.out)?
+                }
                 _ => {
                     return Err(DeskError::invalid(
                         "what",
@@ -176,8 +194,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                     ))
                 }
             };
-            surety::write_file(&cases.out, &bytes)?;
-            json(&serde_json::json!({ "file": cases.out, "bytes": bytes.len() }))
+            json(&serde_json::json!({ "file": written.path, "bytes": written.bytes }))
         }
         _ => unreachable!("handled before signing in"),
     }
@@ -229,16 +246,22 @@ fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
     }
 }
 
-/// Argon2 cost for passwords set from the CLI: production unless a test asks otherwise.
+/// Argon2 cost for passwords set from the CLI. Test builds (debug) take the cheapest
+/// allowed cost when the end-to-end tests ask; a release build has no such switch.
 fn kdf() -> KdfParams {
+    #[cfg(debug_assertions)]
     if std::env::var("SURETY_TEST_FAST_KDF").is_ok_and(|v| v == "1") {
-        KdfParams::for_tests()
-    } else {
-        KdfParams::default()
+        return KdfParams::for_tests();
     }
+    KdfParams::default()
 }
 
 fn sign_in(db: &Path, user: Option<&str>) -> DeskResult<Desk> {
+    Ok(sign_in_keeping(db, user)?.0)
+}
+
+/// Signs in and keeps the password (a restore opens the backup with it too).
+fn sign_in_keeping(db: &Path, user: Option<&str>) -> DeskResult<(Desk, String)> {
     let user = match user {
         Some(u) => u.to_string(),
         None => first_user(db)?,
@@ -246,7 +269,7 @@ fn sign_in(db: &Path, user: Option<&str>) -> DeskResult<Desk> {
     let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
     let mut desk = Desk::open(db, &user, &pw)?;
     desk.set_kdf(kdf());
-    Ok(desk)
+    Ok((desk, pw))
 }
 
 /// The first admin: the first user in the key file.

@@ -1,7 +1,6 @@
 //! Reading requests, passwords and paths; printing errors.
 
 use std::io::Read;
-use std::path::PathBuf;
 use surety::{DeskError, DeskResult};
 
 pub fn exit_code(e: &DeskError) -> u8 {
@@ -56,14 +55,6 @@ pub fn password(var: &str, prompt: &str) -> DeskResult<String> {
             format!("no password: set {var} or type it at a terminal ({e})"),
         )
     })
-}
-
-/// The desktop app's database: `<data dir>/cn.gov.sd.suretydesk/surety.db`.
-pub fn default_db() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("cn.gov.sd.suretydesk")
-        .join("surety.db")
 }
 
 pub fn json<T: serde::Serialize>(value: &T) -> DeskResult<String> {

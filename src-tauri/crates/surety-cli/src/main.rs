@@ -96,10 +96,16 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Restore a backup over the database (checks it first).
+    /// Restore a backup over the database (checks it first): an admin of the database
+    /// being replaced signs in (--user, SURETY_PASSWORD); the backup opens with the same
+    /// user and SURETY_BACKUP_PASSWORD (default: the same password). With no database yet,
+    /// an admin of the backup restores it. The replaced database is kept beside it.
     Restore {
         #[arg(long)]
         from: PathBuf,
+        /// Restore a backup of another installation over this one.
+        #[arg(long)]
+        allow_foreign: bool,
     },
     /// Print a document to PDF: one case (--case, --out FILE) or every matching case
     /// (--city/--status/--search, --out DIR, progress on stderr). Documents: loan_contract,

@@ -157,3 +157,13 @@ pub fn entries_for(
 pub fn count(conn: &Connection) -> StoreResult<u64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))? as u64)
 }
+
+/// The newest entry: (number of entries, its hash). Anchors a backup or a restore record.
+pub fn head(conn: &Connection) -> StoreResult<(u64, String)> {
+    let (n, hash): (i64, Option<String>) = conn.query_row(
+        "SELECT count(*), (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM audit_log",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((n as u64, hash.unwrap_or_else(|| GENESIS.to_string())))
+}

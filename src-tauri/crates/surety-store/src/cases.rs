@@ -54,6 +54,17 @@ pub fn borrower_id(conn: &Connection, id_number: &str) -> StoreResult<Option<i64
 }
 
 /// Finds the borrower by ID number, or creates them. Returns the borrower's id.
+/// The registered name of the borrower with this resident ID / credit code.
+pub fn borrower_name(conn: &Connection, id_number: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT name FROM borrowers WHERE id_number = ?1",
+            [id_number],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 pub fn upsert_borrower(tx: &Transaction, b: &NewBorrower) -> StoreResult<i64> {
     if b.name.trim().is_empty() {
         return Err(StoreError::invalid(
@@ -212,6 +223,30 @@ impl CaseSort {
     }
 }
 
+/// Whose cases a reader may see: a bank's, an insurer's (or pool's), the applications one
+/// user took in, or all (auditors, admins). Decided by the service layer from the user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseReach {
+    #[default]
+    All,
+    Bank(i64),
+    Insurer(i64),
+    TakenInBy(i64),
+}
+
+impl CaseReach {
+    /// The SQL condition on `cases c`, starting with ` AND`, or nothing for all.
+    pub fn filter(self) -> Option<String> {
+        // Ids are integers from the database: safe to inline.
+        match self {
+            CaseReach::All => None,
+            CaseReach::Bank(id) => Some(format!(" AND c.bank_id = {id}")),
+            CaseReach::Insurer(id) => Some(format!(" AND c.insurer_id = {id}")),
+            CaseReach::TakenInBy(id) => Some(format!(" AND c.created_by = {id}")),
+        }
+    }
+}
+
 /// A case-list query: every filter optional, always paged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseQuery {
@@ -225,6 +260,7 @@ pub struct CaseQuery {
     pub limit: u32,
     pub offset: u32,
     pub sort: CaseSort,
+    pub reach: CaseReach,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -255,6 +291,9 @@ pub const MAX_PAGE: u32 = 500;
 /// two), so the case filter itself always runs on the cases table's own indexes.
 pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
     let mut filter = String::from(" WHERE 1 = 1");
+    if let Some(f) = q.reach.filter() {
+        filter.push_str(&f);
+    }
     let mut args: Vec<Value> = Vec::new();
     let mut arg = |sql: &str, v: Value, filter: &mut String| {
         args.push(v);

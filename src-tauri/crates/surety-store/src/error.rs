@@ -28,6 +28,10 @@ pub enum StoreError {
     },
     #[error("the backup {path} cannot be restored: {why}")]
     BadBackup { path: String, why: String },
+    #[error("this backup belongs to installation {backup}, not to this one ({ours}); restore it over this database only with the explicit flag")]
+    ForeignBackup { backup: String, ours: String },
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("file error: {0}")]
@@ -48,6 +52,8 @@ impl StoreError {
             StoreError::UserExists(_) => "USER_EXISTS",
             StoreError::Invalid { .. } => "INVALID_INPUT",
             StoreError::BadBackup { .. } => "BAD_BACKUP",
+            StoreError::ForeignBackup { .. } => "FOREIGN_BACKUP",
+            StoreError::NotPermitted(_) => "NOT_PERMITTED",
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",
         }
@@ -71,6 +77,10 @@ impl StoreError {
                 field, message_zh, ..
             } => format!("{field}：{message_zh}"),
             StoreError::BadBackup { path, why } => format!("备份文件 {path} 无法恢复：{why}"),
+            StoreError::ForeignBackup { backup, ours } => format!(
+                "该备份属于另一套安装（{backup}），不是本机这套（{ours}）；确需用它替换本机数据库，请明确确认（命令行加 --allow-foreign）"
+            ),
+            StoreError::NotPermitted(why) => format!("无权操作：{why}"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
         }

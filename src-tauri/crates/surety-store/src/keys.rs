@@ -49,17 +49,51 @@ impl Default for KdfParams {
     }
 }
 
+/// The Argon2id costs a key file or a backup may name. Below the floor a stolen key file
+/// is cheap to attack (OWASP's minimum is 19 MiB, t=2, p=1); above the ceiling a planted
+/// header could hang or exhaust the machine before any check runs.
+pub const KDF_MEMORY_KIB: std::ops::RangeInclusive<u32> = 19 * 1024..=1024 * 1024;
+pub const KDF_PASSES: std::ops::RangeInclusive<u32> = 1..=10;
+pub const KDF_LANES: std::ops::RangeInclusive<u32> = 1..=4;
+
 impl KdfParams {
-    /// Cheap parameters for tests only.
+    /// The cheapest cost allowed at all (19 MiB, one pass): what tests use. There is no
+    /// cheaper setting, so no build can write a key file below the floor.
     pub fn for_tests() -> Self {
         KdfParams {
-            m_kib: 256,
+            m_kib: *KDF_MEMORY_KIB.start(),
             t: 1,
             p: 1,
         }
     }
 
+    /// Refuses costs outside the bounds before any work is done.
+    pub fn check(&self) -> StoreResult<()> {
+        if KDF_MEMORY_KIB.contains(&self.m_kib)
+            && KDF_PASSES.contains(&self.t)
+            && KDF_LANES.contains(&self.p)
+        {
+            return Ok(());
+        }
+        Err(StoreError::KeyFileDamaged {
+            path: String::new(),
+            why: format!(
+                "Argon2 parameters m={} KiB, t={}, p={} are outside the allowed range (memory {}–{} KiB, t {}–{}, p {}–{})",
+                self.m_kib,
+                self.t,
+                self.p,
+                KDF_MEMORY_KIB.start(),
+                KDF_MEMORY_KIB.end(),
+                KDF_PASSES.start(),
+                KDF_PASSES.end(),
+                KDF_LANES.start(),
+                KDF_LANES.end()
+            ),
+        })
+    }
+
     fn derive(&self, password: &str, salt: &[u8]) -> StoreResult<Key> {
+        self.check()?;
         let params = Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|e| {
             StoreError::KeyFileDamaged {
                 path: String::new(),
@@ -197,7 +231,8 @@ impl KeyFile {
         let tmp = path.with_extension("keys.tmp");
         {
             use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
+            let _ = std::fs::remove_file(&tmp);
+            let mut f = crate::files::create_private(&tmp)?;
             f.write_all(
                 serde_json::to_string_pretty(self)
                     .expect("key file serializes")

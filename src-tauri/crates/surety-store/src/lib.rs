@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod error;
+pub mod files;
 pub mod keys;
 pub mod migrations;
 pub mod orgs;

@@ -5,7 +5,10 @@ use crate::error::{StoreError, StoreResult};
 use rusqlite::Connection;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_reach.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -31,4 +34,35 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
+}
+
+/// One entry of `sqlite_master`: (type, name, table, SQL).
+pub type SchemaItem = (String, String, String, Option<String>);
+
+/// Every table, index, trigger and view of a database, in a stable order. SQLite's own
+/// `sqlite_*` tables (statistics, sequences) are left out.
+pub fn schema_of(conn: &Connection) -> StoreResult<Vec<SchemaItem>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The schema this program creates at `version`, built in memory from the migrations:
+/// what a restored database must match exactly.
+pub fn expected_schema(version: i64) -> StoreResult<Vec<SchemaItem>> {
+    let count = usize::try_from(version)
+        .ok()
+        .filter(|v| *v <= MIGRATIONS.len())
+        .ok_or(StoreError::SchemaTooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        })?;
+    let conn = Connection::open_in_memory()?;
+    for sql in &MIGRATIONS[..count] {
+        conn.execute_batch(sql)?;
+    }
+    schema_of(&conn)
 }

@@ -54,6 +54,8 @@ pub struct CaseRecord {
     pub borrower_address: String,
     pub borrower_legal_rep: String,
     pub borrower_flagged: bool,
+    /// The user who took the application in.
+    pub created_by: Option<i64>,
 }
 
 pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRecord>> {
@@ -62,7 +64,7 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
             "SELECT c.id, c.case_no, c.status, c.city, c.bank_id, c.insurer_id, c.agreement_id, c.principal_fen,
                     c.annual_rate, c.term_months, c.repayment, c.guarantee_rate, c.accident_rate, c.application_date,
                     c.contract_date, c.quote_json, c.version, b.id, b.name, b.kind, b.id_number, b.address,
-                    b.legal_rep, b.flagged_evasion
+                    b.legal_rep, b.flagged_evasion, c.created_by
              FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE c.case_no = ?1",
             [case_no],
             |r| {
@@ -91,6 +93,7 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
                     borrower_address: r.get(21)?,
                     borrower_legal_rep: r.get(22)?,
                     borrower_flagged: r.get::<_, i64>(23)? == 1,
+                    created_by: r.get(24)?,
                 })
             },
         )
@@ -678,18 +681,29 @@ pub fn loss_ratio_inputs(
 }
 
 /// How many cases are in each state.
-pub fn pipeline(conn: &Connection) -> StoreResult<Vec<(String, u32)>> {
-    let mut stmt =
-        conn.prepare("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status")?;
+pub fn pipeline(
+    conn: &Connection,
+    reach: crate::cases::CaseReach,
+) -> StoreResult<Vec<(String, u32)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT status, count(*) FROM cases c WHERE 1 = 1{} GROUP BY status ORDER BY status",
+        reach.filter().unwrap_or_default()
+    ))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Disbursements per month: (YYYY-MM, count, amount).
-pub fn monthly_disbursements(conn: &Connection) -> StoreResult<Vec<(String, u32, Money)>> {
-    let mut stmt = conn.prepare(
-        "SELECT substr(disbursed_on, 1, 7) AS m, count(*), sum(amount_fen) FROM disbursements GROUP BY m ORDER BY m",
-    )?;
+pub fn monthly_disbursements(
+    conn: &Connection,
+    reach: crate::cases::CaseReach,
+) -> StoreResult<Vec<(String, u32, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT substr(d.disbursed_on, 1, 7) AS m, count(*), sum(d.amount_fen)
+         FROM disbursements d JOIN cases c ON c.id = d.case_id WHERE 1 = 1{}
+         GROUP BY m ORDER BY m",
+        reach.filter().unwrap_or_default()
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get(0)?, r.get(1)?, Money::from_fen(r.get(2)?)))
     })?;

@@ -79,6 +79,9 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
     // process's memory for the whole session anyway.
     conn.execute_batch("PRAGMA cipher_memory_security = OFF;")?;
     conn.execute_batch(CONNECTION_PRAGMAS)?;
+    // A trigger or view planted in a file (a hostile backup) may not call functions with
+    // side effects or use virtual tables that are not marked harmless.
+    conn.execute_batch("PRAGMA trusted_schema = OFF;")?;
     Ok(conn)
 }
 
@@ -124,6 +127,9 @@ impl Store {
         }
         let result = (|| {
             let (key_file, db_key, kek) = KeyFile::create(&admin.username, password, kdf)?;
+            // Created 0600 first: SQLite gives its WAL and shared-memory files the
+            // database's mode.
+            crate::files::create_private(path)?;
             let mut conn = open_connection(path, &db_key, true)?;
             migrations::migrate(&mut conn)?;
             let mut store = Store {
@@ -168,6 +174,7 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotOurDatabase(path.display().to_string()));
         }
+        crate::files::restrict_database(path)?;
         let mut conn = open_connection(path, &db_key, false)?;
         migrations::migrate(&mut conn)?;
         let installation: Option<String> = conn

@@ -2,11 +2,12 @@
 
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
-use crate::quote::{parse_city, parse_date, parse_rate};
+use crate::quote::{parse_city, parse_rate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::str::FromStr;
 use surety_domain::{Pool, PoolMember};
+use surety_store::backup::{BackupInfo, BackupSummary, RestoreInfo};
 use surety_store::orgs::{self, Agreement, Org, OrgKind};
 use surety_store::{AuditNote, NewUser, Role, User};
 
@@ -219,7 +220,7 @@ impl Desk {
         {
             return Err(v.into());
         }
-        let signed_on = parse_date("signed_on", &input.signed_on)?;
+        let signed_on = crate::quote::parse_business_date("signed_on", &input.signed_on)?;
         if orgs::agreement_for(self.store.connection(), bank.id, insurer.id, city.code())?.is_some()
         {
             return Err(DeskError::invalid(
@@ -332,21 +333,50 @@ impl Desk {
         Ok(surety_store::audit::verify(self.store.connection())?)
     }
 
-    pub fn backup(&self, out: &std::path::Path) -> DeskResult<surety_store::backup::BackupInfo> {
+    /// An encrypted backup written to `out` (outside the app's data folder), on record.
+    pub fn backup(&mut self, out: &std::path::Path) -> DeskResult<BackupInfo> {
         self.require_role(&[Role::Admin], "备份数据库", "back up the database")?;
-        Ok(self.store.backup_to(out)?)
+        let target = crate::output::check(self.store.path(), out)?;
+        let info = self.store.backup_to(&target)?;
+        self.record_disclosure(
+            "database.backup",
+            "database",
+            "1",
+            format!(
+                "backup of {} cases, {} audit entries to {}",
+                info.cases,
+                info.audit_entries,
+                target.display()
+            ),
+        )?;
+        Ok(info)
     }
 
-    /// The checks a restore from the window makes while this desk is still open: an admin,
-    /// a readable backup, the admin's password for it. Then the desk is closed and
+    /// The checks a restore makes while this desk is still open: an admin of this
+    /// installation, a backup whose header the given password authenticates, and (unless
+    /// `allow_foreign`) a backup of this very installation. Then the desk is closed and
     /// [`restore`] replaces the database.
-    pub fn check_restore(&self, from: &std::path::Path, password: &str) -> DeskResult<()> {
+    pub fn check_restore(
+        &self,
+        from: &std::path::Path,
+        password: &str,
+        allow_foreign: bool,
+    ) -> DeskResult<BackupSummary> {
         self.require_role(&[Role::Admin], "恢复数据库", "restore the database")?;
-        Ok(surety_store::Store::check_backup(
-            from,
-            &self.user.username,
-            password,
-        )?)
+        let summary = surety_store::Store::inspect_backup(from, &self.user.username, password)?;
+        let ours = self.installation_id()?;
+        if summary.installation_id != ours && !allow_foreign {
+            return Err(surety_store::StoreError::ForeignBackup {
+                backup: summary.installation_id,
+                ours,
+            }
+            .into());
+        }
+        Ok(summary)
+    }
+
+    pub(crate) fn installation_id(&self) -> DeskResult<String> {
+        Ok(self.store.meta("installation_id")?.unwrap_or_default())
     }
 
     pub fn rotate_key(&mut self) -> DeskResult<()> {
@@ -356,25 +386,66 @@ impl Desk {
     }
 }
 
-/// Restores `from` over the (closed) database at `db`, signs `username` in to the restored
-/// database and records the restore in its audit log.
+/// Restores `from` over the database at `db`. Where a database exists, `current` must be
+/// its admin, signed in: the desk is closed, the backup checked on a copy and only then
+/// put in place, the replaced database kept beside it. On a machine with no database
+/// (disaster recovery) the credentials must be an admin's of the backup. The restored
+/// database records the restore: which backup, its time and chain head, and the chain
+/// head it replaced, so a rollback is visible.
 pub fn restore(
     db: &std::path::Path,
     from: &std::path::Path,
+    current: Option<Desk>,
     username: &str,
     password: &str,
-) -> DeskResult<(Desk, surety_store::backup::BackupInfo)> {
-    let info = surety_store::Store::restore(from, db, username, password)?;
+    allow_foreign: bool,
+) -> DeskResult<(Desk, RestoreInfo)> {
+    let replaced = match current {
+        Some(desk) => {
+            desk.require_role(&[Role::Admin], "恢复数据库", "restore the database")?;
+            let installation = desk.installation_id()?;
+            let head = surety_store::audit::head(desk.store.connection())?;
+            drop(desk); // closes the database
+            Some((installation, head))
+        }
+        None if db.exists() => {
+            return Err(DeskError::not_permitted(
+                "本机已有数据库：请以其管理员身份登录后再恢复",
+                "a database exists here: sign in to it as an admin to restore over it",
+            ))
+        }
+        None => None,
+    };
+    let options = surety_store::backup::RestoreOptions {
+        installation_id: replaced.as_ref().map(|(id, _)| id.clone()),
+        allow_foreign,
+    };
+    let info = surety_store::Store::restore(from, db, username, password, &options)?;
     let mut desk = Desk::open(db, username, password)?;
     let actor = desk.actor();
+    let b = &info.backup;
+    let over = match (&replaced, &info.previous) {
+        (Some((id, (n, hash))), Some(kept)) => format!(
+            "; replaced installation {id} at audit entry {n} ({}), kept as {kept}",
+            short(hash)
+        ),
+        _ => "; onto a machine with no database".into(),
+    };
     let note = format!(
-        "from {} ({} cases, {} audit entries)",
+        "from {} (backup of installation {} made {}, {} cases, audit entry {} {}){over}",
         from.display(),
-        info.cases,
-        info.audit_entries
+        b.installation_id,
+        b.created_at,
+        b.cases,
+        b.audit_entries,
+        short(&b.audit_head),
     );
     desk.store.write(&actor, "database.restore", |_| {
         Ok(((), AuditNote::new("database", "1", note)))
     })?;
     Ok((desk, info))
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(16)]
 }

@@ -158,8 +158,11 @@ fn first_violation(violations: Vec<surety_domain::Violation>) -> DeskResult<()> 
 }
 
 impl Desk {
+    /// A case this user may read; one they may not is not found (its existence is not
+    /// disclosed either).
     pub(crate) fn case(&self, case_no: &str) -> DeskResult<CaseRecord> {
         sections::case_by_no(self.store.connection(), case_no.trim())?
+            .filter(|c| self.may_read(c))
             .ok_or_else(|| DeskError::not_found("案件", "case", case_no))
     }
 
@@ -216,6 +219,33 @@ impl Desk {
         Ok(LossRatio::new(claims, premiums))
     }
 
+    /// Applications are taken for one's own organisation: a bank officer for their bank,
+    /// an underwriter for their insurer (pool), a field agent of an organisation for it.
+    fn check_intake_for(&self, bank: &orgs::Org, insurer: &orgs::Org) -> DeskResult<()> {
+        let Some(org) = self.user.organisation_id else {
+            return Ok(());
+        };
+        let (field, ok) = match self.user.role {
+            Role::BankOfficer => ("bank", bank.id == org),
+            Role::Underwriter => ("insurer", insurer.id == org),
+            _ => ("bank", bank.id == org || insurer.id == org),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(DeskError::not_permitted(
+            format!(
+                "{}只能为本机构受理申请，不能代{}或{}受理",
+                self.user.display_name, bank.name, insurer.name
+            ),
+            format!(
+                "{} takes applications for their own organisation only, not for {} / {}",
+                self.user.username, bank.code, insurer.code
+            ),
+        )
+        .with_field(field))
+    }
+
     /// 受理: the application, checked against every rule that can be decided now.
     pub fn intake(&mut self, input: &IntakeInput) -> DeskResult<CaseView> {
         self.require_role(
@@ -228,13 +258,12 @@ impl Desk {
             e.field = Some("borrower.kind".into());
             e
         })?;
-        if b.name.trim().is_empty() {
-            return Err(DeskError::invalid(
-                "borrower.name",
-                "请填写借款人名称",
-                "the borrower's name is required",
-            ));
-        }
+        use crate::text::{clean, ADDRESS, NAME, SHORT};
+        let name = clean("borrower.name", &b.name, NAME)?;
+        let address = clean("borrower.address", &b.address, ADDRESS)?;
+        let phone = clean("borrower.phone", &b.phone, SHORT)?;
+        let legal_rep = clean("borrower.legal_rep", &b.legal_rep, SHORT)?;
+        crate::quote::check_term("term_months", input.term_months)?;
         let (id_number, id_check_override) = match kind.identified_by() {
             IdentifiedBy::ResidentId => (
                 ResidentId::parse(&b.id_number, "borrower.id_number")?
@@ -263,6 +292,7 @@ impl Desk {
         let city = parse_city(&input.city)?;
         let bank = self.org(&input.bank, "bank")?;
         let insurer = self.org(&input.insurer, "insurer")?;
+        self.check_intake_for(&bank, &insurer)?;
         let agreement =
             orgs::agreement_for(self.store.connection(), bank.id, insurer.id, city.code())?
                 .ok_or_else(|| {
@@ -284,9 +314,19 @@ impl Desk {
                     )
                 })?;
         let application_date = match &input.application_date {
-            Some(d) => parse_date("application_date", d)?,
+            Some(d) => crate::quote::parse_business_date("application_date", d)?,
             None => self.today(),
         };
+        if application_date > self.today() {
+            return Err(DeskError::invalid(
+                "application_date",
+                format!("申请日期 {application_date} 晚于今天（{}）", self.today()),
+                format!(
+                    "the application date {application_date} is after today ({})",
+                    self.today()
+                ),
+            ));
+        }
         first_violation(check_applicant(
             &Applicant {
                 kind,
@@ -335,7 +375,7 @@ impl Desk {
                 .enumerate()
                 .map(|(i, f)| {
                     Ok(Fee {
-                        name: f.name.clone(),
+                        name: clean(&format!("fees[{i}].name"), &f.name, NAME)?,
                         amount: parse_money(&format!("fees[{i}].amount"), &f.amount)?,
                     })
                 })
@@ -347,13 +387,13 @@ impl Desk {
 
         let borrower = NewBorrower {
             kind,
-            name: b.name.trim().to_string(),
+            name,
             id_number,
             id_check_override,
             city,
-            address: b.address.trim().to_string(),
-            phone: b.phone.trim().to_string(),
-            legal_rep: b.legal_rep.trim().to_string(),
+            address,
+            phone,
+            legal_rep,
             operating_since,
         };
         let actor = self.actor();
@@ -362,6 +402,23 @@ impl Desk {
         let case_no = self.store.write(&actor, "case.intake", |tx| {
             let seq = orgs::next_number(tx, bank.id, "case", year)?;
             let case_no = format!("{}-{year}-{seq:06}", bank.code.to_uppercase());
+            // One ID, one borrower: a second application under another name is a typo in
+            // the name or the ID, never a silent rename or a silently kept old name.
+            if let Some(known) = surety_store::cases::borrower_name(tx, &borrower.id_number)? {
+                if known != borrower.name {
+                    return Err(surety_store::StoreError::invalid(
+                        "borrower.name",
+                        format!(
+                            "证件号码 {} 已登记为“{known}”，与“{}”不符：请核对姓名或证件号码",
+                            borrower.id_number, borrower.name
+                        ),
+                        format!(
+                            "the ID {} is registered as “{known}”, not “{}”: check the name or the ID",
+                            borrower.id_number, borrower.name
+                        ),
+                    ));
+                }
+            }
             let bid = upsert_borrower(tx, &borrower)?;
             let case_id = insert_case(
                 tx,
@@ -444,7 +501,7 @@ impl Desk {
         let inv = Investigation {
             side,
             findings_json: serde_json::to_string(&findings).expect("findings serialize"),
-            note: input.note.trim().to_string(),
+            note: crate::text::clean("note", &input.note, crate::text::NOTE)?,
             attachments: input
                 .attachments
                 .iter()
@@ -503,7 +560,7 @@ impl Desk {
                 "it is not under investigation or review",
             ));
         }
-        let note = input.note.trim();
+        let note = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if note.is_empty() {
             return Err(DeskError::invalid(
                 "note",
@@ -547,7 +604,7 @@ impl Desk {
                 "exceptions are approved before the decisions end",
             ));
         }
-        let reason = input.note.trim();
+        let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(
                 "note",
@@ -610,7 +667,7 @@ impl Desk {
                 format!("the {} has already decided", side.name_en()),
             ));
         }
-        let reason = input.reason.trim();
+        let reason = &crate::text::clean("reason", &input.reason, crate::text::NOTE)?;
         if input.approve {
             let mine = sections::investigations(self.store.connection(), case.id)?
                 .into_iter()
@@ -953,7 +1010,24 @@ impl Desk {
     /// 撤回: the applicant withdraws before disbursement.
     pub fn withdraw(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        if self.user.role != Role::FieldAgent {
+        if self.user.role == Role::FieldAgent {
+            // A field agent withdraws only an application they took in, before any decision.
+            let decided = !sections::decisions(self.store.connection(), case.id)?.is_empty();
+            if case.created_by != Some(self.user.id) {
+                return Err(DeskError::not_permitted(
+                    "外勤人员只能撤回自己受理的申请",
+                    "a field agent withdraws only applications they took in",
+                ));
+            }
+            if decided || case.status >= CaseStatus::Approved {
+                return Err(DeskError::wrong_state(
+                    &case.case_no,
+                    case.status,
+                    "已有审批意见，外勤人员不能再撤回",
+                    "a side has decided: a field agent can no longer withdraw it",
+                ));
+            }
+        } else {
             self.side_on(&case, "撤回申请", "withdraw the application")?;
         }
         if case.status.is_final() || case.status >= CaseStatus::Disbursed {
@@ -964,7 +1038,7 @@ impl Desk {
                 "a case cannot be withdrawn after disbursement",
             ));
         }
-        let reason = input.note.trim();
+        let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(
                 "note",

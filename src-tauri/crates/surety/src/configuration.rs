@@ -225,7 +225,7 @@ impl Desk {
         let city = parse_city(&input.city)?;
         let pilot_start = match input.pilot_start.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(d) => Some(parse_date("pilot_start", d)?),
+            Some(d) => Some(crate::quote::parse_business_date("pilot_start", d)?),
         };
         let mut kinds = Vec::new();
         for k in &input.subsidy_kinds {

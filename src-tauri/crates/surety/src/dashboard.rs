@@ -57,11 +57,16 @@ pub struct Dashboard {
     pub disbursements: Vec<MonthLine>,
 }
 
+/// The line that stands for every bank outside the reader's work.
+pub const OTHER_BANKS: &str = "其他银行合计 / other banks (total)";
+
 impl Desk {
     pub fn dashboard(&self) -> DeskResult<Dashboard> {
         let conn = self.store.connection();
         let today = self.today();
-        let pipeline = sections::pipeline(conn)?
+        let reach = self.reach();
+        let partners = self.partners()?;
+        let pipeline = sections::pipeline(conn, reach)?
             .into_iter()
             .filter_map(|(s, n)| s.parse::<CaseStatus>().ok().map(|s| (s, n)))
             .collect();
@@ -77,17 +82,22 @@ impl Desk {
                 .push((principal, days_overdue(&schedule, &paid, today)));
         }
         let mut npl = Vec::new();
+        // Banks outside the user's work show only as one total.
+        let mut others = Vec::new();
         for (bank_id, loans) in by_bank {
-            let s = npl_summary(loans, &self.settings.npl);
+            if partners.as_ref().is_some_and(|p| !p.contains(&bank_id)) {
+                others.extend(loans);
+                continue;
+            }
             let bank = orgs::org_by_id(conn, bank_id)?;
-            npl.push(NplLine {
-                bank: bank.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
-                bank_name: bank.map(|b| b.name).unwrap_or_default(),
-                balance: s.balance,
-                npl_balance: s.npl_balance,
-                npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
-                exempt: s.exempt,
-            });
+            npl.push(self.npl_line(
+                bank.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
+                bank.map(|b| b.name).unwrap_or_default(),
+                loans,
+            ));
+        }
+        if !others.is_empty() {
+            npl.push(self.npl_line(String::new(), OTHER_BANKS.into(), others));
         }
 
         Ok(Dashboard {
@@ -96,7 +106,7 @@ impl Desk {
             todo: self.todo()?,
             loss_ratios: self.loss_ratios(today)?,
             npl,
-            disbursements: sections::monthly_disbursements(conn)?
+            disbursements: sections::monthly_disbursements(conn, reach)?
                 .into_iter()
                 .map(|(month, count, amount)| MonthLine {
                     month,
@@ -105,6 +115,18 @@ impl Desk {
                 })
                 .collect(),
         })
+    }
+
+    fn npl_line(&self, bank: String, bank_name: String, loans: Vec<(Money, u32)>) -> NplLine {
+        let s = npl_summary(loans, &self.settings.npl);
+        NplLine {
+            bank,
+            bank_name,
+            balance: s.balance,
+            npl_balance: s.npl_balance,
+            npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
+            exempt: s.exempt,
+        }
     }
 
     /// The signed-in user's side's open work, oldest first (at most 50 of each kind).

@@ -5,6 +5,7 @@ use crate::error::{DeskError, DeskResult};
 use chrono::NaiveDate;
 use std::path::Path;
 use surety_domain::{City, Settings, Side};
+use surety_store::cases::CaseReach;
 use surety_store::orgs::{self, Org};
 use surety_store::sections::CaseRecord;
 use surety_store::{AuditNote, KdfParams, NewUser, Role, Store, User};
@@ -103,6 +104,69 @@ impl Desk {
 
     // --- permissions: checked here, never only in the UI ---
 
+    /// Refuses anyone but an admin (before a dialog asks an admin-only question).
+    pub fn require_admin(&self, what_zh: &str, what_en: &str) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], what_zh, what_en)
+    }
+
+    /// Whose cases this user may read: their bank's, their insurer's (a pool's underwriter
+    /// the pool's), a field agent the applications they took in; auditors and admins all.
+    pub(crate) fn reach(&self) -> CaseReach {
+        let own = CaseReach::TakenInBy(self.user.id);
+        match self.user.role {
+            Role::Admin | Role::Auditor => CaseReach::All,
+            Role::BankOfficer => self.user.organisation_id.map_or(own, CaseReach::Bank),
+            Role::Underwriter => self.user.organisation_id.map_or(own, CaseReach::Insurer),
+            Role::FieldAgent => own,
+        }
+    }
+
+    pub(crate) fn may_read(&self, case: &CaseRecord) -> bool {
+        match self.reach() {
+            CaseReach::All => true,
+            CaseReach::Bank(id) => case.bank_id == Some(id),
+            CaseReach::Insurer(id) => case.insurer_id == Some(id),
+            CaseReach::TakenInBy(id) => case.created_by == Some(id),
+        }
+    }
+
+    /// The organisations this user's work touches: their own and those it has an
+    /// agreement with (a bank's insurers, an insurer's banks). Everyone's for all-readers.
+    pub(crate) fn partners(&self) -> DeskResult<Option<std::collections::BTreeSet<i64>>> {
+        if self.reach() == CaseReach::All {
+            return Ok(None);
+        }
+        let mut set = std::collections::BTreeSet::new();
+        if let Some(org) = self.user.organisation_id {
+            set.insert(org);
+            for a in orgs::list_agreements(self.store.connection())? {
+                if a.bank_id == org {
+                    set.insert(a.insurer_id);
+                }
+                if a.insurer_id == org {
+                    set.insert(a.bank_id);
+                }
+            }
+        }
+        Ok(Some(set))
+    }
+
+    /// Personal data leaving the app (a print, preview, export, batch, backup) goes on the
+    /// audit record: who, what, how many cases.
+    pub(crate) fn record_disclosure(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        summary: String,
+    ) -> DeskResult<()> {
+        let actor = self.actor();
+        self.store.write(&actor, action, |_| {
+            Ok(((), AuditNote::new(entity, entity_id, summary)))
+        })?;
+        Ok(())
+    }
+
     pub(crate) fn require_role(
         &self,
         roles: &[Role],
@@ -184,6 +248,21 @@ impl Desk {
     pub(crate) fn city_of(&self, case: &CaseRecord) -> City {
         case.city.parse().unwrap_or(City::Yantai)
     }
+}
+
+/// A resident ID or credit code as lists and exports show it: the first four and the last
+/// four characters (`3707**********1237`); the whole number only on the case page.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let n = chars.len();
+    chars[..4]
+        .iter()
+        .chain(std::iter::repeat_n(&'*', n - 8))
+        .chain(&chars[n - 4..])
+        .collect()
 }
 
 pub(crate) fn role_zh(role: Role) -> &'static str {

@@ -108,7 +108,14 @@ impl DeskError {
 
 /// A request that is not the JSON it should be: which field, what was wrong.
 pub fn json_error(e: &serde_json::Error) -> DeskError {
-    let msg = e.to_string();
+    // serde quotes the offending value: a 10 MB string is not echoed back whole.
+    let full = e.to_string();
+    let msg = if full.chars().count() > 200 {
+        let head: String = full.chars().take(160).collect();
+        format!("{head}… at line {} column {}", e.line(), e.column())
+    } else {
+        full
+    };
     // serde names the field between backticks: "unknown field `x`", "missing field `y`".
     let field = msg.split('`').nth(1).map(str::to_string);
     let zh = if msg.starts_with("unknown field") {
@@ -126,9 +133,4 @@ pub fn json_error(e: &serde_json::Error) -> DeskError {
         message_zh: zh,
         message_en: format!("malformed request: {msg}"),
     }
-}
-
-/// Writes a file the user asked for (a PDF, an export), or says which and why not.
-pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> DeskResult<()> {
-    std::fs::write(path, bytes).map_err(|e| DeskError::io("无法写入", "cannot write", path, &e))
 }

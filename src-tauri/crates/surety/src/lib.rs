@@ -14,12 +14,15 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod loan_flow;
+pub mod output;
+pub mod paths;
 pub mod printing;
 pub mod quote;
+pub mod text;
 pub mod views;
 
 pub use about::{app_info, AppInfo, CityInfo};
 pub use desk::Desk;
-pub use error::{write_file, DeskError, DeskResult};
+pub use error::{DeskError, DeskResult};
 pub use quote::{quote, quote_input_from_json, QuoteInput};
 pub use surety_store::{KdfParams, NewUser, Role};

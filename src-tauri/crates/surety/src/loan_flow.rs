@@ -13,7 +13,7 @@ use surety_domain::claim::{
 };
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::classify;
-use surety_domain::{split_loss, CaseStatus, City, Money, Pool, Side};
+use surety_domain::{split_loss, CaseStatus, City, LossRatio, Money, Pool, Side};
 use surety_store::orgs;
 use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery, Repayment};
 use surety_store::{AuditNote, Role};
@@ -35,6 +35,9 @@ pub struct OverdueChange {
     pub to: String,
     pub days_overdue: u32,
 }
+
+/// The line that stands for every insurer outside the reader's work, all cities.
+pub const OTHER_INSURERS: &str = "其他保险公司合计 / other insurers (total)";
 
 /// R-STOP-1/2 for one underwriter in one city and pilot year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -380,7 +383,7 @@ impl Desk {
             ));
         }
         let actor = self.actor();
-        let note = input.note.trim().to_string();
+        let note = crate::text::clean("note", &input.note, crate::text::NOTE)?;
         self.store.write(&actor, "case.close", |tx| {
             sections::set_status(tx, &case, CaseStatus::Closed)?;
             Ok((
@@ -399,7 +402,7 @@ impl Desk {
     pub fn flag_evasion(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         self.side_on(&case, "标记恶意逃废债", "flag debt evasion")?;
-        let reason = input.note.trim();
+        let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(
                 "note",
@@ -426,10 +429,18 @@ impl Desk {
     pub fn loss_ratios(&self, date: chrono::NaiveDate) -> DeskResult<Vec<LossRatioLine>> {
         let conn = self.store.connection();
         let pairs = orgs::underwriter_cities(conn)?;
+        let partners = self.partners()?;
         let mut out = Vec::new();
+        // Insurers outside the reader's work show only as one total.
+        let (mut other_premiums, mut other_claims) = (Money::ZERO, Money::ZERO);
         for (insurer_id, city_code) in pairs {
             let city: City = city_code.parse().unwrap_or(City::Yantai);
             let ratio = self.loss_ratio(insurer_id, city, date)?;
+            if partners.as_ref().is_some_and(|p| !p.contains(&insurer_id)) {
+                other_premiums += ratio.premiums_received;
+                other_claims += ratio.claims_paid;
+                continue;
+            }
             let threshold = self.settings.limits_for(city).stop_loss_ratio;
             let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
             let org = orgs::org_by_id(conn, insurer_id)?;
@@ -444,6 +455,21 @@ impl Desk {
                 loss_ratio: ratio.percent(),
                 suspended: ratio.is_suspended(threshold),
                 compensation_due: ratio.compensation_due(threshold).to_string(),
+            });
+        }
+        if !other_premiums.is_zero() || !other_claims.is_zero() {
+            let total = LossRatio::new(other_claims, other_premiums);
+            out.push(LossRatioLine {
+                insurer: String::new(),
+                insurer_name: OTHER_INSURERS.into(),
+                city: String::new(),
+                year_start: String::new(),
+                year_end: String::new(),
+                premiums_received: total.premiums_received.to_string(),
+                claims_paid: total.claims_paid.to_string(),
+                loss_ratio: total.percent(),
+                suspended: false,
+                compensation_due: Money::ZERO.to_string(),
             });
         }
         Ok(out)

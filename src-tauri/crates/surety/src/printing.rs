@@ -2,7 +2,7 @@
 //! case list and a borrower's schedule as spreadsheets.
 
 use crate::desk::Desk;
-use crate::error::{write_file, DeskError, DeskResult};
+use crate::error::{DeskError, DeskResult};
 use crate::views::CaseListInput;
 use std::path::{Path, PathBuf};
 use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
@@ -10,6 +10,13 @@ use surety_docs::{CaseDocument, ClaimFigures, DocKind, PoolShare};
 use surety_domain::{BorrowerKind, CaseStatus, Money, RepaymentMethod};
 use surety_store::orgs;
 use surety_store::sections::{self, CaseRecord};
+
+/// A file the desk wrote: its absolute path and size.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Printed {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
 
 impl From<surety_docs::DocsError> for DeskError {
     fn from(e: surety_docs::DocsError) -> Self {
@@ -151,27 +158,84 @@ impl Desk {
         Err(DeskError::wrong_state(&case.case_no, case.status, zh, en))
     }
 
-    /// One document of one case, as PDF bytes.
-    pub fn print(&self, kind: &str, case_no: &str) -> DeskResult<Vec<u8>> {
-        let kind = parse_doc(kind)?;
+    /// One document of one case, as PDF bytes (not yet disclosed: see the callers).
+    fn render(&self, kind: DocKind, case_no: &str) -> DeskResult<Vec<u8>> {
         let case = self.case(case_no)?;
         self.check_printable(kind, &case)?;
         Ok(surety_docs::render(kind, &self.document(case_no)?)?)
+    }
+
+    /// A document shown in the window's preview: on the audit record like a print.
+    pub fn preview(&mut self, kind: &str, case_no: &str) -> DeskResult<Vec<u8>> {
+        let doc = parse_doc(kind)?;
+        let bytes = self.render(doc, case_no)?;
+        self.record_disclosure(
+            "document.preview",
+            "case",
+            case_no.trim(),
+            format!("previewed {}", doc.code()),
+        )?;
+        Ok(bytes)
+    }
+
+    /// Prints one document of one case to `out` (outside the app's data folder, 0600) and
+    /// returns the file's absolute path.
+    pub fn print_to(&mut self, kind: &str, case_no: &str, out: &Path) -> DeskResult<Printed> {
+        let doc = parse_doc(kind)?;
+        crate::output::check(self.store.path(), out)?;
+        let bytes = self.render(doc, case_no)?;
+        let path = crate::output::write(self.store.path(), out, &bytes)?;
+        self.record_disclosure(
+            "document.print",
+            "case",
+            case_no.trim(),
+            format!("printed {} to {}", doc.code(), path.display()),
+        )?;
+        Ok(Printed {
+            path,
+            bytes: bytes.len() as u64,
+        })
     }
 
     /// A document for every matching case, written into `dir` as `<case no>-<document>.pdf`.
     /// `progress(done, total)` is called after each file; returning false cancels.
     /// Cases the document does not apply to (e.g. no claim) are skipped.
     pub fn print_batch(
-        &self,
+        &mut self,
         kind: &str,
         filter: &CaseListInput,
         dir: &Path,
-        mut progress: impl FnMut(usize, usize, &str) -> bool,
+        progress: impl FnMut(usize, usize, &str) -> bool,
     ) -> DeskResult<Vec<PathBuf>> {
         let doc = parse_doc(kind)?;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DeskError::io("无法创建目录", "cannot create", dir, &e))?;
+        let dir = crate::output::folder(dir)?;
+        let mut written = Vec::new();
+        let result = self.print_each(doc, filter, &dir, &mut written, progress);
+        // What was written is on record even if the batch stopped on an error.
+        if !written.is_empty() {
+            self.record_disclosure(
+                "document.batch",
+                "cases",
+                &written.len().to_string(),
+                format!(
+                    "printed {} {} documents into {}",
+                    written.len(),
+                    doc.code(),
+                    dir.display()
+                ),
+            )?;
+        }
+        result.map(|()| written)
+    }
+
+    fn print_each(
+        &self,
+        doc: DocKind,
+        filter: &CaseListInput,
+        dir: &Path,
+        written: &mut Vec<PathBuf>,
+        mut progress: impl FnMut(usize, usize, &str) -> bool,
+    ) -> DeskResult<()> {
         let printable: Vec<String> = self
             .all_cases(filter)?
             .into_iter()
@@ -182,17 +246,15 @@ impl Desk {
                     .is_ok()
             })
             .collect();
-        let mut written = Vec::new();
         for (i, no) in printable.iter().enumerate() {
             let path = dir.join(format!("{no}-{}.pdf", doc.code()));
             let bytes = surety_docs::render(doc, &self.document(no)?)?;
-            write_file(&path, &bytes)?;
-            written.push(path);
+            written.push(crate::output::write(self.store.path(), &path, &bytes)?);
             if !progress(i + 1, printable.len(), no) {
                 break;
             }
         }
-        Ok(written)
+        Ok(())
     }
 
     /// Every case the filter matches, page after page.
@@ -212,12 +274,61 @@ impl Desk {
         }
     }
 
+    /// The filtered case list, encrypted with `password`, written to `out`.
+    pub fn export_cases_to(
+        &mut self,
+        filter: &CaseListInput,
+        password: &str,
+        out: &Path,
+    ) -> DeskResult<Printed> {
+        crate::output::check(self.store.path(), out)?;
+        let (bytes, count) = self.export_cases(filter, password)?;
+        let path = crate::output::write(self.store.path(), out, &bytes)?;
+        self.record_disclosure(
+            "export.cases",
+            "cases",
+            &count.to_string(),
+            format!(
+                "exported {count} cases (ID numbers masked) to {}",
+                path.display()
+            ),
+        )?;
+        Ok(Printed {
+            path,
+            bytes: bytes.len() as u64,
+        })
+    }
+
+    /// A borrower's schedule, encrypted with `password`, written to `out`.
+    pub fn export_schedule_to(
+        &mut self,
+        case_no: &str,
+        password: &str,
+        out: &Path,
+    ) -> DeskResult<Printed> {
+        crate::output::check(self.store.path(), out)?;
+        let bytes = self.export_schedule(case_no, password)?;
+        let path = crate::output::write(self.store.path(), out, &bytes)?;
+        self.record_disclosure(
+            "export.schedule",
+            "case",
+            case_no.trim(),
+            format!("exported the schedule to {}", path.display()),
+        )?;
+        Ok(Printed {
+            path,
+            bytes: bytes.len() as u64,
+        })
+    }
+
     /// The filtered case list as a spreadsheet (every page of it), encrypted with
-    /// `password`: case data never leaves the app in the clear.
-    pub fn export_cases(&self, filter: &CaseListInput, password: &str) -> DeskResult<Vec<u8>> {
+    /// `password`: case data never leaves the app in the clear. ID numbers are masked.
+    fn export_cases(&self, filter: &CaseListInput, password: &str) -> DeskResult<(Vec<u8>, usize)> {
         check_export_password(password)?;
         let mut rows = Vec::new();
-        for r in self.all_cases(filter)? {
+        let cases = self.all_cases(filter)?;
+        let count = cases.len();
+        for r in cases {
             let kind: BorrowerKind = r
                 .borrower_kind
                 .parse()
@@ -250,11 +361,11 @@ impl Desk {
             columns: columns.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
             rows,
         }])?;
-        Ok(encrypted(&plain, password)?)
+        Ok((encrypted(&plain, password)?, count))
     }
 
     /// A borrower's schedule with what was paid, as a spreadsheet encrypted with `password`.
-    pub fn export_schedule(&self, case_no: &str, password: &str) -> DeskResult<Vec<u8>> {
+    fn export_schedule(&self, case_no: &str, password: &str) -> DeskResult<Vec<u8>> {
         check_export_password(password)?;
         let d = self.document(case_no)?;
         let rows = d
@@ -302,7 +413,7 @@ impl Desk {
 /// so it is told separately; eight characters keep a guess from opening it.
 pub const MIN_EXPORT_PASSWORD: usize = 8;
 
-fn check_export_password(password: &str) -> DeskResult<()> {
+pub fn check_export_password(password: &str) -> DeskResult<()> {
     if password.chars().count() < MIN_EXPORT_PASSWORD {
         return Err(DeskError::invalid(
             "password",

@@ -132,8 +132,17 @@ impl Desk {
                 })
             })
             .transpose()?;
+        // Invisible characters never reach a stored name, so they never narrow a search.
+        let search_text = input.search.as_deref().map(|t| {
+            use unicode_normalization::UnicodeNormalization;
+            t.chars()
+                .filter(|c| !crate::text::is_invisible(*c))
+                .nfc()
+                .take(100)
+                .collect::<String>()
+        });
         let q = CaseQuery {
-            search: input.search.clone(),
+            search: search_text,
             city: input.city.as_deref().map(parse_city).transpose()?,
             status,
             kind: input.kind.as_deref().map(parse_kind).transpose()?,
@@ -160,8 +169,13 @@ impl Desk {
                     )
                 })?,
             },
+            reach: self.reach(),
         };
-        Ok(search(self.store.connection(), &q)?)
+        let mut page = search(self.store.connection(), &q)?;
+        for row in &mut page.rows {
+            row.id_number = crate::desk::mask_id(&row.id_number);
+        }
+        Ok(page)
     }
 
     pub fn case_show(&self, case_no: &str) -> DeskResult<CaseView> {
