@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 done (a quote that breaks rules is still done: `compliant` says so);
 //! 2 the request itself is malformed or invalid (message on stderr, nothing on stdout);
-//! 1 refused by a rule, a permission or the case's state, or any other failure.
+//! 1 refused by a rule, a permission or the case's state, or any other failure;
+//! 3 done (any change is made), but the result could not be written to stdout.
 
 mod commands;
 mod io;
@@ -285,8 +286,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match commands::run(cli) {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // The reader went away (`surety case list | head`): nothing to tell it.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("已完成，但结果无法输出：{e}");
+                    eprintln!("done, but the result could not be written: {e}");
+                    ExitCode::from(3)
+                }
+            }
         }
         Err(e) => {
             io::print_error(&e);

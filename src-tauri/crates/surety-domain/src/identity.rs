@@ -38,6 +38,8 @@ impl ResidentId {
     /// Validates `text` (a lowercase x is accepted and stored as X); `field` names the input.
     pub fn parse(text: &str, field: &str) -> Result<ResidentId, Violation> {
         let s = text.trim().to_ascii_uppercase();
+        // Messages quote at most 24 characters of what was typed.
+        let text = &text.chars().take(24).collect::<String>();
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18
             || !chars[..17].iter().all(char::is_ascii_digit)
@@ -137,6 +139,8 @@ impl CreditCode {
         allow_check_override: bool,
     ) -> Result<CreditCode, Violation> {
         let s = text.trim().to_ascii_uppercase();
+        // Messages quote at most 24 characters of what was typed.
+        let text = &text.chars().take(24).collect::<String>();
         let shape_ok = s.chars().count() == 18
             && s.chars().all(|c| CREDIT_CHARS.contains(c))
             && s.chars().next().is_some_and(|c| AUTHORITIES.contains(c))

@@ -237,6 +237,7 @@ impl Desk {
 
     pub(crate) fn org(&self, code: &str, field: &str) -> DeskResult<Org> {
         orgs::org_by_code(self.store.connection(), code)?.ok_or_else(|| {
+            let code = crate::text::shown(code);
             DeskError::invalid(
                 field,
                 format!("找不到机构“{code}”"),

@@ -97,6 +97,7 @@ impl DeskError {
     }
 
     pub fn not_found(what_zh: &str, what_en: &str, key: &str) -> Self {
+        let key = &crate::text::shown(key);
         DeskError::new(
             "NOT_FOUND",
             None,
