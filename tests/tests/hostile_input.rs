@@ -425,6 +425,7 @@ fn hostile_requests_are_refused_with_their_code_and_change_nothing() {
     }
     // Steps on a case that does not exist, or that the user may not read, or by a role
     // that may not act, or with a malformed body.
+    assert_eq!(snapshot(&o), before, "the intakes changed nothing");
     let yantai = o.ok(
         "bo-icbc",
         "2016-03-01",
