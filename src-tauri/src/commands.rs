@@ -53,6 +53,7 @@ pub struct SessionInfo {
 #[tauri::command]
 #[specta::specta]
 pub fn session_info(session: State<Session>) -> SessionInfo {
+    session.lock_if_idle();
     let signed_in = session.desk.lock().ok().and_then(|d| {
         d.as_ref()
             .map(|d| (d.user().clone(), d.today().to_string()))
@@ -78,7 +79,7 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
     };
     let desk = Desk::init(&session.db, &new, &password, KdfParams::default())?;
     let user = desk.user().clone();
-    *session.desk.lock().unwrap_or_else(|p| p.into_inner()) = Some(desk);
+    session.open(desk);
     Ok(user)
 }
 
@@ -87,8 +88,17 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
 pub fn sign_in(session: State<Session>, username: String, password: String) -> R<User> {
     let desk = Desk::open(&session.db, username.trim(), &password)?;
     let user = desk.user().clone();
-    *session.desk.lock().unwrap_or_else(|p| p.into_inner()) = Some(desk);
+    session.open(desk);
     Ok(user)
+}
+
+/// The idle lock's length (设置 → 偏好, kept per machine by the page): after this many
+/// minutes without a command the desk is closed and its keys dropped, here in Rust.
+#[tauri::command]
+#[specta::specta]
+pub fn set_idle_lock(session: State<Session>, minutes: u32) -> R<()> {
+    session.set_idle_limit(surety::desk::idle_limit(minutes)?);
+    Ok(())
 }
 
 #[tauri::command]
@@ -386,8 +396,12 @@ pub fn reset_user(session: State<Session>, username: String, password: String) -
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn change_password(session: State<Session>, new_password: String) -> R<()> {
-    session.with(|d| d.change_password(&new_password))
+pub fn change_password(
+    session: State<Session>,
+    current_password: String,
+    new_password: String,
+) -> R<()> {
+    session.with(|d| d.change_password(&current_password, &new_password))
 }
 
 #[tauri::command(async)]

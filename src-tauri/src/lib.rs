@@ -18,6 +18,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::first_run,
             commands::sign_in,
             commands::sign_out,
+            commands::set_idle_lock,
             commands::quote,
             commands::capital_amount,
             commands::organisations,
@@ -84,6 +85,17 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(session::Session::new(session::database_path()))
+        .setup(|app| {
+            use tauri::Manager;
+            // The idle lock holds even if the page stops reporting: a watcher drops the
+            // desk's keys once it has sat unused past the limit.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+                handle.state::<session::Session>().lock_if_idle();
+            });
+            Ok(())
+        })
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("Surety Desk could not start its window");

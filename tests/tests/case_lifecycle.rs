@@ -531,7 +531,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     );
     assert_eq!(
         (out.code, out.error()["code"].as_str()),
-        (1, Some("WRONG_PASSWORD"))
+        (1, Some("SIGN_IN_FAILED"))
     );
     assert!(out.stdout.is_empty());
 

@@ -293,3 +293,47 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
     app.screenshot("intake-en").await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_banks_officer_sees_none_of_a_case_and_accounts_are_guarded() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(200);
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("bo-abc", "demo-2016").await;
+    app.click("menu-cases").await;
+    let list = app.wait_contains("case-table", &["ABC-WF"]).await;
+    assert!(
+        !list.contains("ICBC-YT"),
+        "only the bank's own cases: {list}"
+    );
+    // Searching another bank's case number finds nothing; a forced call is not found.
+    let refused = app
+        .forced_invoke(
+            "case_show",
+            serde_json::json!({"caseNo": "ICBC-YT-2016-000001"}),
+        )
+        .await;
+    assert_eq!(refused["code"], "NOT_FOUND", "{refused}");
+    let refused = app
+        .forced_invoke(
+            "print_preview",
+            serde_json::json!({"document": "repayment_schedule", "caseNo": "ICBC-YT-2016-000001"}),
+        )
+        .await;
+    assert_eq!(refused["code"], "NOT_FOUND", "{refused}");
+    // Changing one's password needs the current one; the idle lock's length is checked.
+    let refused = app
+        .forced_invoke(
+            "change_password",
+            serde_json::json!({"currentPassword": "not-it-2016", "newPassword": "a-new-pass-2016"}),
+        )
+        .await;
+    assert_eq!(refused["field"], "current_password", "{refused}");
+    let refused = app
+        .forced_invoke("set_idle_lock", serde_json::json!({"minutes": 0}))
+        .await;
+    assert_eq!(refused["field"], "minutes", "{refused}");
+    app.close().await;
+}

@@ -18,6 +18,11 @@ export const commands = {
 	firstRun: (admin: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("first_run", { admin, password })),
 	signIn: (username: string, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("sign_in", { username, password })),
 	signOut: () => __TAURI_INVOKE<void>("sign_out"),
+	/**
+	 *  The idle lock's length (设置 → 偏好, kept per machine by the page): after this many
+	 *  minutes without a command the desk is closed and its keys dropped, here in Rust.
+	 */
+	setIdleLock: (minutes: number) => typedError<null, DeskError>(__TAURI_INVOKE("set_idle_lock", { minutes })),
 	/**  The live quote while typing: needs no sign-in; uses the signed-in settings if any. */
 	quote: (input: QuoteInput) => typedError<Quote, DeskError>(__TAURI_INVOKE("quote", { input })),
 	capitalAmount: (amount: string) => typedError<string, DeskError>(__TAURI_INVOKE("capital_amount", { amount })),
@@ -64,7 +69,7 @@ export const commands = {
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
 	resetUser: (username: string, password: string) => typedError<null, DeskError>(__TAURI_INVOKE("reset_user", { username, password })),
-	changePassword: (newPassword: string) => typedError<null, DeskError>(__TAURI_INVOKE("change_password", { newPassword })),
+	changePassword: (currentPassword: string, newPassword: string) => typedError<null, DeskError>(__TAURI_INVOKE("change_password", { currentPassword, newPassword })),
 	auditVerify: () => typedError<AuditReport, DeskError>(__TAURI_INVOKE("audit_verify")),
 	/**  An encrypted backup, saved where the admin chooses; `null` if they cancelled. */
 	backup: () => typedError<BackupInfo | null, DeskError>(__TAURI_INVOKE("backup")),

@@ -16,6 +16,8 @@ const en: Messages = {
     settings: "Settings",
   },
   dashboard: {
+    others: "Others (total)",
+    allCities: "All cities",
     inProcess: "In process",
     live: "Loans running",
     overdue: "Overdue",
@@ -293,6 +295,8 @@ const en: Messages = {
     minutes: "minutes",
     password: "My password",
     changePassword: "Change password",
+    currentPassword: "Current password",
+    policy: "8+ characters, not all digits, not your user name, not a common password",
     newPassword: "New password",
     repeatPassword: "New password again",
     passwordsDiffer: "The two new passwords differ",

@@ -12,6 +12,8 @@ export default {
     settings: "设置",
   },
   dashboard: {
+    others: "其他合计",
+    allCities: "全部城市",
     inProcess: "审批办理中",
     live: "贷款存续",
     overdue: "逾期",
@@ -289,6 +291,8 @@ export default {
     minutes: "分钟",
     password: "我的密码",
     changePassword: "修改密码",
+    currentPassword: "当前密码",
+    policy: "至少 8 个字符，不能全是数字、不能与用户名相同、不能是常见密码",
     newPassword: "新密码",
     repeatPassword: "再次输入新密码",
     passwordsDiffer: "两次输入的新密码不一致",

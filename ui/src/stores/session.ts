@@ -21,8 +21,18 @@ export const useSessionStore = defineStore("session", () => {
     if (info.business_date) businessDate.value = info.business_date;
   }
 
+  /** The Rust side enforces the same idle lock, even if this page stops reporting. */
+  async function tellIdleLock() {
+    try {
+      await call(commands.setIdleLock(idleMinutes.value));
+    } catch {
+      // A value the service refuses keeps its default (15 minutes).
+    }
+  }
+
   async function signIn(username: string, password: string) {
     user.value = await call(commands.signIn(username, password));
+    await tellIdleLock();
     await refresh();
     touch();
   }
@@ -32,6 +42,7 @@ export const useSessionStore = defineStore("session", () => {
       commands.firstRun({ username, display_name: displayName, role: "admin", organisation: null }, password),
     );
     databaseExists.value = true;
+    await tellIdleLock();
     await refresh();
     touch();
   }
@@ -52,6 +63,7 @@ export const useSessionStore = defineStore("session", () => {
   function setIdleMinutes(m: number) {
     idleMinutes.value = m;
     globalThis.localStorage?.setItem(IDLE_KEY, String(m));
+    void tellIdleLock();
     touch();
   }
 

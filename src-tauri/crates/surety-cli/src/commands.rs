@@ -99,8 +99,10 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 json(&serde_json::json!({ "removed": username }))
             }
             UserAction::Passwd => {
+                // The current password is the one just signed in with.
+                let current = password("SURETY_PASSWORD", "当前密码 / current password: ")?;
                 let pw = password("SURETY_NEW_PASSWORD", "新密码 / new password: ")?;
-                desk.change_password(&pw)?;
+                desk.change_password(&current, &pw)?;
                 json(&serde_json::json!({ "password_changed": desk.user().username }))
             }
             UserAction::Reset { username } => {

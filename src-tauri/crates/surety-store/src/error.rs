@@ -2,8 +2,11 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("wrong password for user `{0}`")]
-    WrongPassword(String),
+    /// An unknown user name and a wrong password: the same answer, so that neither is told.
+    #[error("wrong user name or password")]
+    SignInFailed(String),
+    #[error("too many wrong passwords for this user name: try again in {0} seconds")]
+    Throttled(i64),
     #[error("no user `{0}` in this installation")]
     UnknownUser(String),
     #[error("the key file {0} is missing")]
@@ -41,7 +44,8 @@ pub enum StoreError {
 impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::WrongPassword(_) => "WRONG_PASSWORD",
+            StoreError::SignInFailed(_) => "SIGN_IN_FAILED",
+            StoreError::Throttled(_) => "THROTTLED",
             StoreError::UnknownUser(_) => "UNKNOWN_USER",
             StoreError::KeyFileMissing(_) => "KEY_FILE_MISSING",
             StoreError::KeyFileDamaged { .. } => "KEY_FILE_DAMAGED",
@@ -62,7 +66,8 @@ impl StoreError {
     /// The message in Chinese; the English one is `to_string()`.
     pub fn message_zh(&self) -> String {
         match self {
-            StoreError::WrongPassword(u) => format!("用户“{u}”的密码错误"),
+            StoreError::SignInFailed(_) => "用户名或密码错误".into(),
+            StoreError::Throttled(s) => format!("该用户名密码错误次数过多，请 {s} 秒后再试"),
             StoreError::UnknownUser(u) => format!("本机没有用户“{u}”"),
             StoreError::KeyFileMissing(p) => format!("密钥文件 {p} 不存在，无法打开数据库"),
             StoreError::KeyFileDamaged { path, why } => format!("密钥文件 {path} 已损坏：{why}"),
@@ -89,7 +94,7 @@ impl StoreError {
     pub fn field(&self) -> Option<&str> {
         match self {
             StoreError::Invalid { field, .. } => Some(field),
-            StoreError::WrongPassword(_) => Some("password"),
+            StoreError::SignInFailed(_) | StoreError::Throttled(_) => Some("password"),
             StoreError::UnknownUser(_) | StoreError::UserExists(_) => Some("username"),
             _ => None,
         }

@@ -156,15 +156,98 @@ fn unwrap(key: &[u8; 32], w: &Wrapped, aad: &str) -> Option<Key> {
     ok.then_some(k)
 }
 
+/// The KEK sealed to a user's public key: an ephemeral X25519 key, and XChaCha20-Poly1305
+/// under a key hashed from the shared secret and both public keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Sealed {
+    epk: String,
+    nonce: String,
+    ciphertext: String,
+}
+
+fn seal_key(shared: &[u8; 32], epk: &[u8; 32], public: &[u8; 32]) -> Key {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"surety-desk seal v1\0")
+        .chain_update(shared)
+        .chain_update(epk)
+        .chain_update(public)
+        .finalize();
+    let mut k = Zeroizing::new([0u8; 32]);
+    k.copy_from_slice(&digest);
+    k
+}
+
+fn seal(secret: &[u8; 32], public: &[u8; 32], aad: &str) -> Sealed {
+    let ephemeral = x25519_dalek::StaticSecret::from(random_bytes::<32>());
+    let epk = x25519_dalek::PublicKey::from(&ephemeral).to_bytes();
+    let shared = ephemeral.diffie_hellman(&x25519_dalek::PublicKey::from(*public));
+    let key = seal_key(shared.as_bytes(), &epk, public);
+    let w = wrap(&key, secret, aad);
+    Sealed {
+        epk: hex::encode(epk),
+        nonce: w.nonce,
+        ciphertext: w.ciphertext,
+    }
+}
+
+fn open_sealed(user_secret: &Key, s: &Sealed, aad: &str) -> Option<Key> {
+    let epk: [u8; 32] = hex::decode(&s.epk).ok()?.try_into().ok()?;
+    let secret = x25519_dalek::StaticSecret::from(**user_secret);
+    let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+    let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(epk));
+    let key = seal_key(shared.as_bytes(), &epk, &public);
+    unwrap(
+        &key,
+        &Wrapped {
+            nonce: s.nonce.clone(),
+            ciphertext: s.ciphertext.clone(),
+        },
+        aad,
+    )
+}
+
+/// One user's way in. Format 2: an X25519 key pair per user, its secret wrapped under the
+/// password's Argon2id key, the KEK sealed to its public key — so the KEK can be replaced
+/// (a user removed) without anyone else's password. Format 1 (pre-release) wrapped the KEK
+/// directly; such an entry still opens and is upgraded at its user's next sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct UserEntry {
     username: String,
     salt: String,
     kdf: KdfParams,
-    kek: Wrapped,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<Wrapped>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed_kek: Option<Sealed>,
+    /// Format 1 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kek: Option<Wrapped>,
 }
 
-/// The key file: `<database>.keys`, JSON, holding only wrapped keys.
+/// Wrong passwords given for one user name: how many in a row, and when the last was.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Attempts {
+    pub failures: u32,
+    pub last: String,
+}
+
+/// A failed sign-in not yet on the audit record (the database cannot be written without
+/// a valid password): written there at the next successful sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FailedSignIn {
+    pub username: String,
+    pub at: String,
+}
+
+/// How many unrecorded failures and throttled names the key file keeps at most: enough
+/// for any real office, bounded against someone trying a million names.
+const MAX_PENDING: usize = 500;
+
+/// The key file: `<database>.keys`, JSON, holding only wrapped keys and the sign-in
+/// attempts that slow down guessing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KeyFile {
     format: String,
@@ -173,9 +256,24 @@ pub struct KeyFile {
     pub installation_id: String,
     db_key: Wrapped,
     users: Vec<UserEntry>,
+    #[serde(default)]
+    attempts: std::collections::BTreeMap<String, Attempts>,
+    #[serde(default)]
+    pending_failures: Vec<FailedSignIn>,
 }
 
 const FORMAT: &str = "surety-desk-keys";
+const VERSION: u32 = 2;
+
+/// Seconds a user name must wait after `failures` wrong passwords in a row: none for the
+/// first three, then 2, 4, 8 … up to 5 minutes.
+pub fn throttle_seconds(failures: u32) -> i64 {
+    if failures < 3 {
+        0
+    } else {
+        (1i64 << (failures - 2).min(9)).min(300)
+    }
+}
 
 pub fn key_file_path(db: &Path) -> PathBuf {
     let mut p = db.as_os_str().to_owned();
@@ -195,29 +293,34 @@ impl KeyFile {
         let kek = random_key();
         let mut kf = KeyFile {
             format: FORMAT.into(),
-            version: 1,
+            version: VERSION,
             db_key: wrap(&kek, &db_key, &format!("{installation_id}/db")),
             installation_id,
             users: Vec::new(),
+            attempts: Default::default(),
+            pending_failures: Vec::new(),
         };
         kf.set_user(username, password, &kek, kdf)?;
         Ok((kf, db_key, kek))
     }
 
     pub fn load(path: &Path) -> StoreResult<KeyFile> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::KeyFileMissing(path.display().to_string()))
-            }
-            Err(e) => return Err(e.into()),
-        };
         let damaged = |why: String| StoreError::KeyFileDamaged {
             path: path.display().to_string(),
             why,
         };
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > 4 * 1024 * 1024 => {
+                return Err(damaged(format!("{} bytes is not a key file", m.len())))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::KeyFileMissing(path.display().to_string()))
+            }
+            _ => {}
+        }
+        let text = std::fs::read_to_string(path)?;
         let kf: KeyFile = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
-        if kf.format != FORMAT || kf.version != 1 {
+        if kf.format != FORMAT || !(1..=VERSION).contains(&kf.version) {
             return Err(damaged(format!(
                 "unknown format {} v{}",
                 kf.format, kf.version
@@ -226,7 +329,7 @@ impl KeyFile {
         Ok(kf)
     }
 
-    /// Writes atomically: a temporary file, fsync, then rename over the old one.
+    /// Writes atomically: a temporary file (0600), fsync, then rename over the old one.
     pub fn save(&self, path: &Path) -> StoreResult<()> {
         let tmp = path.with_extension("keys.tmp");
         {
@@ -248,20 +351,38 @@ impl KeyFile {
         format!("{}/user/{username}", self.installation_id)
     }
 
-    /// Unwraps the KEK and the database key with a user's password.
+    /// Unwraps the KEK and the database key with a user's password. An unknown user and a
+    /// wrong password get the same answer after the same work.
     pub fn unlock(&self, username: &str, password: &str, path: &Path) -> StoreResult<(Key, Key)> {
-        let entry = self
-            .users
-            .iter()
-            .find(|u| u.username == username)
-            .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
+        let failed = || StoreError::SignInFailed(username.into());
+        let Some(entry) = self.users.iter().find(|u| u.username == username) else {
+            // The same key derivation an existing user costs, so timing tells nothing.
+            let _ = KdfParams::default().derive(password, &[0u8; 16]);
+            return Err(failed());
+        };
         let salt = hex::decode(&entry.salt).map_err(|e| StoreError::KeyFileDamaged {
             path: path.display().to_string(),
             why: e.to_string(),
         })?;
         let user_key = entry.kdf.derive(password, &salt)?;
-        let kek = unwrap(&user_key, &entry.kek, &self.aad(username))
-            .ok_or_else(|| StoreError::WrongPassword(username.into()))?;
+        let aad = self.aad(username);
+        let kek = match (&entry.secret, &entry.sealed_kek, &entry.kek) {
+            (Some(secret), Some(sealed), _) => {
+                let secret =
+                    unwrap(&user_key, secret, &format!("{aad}/secret")).ok_or_else(failed)?;
+                open_sealed(&secret, sealed, &aad).ok_or_else(|| StoreError::KeyFileDamaged {
+                    path: path.display().to_string(),
+                    why: format!("the key sealed to `{username}` does not open"),
+                })?
+            }
+            (_, _, Some(v1)) => unwrap(&user_key, v1, &aad).ok_or_else(failed)?,
+            _ => {
+                return Err(StoreError::KeyFileDamaged {
+                    path: path.display().to_string(),
+                    why: format!("the entry of `{username}` holds no key"),
+                })
+            }
+        };
         let db_key = unwrap(&kek, &self.db_key, &format!("{}/db", self.installation_id))
             .ok_or_else(|| StoreError::KeyFileDamaged {
                 path: path.display().to_string(),
@@ -270,7 +391,17 @@ impl KeyFile {
         Ok((kek, db_key))
     }
 
-    /// Adds a user, or re-wraps an existing user's entry under a new password.
+    /// Whether this user's entry is of format 1 (to be upgraded at sign-in).
+    pub fn needs_upgrade(&self, username: &str) -> bool {
+        self.version < VERSION
+            || self
+                .users
+                .iter()
+                .any(|u| u.username == username && u.public.is_none())
+    }
+
+    /// Adds a user, or re-wraps an existing user's entry under a new password: a new key
+    /// pair, its secret wrapped under the password, the KEK sealed to it.
     pub fn set_user(
         &mut self,
         username: &str,
@@ -280,17 +411,54 @@ impl KeyFile {
     ) -> StoreResult<()> {
         let salt = random_bytes::<16>();
         let user_key = kdf.derive(password, &salt)?;
+        let secret = Zeroizing::new(random_bytes::<32>());
+        let public =
+            x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(*secret)).to_bytes();
+        let aad = self.aad(username);
         let entry = UserEntry {
             username: username.into(),
             salt: hex::encode(salt),
             kdf,
-            kek: wrap(&user_key, kek, &self.aad(username)),
+            secret: Some(wrap(&user_key, &secret, &format!("{aad}/secret"))),
+            public: Some(hex::encode(public)),
+            sealed_kek: Some(seal(kek, &public, &aad)),
+            kek: None,
         };
         match self.users.iter_mut().find(|u| u.username == username) {
             Some(e) => *e = entry,
             None => self.users.push(entry),
         }
+        if self.users.iter().all(|u| u.public.is_some()) {
+            self.version = VERSION;
+        }
         Ok(())
+    }
+
+    /// A new KEK for everyone left (after a user's removal): sealed to each user's public
+    /// key, the database key wrapped under it. Users still on format 1 cannot be resealed
+    /// without their password: they are returned, and lose access until an admin resets them.
+    pub fn replace_kek(&mut self, kek: &Key, db_key: &Key) -> Vec<String> {
+        let installation = self.installation_id.clone();
+        let mut dropped = Vec::new();
+        self.users.retain_mut(|u| {
+            let Some(public) = u
+                .public
+                .as_deref()
+                .and_then(|p| hex::decode(p).ok())
+                .and_then(|p| <[u8; 32]>::try_from(p).ok())
+            else {
+                dropped.push(u.username.clone());
+                return false;
+            };
+            u.sealed_kek = Some(seal(
+                kek,
+                &public,
+                &format!("{installation}/user/{}", u.username),
+            ));
+            true
+        });
+        self.db_key = wrap(kek, db_key, &format!("{}/db", self.installation_id));
+        dropped
     }
 
     pub fn has_user(&self, username: &str) -> bool {
@@ -311,6 +479,47 @@ impl KeyFile {
     pub fn usernames(&self) -> Vec<String> {
         self.users.iter().map(|u| u.username.clone()).collect()
     }
+
+    /// Seconds this user name must still wait before the next try, at `now`.
+    pub fn wait_seconds(&self, username: &str, now: chrono::DateTime<chrono::Utc>) -> i64 {
+        let Some(a) = self.attempts.get(username) else {
+            return 0;
+        };
+        let Ok(last) = chrono::DateTime::parse_from_rfc3339(&a.last) else {
+            return 0;
+        };
+        let until = last.with_timezone(&chrono::Utc)
+            + chrono::Duration::seconds(throttle_seconds(a.failures));
+        (until - now).num_seconds().max(0)
+    }
+
+    /// One more wrong password (or unknown name), kept for the throttle and the audit log.
+    pub fn record_failure(&mut self, username: &str, at: &str) {
+        let name: String = username.chars().take(64).collect();
+        if self.attempts.len() >= MAX_PENDING && !self.attempts.contains_key(&name) {
+            return;
+        }
+        let a = self.attempts.entry(name.clone()).or_default();
+        a.failures = a.failures.saturating_add(1);
+        a.last = at.to_string();
+        if self.pending_failures.len() < MAX_PENDING {
+            self.pending_failures.push(FailedSignIn {
+                username: name,
+                at: at.to_string(),
+            });
+        }
+    }
+
+    /// After a successful sign-in: the user's count starts again; the failures not yet
+    /// on the audit record are handed over to be written there.
+    pub fn take_failures(&mut self, username: &str) -> Vec<FailedSignIn> {
+        self.attempts.remove(username);
+        std::mem::take(&mut self.pending_failures)
+    }
+
+    pub fn failures_pending(&self, username: &str) -> bool {
+        !self.pending_failures.is_empty() || self.attempts.contains_key(username)
+    }
 }
 
 #[cfg(test)]
@@ -324,13 +533,14 @@ mod tests {
         let p = Path::new("x.keys");
         let (_, k) = kf.unlock("admin", "正确的密码", p).unwrap();
         assert_eq!(*k, *db_key);
+        // An unknown user and a wrong password get the same answer.
         assert!(matches!(
             kf.unlock("admin", "wrong", p),
-            Err(StoreError::WrongPassword(_))
+            Err(StoreError::SignInFailed(_))
         ));
         assert!(matches!(
             kf.unlock("nobody", "x", p),
-            Err(StoreError::UnknownUser(_))
+            Err(StoreError::SignInFailed(_))
         ));
     }
 
@@ -342,10 +552,37 @@ mod tests {
             .unwrap();
         let admin_entry = kf.users[0].clone();
         kf.users[1].salt = admin_entry.salt;
-        kf.users[1].kek = admin_entry.kek;
+        kf.users[1].secret = admin_entry.secret;
+        kf.users[1].sealed_kek = admin_entry.sealed_kek;
         assert!(matches!(
             kf.unlock("clerk", "pw-admin", Path::new("x")),
-            Err(StoreError::WrongPassword(_))
+            Err(StoreError::SignInFailed(_))
         ));
+    }
+
+    #[test]
+    fn a_new_kek_opens_for_everyone_left_and_not_with_a_removed_users_old_entry() {
+        let (mut kf, db_key, kek) =
+            KeyFile::create("admin", "pw-admin-1", KdfParams::for_tests()).unwrap();
+        kf.set_user("clerk", "pw-clerk-1", &kek, KdfParams::for_tests())
+            .unwrap();
+        let old = kf.clone();
+        kf.remove_user("clerk");
+        let new_kek = random_key();
+        assert!(kf.replace_kek(&new_kek, &db_key).is_empty());
+        let (k, d) = kf.unlock("admin", "pw-admin-1", Path::new("x")).unwrap();
+        assert_eq!((*k, *d), (*new_kek, *db_key));
+        // The removed clerk's old entry yields the old KEK, which opens nothing now.
+        let (old_kek, _) = old.unlock("clerk", "pw-clerk-1", Path::new("x")).unwrap();
+        assert!(unwrap(&old_kek, &kf.db_key, &format!("{}/db", kf.installation_id)).is_none());
+    }
+
+    #[test]
+    fn wrong_passwords_slow_down_from_the_fourth() {
+        assert_eq!(
+            (0..8).map(throttle_seconds).collect::<Vec<_>>(),
+            vec![0, 0, 0, 2, 4, 8, 16, 32]
+        );
+        assert_eq!(throttle_seconds(40), 300);
     }
 }

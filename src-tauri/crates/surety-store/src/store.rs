@@ -167,10 +167,26 @@ impl Store {
     }
 
     /// Signs a user in: unwraps the key, opens and checks the database.
+    /// Repeated wrong passwords for one user name slow down (`keys::throttle_seconds`),
+    /// counted in the key file — the database cannot be written before a valid password —
+    /// and put on the audit record at the next successful sign-in.
     pub fn open(path: &Path, username: &str, password: &str) -> StoreResult<(Store, User)> {
         let kpath = key_file_path(path);
-        let key_file = KeyFile::load(&kpath)?;
-        let (kek, db_key) = key_file.unlock(username, password, &kpath)?;
+        let mut key_file = KeyFile::load(&kpath)?;
+        let now = chrono::Utc::now();
+        let wait = key_file.wait_seconds(username, now);
+        if wait > 0 {
+            return Err(StoreError::Throttled(wait));
+        }
+        let (kek, db_key) = match key_file.unlock(username, password, &kpath) {
+            Ok(keys) => keys,
+            Err(StoreError::SignInFailed(u)) => {
+                key_file.record_failure(&u, &now_rfc3339());
+                key_file.save(&kpath)?;
+                return Err(StoreError::SignInFailed(u));
+            }
+            Err(e) => return Err(e),
+        };
         if !path.exists() {
             return Err(StoreError::NotOurDatabase(path.display().to_string()));
         }
@@ -189,8 +205,8 @@ impl Store {
         }
         let user = users::by_username(&conn, username)?
             .filter(|u| u.active)
-            .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
-        let store = Store {
+            .ok_or_else(|| StoreError::SignInFailed(username.into()))?;
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
             key_file,
@@ -198,7 +214,33 @@ impl Store {
             db_key,
             kdf: KdfParams::default(),
         };
+        store.after_sign_in(username, password)?;
         Ok((store, user))
+    }
+
+    /// Puts earlier failed sign-ins on the audit record, resets this user's count, and
+    /// upgrades a format-1 key entry, now that the password is known to be right.
+    fn after_sign_in(&mut self, username: &str, password: &str) -> StoreResult<()> {
+        let upgrade = self.key_file.needs_upgrade(username);
+        if !self.key_file.failures_pending(username) && !upgrade {
+            return Ok(());
+        }
+        let mut key_file = self.key_file.clone();
+        let failures = key_file.take_failures(username);
+        if upgrade {
+            key_file.set_user(username, password, &self.kek, KdfParams::default())?;
+        }
+        for f in &failures {
+            let note = AuditNote::new(
+                "user",
+                &f.username,
+                format!("wrong user name or password at {}", f.at),
+            );
+            self.write("system", "signin.failed", |_| Ok(((), note)))?;
+        }
+        key_file.save(&key_file_path(&self.path))?;
+        self.key_file = key_file;
+        Ok(())
     }
 
     /// Argon2 parameters for passwords set from now on (tests make them cheap).
@@ -260,16 +302,26 @@ impl Store {
         Ok(user)
     }
 
+    /// A user's own new password; the current one must open their key entry.
     pub fn change_password(
         &mut self,
         actor: &str,
         username: &str,
+        current_password: &str,
         new_password: &str,
     ) -> StoreResult<()> {
-        users::validate_password(new_password)?;
-        if !self.key_file.has_user(username) {
-            return Err(StoreError::UnknownUser(username.into()));
+        let kpath = key_file_path(&self.path);
+        if let Err(e) = self.key_file.unlock(username, current_password, &kpath) {
+            return Err(match e {
+                StoreError::SignInFailed(_) => StoreError::invalid(
+                    "current_password",
+                    "当前密码不正确",
+                    "the current password is not right",
+                ),
+                other => other,
+            });
         }
+        users::validate_password(new_password, username)?;
         let mut key_file = self.key_file.clone();
         key_file.set_user(username, new_password, &self.kek, self.kdf)?;
         let kpath = key_file_path(&self.path);
@@ -287,7 +339,7 @@ impl Store {
     /// An admin sets a new password for a user who forgot theirs, or brings a disabled
     /// user back: the key is wrapped for the new password and the user is active again.
     pub fn reset_user(&mut self, actor: &str, username: &str, password: &str) -> StoreResult<()> {
-        users::validate_password(password)?;
+        users::validate_password(password, username)?;
         let user = users::by_username(&self.conn, username)?
             .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
         let mut key_file = self.key_file.clone();
@@ -310,7 +362,10 @@ impl Store {
         Ok(())
     }
 
-    /// Deactivates the user (their history stays) and removes their wrapped key.
+    /// Deactivates the user (their history stays), removes their key entry, and replaces
+    /// both the KEK and the database key: a copy of the old key file in the removed user's
+    /// hands then opens nothing. Everyone left keeps their password (the new KEK is sealed
+    /// to each user's public key).
     pub fn remove_user(&mut self, actor: &str, username: &str) -> StoreResult<()> {
         let user = users::by_username(&self.conn, username)?
             .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
@@ -323,20 +378,32 @@ impl Store {
         }
         let mut key_file = self.key_file.clone();
         key_file.remove_user(username);
-        let kpath = key_file_path(&self.path);
+        let new_kek = crate::keys::random_key();
+        let new_db_key = crate::keys::random_key();
+        let dropped = key_file.replace_kek(&new_kek, &new_db_key);
         self.write(actor, "user.remove", |tx| {
             tx.execute(
                 "UPDATE users SET active = 0 WHERE username = ?1",
                 [username],
             )?;
-            key_file.save(&kpath)?;
+            let also = if dropped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; format-1 key entries of {} dropped (reset them)",
+                    dropped.join(", ")
+                )
+            };
             Ok((
                 (),
-                AuditNote::new("user", username, "removed; wrapped key deleted"),
+                AuditNote::new(
+                    "user",
+                    username,
+                    format!("removed; key entry deleted, KEK and database key replaced{also}"),
+                ),
             ))
         })?;
-        self.key_file = key_file;
-        Ok(())
+        self.rekey_with(new_db_key, new_kek, key_file)
     }
 
     /// Rotates the database key: SQLCipher re-encrypts every page, the key file gets the
@@ -345,8 +412,22 @@ impl Store {
         let new_key = crate::keys::random_key();
         let mut key_file = self.key_file.clone();
         key_file.set_db_key(&self.kek, &new_key);
+        let kek = self.kek.clone();
+        self.rekey_with(new_key, kek, key_file)?;
+        self.write(actor, "key.rotate", |_| {
+            Ok((
+                (),
+                AuditNote::new("installation", "db_key", "database key rotated"),
+            ))
+        })
+    }
+
+    /// Re-encrypts the database under `new_key` and puts `key_file` (which wraps it under
+    /// `kek`) in place; a second connection proves the new key opens the file.
+    fn rekey_with(&mut self, new_key: Key, kek: Key, key_file: KeyFile) -> StoreResult<()> {
         let kpath = key_file_path(&self.path);
         let staged = kpath.with_extension("keys.rekey");
+        let _ = std::fs::remove_file(&staged);
         key_file.save(&staged)?;
         // Rekey works on a rollback journal; WAL is restored right after.
         self.conn
@@ -362,14 +443,10 @@ impl Store {
         std::fs::rename(&staged, &kpath)?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
         self.db_key = new_key;
+        self.kek = kek;
         self.key_file = key_file;
         drop(open_connection(&self.path, &self.db_key, false)?);
-        self.write(actor, "key.rotate", |_| {
-            Ok((
-                (),
-                AuditNote::new("installation", "db_key", "database key rotated"),
-            ))
-        })
+        Ok(())
     }
 
     /// The raw SQLCipher key as hex, for an administrator's emergency access with the

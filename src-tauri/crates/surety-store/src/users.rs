@@ -63,13 +63,102 @@ pub struct User {
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
-pub fn validate_password(password: &str) -> StoreResult<()> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(StoreError::invalid(
+/// Passwords people pick first, the ones a guesser tries first (the most common of the
+/// published leak lists, Chinese and international); compared ignoring case.
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "p@ssw0rd",
+    "qwertyuiop",
+    "qwerty123",
+    "1qaz2wsx",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "qazwsxedc",
+    "zaq12wsx",
+    "abc12345",
+    "abcd1234",
+    "a1234567",
+    "a12345678",
+    "aa123456",
+    "asdfghjkl",
+    "iloveyou",
+    "woaini1314",
+    "woaini520",
+    "5201314520",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "welcome1",
+    "letmein1",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "superman",
+    "trustno1",
+    "dragon123",
+    "monkey123",
+    "shadow123",
+    "master123",
+    "computer",
+    "internet",
+    "00000000",
+    "11111111",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "88888888",
+    "66666666",
+    "123123123",
+    "147258369",
+    "123qweasd",
+    "qweasdzxc",
+    "zxcvbnm123",
+    "1234qwer",
+    "qwer1234",
+    "changeme",
+    "default1",
+    "surety123",
+    "baodaitong",
+];
+
+/// The password policy: at least 8 characters, not all digits, not the user name, not one
+/// of the most common passwords.
+pub fn validate_password(password: &str, username: &str) -> StoreResult<()> {
+    let policy_zh = "密码要求：至少 8 个字符，不能全是数字，不能与用户名相同，不能是常见密码";
+    let policy_en = "passwords need at least 8 characters, not all digits, not the user name, not a common password";
+    let refuse = |zh: &str, en: &str| {
+        Err(StoreError::invalid(
             "password",
-            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
-            format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+            format!("{zh}（{policy_zh}）"),
+            format!("{en} ({policy_en})"),
+        ))
+    };
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return refuse(
+            &format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
+            &format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
+        );
+    }
+    if password.chars().all(|c| c.is_ascii_digit()) {
+        return refuse("密码不能全是数字", "the password cannot be all digits");
+    }
+    if password.eq_ignore_ascii_case(username) {
+        return refuse(
+            "密码不能与用户名相同",
+            "the password cannot be the user name",
+        );
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.contains(&lower.as_str()) {
+        return refuse(
+            "这是常见密码，容易被猜中",
+            "that is a common password, easily guessed",
+        );
     }
     Ok(())
 }
@@ -94,7 +183,7 @@ pub fn validate_new(u: &NewUser, password: &str) -> StoreResult<()> {
             "the display name is required",
         ));
     }
-    validate_password(password)
+    validate_password(password, &u.username)
 }
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<User> {

@@ -249,7 +249,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_is_replaced() {
             .err()
             .unwrap()
             .code(),
-        "WRONG_PASSWORD"
+        "SIGN_IN_FAILED"
     );
 
     assert_eq!(std::fs::read(&f.db).unwrap(), before);

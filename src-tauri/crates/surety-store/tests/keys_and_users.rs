@@ -22,13 +22,13 @@ fn sign_in_failures_say_what_is_wrong_and_change_nothing() {
     drop(s);
     let before = std::fs::read(&f.db).unwrap();
 
+    // An unknown user and a wrong password get the same answer.
     let e = Store::open(&f.db, "admin", "wrong password").err().unwrap();
-    assert_eq!(e.code(), "WRONG_PASSWORD");
-    assert!(e.message_zh().contains("密码错误"));
-    assert_eq!(
-        Store::open(&f.db, "nobody", PASSWORD).err().unwrap().code(),
-        "UNKNOWN_USER"
-    );
+    assert_eq!(e.code(), "SIGN_IN_FAILED");
+    assert!(e.message_zh().contains("用户名或密码错误"));
+    let unknown = Store::open(&f.db, "nobody", PASSWORD).err().unwrap();
+    assert_eq!(unknown.code(), "SIGN_IN_FAILED");
+    assert_eq!(unknown.to_string(), e.to_string());
 
     let kpath = key_file_path(&f.db);
     let keys = std::fs::read(&kpath).unwrap();
@@ -117,7 +117,11 @@ fn users_get_their_own_wrapped_key_and_lose_it_when_removed() {
     assert_eq!(u.role, Role::BankOfficer);
 
     let mut s = f.open();
-    s.change_password("clerk", "clerk", "a-new-password")
+    let e = s
+        .change_password("clerk", "clerk", "not-the-current", "a-new-password")
+        .unwrap_err();
+    assert_eq!(e.field(), Some("current_password"));
+    s.change_password("clerk", "clerk", "clerk-password", "a-new-password")
         .unwrap();
     drop(s);
     assert_eq!(
@@ -125,7 +129,7 @@ fn users_get_their_own_wrapped_key_and_lose_it_when_removed() {
             .err()
             .unwrap()
             .code(),
-        "WRONG_PASSWORD"
+        "SIGN_IN_FAILED"
     );
     Store::open(&f.db, "clerk", "a-new-password").unwrap();
 
@@ -139,7 +143,7 @@ fn users_get_their_own_wrapped_key_and_lose_it_when_removed() {
             .err()
             .unwrap()
             .code(),
-        "UNKNOWN_USER"
+        "SIGN_IN_FAILED"
     );
 
     // An admin brings the disabled user back with a new password.
@@ -217,4 +221,78 @@ fn debian_sqlcipher_opens_the_file_with_the_raw_key() {
     let key = s.emergency_key_hex();
     drop(s);
     assert_eq!(sqlcipher_count(&f.db, &key).as_deref(), Some("3"));
+}
+
+#[test]
+fn a_removed_users_old_key_file_no_longer_opens_the_database() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    s.add_user("admin", &clerk(), "clerk-password").unwrap();
+    add_case(&mut s, 1);
+    // The clerk keeps a copy of today's key file.
+    let stolen = f.dir.path().join("stolen.keys");
+    std::fs::copy(key_file_path(&f.db), &stolen).unwrap();
+    s.remove_user("admin", "clerk").unwrap();
+    drop(s);
+    // The old file still unwraps the clerk's old keys, but they open nothing now.
+    let old = surety_store::keys::KeyFile::load(&stolen).unwrap();
+    let (_, old_db_key) = old.unlock("clerk", "clerk-password", &stolen).unwrap();
+    assert!(surety_store::store::open_connection(&f.db, &old_db_key, false).is_err());
+    // Everyone left still signs in with their own password.
+    let s = f.open();
+    assert_eq!(surety_store::cases::count(s.connection()).unwrap(), 1);
+    assert!(surety_store::audit::verify(s.connection()).unwrap().ok);
+}
+
+#[test]
+fn wrong_passwords_slow_down_and_go_on_the_audit_record() {
+    let f = Fixture::new();
+    let (mut s, _) = f.create();
+    s.add_user("admin", &clerk(), "clerk-password").unwrap();
+    drop(s);
+    for _ in 0..3 {
+        let e = Store::open(&f.db, "clerk", "guess-one-two").err().unwrap();
+        assert_eq!(e.code(), "SIGN_IN_FAILED");
+    }
+    // The fourth try waits, even with the right password.
+    let e = Store::open(&f.db, "clerk", "clerk-password").err().unwrap();
+    assert_eq!(e.code(), "THROTTLED", "{e}");
+    assert!(e.to_string().contains("seconds"));
+    // Another user is not held up; their sign-in writes the failures to the audit log.
+    let s = f.open();
+    let n: i64 = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'signin.failed' AND entity_id = 'clerk'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 3);
+    assert!(surety_store::audit::verify(s.connection()).unwrap().ok);
+}
+
+#[test]
+fn passwords_follow_the_stated_policy() {
+    use surety_store::users::validate_password;
+    for bad in [
+        "short1",
+        "12345678901",
+        "clerk",
+        "Password1",
+        "woaini1314",
+        "QWERTYUIOP",
+    ] {
+        let e = validate_password(bad, "clerk").unwrap_err();
+        assert_eq!(e.field(), Some("password"), "{bad}");
+        assert!(
+            e.to_string().contains("at least 8 characters"),
+            "the policy is stated: {e}"
+        );
+    }
+    assert!(
+        validate_password("Clerk123", "clerk123").is_err(),
+        "not the user name"
+    );
+    validate_password("清晨的渔港-2016", "clerk").unwrap();
 }

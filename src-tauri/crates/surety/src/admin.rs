@@ -297,9 +297,16 @@ impl Desk {
         Ok(self.store.add_user(&actor, &new, password)?)
     }
 
-    pub fn change_password(&mut self, new_password: &str) -> DeskResult<()> {
+    /// One's own password: the current one first, then the new one under the policy.
+    pub fn change_password(
+        &mut self,
+        current_password: &str,
+        new_password: &str,
+    ) -> DeskResult<()> {
         let (actor, me) = (self.actor(), self.user.username.clone());
-        Ok(self.store.change_password(&actor, &me, new_password)?)
+        Ok(self
+            .store
+            .change_password(&actor, &me, current_password, new_password)?)
     }
 
     pub fn remove_user(&mut self, username: &str) -> DeskResult<()> {

@@ -10,6 +10,21 @@ use surety_store::orgs::{self, Org};
 use surety_store::sections::CaseRecord;
 use surety_store::{AuditNote, KdfParams, NewUser, Role, Store, User};
 
+/// How long a signed-in desk may sit unused before the window drops its keys.
+pub const DEFAULT_IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// An idle lock of `minutes` (1 to 240).
+pub fn idle_limit(minutes: u32) -> DeskResult<std::time::Duration> {
+    if !(1..=240).contains(&minutes) {
+        return Err(DeskError::invalid(
+            "minutes",
+            format!("自动锁定时间 {minutes} 分钟无效，应为 1 至 240 分钟"),
+            format!("an idle lock of {minutes} minutes is not valid; 1 to 240"),
+        ));
+    }
+    Ok(std::time::Duration::from_secs(u64::from(minutes) * 60))
+}
+
 /// `meta` key of a demo database's business date (the end of the replayed year).
 pub const DEMO_DATE_KEY: &str = "demo_business_date";
 
