@@ -521,7 +521,13 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         "{}",
         out.stderr
     );
-    // A wrong password.
+    assert_eq!(
+        snapshot(&o),
+        before,
+        "refused input left the database unchanged"
+    );
+    // A wrong password changes no case; it is put on the audit record (one entry) at the
+    // next successful sign-in.
     let out = o.run_as(
         Some("bo-icbc"),
         "not-the-password",
@@ -534,12 +540,9 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         (1, Some("SIGN_IN_FAILED"))
     );
     assert!(out.stdout.is_empty());
-
-    assert_eq!(
-        snapshot(&o),
-        before,
-        "refused input left the database unchanged"
-    );
+    let (entries, cases) = snapshot(&o);
+    assert_eq!(cases, before.1, "no case changed");
+    assert_eq!(entries.as_u64(), before.0.as_u64().map(|n| n + 1));
 }
 
 #[test]
