@@ -245,3 +245,37 @@ fn each_reader_sees_their_own_organisations_cases_with_ids_masked_in_lists() {
     assert_eq!(list("agent").as_array().unwrap().len(), 2);
     assert_eq!(list("bo-icbc").as_array().unwrap().len(), 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_apps_data_folder_is_made_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("cn.gov.sd.suretydesk");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = folder.join("surety.db");
+    let run = |args: &[&str]| {
+        std::process::Command::new(surety_e2e::cli::surety_binary())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("XDG_DATA_HOME", home.path())
+            .env("SURETY_PASSWORD", surety_e2e::cli::PASSWORD)
+            .env("SURETY_TEST_FAST_KDF", "1")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    assert!(run(&["org", "list"]).status.success());
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    // Nothing the CLI writes lands in there either.
+    let out = run(&[
+        "backup",
+        "--out",
+        folder.join("b.sdbackup").to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PATH_NOT_ALLOWED"));
+}

@@ -60,6 +60,7 @@ impl Desk {
 
     /// Signs in.
     pub fn open(path: &Path, username: &str, password: &str) -> DeskResult<Desk> {
+        crate::paths::secure_app_folder(path);
         let (store, user) = Store::open(path, username, password)?;
         let mut settings = match orgs::load_settings_toml(store.connection())? {
             Some(t) => Settings::from_toml(&t).map_err(|e| {

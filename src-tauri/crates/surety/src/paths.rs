@@ -32,3 +32,15 @@ pub fn prepare_database_folder(db: &Path) -> crate::DeskResult<()> {
     }
     Ok(())
 }
+
+/// The app's own data folder is its owner's alone (0700) whatever the umask made it; a
+/// folder the user chose for a database elsewhere is theirs to set.
+pub fn secure_app_folder(db: &Path) {
+    let app = std::fs::canonicalize(app_data_dir()).ok();
+    let parent = db.parent().and_then(|p| std::fs::canonicalize(p).ok());
+    if let (Some(app), Some(parent)) = (app, parent) {
+        if app == parent {
+            let _ = surety_store::files::restrict(&parent);
+        }
+    }
+}
