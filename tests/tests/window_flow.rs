@@ -110,6 +110,53 @@ async fn a_case_from_intake_to_a_printed_contract() {
         text.contains("烟台窗口测试粮油有限公司") && text.contains("叁拾万元整"),
         "{text}"
     );
+
+    // Each side signs its documents: the buttons are the process model's next steps.
+    // (The preview is closed first; buttons are pressed by script while overlays fade.)
+    app.client
+        .execute(
+            "document.querySelectorAll('.el-dialog__headerbtn').forEach((b) => b.click())",
+            vec![],
+        )
+        .await
+        .expect("close the preview");
+    app.click_css("[data-testid=\"action-sign-loan_contract\"]")
+        .await;
+    app.wait_contains("case-process", &["ICBC-YT-JK"]).await;
+    assert!(
+        !app.exists("action-sign-guarantee_policy").await,
+        "the insurer's, not the bank's"
+    );
+    switch_user(&app, "uw-pool").await;
+    open_case(&app, &case_no).await;
+    app.click_css("[data-testid=\"action-sign-guarantee_policy\"]")
+        .await;
+    app.wait_contains("case-process", &["BZ"]).await;
+    app.click_css("[data-testid=\"action-sign-accident_policy\"]")
+        .await;
+    app.wait_contains("case-status", &["合同已签"]).await;
+    // The premium is typed as received, not copied from the quote: a wrong figure is
+    // refused with the figure due, which the user then types.
+    app.click_css("[data-testid=\"action-premium-guarantee\"]")
+        .await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("input-amount", "100.00").await;
+    app.submit_dialog().await;
+    let refused = app.wait_contains("form-dialog", &["不符"]).await;
+    let due = refused
+        .split("应收 ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .expect("the refusal names the figure due")
+        .to_string();
+    assert_ne!(due, "100.00", "{refused}");
+    app.type_into("input-amount", &due).await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    assert!(
+        !app.exists("action-premium-guarantee").await,
+        "recorded once"
+    );
     app.close().await;
 }
 

@@ -291,11 +291,15 @@ export type CaseView = {
 	subsidy_premium: Money | null,
 	subsidy_interest: Money | null,
 	timeline: AuditEntry[],
-	/**
-	 *  The side the signed-in user acts for on this case, if any: the UI offers only that
-	 *  side's steps (the service refuses the others anyway).
-	 */
+	/**  The side the signed-in user acts for on this case, if any. */
 	my_side: Side | null,
+	/**
+	 *  The steps the signed-in user can take now (`surety_domain::process::next_steps`):
+	 *  the case page offers exactly these (the service refuses any other anyway).
+	 */
+	next_steps: Step[],
+	/**  The documents this case can be printed as now (the same check printing makes). */
+	printable: string[],
 };
 
 export type CityInfo = {
@@ -380,6 +384,9 @@ export type DeskError = {
 	message_zh: string,
 	message_en: string,
 };
+
+/**  The three documents of a case and who signs each. */
+export type Document = "loan_contract" | "guarantee_policy" | "accident_policy";
 
 export type FeeInput = {
 	name: string,
@@ -545,6 +552,9 @@ export type PremiumInput = {
 	amount: string,
 };
 
+/**  The two premium lines (§3.1). */
+export type PremiumLine = "guarantee" | "accident";
+
 export type Printed = {
 	path: string,
 	bytes: number,
@@ -678,6 +688,9 @@ export type SignInput = {
 	/**  loan_contract | guarantee_policy | accident_policy */
 	document: string,
 };
+
+/**  Every step a user can take on a case. */
+export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "recover" | "close" | "withdraw" | "flag";
 
 export type TodoItem = {
 	case_no: string,

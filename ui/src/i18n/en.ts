@@ -179,6 +179,7 @@ const en: Messages = {
     accident_policy: "Accident policy",
   },
   steps: {
+    quotedPremium: "Quoted: {amount}; type the amount received",
     investigate: "Record investigation",
     taxClean: "No tax arrears",
     evasionClean: "No debt evasion",

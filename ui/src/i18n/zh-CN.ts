@@ -175,6 +175,7 @@ export default {
     accident_policy: "意外伤害保险保单",
   },
   steps: {
+    quotedPremium: "报价应收 {amount}，请录入实收金额",
     investigate: "登记资信调查",
     taxClean: "无欠缴税费",
     evasionClean: "无逃废债务",

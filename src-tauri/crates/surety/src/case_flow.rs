@@ -14,6 +14,7 @@ use surety_domain::eligibility::{
     check_applicant, check_findings, check_not_suspended, Applicant, Finding, Findings,
 };
 use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::process::{Document, PremiumLine, Step};
 use surety_domain::quote::Quote;
 use surety_domain::{
     quote as domain_quote, BorrowerKind, CaseStatus, City, CreditCode, Fee, LoanTerms, LossRatio,
@@ -134,21 +135,14 @@ pub struct CaseRef {
     pub case_no: String,
 }
 
-pub(crate) const DOCUMENTS: [(&str, Side, &str, &str); 3] = [
-    ("loan_contract", Side::Bank, "JK", "借款合同"),
-    (
-        "guarantee_policy",
-        Side::Insurer,
-        "BZ",
-        "小额贷款保证保险保险单",
-    ),
-    (
-        "accident_policy",
-        Side::Insurer,
-        "YW",
-        "借款人意外伤害保险保险单",
-    ),
-];
+/// The number prefix of each document (借款合同 JK, 保证保险 BZ, 意外险 YW).
+pub(crate) fn document_prefix(d: Document) -> &'static str {
+    match d {
+        Document::LoanContract => "JK",
+        Document::GuaranteePolicy => "BZ",
+        Document::AccidentPolicy => "YW",
+    }
+}
 
 fn first_violation(violations: Vec<surety_domain::Violation>) -> DeskResult<()> {
     match violations.into_iter().next() {
@@ -473,18 +467,7 @@ impl Desk {
     /// 资信调查: one side's independent findings (R-ELIG-3).
     pub fn investigate(&mut self, input: &InvestigationInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        let side = self.side_on(&case, "登记资信调查", "record an investigation")?;
-        if !matches!(
-            case.status,
-            CaseStatus::Intake | CaseStatus::Investigation | CaseStatus::JointReview
-        ) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "审批开始后不能再修改调查结论",
-                "investigations cannot change once decisions have started",
-            ));
-        }
+        let side = self.check_side_step(&case, Step::Investigate)?;
         let today = self.today();
         let by = self.user.display_name.clone();
         let finding = |clean| Finding {
@@ -548,18 +531,7 @@ impl Desk {
     /// 会商: a note of the joint review, by either side.
     pub fn review_note(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.side_on(&case, "填写会商意见", "write joint-review notes")?;
-        if !matches!(
-            case.status,
-            CaseStatus::Investigation | CaseStatus::JointReview | CaseStatus::Decision
-        ) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "不在调查或会商阶段",
-                "it is not under investigation or review",
-            ));
-        }
+        self.check_side_step(&case, Step::Review)?;
         let note = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if note.is_empty() {
             return Err(DeskError::invalid(
@@ -582,44 +554,13 @@ impl Desk {
     /// R-AMT-1: one side's approval of an amount above the cap in principle.
     pub fn approve_exception(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        let side = self.side_on(&case, "审批超额例外", "approve an amount exception")?;
-        if !self.needs_exception(&case) {
-            return Err(DeskError::invalid(
-                "case_no",
-                "本案件金额未超过单户原则上限，无需例外审批",
-                "this amount is within the cap in principle: no exception is needed",
-            ));
-        }
-        if !matches!(
-            case.status,
-            CaseStatus::Intake
-                | CaseStatus::Investigation
-                | CaseStatus::JointReview
-                | CaseStatus::Decision
-        ) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "审批结束后不能再批准例外",
-                "exceptions are approved before the decisions end",
-            ));
-        }
+        let side = self.check_side_step(&case, Step::Exception)?;
         let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(
                 "note",
                 "例外审批必须说明理由",
                 "an exception needs a reason",
-            ));
-        }
-        if sections::exceptions(self.store.connection(), case.id)?
-            .iter()
-            .any(|e| e.side == side)
-        {
-            return Err(DeskError::invalid(
-                "case_no",
-                format!("{}已批准过例外", side.name_zh()),
-                format!("the {} has already approved the exception", side.name_en()),
             ));
         }
         let act = SideAct {
@@ -650,23 +591,13 @@ impl Desk {
     /// 审批: one side's independent decision. One refusal declines the case (R-VETO-1).
     pub fn decide(&mut self, input: &DecisionInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        let side = self.side_on(&case, "作出审批决定", "decide")?;
-        if !matches!(case.status, CaseStatus::JointReview | CaseStatus::Decision) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "须在双方调查完成、集中会商之后审批",
-                "decisions come after both investigations and the joint review",
-            ));
-        }
+        let step = if input.approve {
+            Step::Approve
+        } else {
+            Step::Refuse
+        };
+        let side = self.check_side_step(&case, step)?;
         let decisions = sections::decisions(self.store.connection(), case.id)?;
-        if decisions.iter().any(|d| d.side == side) {
-            return Err(DeskError::invalid(
-                "case_no",
-                format!("{}已作出审批决定", side.name_zh()),
-                format!("the {} has already decided", side.name_en()),
-            ));
-        }
         let reason = &crate::text::clean("reason", &input.reason, crate::text::NOTE)?;
         if input.approve {
             let mine = sections::investigations(self.store.connection(), case.id)?
@@ -676,18 +607,6 @@ impl Desk {
                 mine.and_then(|i| serde_json::from_str(&i.findings_json).ok());
             if let Some(f) = findings {
                 first_violation(check_findings(side, &f))?;
-            }
-            if self.needs_exception(&case)
-                && !sections::exceptions(self.store.connection(), case.id)?
-                    .iter()
-                    .any(|e| e.side == side)
-            {
-                return Err(DeskError::new(
-                    "R-AMT-1",
-                    Some("case_no"),
-                    format!("借款人贷款合计超过 100 万元：{}须先批准超额例外并说明理由", side.name_zh()),
-                    format!("the borrower's total exceeds the cap in principle: the {} must approve the exception, with a reason, first", side.name_en()),
-                ));
             }
         } else if reason.is_empty() {
             return Err(DeskError::invalid(
@@ -737,27 +656,13 @@ impl Desk {
     /// contract date: the rate cap is checked again and the schedule recomputed for it.
     pub fn sign(&mut self, input: &SignInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        let Some(&(doc, owner, prefix, _)) = DOCUMENTS.iter().find(|d| d.0 == input.document)
-        else {
-            return Err(DeskError::invalid("document", format!("未知文件“{}”，应为 loan_contract、guarantee_policy、accident_policy", input.document), format!("unknown document `{}`; one of loan_contract, guarantee_policy, accident_policy", input.document)));
+        let Some(document) = Document::parse(input.document.trim()) else {
+            let shown = crate::text::shown(&input.document);
+            return Err(DeskError::invalid("document", format!("未知文件“{shown}”，应为 loan_contract、guarantee_policy、accident_policy"), format!("unknown document `{shown}`; one of loan_contract, guarantee_policy, accident_policy")));
         };
-        self.require_side(&case, owner, "签署此文件", "sign this document")?;
-        if case.status != CaseStatus::Approved {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "须在双方批准后签约（R-VETO-1）",
-                "documents are signed only after both sides approved (R-VETO-1)",
-            ));
-        }
+        let owner = self.check_side_step(&case, Step::Sign(document))?;
+        let (doc, prefix) = (document.code(), document_prefix(document));
         let signed = sections::contracts(self.store.connection(), case.id)?;
-        if signed.iter().any(|c| c.doc_kind == doc) {
-            return Err(DeskError::invalid(
-                "document",
-                "该文件已签署",
-                "this document is already signed",
-            ));
-        }
         let today = self.today();
         let mut new_terms = None;
         if doc == "loan_contract" {
@@ -773,7 +678,7 @@ impl Desk {
         let org_code = orgs::org_by_id(self.store.connection(), org_id)?
             .map(|o| o.code.to_uppercase())
             .unwrap_or_default();
-        let all_signed = signed.len() + 1 == DOCUMENTS.len();
+        let all_signed = signed.len() + 1 == Document::ALL.len();
         let (actor, year) = (self.actor(), today.year());
         self.store.write(&actor, "case.sign", |tx| {
             let seq = orgs::next_number(tx, org_id, doc, year)?;
@@ -855,26 +760,19 @@ impl Desk {
     /// 保费: a premium line received, exactly as quoted.
     pub fn record_premium(&mut self, input: &PremiumInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.require_side(&case, Side::Insurer, "登记保费", "record premiums")?;
-        if case.status != CaseStatus::Signed {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "须在三份文件签署后收取保费",
-                "premiums are received after all three documents are signed",
+        let Some(line) = PremiumLine::parse(input.line.trim()) else {
+            let other = crate::text::shown(&input.line);
+            return Err(DeskError::invalid(
+                "line",
+                format!("未知险种“{other}”，应为 guarantee 或 accident"),
+                format!("unknown premium line `{other}`; guarantee or accident"),
             ));
-        }
+        };
+        self.check_side_step(&case, Step::Premium(line))?;
         let quote = self.stored_quote(&case);
-        let due_key = match input.line.as_str() {
-            "guarantee" => "guarantee_premium",
-            "accident" => "accident_premium",
-            other => {
-                return Err(DeskError::invalid(
-                    "line",
-                    format!("未知险种“{other}”，应为 guarantee 或 accident"),
-                    format!("unknown premium line `{other}`; guarantee or accident"),
-                ))
-            }
+        let due_key = match line {
+            PremiumLine::Guarantee => "guarantee_premium",
+            PremiumLine::Accident => "accident_premium",
         };
         let due: surety_domain::Money = quote[due_key]
             .as_str()
@@ -889,13 +787,6 @@ impl Desk {
             ));
         }
         let received = sections::premiums(self.store.connection(), case.id)?;
-        if received.iter().any(|p| p.line == input.line) {
-            return Err(DeskError::invalid(
-                "line",
-                "该险种保费已登记",
-                "this premium line is already recorded",
-            ));
-        }
         let accident_due: surety_domain::Money = quote["accident_premium"]
             .as_str()
             .and_then(|s| s.parse().ok())
@@ -909,7 +800,7 @@ impl Desk {
                 tx,
                 case.id,
                 &Premium {
-                    line: input.line.clone(),
+                    line: line.code().into(),
                     amount,
                     received_on: today.clone(),
                 },
@@ -924,7 +815,7 @@ impl Desk {
                     &case.case_no,
                     format!(
                         "{} premium {amount} received{}",
-                        input.line,
+                        line.code(),
                         if complete {
                             "; status signed -> premiums_received"
                         } else {
@@ -941,24 +832,7 @@ impl Desk {
     /// and never while the insurer's business in the city is suspended (R-STOP-1).
     pub fn disburse(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.require_side(&case, Side::Bank, "放款", "disburse")?;
-        if case.status != CaseStatus::PremiumsReceived {
-            return Err(DeskError::wrong_state(&case.case_no, case.status, "须在双方批准、三份文件签署、保费收齐之后放款（R-VETO-1）", "disbursement needs both approvals, all three documents signed and the premiums received (R-VETO-1)"));
-        }
-        let conn = self.store.connection();
-        let approvals = sections::decisions(conn, case.id)?
-            .iter()
-            .filter(|d| d.approve)
-            .count();
-        let signed = sections::contracts(conn, case.id)?.len();
-        if approvals != 2 || signed != DOCUMENTS.len() {
-            return Err(DeskError::new(
-                "R-VETO-1",
-                None,
-                "缺少双方批准或签署文件，不得放款".into(),
-                "both approvals and all three signed documents are required".into(),
-            ));
-        }
+        self.check_side_step(&case, Step::Disburse)?;
         let today = self.today();
         let city = self.city_of(&case);
         self.check_suspension(case.insurer_id.expect("cases have an insurer"), city, today)?;
@@ -1010,34 +884,9 @@ impl Desk {
     /// 撤回: the applicant withdraws before disbursement.
     pub fn withdraw(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        if self.user.role == Role::FieldAgent {
-            // A field agent withdraws only an application they took in, before any decision.
-            let decided = !sections::decisions(self.store.connection(), case.id)?.is_empty();
-            if case.created_by != Some(self.user.id) {
-                return Err(DeskError::not_permitted(
-                    "外勤人员只能撤回自己受理的申请",
-                    "a field agent withdraws only applications they took in",
-                ));
-            }
-            if decided || case.status >= CaseStatus::Approved {
-                return Err(DeskError::wrong_state(
-                    &case.case_no,
-                    case.status,
-                    "已有审批意见，外勤人员不能再撤回",
-                    "a side has decided: a field agent can no longer withdraw it",
-                ));
-            }
-        } else {
-            self.side_on(&case, "撤回申请", "withdraw the application")?;
-        }
-        if case.status.is_final() || case.status >= CaseStatus::Disbursed {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "放款后不能撤回",
-                "a case cannot be withdrawn after disbursement",
-            ));
-        }
+        // A field agent withdraws only an application they took in (`party_on`), and only
+        // before any decision (the process check).
+        self.check_step(&case, Step::Withdraw)?;
         let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(

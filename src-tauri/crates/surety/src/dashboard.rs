@@ -8,6 +8,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use surety_domain::claim::days_overdue;
 use surety_domain::npl::npl_summary;
+use surety_domain::process::{self, Step};
 use surety_domain::{CaseStatus, Money, Side};
 use surety_store::orgs;
 use surety_store::sections::{self, CaseRecord};
@@ -170,56 +171,48 @@ impl Desk {
         Ok(items)
     }
 
+    /// The first of the side's next steps that is work waiting for it (the process
+    /// model's `next_steps`; re-investigating, reviewing and withdrawing are not to-dos).
     fn task_for(
         &self,
         case: &CaseRecord,
         side: Side,
     ) -> DeskResult<Option<(&'static str, Option<u32>)>> {
-        use CaseStatus::*;
-        let conn = self.store.connection();
-        let mine = |acts: Vec<sections::SideAct>| acts.iter().any(|a| a.side == side);
-        Ok(match case.status {
-            Intake | Investigation
-                if !sections::investigations(conn, case.id)?
-                    .iter()
-                    .any(|i| i.side == side) =>
-            {
-                Some(("investigate", None))
-            }
-            JointReview | Decision
-                if self.needs_exception(case) && !mine(sections::exceptions(conn, case.id)?) =>
-            {
-                Some(("exception", None))
-            }
-            JointReview | Decision if !mine(sections::decisions(conn, case.id)?) => {
-                Some(("decide", None))
-            }
-            Approved => {
-                let signed: Vec<String> = sections::contracts(conn, case.id)?
-                    .into_iter()
-                    .map(|c| c.doc_kind)
-                    .collect();
-                let owed = match side {
-                    Side::Bank => !signed.iter().any(|d| d == "loan_contract"),
-                    Side::Insurer => signed.iter().filter(|d| d.ends_with("_policy")).count() < 2,
-                };
-                owed.then_some(("sign", None))
-            }
-            Signed if side == Side::Insurer => Some(("premium", None)),
-            PremiumsReceived if side == Side::Bank => Some(("disburse", None)),
-            Overdue if side == Side::Bank => {
-                let (schedule, paid) = sections::position(conn, case.id)?;
-                let days = days_overdue(&schedule, &paid, self.today());
-                let waiting = self.agreement_of(case)?.waiting_period_days;
-                // Within 30 days of the waiting period's end, or past it: claim now.
-                if days >= waiting {
-                    Some(("claim_due", Some(days)))
-                } else {
-                    (days + 30 >= waiting).then_some(("claim_soon", Some(days)))
-                }
-            }
-            Claimed if side == Side::Insurer => Some(("pay_claim", None)),
-            _ => None,
-        })
+        let facts = self.facts(case)?;
+        let steps = process::next_steps(&facts, side.into());
+        let has = |want: fn(&Step) -> bool| steps.iter().any(want);
+        if has(|s| *s == Step::Investigate) && !facts.investigated.contains(&side) {
+            return Ok(Some(("investigate", None)));
+        }
+        if has(|s| *s == Step::Exception) {
+            return Ok(Some(("exception", None)));
+        }
+        if has(|s| *s == Step::Approve) {
+            return Ok(Some(("decide", None)));
+        }
+        if has(|s| matches!(s, Step::Sign(_))) {
+            return Ok(Some(("sign", None)));
+        }
+        if has(|s| matches!(s, Step::Premium(_))) {
+            return Ok(Some(("premium", None)));
+        }
+        if has(|s| *s == Step::Disburse) {
+            return Ok(Some(("disburse", None)));
+        }
+        if has(|s| *s == Step::PayClaim) {
+            return Ok(Some(("pay_claim", None)));
+        }
+        if case.status == CaseStatus::Overdue && has(|s| *s == Step::Claim) {
+            let (schedule, paid) = sections::position(self.store.connection(), case.id)?;
+            let days = days_overdue(&schedule, &paid, self.today());
+            let waiting = self.agreement_of(case)?.waiting_period_days;
+            // Within 30 days of the waiting period's end, or past it: claim now.
+            return Ok(if days >= waiting {
+                Some(("claim_due", Some(days)))
+            } else {
+                (days + 30 >= waiting).then_some(("claim_soon", Some(days)))
+            });
+        }
+        Ok(None)
     }
 }

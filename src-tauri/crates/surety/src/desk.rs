@@ -233,24 +233,6 @@ impl Desk {
         }
     }
 
-    /// Like `side_on`, but only the given side may act.
-    pub(crate) fn require_side(
-        &self,
-        case: &CaseRecord,
-        side: Side,
-        what_zh: &str,
-        what_en: &str,
-    ) -> DeskResult<()> {
-        let acting = self.side_on(case, what_zh, what_en)?;
-        if acting != side {
-            return Err(DeskError::not_permitted(
-                format!("只有{}可以{what_zh}", side.name_zh()),
-                format!("only the {} may {what_en}", side.name_en()),
-            ));
-        }
-        Ok(())
-    }
-
     pub(crate) fn org(&self, code: &str, field: &str) -> DeskResult<Org> {
         orgs::org_by_code(self.store.connection(), code)?.ok_or_else(|| {
             let code = crate::text::shown(code);

@@ -18,6 +18,7 @@ pub mod output;
 pub mod paths;
 pub mod printing;
 pub mod quote;
+pub mod steps;
 pub mod text;
 pub mod views;
 

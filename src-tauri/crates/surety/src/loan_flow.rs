@@ -13,7 +13,8 @@ use surety_domain::claim::{
 };
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::classify;
-use surety_domain::{split_loss, CaseStatus, City, LossRatio, Money, Pool, Side};
+use surety_domain::process::Step;
+use surety_domain::{split_loss, CaseStatus, City, LossRatio, Money, Pool};
 use surety_store::orgs;
 use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery, Repayment};
 use surety_store::{AuditNote, Role};
@@ -68,15 +69,7 @@ impl Desk {
     /// 还款: applied to the oldest unpaid amounts first, interest before principal.
     pub fn repay(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.require_side(&case, Side::Bank, "登记还款", "record repayments")?;
-        if !matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "只有已放款或逾期的贷款可以登记还款",
-                "repayments are recorded on disbursed or overdue loans",
-            ));
-        }
+        self.check_side_step(&case, Step::Repay)?;
         let amount = parse_money("amount", &input.amount)?;
         if amount.is_zero() {
             return Err(DeskError::invalid(
@@ -204,15 +197,7 @@ impl Desk {
     /// cut-off (R-CLAIM-2) split by the agreement's share and the pool (R-SHARE-1).
     pub fn file_claim(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.require_side(&case, Side::Bank, "提出索赔", "file a claim")?;
-        if !matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "只有逾期贷款可以索赔",
-                "only an overdue loan can be claimed",
-            ));
-        }
+        self.check_side_step(&case, Step::Claim)?;
         let agreement = self.agreement_of(&case)?;
         let conn = self.store.connection();
         let (schedule, paid) = sections::position(conn, case.id)?;
@@ -268,15 +253,7 @@ impl Desk {
     /// 赔付: the insurer pays its share; this counts in the loss ratio (R-STOP-1).
     pub fn pay_claim(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.require_side(&case, Side::Insurer, "支付赔款", "pay the claim")?;
-        if case.status != CaseStatus::Claimed {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "没有待支付的索赔",
-                "there is no claim to pay",
-            ));
-        }
+        self.check_side_step(&case, Step::PayClaim)?;
         let today = self.today().to_string();
         let actor = self.actor();
         self.store.write(&actor, "case.claim_paid", |tx| {
@@ -298,7 +275,7 @@ impl Desk {
     /// loss (R-RECOV-1), the insurer's part again by pool shares.
     pub fn record_recovery(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.side_on(&case, "登记追偿款", "record recoveries")?;
+        self.check_side_step(&case, Step::Recover)?;
         let amount = parse_money("amount", &input.amount)?;
         if amount.is_zero() {
             return Err(DeskError::invalid(
@@ -308,15 +285,8 @@ impl Desk {
             ));
         }
         let before_claim = matches!(case.status, CaseStatus::Overdue);
-        let after_claim = matches!(case.status, CaseStatus::ClaimPaid | CaseStatus::Recovery);
-        if !before_claim && !after_claim {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "只有逾期或已赔付的案件可以登记追偿款",
-                "recoveries are recorded on overdue or claim-paid cases",
-            ));
-        }
+        // The process check allowed overdue, claim-paid or recovering cases only.
+        let after_claim = !before_claim;
         let recovery = if before_claim {
             Recovery {
                 received_on: self.today().to_string(),
@@ -373,15 +343,7 @@ impl Desk {
     /// 结案: after the claim is paid (and any recovery made).
     pub fn close(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.side_on(&case, "结案", "close the case")?;
-        if !matches!(case.status, CaseStatus::ClaimPaid | CaseStatus::Recovery) {
-            return Err(DeskError::wrong_state(
-                &case.case_no,
-                case.status,
-                "只有已赔付或追偿中的案件可以结案",
-                "only a claim-paid or recovering case can be closed",
-            ));
-        }
+        self.check_side_step(&case, Step::Close)?;
         let actor = self.actor();
         let note = crate::text::clean("note", &input.note, crate::text::NOTE)?;
         self.store.write(&actor, "case.close", |tx| {
@@ -401,7 +363,7 @@ impl Desk {
     /// R-DEFAULT-1: the borrower is flagged for notification as a malicious evader.
     pub fn flag_evasion(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        self.side_on(&case, "标记恶意逃废债", "flag debt evasion")?;
+        self.check_side_step(&case, Step::Flag)?;
         let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(

@@ -134,6 +134,19 @@ impl Desk {
         })
     }
 
+    /// Every document kind `check_printable` allows for this case, in the menu's order.
+    pub(crate) fn printable(&self, case: &CaseRecord) -> DeskResult<Vec<String>> {
+        let mut out = Vec::new();
+        for kind in DocKind::ALL {
+            match self.check_printable(kind, case) {
+                Ok(()) => out.push(kind.code().to_string()),
+                Err(e) if e.code == "WRONG_STATE" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
     fn check_printable(&self, kind: DocKind, case: &CaseRecord) -> DeskResult<()> {
         let ok = match kind {
             DocKind::ClaimNotice => sections::claim(self.store.connection(), case.id)?.is_some(),

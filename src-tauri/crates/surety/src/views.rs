@@ -86,9 +86,13 @@ pub struct CaseView {
     pub subsidy_premium: Option<Money>,
     pub subsidy_interest: Option<Money>,
     pub timeline: Vec<AuditEntry>,
-    /// The side the signed-in user acts for on this case, if any: the UI offers only that
-    /// side's steps (the service refuses the others anyway).
+    /// The side the signed-in user acts for on this case, if any.
     pub my_side: Option<surety_domain::Side>,
+    /// The steps the signed-in user can take now (`surety_domain::process::next_steps`):
+    /// the case page offers exactly these (the service refuses any other anyway).
+    pub next_steps: Vec<surety_domain::process::Step>,
+    /// The documents this case can be printed as now (the same check printing makes).
+    pub printable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -264,6 +268,8 @@ impl Desk {
             subsidy_interest: subsidy.map(|s| s.1),
             timeline: surety_store::audit::entries_for(conn, "case", &case.case_no)?,
             my_side: self.side_on(case, "", "").ok(),
+            next_steps: self.next_steps(case)?,
+            printable: self.printable(case)?,
         })
     }
 }
