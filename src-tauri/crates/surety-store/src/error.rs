@@ -35,8 +35,10 @@ pub enum StoreError {
     ForeignBackup { backup: String, ours: String },
     #[error("not permitted: {0}")]
     NotPermitted(String),
+    #[error("the database holds a damaged value: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -58,6 +60,7 @@ impl StoreError {
             StoreError::BadBackup { .. } => "BAD_BACKUP",
             StoreError::ForeignBackup { .. } => "FOREIGN_BACKUP",
             StoreError::NotPermitted(_) => "NOT_PERMITTED",
+            StoreError::Corrupt(_) => "CORRUPT",
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",
         }
@@ -86,6 +89,7 @@ impl StoreError {
                 "该备份属于另一套安装（{backup}），不是本机这套（{ours}）；确需用它替换本机数据库，请明确确认（命令行加 --allow-foreign）"
             ),
             StoreError::NotPermitted(why) => format!("无权操作：{why}"),
+            StoreError::Corrupt(what) => format!("数据库中有损坏的数据（{what}）：请从备份恢复或联系管理员"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
         }
@@ -106,6 +110,17 @@ impl StoreError {
             message_zh: zh.into(),
             message_en: en.into(),
         }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(c) = inner.downcast_ref::<crate::corrupt::Corrupt>() {
+                return StoreError::Corrupt(c.to_string());
+            }
+        }
+        StoreError::Sqlite(e)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Organisations, coinsurance pools, bank–insurer agreements, settings, number sequences.
 
+use crate::corrupt::{corrupt, parsed};
 use crate::error::{StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rust_decimal::Decimal;
@@ -55,9 +56,10 @@ pub struct Org {
 
 fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Org> {
     let kind: String = r.get(1)?;
+    let id: i64 = r.get(0)?;
     Ok(Org {
-        id: r.get(0)?,
-        kind: OrgKind::parse(&kind).unwrap_or(OrgKind::City),
+        id,
+        kind: OrgKind::parse(&kind).ok_or_else(|| corrupt("organisations", id, "kind", &kind))?,
         code: r.get(2)?,
         name: r.get(3)?,
         city: r.get(4)?,
@@ -132,22 +134,15 @@ pub fn pool_of(conn: &Connection, underwriter: &Org) -> StoreResult<Vec<PoolMemb
          WHERE m.pool_id = ?1 ORDER BY m.is_lead DESC, o.code",
     )?;
     let rows = stmt.query_map([underwriter.id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
+        let share: String = r.get(1)?;
+        Ok(PoolMember {
+            insurer: r.get::<_, String>(0)?,
+            share: Decimal::from_str(&share)
+                .map_err(|_| corrupt("pool_members", underwriter.id, "share", &share))?,
+            lead: r.get::<_, i64>(2)? == 1,
+        })
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (insurer, share, lead) = row?;
-        out.push(PoolMember {
-            insurer,
-            share: Decimal::from_str(&share).unwrap_or_default(),
-            lead: lead == 1,
-        });
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn set_pool_members(
@@ -179,15 +174,18 @@ pub struct Agreement {
 }
 
 fn agreement_row(r: &rusqlite::Row) -> rusqlite::Result<Agreement> {
+    let id: i64 = r.get(0)?;
+    let share: String = r.get(4)?;
     Ok(Agreement {
-        id: r.get(0)?,
+        id,
         bank_id: r.get(1)?,
         insurer_id: r.get(2)?,
         city: r.get(3)?,
-        insurer_share: Decimal::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+        insurer_share: Decimal::from_str(&share)
+            .map_err(|_| corrupt("agreements", id, "insurer_share", &share))?,
         waiting_period_days: r.get(5)?,
-        guarantee_rate: r.get::<_, String>(6)?.parse().unwrap_or_default(),
-        accident_rate: r.get::<_, String>(7)?.parse().unwrap_or_default(),
+        guarantee_rate: parsed("agreements", id, "guarantee_rate", &r.get::<_, String>(6)?)?,
+        accident_rate: parsed("agreements", id, "accident_rate", &r.get::<_, String>(7)?)?,
         signed_on: r.get(8)?,
     })
 }
@@ -286,10 +284,14 @@ pub fn load_rate_table(conn: &Connection) -> StoreResult<Option<RateTable>> {
             effective: effective
                 .parse()
                 .map_err(|_| StoreError::invalid("reference_rates", "日期无效", "bad date"))?,
-            kind: if kind == "lpr1y" {
-                ReferenceKind::Lpr1y
-            } else {
-                ReferenceKind::PbocBenchmark
+            kind: match kind.as_str() {
+                "lpr1y" => ReferenceKind::Lpr1y,
+                "pboc_benchmark" => ReferenceKind::PbocBenchmark,
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "reference_rates {effective}: column kind holds `{other}`"
+                    )))
+                }
             },
             rate: rate
                 .parse()

@@ -2,11 +2,14 @@
 //! review notes, decisions, exception approvals, contracts, premiums, disbursement,
 //! repayments, overdue events, the claim, recoveries, subsidies.
 
+use crate::corrupt::{corrupt, date, json, parsed};
 use crate::error::{StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use surety_domain::claim::{Allocation, PeriodPaid};
-use surety_domain::{CaseStatus, Installment, Money, Rate, RepaymentMethod, Side};
+use surety_domain::{
+    BorrowerKind, CaseStatus, City, Installment, Money, Rate, RepaymentMethod, Side,
+};
 
 fn side_code(side: Side) -> &'static str {
     match side {
@@ -15,16 +18,33 @@ fn side_code(side: Side) -> &'static str {
     }
 }
 
-fn parse_side(s: &str) -> Side {
-    if s == "insurer" {
-        Side::Insurer
-    } else {
-        Side::Bank
+fn parse_side(table: &'static str, case_id: i64, s: &str) -> rusqlite::Result<Side> {
+    match s {
+        "insurer" => Ok(Side::Insurer),
+        "bank" => Ok(Side::Bank),
+        other => Err(corrupt(table, case_id, "side", other)),
     }
 }
 
-fn date(s: String) -> chrono::NaiveDate {
-    s.parse().unwrap_or_default()
+/// The figures of a case's quote as stored at intake or signing, typed: a value that does
+/// not parse is a `Corrupt` error, never a zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredQuote {
+    pub reference_rate: Option<Rate>,
+    pub rate_cap: Option<Rate>,
+    pub total_interest: Money,
+    pub premium_base: Money,
+    pub guarantee_premium: Money,
+    pub accident_premium: Money,
+    pub total_premium: Money,
+    pub financing_cost: Money,
+    #[serde(default)]
+    pub warnings: Vec<StoredRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRule {
+    pub rule: String,
 }
 
 /// A case as stored, with its borrower.
@@ -33,7 +53,7 @@ pub struct CaseRecord {
     pub id: i64,
     pub case_no: String,
     pub status: CaseStatus,
-    pub city: String,
+    pub city: City,
     pub bank_id: Option<i64>,
     pub insurer_id: Option<i64>,
     pub agreement_id: Option<i64>,
@@ -46,10 +66,11 @@ pub struct CaseRecord {
     pub application_date: chrono::NaiveDate,
     pub contract_date: Option<chrono::NaiveDate>,
     pub quote_json: String,
+    pub quote: StoredQuote,
     pub version: i64,
     pub borrower_id: i64,
     pub borrower_name: String,
-    pub borrower_kind: String,
+    pub borrower_kind: BorrowerKind,
     pub borrower_id_number: String,
     pub borrower_address: String,
     pub borrower_legal_rep: String,
@@ -68,27 +89,34 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
              FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE c.case_no = ?1",
             [case_no],
             |r| {
+                let id: i64 = r.get(0)?;
+                let text = |i: usize| r.get::<_, String>(i);
+                let quote_json: String = r.get(15)?;
                 Ok(CaseRecord {
-                    id: r.get(0)?,
+                    id,
                     case_no: r.get(1)?,
-                    status: r.get::<_, String>(2)?.parse().unwrap_or(CaseStatus::Intake),
-                    city: r.get(3)?,
+                    status: parsed("cases", id, "status", &text(2)?)?,
+                    city: parsed("cases", id, "city", &text(3)?)?,
                     bank_id: r.get(4)?,
                     insurer_id: r.get(5)?,
                     agreement_id: r.get(6)?,
                     principal: Money::from_fen(r.get(7)?),
-                    annual_rate: r.get::<_, String>(8)?.parse().unwrap_or_default(),
+                    annual_rate: parsed("cases", id, "annual_rate", &text(8)?)?,
                     term_months: r.get(9)?,
-                    repayment: r.get::<_, String>(10)?.parse().unwrap_or_default(),
-                    guarantee_rate: r.get::<_, String>(11)?.parse().unwrap_or_default(),
-                    accident_rate: r.get::<_, String>(12)?.parse().unwrap_or_default(),
-                    application_date: date(r.get(13)?),
-                    contract_date: r.get::<_, Option<String>>(14)?.map(date),
-                    quote_json: r.get(15)?,
+                    repayment: parsed("cases", id, "repayment", &text(10)?)?,
+                    guarantee_rate: parsed("cases", id, "guarantee_rate", &text(11)?)?,
+                    accident_rate: parsed("cases", id, "accident_rate", &text(12)?)?,
+                    application_date: date("cases", id, "application_date", &text(13)?)?,
+                    contract_date: r
+                        .get::<_, Option<String>>(14)?
+                        .map(|d| date("cases", id, "contract_date", &d))
+                        .transpose()?,
+                    quote: json("cases", id, "quote_json", &quote_json)?,
+                    quote_json,
                     version: r.get(16)?,
                     borrower_id: r.get(17)?,
                     borrower_name: r.get(18)?,
-                    borrower_kind: r.get(19)?,
+                    borrower_kind: parsed("borrowers", r.get(17)?, "kind", &text(19)?)?,
                     borrower_id_number: r.get(20)?,
                     borrower_address: r.get(21)?,
                     borrower_legal_rep: r.get(22)?,
@@ -155,7 +183,7 @@ pub fn schedule(conn: &Connection, case_id: i64) -> StoreResult<Vec<Installment>
     let rows = stmt.query_map([case_id], |r| {
         Ok(Installment {
             period: r.get(0)?,
-            due_date: date(r.get(1)?),
+            due_date: date("schedule", case_id, "due_date", &r.get::<_, String>(1)?)?,
             principal: Money::from_fen(r.get(2)?),
             interest: Money::from_fen(r.get(3)?),
             payment: Money::from_fen(r.get(4)?),
@@ -207,10 +235,15 @@ pub fn investigations(conn: &Connection, case_id: i64) -> StoreResult<Vec<Invest
     )?;
     let rows = stmt.query_map([case_id], |r| {
         Ok(Investigation {
-            side: parse_side(&r.get::<_, String>(0)?),
+            side: parse_side("investigations", case_id, &r.get::<_, String>(0)?)?,
             findings_json: r.get(1)?,
             note: r.get(2)?,
-            attachments: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            attachments: json(
+                "investigations",
+                case_id,
+                "attachments",
+                &r.get::<_, String>(3)?,
+            )?,
             investigator: r.get(4)?,
             completed_on: r.get(5)?,
         })
@@ -303,7 +336,7 @@ fn side_acts(conn: &Connection, sql: &str, case_id: i64) -> StoreResult<Vec<Side
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([case_id], |r| {
         Ok(SideAct {
-            side: parse_side(&r.get::<_, String>(0)?),
+            side: parse_side("decisions", case_id, &r.get::<_, String>(0)?)?,
             approve: r.get::<_, i64>(1)? == 1,
             reason: r.get(2)?,
             by: r.get(3)?,
@@ -426,8 +459,12 @@ pub fn save_repayment(
 pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>> {
     let mut stmt = conn.prepare_cached("SELECT paid_on, amount_fen, allocation_json FROM repayments WHERE case_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([case_id], |r| {
-        let parts: Vec<(u32, i64, i64)> =
-            serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default();
+        let parts: Vec<(u32, i64, i64)> = json(
+            "repayments",
+            case_id,
+            "allocation_json",
+            &r.get::<_, String>(2)?,
+        )?;
         Ok(Repayment {
             paid_on: r.get(0)?,
             amount: Money::from_fen(r.get(1)?),
@@ -529,11 +566,15 @@ fn members_json(m: &[(String, Money)]) -> String {
     .expect("serializes")
 }
 
-fn members_from(json: &str) -> Vec<(String, Money)> {
-    let v: Vec<(String, i64)> = serde_json::from_str(json).unwrap_or_default();
-    v.into_iter()
+fn members_from(
+    table: &'static str,
+    case_id: i64,
+    text: &str,
+) -> rusqlite::Result<Vec<(String, Money)>> {
+    let v: Vec<(String, i64)> = json(table, case_id, "members_json", text)?;
+    Ok(v.into_iter()
         .map(|(n, f)| (n, Money::from_fen(f)))
-        .collect()
+        .collect())
 }
 
 pub fn mark_claim_paid(tx: &Transaction, case_id: i64, on: &str) -> StoreResult<()> {
@@ -560,7 +601,7 @@ pub fn claim(conn: &Connection, case_id: i64) -> StoreResult<Option<ClaimRecord>
                     loss: Money::from_fen(r.get(5)?),
                     insurer: Money::from_fen(r.get(6)?),
                     bank: Money::from_fen(r.get(7)?),
-                    members: members_from(&r.get::<_, String>(8)?),
+                    members: members_from("claims", case_id, &r.get::<_, String>(8)?)?,
                     filed_on: r.get(9)?,
                     paid_on: r.get(10)?,
                 })
@@ -599,7 +640,7 @@ pub fn recoveries(conn: &Connection, case_id: i64) -> StoreResult<Vec<Recovery>>
             amount: Money::from_fen(r.get(1)?),
             insurer: Money::from_fen(r.get(2)?),
             bank: Money::from_fen(r.get(3)?),
-            members: members_from(&r.get::<_, String>(4)?),
+            members: members_from("recoveries", case_id, &r.get::<_, String>(4)?)?,
             before_claim: r.get::<_, i64>(5)? == 1,
         })
     })?;

@@ -188,11 +188,13 @@ pub fn validate_new(u: &NewUser, password: &str) -> StoreResult<()> {
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
+    let id: i64 = r.get(0)?;
     Ok(User {
-        id: r.get(0)?,
+        id,
         username: r.get(1)?,
         display_name: r.get(2)?,
-        role: Role::parse(&role).unwrap_or(Role::Auditor),
+        role: Role::parse(&role)
+            .ok_or_else(|| crate::corrupt::corrupt("users", id, "role", &role))?,
         organisation_id: r.get(4)?,
         active: r.get::<_, i64>(5)? == 1,
     })

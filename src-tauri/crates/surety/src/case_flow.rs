@@ -174,8 +174,15 @@ impl Desk {
             })
     }
 
-    pub(crate) fn stored_quote(&self, case: &CaseRecord) -> serde_json::Value {
-        serde_json::from_str(&case.quote_json).unwrap_or(serde_json::Value::Null)
+    /// The stored quote as JSON for the case page (its figures, typed, are `case.quote`).
+    pub(crate) fn stored_quote_json(&self, case: &CaseRecord) -> DeskResult<serde_json::Value> {
+        serde_json::from_str(&case.quote_json).map_err(|_| {
+            surety_store::StoreError::Corrupt(format!(
+                "cases {}: column quote_json is not JSON",
+                case.case_no
+            ))
+            .into()
+        })
     }
 
     /// R-STOP-1 / R-ELIG-4 for the case's underwriter in its city on `date`.
@@ -459,9 +466,7 @@ impl Desk {
 
     /// Whether the amount needs the two-sided R-AMT-1 exception.
     pub(crate) fn needs_exception(&self, case: &CaseRecord) -> bool {
-        self.stored_quote(case)["warnings"]
-            .as_array()
-            .is_some_and(|w| w.iter().any(|v| v["rule"] == "R-AMT-1"))
+        case.quote.warnings.iter().any(|w| w.rule == "R-AMT-1")
     }
 
     /// 资信调查: one side's independent findings (R-ELIG-3).
@@ -730,10 +735,7 @@ impl Desk {
         contract_date: chrono::NaiveDate,
     ) -> DeskResult<Quote> {
         let city = self.city_of(case);
-        let kind: BorrowerKind = case
-            .borrower_kind
-            .parse()
-            .unwrap_or(BorrowerKind::MicroEnterprise);
+        let kind: BorrowerKind = case.borrower_kind;
         let outstanding = sections::other_outstanding_principal(
             self.store.connection(),
             case.borrower_id,
@@ -769,15 +771,10 @@ impl Desk {
             ));
         };
         self.check_side_step(&case, Step::Premium(line))?;
-        let quote = self.stored_quote(&case);
-        let due_key = match line {
-            PremiumLine::Guarantee => "guarantee_premium",
-            PremiumLine::Accident => "accident_premium",
+        let due = match line {
+            PremiumLine::Guarantee => case.quote.guarantee_premium,
+            PremiumLine::Accident => case.quote.accident_premium,
         };
-        let due: surety_domain::Money = quote[due_key]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default();
         let amount = parse_money("amount", &input.amount)?;
         if amount != due {
             return Err(DeskError::invalid(
@@ -787,10 +784,7 @@ impl Desk {
             ));
         }
         let received = sections::premiums(self.store.connection(), case.id)?;
-        let accident_due: surety_domain::Money = quote["accident_premium"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default();
+        let accident_due = case.quote.accident_premium;
         let lines_needed = if accident_due.is_zero() { 1 } else { 2 };
         let complete = received.len() + 1 >= lines_needed;
         let actor = self.actor();
@@ -836,21 +830,11 @@ impl Desk {
         let today = self.today();
         let city = self.city_of(&case);
         self.check_suspension(case.insurer_id.expect("cases have an insurer"), city, today)?;
-        let quote = self.stored_quote(&case);
-        let money = |k: &str| -> surety_domain::Money {
-            quote[k]
-                .as_str()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_default()
-        };
-        let kind: BorrowerKind = case
-            .borrower_kind
-            .parse()
-            .unwrap_or(BorrowerKind::MicroEnterprise);
+        let kind: BorrowerKind = case.borrower_kind;
         let subsidy = surety_domain::subsidy::subsidy(
             kind,
-            money("total_premium"),
-            money("total_interest"),
+            case.quote.total_premium,
+            case.quote.total_interest,
             &self.settings.city(city),
         );
         let actor = self.actor();

@@ -245,7 +245,7 @@ impl Desk {
     }
 
     pub(crate) fn city_of(&self, case: &CaseRecord) -> City {
-        case.city.parse().unwrap_or(City::Yantai)
+        case.city
     }
 }
 

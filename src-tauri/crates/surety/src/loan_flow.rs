@@ -396,7 +396,11 @@ impl Desk {
         // Insurers outside the reader's work show only as one total.
         let (mut other_premiums, mut other_claims) = (Money::ZERO, Money::ZERO);
         for (insurer_id, city_code) in pairs {
-            let city: City = city_code.parse().unwrap_or(City::Yantai);
+            let city: City = city_code.parse().map_err(|_| {
+                surety_store::StoreError::Corrupt(format!(
+                    "agreements: column city holds `{city_code}`"
+                ))
+            })?;
             let ratio = self.loss_ratio(insurer_id, city, date)?;
             if partners.as_ref().is_some_and(|p| !p.contains(&insurer_id)) {
                 other_premiums += ratio.premiums_received;

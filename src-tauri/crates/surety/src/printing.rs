@@ -67,14 +67,7 @@ impl Desk {
             _ => Vec::new(),
         };
         let agreement = self.agreement_of(&case)?;
-        let quote = self.stored_quote(&case);
-        let money = |k: &str| -> Money {
-            quote[k]
-                .as_str()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_default()
-        };
-        let rate = |k: &str| quote[k].as_str().and_then(|s| s.parse().ok());
+        let quote = &case.quote;
         let (schedule, paid) = sections::position(conn, case.id)?;
         let claim = sections::claim(conn, case.id)?.map(|k| ClaimFigures {
             cutoff: k.cutoff,
@@ -93,10 +86,7 @@ impl Desk {
                 .map(|(code, m)| (self.name_of_code(&code), m))
                 .collect(),
         });
-        let kind: BorrowerKind = case
-            .borrower_kind
-            .parse()
-            .unwrap_or(BorrowerKind::MicroEnterprise);
+        let kind: BorrowerKind = case.borrower_kind;
         Ok(CaseDocument {
             case_no: case.case_no.clone(),
             city_zh: self.city_of(&case).name_zh().into(),
@@ -110,18 +100,18 @@ impl Desk {
             pool,
             principal: case.principal,
             annual_rate: case.annual_rate,
-            reference_rate: rate("reference_rate"),
-            rate_cap: rate("rate_cap"),
+            reference_rate: quote.reference_rate,
+            rate_cap: quote.rate_cap,
             term_months: case.term_months,
             repayment_zh: RepaymentMethod::name_zh(case.repayment).into(),
             contract_date: case.contract_date,
             guarantee_rate: case.guarantee_rate,
             accident_rate: case.accident_rate,
-            total_interest: money("total_interest"),
-            premium_base: money("premium_base"),
-            guarantee_premium: money("guarantee_premium"),
-            accident_premium: money("accident_premium"),
-            financing_cost: money("financing_cost"),
+            total_interest: quote.total_interest,
+            premium_base: quote.premium_base,
+            guarantee_premium: quote.guarantee_premium,
+            accident_premium: quote.accident_premium,
+            financing_cost: quote.financing_cost,
             insurer_share: agreement.insurer_share,
             waiting_period_days: agreement.waiting_period_days,
             paid: paid.iter().map(|p| (p.interest, p.principal)).collect(),
@@ -342,12 +332,9 @@ impl Desk {
         let cases = self.all_cases(filter)?;
         let count = cases.len();
         for r in cases {
-            let kind: BorrowerKind = r
-                .borrower_kind
-                .parse()
-                .unwrap_or(BorrowerKind::MicroEnterprise);
-            let status: CaseStatus = r.status.parse().unwrap_or(CaseStatus::Intake);
-            let city: surety_domain::City = r.city.parse().unwrap_or(surety_domain::City::Yantai);
+            let kind: BorrowerKind = stored(&r.case_no, "borrower_kind", &r.borrower_kind)?;
+            let status: CaseStatus = stored(&r.case_no, "status", &r.status)?;
+            let city: surety_domain::City = stored(&r.case_no, "city", &r.city)?;
             rows.push(vec![
                 Cell::Text(r.case_no),
                 Cell::Text(r.borrower_name),
@@ -435,4 +422,14 @@ pub fn check_export_password(password: &str) -> DeskResult<()> {
         ));
     }
     Ok(())
+}
+
+/// A value of a listed case row, or the `CORRUPT` error naming it (never a default).
+fn stored<T: std::str::FromStr>(case_no: &str, column: &str, text: &str) -> DeskResult<T> {
+    text.parse().map_err(|_| {
+        surety_store::StoreError::Corrupt(format!(
+            "cases {case_no}: column {column} holds `{text}`"
+        ))
+        .into()
+    })
 }

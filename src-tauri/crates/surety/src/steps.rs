@@ -4,7 +4,7 @@
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
 use surety_domain::process::{self, CaseFacts, Document, Party, PremiumLine, Step};
-use surety_domain::{Money, Side};
+use surety_domain::Side;
 use surety_store::sections::{self, CaseRecord};
 use surety_store::Role;
 
@@ -12,11 +12,7 @@ impl Desk {
     /// What the process needs to know about the case, as stored now.
     pub(crate) fn facts(&self, case: &CaseRecord) -> DeskResult<CaseFacts> {
         let conn = self.store.connection();
-        let quote = self.stored_quote(case);
-        let accident_due = quote["accident_premium"]
-            .as_str()
-            .and_then(|s| s.parse::<Money>().ok())
-            .is_some_and(|m| !m.is_zero());
+        let accident_due = !case.quote.accident_premium.is_zero();
         Ok(CaseFacts {
             status: case.status,
             investigated: sections::investigations(conn, case.id)?

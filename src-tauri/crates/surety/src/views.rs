@@ -210,13 +210,13 @@ impl Desk {
                     class: classify(days, &self.settings.npl).name_zh().into(),
                 }
             });
-        let city: City = case.city.parse().unwrap_or(City::Yantai);
+        let city: City = case.city;
         let subsidy = sections::subsidy(conn, case.id)?;
         Ok(CaseView {
             case_no: case.case_no.clone(),
             status: case.status,
             status_zh: case.status.name_zh().into(),
-            city: case.city.clone(),
+            city: case.city.code().into(),
             city_zh: city.name_zh().into(),
             bank,
             bank_name,
@@ -224,7 +224,7 @@ impl Desk {
             insurer_name,
             borrower: BorrowerView {
                 name: case.borrower_name.clone(),
-                kind: case.borrower_kind.clone(),
+                kind: case.borrower_kind.code().into(),
                 id_number: case.borrower_id_number.clone(),
                 address: case.borrower_address.clone(),
                 legal_rep: case.borrower_legal_rep.clone(),
@@ -240,7 +240,7 @@ impl Desk {
             application_date: case.application_date.to_string(),
             contract_date: case.contract_date.map(|d| d.to_string()),
             needs_exception: self.needs_exception(case),
-            quote: self.stored_quote(case),
+            quote: self.stored_quote_json(case)?,
             investigations: sections::investigations(conn, case.id)?,
             review_notes: sections::review_notes(conn, case.id)?,
             exceptions: sections::exceptions(conn, case.id)?,

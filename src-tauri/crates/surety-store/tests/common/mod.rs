@@ -107,7 +107,8 @@ pub fn new_case(n: u32) -> (NewBorrower, NewCase) {
         contract_date: Some(contract),
         bank_id: None,
         insurer_id: None,
-        quote_json: "{}".into(),
+        // The figures a stored quote must hold (typed when read back); zero for fixtures.
+        quote_json: r#"{"reference_rate":null,"rate_cap":null,"total_interest":"0.00","premium_base":"0.00","guarantee_premium":"0.00","accident_premium":"0.00","total_premium":"0.00","financing_cost":"0.00","warnings":[]}"#.into(),
         schedule: schedule(method, principal, rate, 12, contract),
         created_by: None,
     };
