@@ -7,18 +7,13 @@ use crate::chooser::{self, Choice};
 use crate::session::Session;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
-use surety::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
-use surety::case_flow::{
-    CaseRef, DecisionInput, IntakeInput, InvestigationInput, NoteInput, PremiumInput, SignInput,
+use surety::api::{
+    AgreementInput, AgreementRow, AmountInput, AuditReport, BackupInfo, CaseListInput, CasePage,
+    CaseRef, CaseView, CityInput, CityRow, Dashboard, DecisionInput, Desk, DeskError, IntakeInput,
+    InvestigationInput, KdfParams, LossRatioLine, NewUser, NoteInput, Org, OrgInput,
+    PoolMemberInput, PoolRow, PremiumInput, Quote, QuoteInput, RateInput, RateRow, RestoreInfo,
+    Role, SettingsView, SignInput, User, UserInput,
 };
-use surety::configuration::{
-    AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
-};
-use surety::loan_flow::{AmountInput, LossRatioLine};
-use surety::views::{CaseListInput, CaseView};
-use surety::{Desk, DeskError, KdfParams, NewUser, QuoteInput, Role};
-use surety_store::cases::CasePage;
-use surety_store::User;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -97,7 +92,7 @@ pub fn sign_in(session: State<Session>, username: String, password: String) -> R
 #[tauri::command]
 #[specta::specta]
 pub fn set_idle_lock(session: State<Session>, minutes: u32) -> R<()> {
-    session.set_idle_limit(surety::desk::idle_limit(minutes)?);
+    session.set_idle_limit(surety::api::idle_limit(minutes)?);
     Ok(())
 }
 
@@ -110,7 +105,7 @@ pub fn sign_out(session: State<Session>) {
 /// The live quote while typing: needs no sign-in; uses the signed-in settings if any.
 #[tauri::command]
 #[specta::specta]
-pub fn quote(session: State<Session>, input: QuoteInput) -> R<surety_domain::Quote> {
+pub fn quote(session: State<Session>, input: QuoteInput) -> R<Quote> {
     let settings = session
         .with(|d| Ok(d.settings().clone()))
         .unwrap_or_default();
@@ -125,7 +120,7 @@ pub fn capital_amount(amount: String) -> R<String> {
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn organisations(session: State<Session>) -> R<Vec<surety_store::orgs::Org>> {
+pub fn organisations(session: State<Session>) -> R<Vec<Org>> {
     session.with(|d| d.organisations())
 }
 
@@ -143,7 +138,7 @@ pub fn case_show(session: State<Session>, case_no: String) -> R<CaseView> {
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn dashboard(session: State<Session>) -> R<surety::dashboard::Dashboard> {
+pub fn dashboard(session: State<Session>) -> R<Dashboard> {
     session.with(|d| d.dashboard())
 }
 
@@ -161,7 +156,7 @@ pub struct Printed {
     pub opened: bool,
 }
 
-fn printed(p: surety::printing::Printed, opened: bool) -> Printed {
+fn printed(p: surety::api::Printed, opened: bool) -> Printed {
     Printed {
         path: p.path.display().to_string(),
         bytes: p.bytes as u32,
@@ -297,7 +292,7 @@ pub fn export_cases(
     filter: CaseListInput,
     password: String,
 ) -> R<Option<Printed>> {
-    surety::printing::check_export_password(&password)?;
+    surety::api::check_export_password(&password)?;
     let choice = Choice::Save {
         title: "导出 Excel / Export to Excel",
         name: "案件列表.xlsx",
@@ -342,7 +337,7 @@ pub fn remove_reference_rate(session: State<Session>, effective: String) -> R<Ve
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn add_organisation(session: State<Session>, input: OrgInput) -> R<surety_store::orgs::Org> {
+pub fn add_organisation(session: State<Session>, input: OrgInput) -> R<Org> {
     session.with(|d| d.add_organisation(&input))
 }
 
@@ -406,17 +401,14 @@ pub fn change_password(
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn audit_verify(session: State<Session>) -> R<surety_store::AuditReport> {
+pub fn audit_verify(session: State<Session>) -> R<AuditReport> {
     session.with(|d| d.audit_verify())
 }
 
 /// An encrypted backup, saved where the admin chooses; `null` if they cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn backup(
-    app: AppHandle,
-    session: State<Session>,
-) -> R<Option<surety_store::backup::BackupInfo>> {
+pub fn backup(app: AppHandle, session: State<Session>) -> R<Option<BackupInfo>> {
     let name = session.with(|d| {
         d.require_admin("备份数据库", "back up the database")?;
         Ok(format!("surety-{}.sdbackup", d.today()))
@@ -458,11 +450,7 @@ pub fn choose_restore_file(app: AppHandle, session: State<Session>) -> Option<St
 /// kept beside it), and the admin signed in to the restored database.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn restore(
-    session: State<Session>,
-    password: String,
-    allow_foreign: bool,
-) -> R<surety_store::backup::RestoreInfo> {
+pub fn restore(session: State<Session>, password: String, allow_foreign: bool) -> R<RestoreInfo> {
     let from = session
         .restore_from
         .lock()

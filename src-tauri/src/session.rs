@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use surety::{Desk, DeskError, DeskResult};
+use surety::api::{Desk, DeskError, DeskResult};
 
 pub struct Session {
     pub db: PathBuf,
@@ -31,7 +31,7 @@ impl Session {
             batch_folder: Mutex::new(None),
             restore_from: Mutex::new(None),
             last_active: Mutex::new(Instant::now()),
-            idle_limit: Mutex::new(surety::desk::DEFAULT_IDLE_LOCK),
+            idle_limit: Mutex::new(surety::api::DEFAULT_IDLE_LOCK),
         }
     }
 

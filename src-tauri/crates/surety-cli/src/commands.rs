@@ -6,10 +6,10 @@ use crate::{
     UserAction,
 };
 use std::path::Path;
-use surety::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
-use surety::views::CaseListInput;
-use surety::{Desk, DeskError, DeskResult, KdfParams, NewUser, Role};
-use surety_domain::Settings;
+use surety::api::{
+    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, NewUser, OrgInput,
+    PoolMemberInput, Role, Settings, UserInput,
+};
 
 pub fn run(cli: Cli) -> DeskResult<String> {
     let db = cli
@@ -70,12 +70,12 @@ pub fn run(cli: Cli) -> DeskResult<String> {
                 "SURETY_PASSWORD",
                 "演示库管理员密码 / demo admin password: ",
             )?;
-            json(&surety::demo::build(&db, cases, &pw, kdf())?)
+            json(&crate::demo::build(&db, cases, &pw, kdf())?)
         }
         command => {
             let mut desk = sign_in(&db, cli.user.as_deref())?;
             if let Some(d) = &cli.as_of {
-                desk.set_today(surety::quote::parse_business_date("as_of", d)?);
+                desk.set_today(surety::api::parse_business_date("as_of", d)?);
             }
             signed_in(&mut desk, command)
         }
@@ -276,15 +276,7 @@ fn sign_in_keeping(db: &Path, user: Option<&str>) -> DeskResult<(Desk, String)> 
 
 /// The first admin: the first user in the key file.
 fn first_user(db: &Path) -> DeskResult<String> {
-    let keys = surety_store::keys::KeyFile::load(&surety_store::key_file_path(db))?;
-    keys.usernames().into_iter().next().ok_or_else(|| {
-        DeskError::new(
-            "UNKNOWN_USER",
-            Some("user"),
-            "密钥文件中没有用户".into(),
-            "the key file lists no user".into(),
-        )
-    })
+    surety::api::first_user(db)
 }
 
 fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
@@ -299,7 +291,7 @@ fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
             format!("cannot read the settings file {}: {e}", path.display()),
         )
     })?;
-    Settings::from_toml(&text).map_err(|e| {
+    surety::api::settings_from_toml(&text).map_err(|e| {
         DeskError::new(
             "SETTINGS",
             Some(&e.key),

@@ -6,6 +6,7 @@
 //! 3 done (any change is made), but the result could not be written to stdout.
 
 mod commands;
+mod demo;
 mod io;
 
 use clap::{Args, Parser, Subcommand};
@@ -149,8 +150,8 @@ pub struct CaseSelection {
 
 impl CaseSelection {
     /// The filters as the service's list input.
-    pub fn filter(&self) -> surety::views::CaseListInput {
-        surety::views::CaseListInput {
+    pub fn filter(&self) -> surety::api::CaseListInput {
+        surety::api::CaseListInput {
             city: self.city.clone(),
             status: self.status.clone(),
             search: self.search.clone(),

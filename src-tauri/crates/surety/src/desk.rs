@@ -97,6 +97,26 @@ impl Desk {
         self.today = Some(date);
     }
 
+    /// Marks this database as a demo replaying a past year: whoever opens it later sees it
+    /// as of `end` (admin only).
+    pub fn mark_demo(&mut self, end: NaiveDate) -> DeskResult<()> {
+        self.require_role(&[Role::Admin], "标记演示库", "mark a demo database")?;
+        let actor = self.actor();
+        self.store.write(&actor, "demo.business_date", |tx| {
+            surety_store::store::set_meta(tx, DEMO_DATE_KEY, &end.to_string())?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "installation",
+                    "demo",
+                    format!("demo database: business date {end}"),
+                ),
+            ))
+        })?;
+        self.today = Some(end);
+        Ok(())
+    }
+
     /// Whether the business date is fixed (a demo database, or `--as-of`).
     pub fn fixed_date(&self) -> Option<NaiveDate> {
         self.today

@@ -7,10 +7,10 @@
 
 pub mod about;
 pub mod admin;
+pub mod api;
 pub mod case_flow;
 pub mod configuration;
 pub mod dashboard;
-pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod loan_flow;

@@ -1,24 +1,20 @@
-//! A realistic demo database, built only through `Desk` use cases (so every rule holds):
+//! A realistic demo database, built only through `Desk` use cases (so every rule holds),
+//! as a client of the service layer like any other front end:
 //! four pilot cities, a lone insurer and a two-member pool, three banks, a user for each
 //! role, and cases replayed day by day through 2016 into every state, with claims,
 //! recoveries and one city (Dezhou) pushed over the 150% loss ratio.
 
-use crate::admin::{AgreementInput, OrgInput, PoolMemberInput, UserInput};
-use crate::case_flow::{
-    BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
-    NoteInput, PremiumInput, SignInput,
-};
-use crate::desk::Desk;
-use crate::error::DeskResult;
-use crate::loan_flow::AmountInput;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use surety_domain::identity::{credit_check_char, resident_check_char};
-use surety_domain::schedule::schedule;
-use surety_domain::{CaseStatus, Money, Rate, RepaymentMethod};
-use surety_store::{KdfParams, NewUser, Role};
+use surety::api::premium as premium_of;
+use surety::api::{
+    credit_check_char, resident_check_char, schedule, AgreementInput, AmountInput, BorrowerInput,
+    CaseRef, CaseStatus, DecisionInput, Desk, DeskResult, FindingsInput, IntakeInput,
+    InvestigationInput, KdfParams, Money, NewUser, NoteInput, OrgInput, PoolMemberInput,
+    PremiumInput, Rate, RepaymentMethod, Role, SignInput, UserInput,
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -434,22 +430,12 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
     admin.set_today(end);
     admin.refresh_overdue()?;
     // Whoever opens the demo later sees it as of the end of the replayed year.
-    admin.store.write("admin", "demo.business_date", |tx| {
-        surety_store::store::set_meta(tx, crate::desk::DEMO_DATE_KEY, &end.to_string())?;
-        Ok((
-            (),
-            surety_store::AuditNote::new(
-                "installation",
-                "demo",
-                format!("demo database: business date {end}"),
-            ),
-        ))
-    })?;
+    admin.mark_demo(end)?;
 
     let mut by_status = BTreeMap::new();
     for s in CaseStatus::ALL {
         let n = admin
-            .case_list(&crate::views::CaseListInput {
+            .case_list(&surety::api::CaseListInput {
                 status: Some(s.code().into()),
                 limit: Some(1),
                 ..Default::default()
@@ -644,7 +630,7 @@ fn plan_case(
     let plan = schedule(method, principal, rate, term, signed);
     let interest: Money = plan.iter().map(|i| i.interest).sum();
     let base = principal + interest;
-    let premium = |r: &str| surety_domain::quote::premium(base, Rate::percent(r), term);
+    let premium = |r: &str| premium_of(base, Rate::percent(r), term);
     at(
         day(14),
         Step::Premium {
