@@ -8,11 +8,14 @@
 pub mod about;
 pub mod admin;
 pub mod api;
+pub mod case_access;
 pub mod case_flow;
+pub mod case_inputs;
 pub mod configuration;
 pub mod dashboard;
 pub mod desk;
 pub mod error;
+pub mod intake;
 pub mod loan_flow;
 pub mod output;
 pub mod paths;
