@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Surety Desk on a fresh Debian/Ubuntu machine (root or sudo):
-# installs what is missing, then format, lint, UI type check and unit tests, UI build,
+# installs what is missing, then UI lint and format check, UI type check and unit tests, UI build,
+# Rust format and lint,
 # and the whole Rust workspace including the end-to-end tests of the real app window.
 # SURETY_SKIP_UI_TESTS=1 skips the window tests (they say so); nothing else is skippable.
 set -euo pipefail
@@ -16,6 +17,9 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
   cd ui
   step "UI: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+  step "UI: lint (ESLint with eslint-plugin-vue) and format check (Prettier)"
+  npx eslint . --max-warnings 0
+  npx prettier --check "src/**/*.{ts,vue}" "*.{ts,js}"
   step "UI: type check (vue-tsc)"
   npx vue-tsc --noEmit
   step "UI: unit tests (vitest)"

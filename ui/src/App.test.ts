@@ -20,20 +20,51 @@ vi.mock("@tauri-apps/api/core", () => ({
         name_zh: "保贷通",
         name_en: "Surety Desk",
         version: "9.9.9",
+        statuses: ["intake", "disbursed"],
+        borrower_kinds: ["micro_enterprise", "farmer"],
+        repayment_methods: ["interest_monthly"],
         cities: [
-          { code: "yantai", name_zh: "烟台", name_en: "Yantai", own_pilot: false, merged_into_zh: null, merged_into_en: null },
-          { code: "laiwu", name_zh: "莱芜", name_en: "Laiwu", own_pilot: false, merged_into_zh: "济南", merged_into_en: "Jinan" },
+          {
+            code: "yantai",
+            name_zh: "烟台",
+            name_en: "Yantai",
+            own_pilot: false,
+            merged_into_zh: null,
+            merged_into_en: null,
+          },
+          {
+            code: "laiwu",
+            name_zh: "莱芜",
+            name_en: "Laiwu",
+            own_pilot: false,
+            merged_into_zh: "济南",
+            merged_into_en: "Jinan",
+          },
         ],
       };
     }
     if (cmd === "dashboard") {
-      return { as_of: "2016-12-31", pipeline: [["disbursed", 3]], todo: [], loss_ratios: [], npl: [], disbursements: [] };
+      return {
+        as_of: "2016-12-31",
+        pipeline: [["disbursed", 3]],
+        todo: [],
+        loss_ratios: [],
+        npl: [],
+        disbursements: [],
+      };
     }
     if (cmd === "session_info") {
       return {
         database: "/tmp/surety.db",
         database_exists: true,
-        user: { id: 1, username: "admin", display_name: "系统管理员", role: "admin", organisation_id: null, active: true },
+        user: {
+          id: 1,
+          username: "admin",
+          display_name: "系统管理员",
+          role: "admin",
+          organisation_id: null,
+          active: true,
+        },
         business_date: "2016-12-31",
       };
     }

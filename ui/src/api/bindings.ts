@@ -146,6 +146,13 @@ export type AppInfo = {
 	name_en: string,
 	version: string,
 	cities: CityInfo[],
+	/**
+	 *  The codes the service takes for these lists, in order: the UI's selects read them
+	 *  here rather than keeping copies.
+	 */
+	statuses: string[],
+	borrower_kinds: string[],
+	repayment_methods: string[],
 };
 
 /**  One entry as shown on a case's timeline. */

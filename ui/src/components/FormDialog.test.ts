@@ -57,7 +57,12 @@ describe("FormDialog", () => {
 
   it("keeps the dialog open and marks the field the service's error names", async () => {
     const submit = vi.fn(async () => {
-      throw new ServiceError({ code: "INVALID_INPUT", field: "name", message_zh: "名称不能为空", message_en: "name is required" });
+      throw new ServiceError({
+        code: "INVALID_INPUT",
+        field: "name",
+        message_zh: "名称不能为空",
+        message_en: "name is required",
+      });
     });
     const { w, open } = mountDialog(submit);
     await flushPromises();

@@ -82,7 +82,8 @@ const en: Messages = {
     title: "Statistics",
     empty: "Statistics open once the case store is ready.",
     export: "Case list export",
-    exportHint: "Exports every case the filters match (all pages), encrypted with a password you choose; Excel and WPS open it with that password.",
+    exportHint:
+      "Exports every case the filters match (all pages), encrypted with a password you choose; Excel and WPS open it with that password.",
     lossRatios: "Loss ratio per city (as of {date})",
     insurer: "Underwriter",
     year: "Pilot year",
@@ -374,7 +375,13 @@ const en: Messages = {
   users: {
     add: "Add user",
     role: "Role",
-    roles: { admin: "Administrator", underwriter: "Underwriter", bank_officer: "Bank officer", field_agent: "Field agent", auditor: "Auditor" },
+    roles: {
+      admin: "Administrator",
+      underwriter: "Underwriter",
+      bank_officer: "Bank officer",
+      field_agent: "Field agent",
+      auditor: "Auditor",
+    },
     organisation: "Organisation",
     initialPassword: "Initial password",
     status: "Status",

@@ -370,7 +370,13 @@ export default {
   users: {
     add: "添加用户",
     role: "角色",
-    roles: { admin: "管理员", underwriter: "保险公司核保人员", bank_officer: "银行信贷人员", field_agent: "外勤人员", auditor: "审计人员" },
+    roles: {
+      admin: "管理员",
+      underwriter: "保险公司核保人员",
+      bank_officer: "银行信贷人员",
+      field_agent: "外勤人员",
+      auditor: "审计人员",
+    },
     organisation: "所属机构",
     initialPassword: "初始密码",
     status: "状态",

@@ -1,7 +1,7 @@
 //! What the app is and which pilot it serves; needs no unlocked database.
 
 use serde::Serialize;
-use surety_domain::City;
+use surety_domain::{BorrowerKind, CaseStatus, City, RepaymentMethod};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -23,6 +23,11 @@ pub struct AppInfo {
     pub name_en: String,
     pub version: String,
     pub cities: Vec<CityInfo>,
+    /// The codes the service takes for these lists, in order: the UI's selects read them
+    /// here rather than keeping copies.
+    pub statuses: Vec<String>,
+    pub borrower_kinds: Vec<String>,
+    pub repayment_methods: Vec<String>,
 }
 
 pub fn app_info() -> AppInfo {
@@ -40,6 +45,12 @@ pub fn app_info() -> AppInfo {
                 merged_into_zh: c.merged_into().map(|m| m.1.to_string()),
                 merged_into_en: c.merged_into().map(|m| m.2.to_string()),
             })
+            .collect(),
+        statuses: CaseStatus::ALL.iter().map(|s| s.code().into()).collect(),
+        borrower_kinds: BorrowerKind::ALL.iter().map(|k| k.code().into()).collect(),
+        repayment_methods: RepaymentMethod::ALL
+            .iter()
+            .map(|m| m.code().into())
             .collect(),
     }
 }

@@ -13,15 +13,19 @@ export function useCaseExport() {
   const { t } = useI18n();
   const { open, form, show } = useFormDialog();
   function start(filter: () => CaseListInput) {
-    show(t("export.title"), [
-      { key: "password", label: t("export.password"), kind: "password", placeholder: t("export.hint") },
-      { key: "again", label: t("export.again"), kind: "password" },
-    ], async (v) => {
-      if (text(v, "password") !== text(v, "again")) throw mismatch(t("export.differ"), "again");
-      const done = await call(commands.exportCases(filter(), text(v, "password")));
-      if (!done) return;
-      ElMessage.success(t("cases.exported", { path: done.path }));
-    });
+    show(
+      t("export.title"),
+      [
+        { key: "password", label: t("export.password"), kind: "password", placeholder: t("export.hint") },
+        { key: "again", label: t("export.again"), kind: "password" },
+      ],
+      async (v) => {
+        if (text(v, "password") !== text(v, "again")) throw mismatch(t("export.differ"), "again");
+        const done = await call(commands.exportCases(filter(), text(v, "password")));
+        if (!done) return;
+        ElMessage.success(t("cases.exported", { path: done.path }));
+      },
+    );
   }
   return { open, form, start };
 }

@@ -1,14 +1,5 @@
-// Code -> label maps for what the service sends as codes.
-import type { CaseStatus } from "../../api";
-
-export const STATUSES: CaseStatus[] = [
-  "intake", "investigation", "joint_review", "decision", "approved", "signed", "premiums_received",
-  "disbursed", "overdue", "claimed", "claim_paid", "recovery", "closed", "declined", "withdrawn", "repaid",
-];
-export const KINDS = ["micro_enterprise", "farmer", "cooperative", "entrepreneur"] as const;
-export const CITIES = ["yantai", "weifang", "taian", "jining", "laiwu", "dezhou", "qingdao"] as const;
-export const METHODS = ["interest_monthly", "equal_installment", "equal_principal", "bullet"] as const;
-
+// Code -> label helpers for what the service sends as codes. The lists of codes themselves
+// come from the service (`app_info`, see stores/codes.ts), never copied here.
 /** Element Plus tag colour for a state. */
 export function statusType(s: string): "success" | "warning" | "danger" | "info" | "primary" {
   if (["disbursed", "repaid", "approved", "closed"].includes(s)) return "success";
