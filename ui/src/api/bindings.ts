@@ -385,7 +385,7 @@ export type DecisionInput = {
 
 export type DeskError = {
 	/**  A rule id (`R-RATE-1`) or a stable error name (`NOT_PERMITTED`, `WRONG_STATE`). */
-	code: string,
+	code: ErrorCode,
 	/**  The input field the error is about, when one applies. */
 	field: string | null,
 	message_zh: string,
@@ -394,6 +394,22 @@ export type DeskError = {
 
 /**  The three documents of a case and who signs each. */
 export type Document = "loan_contract" | "guarantee_policy" | "accident_policy";
+
+export type ErrorCode = 
+/**  The request is not the JSON it should be. */
+"MALFORMED_REQUEST" | 
+/**  A value is not allowed (the field says which). */
+"INVALID_INPUT" | 
+/**  A resident ID or credit code that does not check. */
+"ID_NUMBER" | 
+/**  A settings file that does not hold. */
+"SETTINGS" | 
+/**  A file may not be written there. */
+"PATH_NOT_ALLOWED" | "NO_PASSWORD" | "NOT_PERMITTED" | "SIGNED_OUT" | "SIGN_IN_FAILED" | "THROTTLED" | "NOT_FOUND" | "UNKNOWN_USER" | "USER_EXISTS" | 
+/**  The case is not in a state that allows the step. */
+"WRONG_STATE" | "NO_AGREEMENT" | "R-AMT-1" | "R-AMT-2" | "R-CLAIM-1" | "R-CLAIM-2" | "R-ELIG-1" | "R-ELIG-2" | "R-ELIG-3" | "R-ELIG-4" | "R-FEE-1" | "R-PREM-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
+/**  A stored value does not parse (table, row and column in the message). */
+"CORRUPT" | "DATABASE" | "FONT_MISSING" | "XLSX";
 
 export type FeeInput = {
 	name: string,

@@ -422,7 +422,7 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
             if examples.len() < 5 {
                 examples.push(format!("{} {who}: {}", e.date, err.message_zh));
             }
-            *refused.entry(err.code).or_default() += 1;
+            *refused.entry(err.code.as_str().to_string()).or_default() += 1;
             stuck[e.case] = true;
         }
     }

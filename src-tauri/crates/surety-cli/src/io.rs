@@ -4,7 +4,8 @@ use std::io::Read;
 use surety::{DeskError, DeskResult};
 
 pub fn exit_code(e: &DeskError) -> u8 {
-    if matches!(e.code.as_str(), "MALFORMED_REQUEST" | "INVALID_INPUT") {
+    // The request itself was wrong: 2; refused by a rule, a permission or a state: 1.
+    if e.code.is_bad_input() {
         2
     } else {
         1

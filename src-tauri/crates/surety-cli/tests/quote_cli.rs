@@ -176,7 +176,8 @@ fn a_settings_file_changes_the_numbers_and_a_bad_one_is_refused() {
         &["quote", "--settings", bad.to_str().unwrap()],
         &request().to_string(),
     );
-    assert_eq!(out.status.code(), Some(1));
+    // A settings file that does not hold is invalid input: exit code 2, as the README says.
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("agreement.insurer_share"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

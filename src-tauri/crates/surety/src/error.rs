@@ -1,6 +1,7 @@
 //! The one error every front end receives: a stable code, the field it concerns, and a
 //! message in both languages. The UI never matches on message text, only on `code`.
 
+pub use crate::error_code::ErrorCode;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -8,7 +9,7 @@ use serde::Serialize;
 #[error("{code}: {message_en}")]
 pub struct DeskError {
     /// A rule id (`R-RATE-1`) or a stable error name (`NOT_PERMITTED`, `WRONG_STATE`).
-    pub code: String,
+    pub code: ErrorCode,
     /// The input field the error is about, when one applies.
     pub field: Option<String>,
     pub message_zh: String,
@@ -18,7 +19,7 @@ pub struct DeskError {
 impl DeskError {
     pub fn new(code: &str, field: Option<&str>, message_zh: String, message_en: String) -> Self {
         Self {
-            code: code.to_string(),
+            code: ErrorCode::of(code),
             field: field.map(str::to_string),
             message_zh,
             message_en,
@@ -31,7 +32,7 @@ pub type DeskResult<T> = Result<T, DeskError>;
 impl From<surety_store::StoreError> for DeskError {
     fn from(e: surety_store::StoreError) -> Self {
         DeskError {
-            code: e.code().to_string(),
+            code: ErrorCode::of(e.code()),
             field: e.field().map(str::to_string),
             message_zh: e.message_zh(),
             message_en: e.to_string(),
@@ -42,7 +43,7 @@ impl From<surety_store::StoreError> for DeskError {
 impl From<surety_domain::Violation> for DeskError {
     fn from(v: surety_domain::Violation) -> Self {
         DeskError {
-            code: v.rule.to_string(),
+            code: ErrorCode::of(v.rule),
             field: Some(v.field),
             message_zh: v.message_zh,
             message_en: v.message_en,
@@ -129,7 +130,7 @@ pub fn json_error(e: &serde_json::Error) -> DeskError {
         format!("请求不是有效的 JSON：{msg}")
     };
     DeskError {
-        code: "MALFORMED_REQUEST".into(),
+        code: ErrorCode::MalformedRequest,
         field,
         message_zh: zh,
         message_en: format!("malformed request: {msg}"),

@@ -15,6 +15,7 @@ pub mod configuration;
 pub mod dashboard;
 pub mod desk;
 pub mod error;
+pub mod error_code;
 pub mod intake;
 pub mod loan_flow;
 pub mod output;
