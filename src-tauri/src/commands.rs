@@ -8,12 +8,14 @@ use crate::session::Session;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use surety::api::{
-    AgreementInput, AgreementRow, AmountInput, AuditReport, BackupInfo, CaseListInput, CasePage,
-    CaseRef, CaseView, CityInput, CityRow, Dashboard, DecisionInput, Desk, DeskError, IntakeInput,
-    InvestigationInput, KdfParams, LossRatioLine, NewUser, NoteInput, Org, OrgInput,
-    PoolMemberInput, PoolRow, PremiumInput, Quote, QuoteInput, RateInput, RateRow, RestoreInfo,
-    Role, SettingsView, SignInput, User, UserInput,
+    AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
+    CityRow, Dashboard, DecisionInput, Desk, DeskError, IntakeInput, InvestigationInput, KdfParams,
+    LossRatioLine, NewUser, NoteInput, OrgInput, PoolMemberInput, PoolRow, PremiumInput,
+    QuoteInput, RateInput, RateRow, Role, SettingsView, SignInput, UserInput,
 };
+// What the commands return is the service layer's own shapes (surety::dto), so the
+// generated bindings carry nothing of the store or the domain crates.
+use surety::dto::{AuditReport, BackupInfo, CasePage, Org, Quote, RestoreInfo, User};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -51,7 +53,7 @@ pub fn session_info(session: State<Session>) -> SessionInfo {
     session.lock_if_idle();
     let signed_in = session.desk.lock().ok().and_then(|d| {
         d.as_ref()
-            .map(|d| (d.user().clone(), d.today().to_string()))
+            .map(|d| (User::from(d.user().clone()), d.today().to_string()))
     });
     SessionInfo {
         database: session.db.display().to_string(),
@@ -73,7 +75,7 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
         organisation_id: None,
     };
     let desk = Desk::init(&session.db, &new, &password, KdfParams::default())?;
-    let user = desk.user().clone();
+    let user = User::from(desk.user().clone());
     session.open(desk);
     Ok(user)
 }
@@ -82,7 +84,7 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
 #[specta::specta]
 pub fn sign_in(session: State<Session>, username: String, password: String) -> R<User> {
     let desk = Desk::open(&session.db, username.trim(), &password)?;
-    let user = desk.user().clone();
+    let user = User::from(desk.user().clone());
     session.open(desk);
     Ok(user)
 }
@@ -109,7 +111,7 @@ pub fn quote(session: State<Session>, input: QuoteInput) -> R<Quote> {
     let settings = session
         .with(|d| Ok(d.settings().clone()))
         .unwrap_or_default();
-    surety::quote(&input, &settings)
+    surety::quote(&input, &settings).map(Quote::from)
 }
 
 #[tauri::command]
@@ -121,13 +123,13 @@ pub fn capital_amount(amount: String) -> R<String> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn organisations(session: State<Session>) -> R<Vec<Org>> {
-    session.with(|d| d.organisations())
+    session.with(|d| Ok(surety::dto::list(d.organisations()?)))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn case_list(session: State<Session>, input: CaseListInput) -> R<CasePage> {
-    session.with(|d| d.case_list(&input))
+    session.with(|d| d.case_list(&input).map(CasePage::from))
 }
 
 #[tauri::command(async)]
@@ -338,7 +340,7 @@ pub fn remove_reference_rate(session: State<Session>, effective: String) -> R<Ve
 #[tauri::command(async)]
 #[specta::specta]
 pub fn add_organisation(session: State<Session>, input: OrgInput) -> R<Org> {
-    session.with(|d| d.add_organisation(&input))
+    session.with(|d| d.add_organisation(&input).map(Org::from))
 }
 
 #[tauri::command(async)]
@@ -368,13 +370,13 @@ pub fn add_agreement(session: State<Session>, input: AgreementInput) -> R<()> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn users(session: State<Session>) -> R<Vec<User>> {
-    session.with(|d| d.users())
+    session.with(|d| Ok(surety::dto::list(d.users()?)))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn add_user(session: State<Session>, input: UserInput, password: String) -> R<User> {
-    session.with(|d| d.add_user(&input, &password))
+    session.with(|d| d.add_user(&input, &password).map(User::from))
 }
 
 #[tauri::command(async)]
@@ -402,7 +404,7 @@ pub fn change_password(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn audit_verify(session: State<Session>) -> R<AuditReport> {
-    session.with(|d| d.audit_verify())
+    session.with(|d| d.audit_verify().map(AuditReport::from))
 }
 
 /// An encrypted backup, saved where the admin chooses; `null` if they cancelled.
@@ -421,7 +423,7 @@ pub fn backup(app: AppHandle, session: State<Session>) -> R<Option<BackupInfo>> 
     let Some(path) = chooser::choose(&app, choice) else {
         return Ok(None);
     };
-    session.with(|d| d.backup(&path).map(Some))
+    session.with(|d| d.backup(&path).map(|b| Some(BackupInfo::from(b))))
 }
 
 /// The backup to restore, chosen in the system's dialog and kept here for `restore`;
@@ -472,7 +474,7 @@ pub fn restore(session: State<Session>, password: String, allow_foreign: bool) -
         allow_foreign,
     )?;
     *guard = Some(desk);
-    Ok(info)
+    Ok(RestoreInfo::from(info))
 }
 
 macro_rules! case_step {

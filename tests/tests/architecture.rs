@@ -47,6 +47,14 @@ fn front_ends_use_only_the_service_layer_and_no_library_crate_knows_tauri() {
             );
         }
     }
+    // The UI's contract is the service layer's: the store and the domain derive no
+    // TypeScript types, so nothing of theirs reaches the generated bindings.
+    for below in ["surety-store", "surety-domain"] {
+        assert!(
+            !deps(below).iter().any(|d| d == "specta"),
+            "{below} derives bindings types: they belong to surety::dto"
+        );
+    }
     for p in packages {
         let path = p["manifest_path"].as_str().unwrap();
         if path.contains("/src-tauri/crates/") {

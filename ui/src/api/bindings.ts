@@ -166,9 +166,9 @@ export type AuditEntry = {
 	summary: string,
 };
 
+/**  The audit chain checked: how many entries, the first broken one if any. */
 export type AuditReport = {
 	entries: number,
-	/**  The id of the first entry whose link or content does not match. */
 	first_broken: number | null,
 	ok: boolean,
 };
@@ -180,13 +180,11 @@ export type BackupInfo = {
 	audit_entries: number,
 };
 
-/**  What a backup holds, once its header is authenticated. */
 export type BackupSummary = {
 	installation_id: string,
 	created_at: string,
 	cases: number,
 	audit_entries: number,
-	/**  The hash of the newest audit entry in the backup. */
 	audit_head: string,
 };
 
@@ -237,6 +235,7 @@ export type CaseListInput = {
 	sort?: string | null,
 };
 
+/**  One page of the case list and how many cases match in all. */
 export type CasePage = {
 	total: number,
 	rows: CaseRow[],
@@ -246,6 +245,7 @@ export type CaseRef = {
 	case_no: string,
 };
 
+/**  One line of the case list (the ID number masked). */
 export type CaseRow = {
 	case_no: string,
 	borrower_name: string,
@@ -257,6 +257,7 @@ export type CaseRow = {
 	application_date: string,
 };
 
+/**  The states of a case (§3.3, §4.1). */
 export type CaseStatus = "intake" | "investigation" | "joint_review" | "decision" | "approved" | "signed" | "premiums_received" | "disbursed" | "overdue" | "claimed" | "claim_paid" | "recovery" | "closed" | "declined" | "withdrawn" | "repaid";
 
 export type CaseView = {
@@ -348,6 +349,7 @@ export type CityRow = {
 	intake_closed_from: string | null,
 };
 
+/**  A claim (R-CLAIM-1/2) and its split (R-SHARE-1). */
 export type ClaimRecord = {
 	cutoff: string,
 	outstanding_principal: Money,
@@ -377,6 +379,9 @@ export type Dashboard = {
 	disbursements: MonthLine[],
 };
 
+/**  A date as `YYYY-MM-DD` text. */
+export type DateText = string;
+
 export type DecisionInput = {
 	case_no: string,
 	approve: boolean,
@@ -392,7 +397,6 @@ export type DeskError = {
 	message_en: string,
 };
 
-/**  The three documents of a case and who signs each. */
 export type Document = "loan_contract" | "guarantee_policy" | "accident_policy";
 
 export type ErrorCode = 
@@ -425,7 +429,7 @@ export type FindingsInput = {
 /**  One scheduled repayment. */
 export type Installment = {
 	period: number,
-	due_date: string,
+	due_date: DateText,
 	principal: Money,
 	interest: Money,
 	payment: Money,
@@ -482,6 +486,7 @@ export type LossRatioLine = {
 	compensation_due: string,
 };
 
+/**  An amount in yuan as text with exactly two decimals ("1000000.00"). */
 export type Money = string;
 
 export type MonthLine = {
@@ -575,7 +580,6 @@ export type PremiumInput = {
 	amount: string,
 };
 
-/**  The two premium lines (§3.1). */
 export type PremiumLine = "guarantee" | "accident";
 
 export type Printed = {
@@ -585,6 +589,7 @@ export type Printed = {
 	opened: boolean,
 };
 
+/**  A loan's quote: the rules it meets or breaks and every figure (R-RATE-1, R-PREM-1, …). */
 export type Quote = {
 	compliant: boolean,
 	violations: Violation[],
@@ -619,7 +624,7 @@ export type QuoteInput = {
 	outstanding_principal?: string | null,
 };
 
-/**  An annual (or, where named, monthly) rate as a fraction: 0.0435 is 4.35%. */
+/**  A rate as a decimal fraction in text ("0.05655" is 5.655%). */
 export type Rate = string;
 
 export type RateInput = {
@@ -639,6 +644,7 @@ export type RateRow = {
 	rate_percent: string,
 };
 
+/**  A recovery (R-RECOV-1) and its split. */
 export type Recovery = {
 	received_on: string,
 	amount: Money,
@@ -648,18 +654,17 @@ export type Recovery = {
 	before_claim: boolean,
 };
 
+/**  A repayment and how it was applied. */
 export type Repayment = {
 	paid_on: string,
 	amount: Money,
 	allocations: Allocation[],
 };
 
-/**  A restore done: what was restored, and where the database it replaced was kept. */
 export type RestoreInfo = {
 	path: string,
 	bytes: number,
 	backup: BackupSummary,
-	/**  The replaced database, kept as `<db>.pre-restore-<time>` with its key file beside. */
 	previous: string | null,
 };
 
@@ -669,11 +674,7 @@ export type ReviewNote = {
 	created_at: string,
 };
 
-export type Role = "admin" | 
-/**  The insurer's underwriter (主承保公司). */
-"underwriter" | "bank_officer" | "field_agent" | 
-/**  Reads everything, writes nothing. */
-"auditor";
+export type Role = "admin" | "underwriter" | "bank_officer" | "field_agent" | "auditor";
 
 export type ScheduleLine = {
 	interest_paid: Money,
@@ -694,10 +695,8 @@ export type SettingsView = {
 	limits: PolicyLimits,
 };
 
-/**  Which investigation a finding belongs to; each side investigates independently (§4.1). */
 export type Side = "insurer" | "bank";
 
-/**  A decision or an exception approval by one side. */
 export type SideAct = {
 	side: Side,
 	approve: boolean,
@@ -712,7 +711,7 @@ export type SignInput = {
 	document: string,
 };
 
-/**  Every step a user can take on a case. */
+/**  A step a user can take on a case (`surety_domain::process::Step`). */
 export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "recover" | "close" | "withdraw" | "flag";
 
 export type TodoItem = {
@@ -746,14 +745,12 @@ export type UserInput = {
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
+/**  A rule a request breaks, with the field and both languages' messages. */
 export type Violation = {
-	/**  The rule id from DOMAIN.md (`R-RATE-1`), or a stable input-error name. */
 	rule: string,
-	/**  The request field the violation is about (`annual_rate`, `fees[0]`). */
 	field: string,
 	message_zh: string,
 	message_en: string,
-	/**  The limit that was crossed, as shown in the message (e.g. "0.05655"). */
 	limit?: string | null,
 };
 

@@ -15,7 +15,6 @@ pub struct PeriodPaid {
 
 /// One part of a repayment, applied to a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Allocation {
     pub period: u32,
     pub interest: Money,

@@ -55,7 +55,6 @@ pub fn check_applicant(a: &Applicant, settings: &Settings) -> Vec<Violation> {
 /// Which investigation a finding belongs to; each side investigates independently (§4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Side {
     Insurer,
     Bank,

@@ -11,7 +11,6 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct Money(Decimal);
 
 impl Money {
@@ -164,7 +163,6 @@ impl Sum for Money {
 
 /// An annual (or, where named, monthly) rate as a fraction: 0.0435 is 4.35%.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct Rate(Decimal);
 
 impl Rate {

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 /// The parties that write a case: a field agent (intake), the bank, the insurer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Party {
     FieldAgent,
     Bank,
@@ -49,7 +48,6 @@ impl Party {
 /// The three documents of a case and who signs each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Document {
     LoanContract,
     GuaranteePolicy,
@@ -87,7 +85,6 @@ impl Document {
 /// The two premium lines (§3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum PremiumLine {
     Guarantee,
     Accident,
@@ -111,7 +108,6 @@ impl PremiumLine {
 /// Every step a user can take on a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Step {
     Investigate,
     Review,
@@ -133,7 +129,6 @@ pub enum Step {
 /// A section of a case: what one step writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Section {
     /// The application and the borrower as taken in.
     Intake,
@@ -154,7 +149,6 @@ pub enum Section {
 
 /// Who may write a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Owner {
     /// One party alone.
     Party(Party),

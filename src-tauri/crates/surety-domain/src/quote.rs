@@ -17,7 +17,6 @@ use serde::Serialize;
 
 /// A fee the borrower would pay besides interest and premiums. Any one breaks R-FEE-1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Fee {
     pub name: String,
     pub amount: Money,
@@ -41,7 +40,6 @@ pub struct LoanTerms {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Quote {
     pub compliant: bool,
     pub violations: Vec<Violation>,

@@ -12,7 +12,6 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum RepaymentMethod {
     /// 按月付息、到期还本
     #[default]
@@ -73,7 +72,6 @@ impl FromStr for RepaymentMethod {
 
 /// One scheduled repayment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Installment {
     pub period: u32,
     pub due_date: NaiveDate,

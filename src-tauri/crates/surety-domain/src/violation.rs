@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Violation {
     /// The rule id from DOMAIN.md (`R-RATE-1`), or a stable input-error name.
     pub rule: &'static str,

@@ -70,7 +70,6 @@ pub fn append(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditReport {
     pub entries: u64,
     /// The id of the first entry whose link or content does not match.
@@ -120,7 +119,6 @@ pub fn verify(conn: &Connection) -> StoreResult<AuditReport> {
 
 /// One entry as shown on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,

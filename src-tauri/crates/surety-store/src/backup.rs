@@ -41,7 +41,6 @@ struct Header {
 
 /// What a backup holds, once its header is authenticated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupSummary {
     pub installation_id: String,
     pub created_at: String,
@@ -52,7 +51,6 @@ pub struct BackupSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupInfo {
     pub path: String,
     pub bytes: u64,
@@ -62,7 +60,6 @@ pub struct BackupInfo {
 
 /// A restore done: what was restored, and where the database it replaced was kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RestoreInfo {
     pub path: String,
     pub bytes: u64,

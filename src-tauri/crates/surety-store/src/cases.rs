@@ -264,7 +264,6 @@ pub struct CaseQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseRow {
     pub case_no: String,
     pub borrower_name: String,
@@ -277,7 +276,6 @@ pub struct CaseRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CasePage {
     pub total: u64,
     pub rows: Vec<CaseRow>,

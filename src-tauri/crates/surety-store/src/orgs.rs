@@ -11,7 +11,6 @@ use surety_domain::{City, PoolMember, Rate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum OrgKind {
     Insurer,
     Pool,
@@ -45,7 +44,6 @@ impl OrgKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Org {
     pub id: i64,
     pub kind: OrgKind,

@@ -194,7 +194,6 @@ pub fn schedule(conn: &Connection, case_id: i64) -> StoreResult<Vec<Installment>
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Investigation {
     pub side: Side,
     pub findings_json: String,
@@ -252,7 +251,6 @@ pub fn investigations(conn: &Connection, case_id: i64) -> StoreResult<Vec<Invest
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReviewNote {
     pub author: String,
     pub note: String,
@@ -289,7 +287,6 @@ pub fn review_notes(conn: &Connection, case_id: i64) -> StoreResult<Vec<ReviewNo
 
 /// A decision or an exception approval by one side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SideAct {
     pub side: Side,
     pub approve: bool,
@@ -347,7 +344,6 @@ fn side_acts(conn: &Connection, sql: &str, case_id: i64) -> StoreResult<Vec<Side
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Contract {
     pub doc_kind: String,
     pub doc_no: String,
@@ -377,7 +373,6 @@ pub fn contracts(conn: &Connection, case_id: i64) -> StoreResult<Vec<Contract>> 
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Premium {
     pub line: String,
     pub amount: Money,
@@ -430,7 +425,6 @@ pub fn disbursed_on(conn: &Connection, case_id: i64) -> StoreResult<Option<Strin
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Repayment {
     pub paid_on: String,
     pub amount: Money,
@@ -520,7 +514,6 @@ pub fn save_overdue_event(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClaimRecord {
     pub cutoff: String,
     pub outstanding_principal: Money,
@@ -611,7 +604,6 @@ pub fn claim(conn: &Connection, case_id: i64) -> StoreResult<Option<ClaimRecord>
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recovery {
     pub received_on: String,
     pub amount: Money,

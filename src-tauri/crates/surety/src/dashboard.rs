@@ -2,6 +2,7 @@
 //! figures — loss ratio per city (R-STOP-1), NPL ratio per bank (R-NPL-1), disbursements.
 
 use crate::desk::Desk;
+use crate::dto;
 use crate::error::DeskResult;
 use crate::loan_flow::LossRatioLine;
 use serde::Serialize;
@@ -19,7 +20,7 @@ use surety_store::Role;
 pub struct TodoItem {
     pub case_no: String,
     pub borrower_name: String,
-    pub status: CaseStatus,
+    pub status: dto::CaseStatus,
     /// What the user's side has to do: investigate, decide, exception, sign, premium,
     /// disburse, claim_soon, claim_due, pay_claim.
     pub task: String,
@@ -32,8 +33,8 @@ pub struct TodoItem {
 pub struct NplLine {
     pub bank: String,
     pub bank_name: String,
-    pub balance: Money,
-    pub npl_balance: Money,
+    pub balance: dto::Money,
+    pub npl_balance: dto::Money,
     /// e.g. "1.25%"; null with no balance.
     pub npl_ratio: Option<String>,
     pub exempt: bool,
@@ -44,14 +45,14 @@ pub struct NplLine {
 pub struct MonthLine {
     pub month: String,
     pub count: u32,
-    pub amount: Money,
+    pub amount: dto::Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dashboard {
     pub as_of: String,
-    pub pipeline: Vec<(CaseStatus, u32)>,
+    pub pipeline: Vec<(dto::CaseStatus, u32)>,
     pub todo: Vec<TodoItem>,
     pub loss_ratios: Vec<LossRatioLine>,
     pub npl: Vec<NplLine>,
@@ -69,7 +70,7 @@ impl Desk {
         let partners = self.partners()?;
         let pipeline = sections::pipeline(conn, reach)?
             .into_iter()
-            .filter_map(|(s, n)| s.parse::<CaseStatus>().ok().map(|s| (s, n)))
+            .filter_map(|(s, n)| s.parse::<CaseStatus>().ok().map(|s| (s.into(), n)))
             .collect();
 
         let mut by_bank: BTreeMap<i64, Vec<(Money, u32)>> = BTreeMap::new();
@@ -112,7 +113,7 @@ impl Desk {
                 .map(|(month, count, amount)| MonthLine {
                     month,
                     count,
-                    amount,
+                    amount: amount.into(),
                 })
                 .collect(),
         })
@@ -123,8 +124,8 @@ impl Desk {
         NplLine {
             bank,
             bank_name,
-            balance: s.balance,
-            npl_balance: s.npl_balance,
+            balance: s.balance.into(),
+            npl_balance: s.npl_balance.into(),
             npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
             exempt: s.exempt,
         }
@@ -162,7 +163,7 @@ impl Desk {
                 items.push(TodoItem {
                     case_no: no,
                     borrower_name: case.borrower_name.clone(),
-                    status: case.status,
+                    status: case.status.into(),
                     task: task.into(),
                     days_overdue: days,
                 });

@@ -14,6 +14,7 @@ pub mod case_inputs;
 pub mod configuration;
 pub mod dashboard;
 pub mod desk;
+pub mod dto;
 pub mod error;
 pub mod error_code;
 pub mod intake;

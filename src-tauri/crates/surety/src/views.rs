@@ -2,19 +2,16 @@
 //! the live overdue state, and the timeline from the audit log.
 
 use crate::desk::Desk;
+use crate::dto;
 use crate::error::DeskResult;
 use crate::quote::{parse_city, parse_date, parse_kind};
 use serde::{Deserialize, Serialize};
 use surety_domain::claim::{overdue_since, PeriodPaid};
 use surety_domain::npl::classify;
-use surety_domain::{capital_amount, CaseStatus, City, Installment, Money};
-use surety_store::audit::AuditEntry;
+use surety_domain::{capital_amount, CaseStatus, City};
 use surety_store::cases::{search, CasePage, CaseQuery, CaseSort};
 use surety_store::orgs;
-use surety_store::sections::{
-    self, CaseRecord, ClaimRecord, Contract, Investigation, Premium, Recovery, Repayment,
-    ReviewNote, SideAct,
-};
+use surety_store::sections::{self, CaseRecord};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -31,9 +28,9 @@ pub struct BorrowerView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScheduleLine {
     #[serde(flatten)]
-    pub installment: Installment,
-    pub interest_paid: Money,
-    pub principal_paid: Money,
+    pub installment: dto::Installment,
+    pub interest_paid: dto::Money,
+    pub principal_paid: dto::Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +46,7 @@ pub struct OverdueView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseView {
     pub case_no: String,
-    pub status: CaseStatus,
+    pub status: dto::CaseStatus,
     pub status_zh: String,
     pub city: String,
     pub city_zh: String,
@@ -58,7 +55,7 @@ pub struct CaseView {
     pub insurer: String,
     pub insurer_name: String,
     pub borrower: BorrowerView,
-    pub principal: Money,
+    pub principal: dto::Money,
     /// 人民币大写
     pub principal_capital: String,
     pub annual_rate: String,
@@ -71,26 +68,26 @@ pub struct CaseView {
     /// R-AMT-1: the amount needs both sides' exception approval.
     pub needs_exception: bool,
     pub quote: serde_json::Value,
-    pub investigations: Vec<Investigation>,
-    pub review_notes: Vec<ReviewNote>,
-    pub exceptions: Vec<SideAct>,
-    pub decisions: Vec<SideAct>,
-    pub contracts: Vec<Contract>,
-    pub premiums: Vec<Premium>,
+    pub investigations: Vec<dto::Investigation>,
+    pub review_notes: Vec<dto::ReviewNote>,
+    pub exceptions: Vec<dto::SideAct>,
+    pub decisions: Vec<dto::SideAct>,
+    pub contracts: Vec<dto::Contract>,
+    pub premiums: Vec<dto::Premium>,
     pub schedule: Vec<ScheduleLine>,
     pub disbursed_on: Option<String>,
-    pub repayments: Vec<Repayment>,
+    pub repayments: Vec<dto::Repayment>,
     pub overdue: Option<OverdueView>,
-    pub claim: Option<ClaimRecord>,
-    pub recoveries: Vec<Recovery>,
-    pub subsidy_premium: Option<Money>,
-    pub subsidy_interest: Option<Money>,
-    pub timeline: Vec<AuditEntry>,
+    pub claim: Option<dto::ClaimRecord>,
+    pub recoveries: Vec<dto::Recovery>,
+    pub subsidy_premium: Option<dto::Money>,
+    pub subsidy_interest: Option<dto::Money>,
+    pub timeline: Vec<dto::AuditEntry>,
     /// The side the signed-in user acts for on this case, if any.
-    pub my_side: Option<surety_domain::Side>,
+    pub my_side: Option<dto::Side>,
     /// The steps the signed-in user can take now (`surety_domain::process::next_steps`):
     /// the case page offers exactly these (the service refuses any other anyway).
-    pub next_steps: Vec<surety_domain::process::Step>,
+    pub next_steps: Vec<dto::Step>,
     /// The documents this case can be printed as now (the same check printing makes).
     pub printable: Vec<String>,
 }
@@ -214,7 +211,7 @@ impl Desk {
         let subsidy = sections::subsidy(conn, case.id)?;
         Ok(CaseView {
             case_no: case.case_no.clone(),
-            status: case.status,
+            status: case.status.into(),
             status_zh: case.status.name_zh().into(),
             city: case.city.code().into(),
             city_zh: city.name_zh().into(),
@@ -230,7 +227,7 @@ impl Desk {
                 legal_rep: case.borrower_legal_rep.clone(),
                 flagged_evasion: case.borrower_flagged,
             },
-            principal: case.principal,
+            principal: case.principal.into(),
             principal_capital: capital_amount(case.principal).unwrap_or_default(),
             annual_rate: case.annual_rate.to_string(),
             term_months: case.term_months,
@@ -241,12 +238,12 @@ impl Desk {
             contract_date: case.contract_date.map(|d| d.to_string()),
             needs_exception: self.needs_exception(case),
             quote: self.stored_quote_json(case)?,
-            investigations: sections::investigations(conn, case.id)?,
-            review_notes: sections::review_notes(conn, case.id)?,
-            exceptions: sections::exceptions(conn, case.id)?,
-            decisions: sections::decisions(conn, case.id)?,
-            contracts: sections::contracts(conn, case.id)?,
-            premiums: sections::premiums(conn, case.id)?,
+            investigations: dto::list(sections::investigations(conn, case.id)?),
+            review_notes: dto::list(sections::review_notes(conn, case.id)?),
+            exceptions: dto::list(sections::exceptions(conn, case.id)?),
+            decisions: dto::list(sections::decisions(conn, case.id)?),
+            contracts: dto::list(sections::contracts(conn, case.id)?),
+            premiums: dto::list(sections::premiums(conn, case.id)?),
             schedule: schedule
                 .into_iter()
                 .zip(
@@ -254,21 +251,25 @@ impl Desk {
                         .chain(std::iter::repeat(PeriodPaid::default())),
                 )
                 .map(|(installment, p)| ScheduleLine {
-                    installment,
-                    interest_paid: p.interest,
-                    principal_paid: p.principal,
+                    installment: installment.into(),
+                    interest_paid: p.interest.into(),
+                    principal_paid: p.principal.into(),
                 })
                 .collect(),
             disbursed_on: sections::disbursed_on(conn, case.id)?,
-            repayments: sections::repayments(conn, case.id)?,
+            repayments: dto::list(sections::repayments(conn, case.id)?),
             overdue,
-            claim: sections::claim(conn, case.id)?,
-            recoveries: sections::recoveries(conn, case.id)?,
-            subsidy_premium: subsidy.map(|s| s.0),
-            subsidy_interest: subsidy.map(|s| s.1),
-            timeline: surety_store::audit::entries_for(conn, "case", &case.case_no)?,
-            my_side: self.side_on(case, "", "").ok(),
-            next_steps: self.next_steps(case)?,
+            claim: sections::claim(conn, case.id)?.map(Into::into),
+            recoveries: dto::list(sections::recoveries(conn, case.id)?),
+            subsidy_premium: subsidy.map(|s| s.0.into()),
+            subsidy_interest: subsidy.map(|s| s.1.into()),
+            timeline: dto::list(surety_store::audit::entries_for(
+                conn,
+                "case",
+                &case.case_no,
+            )?),
+            my_side: self.side_on(case, "", "").ok().map(Into::into),
+            next_steps: dto::list(self.next_steps(case)?),
             printable: self.printable(case)?,
         })
     }
