@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 use surety::api::{
     AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
     CityRow, Dashboard, DecisionInput, Desk, DeskError, IntakeInput, InvestigationInput, KdfParams,
-    LossRatioLine, NewUser, NoteInput, OrgInput, PoolMemberInput, PoolRow, PremiumInput,
-    QuoteInput, RateInput, RateRow, Role, SettingsView, SignInput, UserInput,
+    LossRatioLine, NoteInput, OrgInput, PoolMemberInput, PoolRow, PremiumInput, QuoteInput,
+    RateInput, RateRow, SettingsView, SignInput, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -67,14 +67,13 @@ pub fn session_info(session: State<Session>) -> SessionInfo {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn first_run(session: State<Session>, admin: UserInput, password: String) -> R<User> {
-    surety::paths::prepare_database_folder(&session.db)?;
-    let new = NewUser {
-        username: admin.username,
-        display_name: admin.display_name,
-        role: Role::Admin,
-        organisation_id: None,
-    };
-    let desk = Desk::init(&session.db, &new, &password, KdfParams::default())?;
+    let desk = Desk::first_run(
+        &session.db,
+        &admin.username,
+        &admin.display_name,
+        &password,
+        KdfParams::default(),
+    )?;
     let user = User::from(desk.user().clone());
     session.open(desk);
     Ok(user)

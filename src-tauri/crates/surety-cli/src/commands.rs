@@ -7,8 +7,8 @@ use crate::{
 };
 use std::path::Path;
 use surety::api::{
-    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, NewUser, OrgInput,
-    PoolMemberInput, Role, Settings, UserInput,
+    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, OrgInput,
+    PoolMemberInput, Settings, UserInput,
 };
 
 pub fn run(cli: Cli) -> DeskResult<String> {
@@ -32,15 +32,8 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             admin,
             display_name,
         } => {
-            surety::paths::prepare_database_folder(&db)?;
             let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
-            let new = NewUser {
-                username: admin,
-                display_name,
-                role: Role::Admin,
-                organisation_id: None,
-            };
-            let desk = Desk::init(&db, &new, &pw, kdf())?;
+            let desk = Desk::first_run(&db, &admin, &display_name, &pw, kdf())?;
             json(&serde_json::json!({ "database": db, "admin": desk.user() }))
         }
         Command::Restore {

@@ -70,8 +70,13 @@ impl Desk {
         let partners = self.partners()?;
         let pipeline = sections::pipeline(conn, reach)?
             .into_iter()
-            .filter_map(|(s, n)| s.parse::<CaseStatus>().ok().map(|s| (s.into(), n)))
-            .collect();
+            .map(|(s, n)| {
+                s.parse::<CaseStatus>().map(|s| (s.into(), n)).map_err(|_| {
+                    surety_store::StoreError::Corrupt(format!("cases: column status holds `{s}`"))
+                        .into()
+                })
+            })
+            .collect::<DeskResult<_>>()?;
 
         let mut by_bank: BTreeMap<i64, Vec<(Money, u32)>> = BTreeMap::new();
         for loan in sections::live_loans(conn, None)? {

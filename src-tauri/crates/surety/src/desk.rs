@@ -58,6 +58,25 @@ impl Desk {
         })
     }
 
+    /// First run, the same for the window and the CLI: the data folder (owner-only), the
+    /// database and its key file, the first admin, signed in.
+    pub fn first_run(
+        path: &Path,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        kdf: KdfParams,
+    ) -> DeskResult<Desk> {
+        crate::paths::prepare_database_folder(path)?;
+        let admin = NewUser {
+            username: username.trim().to_string(),
+            display_name: crate::text::clean("display_name", display_name, crate::text::SHORT)?,
+            role: Role::Admin,
+            organisation_id: None,
+        };
+        Desk::init(path, &admin, password, kdf)
+    }
+
     /// Signs in.
     pub fn open(path: &Path, username: &str, password: &str) -> DeskResult<Desk> {
         crate::paths::secure_app_folder(path);
