@@ -82,6 +82,20 @@ fn r_veto_1_a_refusal_by_the_bank_alone_blocks_the_loan() {
         &["case", "investigate"],
         json!({"case_no": c, "findings": clean}),
     );
+    // §4.1: no decision before the joint review is on record.
+    o.refused(
+        "uw-pool",
+        day,
+        &["case", "decide"],
+        &json!({"case_no": c, "approve": true}).to_string(),
+        "WRONG_STATE",
+    );
+    o.ok(
+        "uw-pool",
+        day,
+        &["case", "review"],
+        json!({"case_no": c, "note": "会商：银行关注经营波动"}),
+    );
     o.ok(
         "uw-pool",
         day,
@@ -148,6 +162,12 @@ fn r_amt_1_one_and_a_half_million_needs_and_gets_the_exception() {
         day,
         &["case", "investigate"],
         json!({"case_no": c, "findings": clean}),
+    );
+    o.ok(
+        "bo-icbc",
+        day,
+        &["case", "review"],
+        json!({"case_no": c, "note": "会商：金额超过原则上限，双方各自审批例外"}),
     );
     o.refused(
         "uw-pool",
@@ -395,8 +415,10 @@ fn r_stop_1_a_city_over_150_percent_refuses_disbursement_while_another_works() {
         .unwrap();
     assert_eq!(dz["suspended"], true);
     assert_eq!(yt["suspended"], false);
-    // Premiums: A and B each 528,275.00 × 2% = 10,565.50 and × 0.5% = 2,641.38 (half-up).
-    assert_eq!(dz["premiums_received"], "26413.76");
+    // R-STOP-1 counts the guarantee line only (§4.3 赔付额/实收保费; the accident line is
+    // separate, §3.1): A and B each 528,275.00 × 2% = 10,565.50, together 21,131.00. The
+    // accident premiums (× 0.5% = 2,641.38 each) stay out of the ratio.
+    assert_eq!(dz["premiums_received"], "21131.00");
     // R-STOP-2: compensation = claims paid − 1.5 × premiums received.
     let claims = fen(&dz["claims_paid"]);
     assert_eq!(
@@ -578,4 +600,77 @@ fn r_npl_1_the_dashboard_counts_a_loan_overdue_past_90_days_as_non_performing() 
     assert_eq!(late["npl_balance"], "1000000.00");
     assert_eq!(late["npl_ratio"], "100.00%");
     assert_eq!(late["exempt"], false, "over the 2% line");
+}
+
+/// Weifang: a bank of its own with CPIC, insurer share 80%, waiting period 60 days, accident
+/// rate 1% (none of the Yantai/Dezhou defaults).
+const WEIFANG: Channel = Channel {
+    city: "weifang",
+    bank: "wfb-wf",
+    insurer: "cpic",
+    banker: "bo-wf",
+    underwriter: "uw-cpic",
+};
+
+#[test]
+fn r_stop_1_divides_by_the_guarantee_premiums_only() {
+    let o = pilot();
+    let admin = |args: &[&str], body: Value| {
+        o.ok("admin", "2015-12-01", args, body);
+    };
+    admin(
+        &["org", "add"],
+        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
+    );
+    admin(
+        &["agreement"],
+        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
+               "waiting_period_days": 60, "guarantee_rate": "0.02", "accident_rate": "0.01",
+               "signed_on": "2015-11-20"}),
+    );
+    admin(
+        &["user", "add"],
+        json!({"username": "bo-wf", "display_name": "潍坊银行 孟军", "role": "bank_officer",
+               "organisation": "wfb-wf"}),
+    );
+    let c = approved(
+        &o,
+        &WEIFANG,
+        "潍坊绿野农业有限公司",
+        CODE_B,
+        "300000",
+        "2016-03-01",
+    );
+    disbursed(&o, &WEIFANG, &c, "2016-03-01");
+    // Nothing is ever repaid: the first interest (due 2016-04-01) is 60 days overdue on
+    // 2016-05-31, the claim's cut-off.
+    o.ok(
+        "bo-wf",
+        "2016-06-01",
+        &["case", "claim"],
+        json!({"case_no": c}),
+    );
+    o.ok(
+        "uw-cpic",
+        "2016-06-02",
+        &["case", "pay-claim"],
+        json!({"case_no": c}),
+    );
+    let lines = o.ok("auditor", "2016-06-30", &["loss-ratio"], json!({}));
+    let wf = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["city"] == "weifang" && l["insurer"] == "cpic")
+        .expect("a Weifang line for CPIC");
+    // Premium base = 300,000.00 + 300,000.00 × 5.655% = 316,965.00 (interest monthly, 12
+    // months); guarantee 2% = 6,339.30, accident 1% = 3,169.65 — the accident line stays out.
+    assert_eq!(wf["premiums_received"], "6339.30");
+    // Loss (R-CLAIM-2) = 300,000.00 + two unpaid interests of 300,000 × 5.655% / 12 =
+    // 1,413.75 each + 30 days accrued to the cut-off (300,000 × 5.655% × 30/360 = 1,413.75)
+    // = 304,241.25; the insurer pays 80% = 243,393.00.
+    assert_eq!(wf["claims_paid"], "243393.00");
+    // 243,393.00 / 6,339.30 = 38.39430… → 3839.43%, far over 150%.
+    assert_eq!(wf["loss_ratio"], "3839.43%");
+    assert_eq!(wf["suspended"], true);
 }

@@ -68,6 +68,12 @@ async fn a_case_from_intake_to_a_printed_contract() {
     step(&app, "action-investigate", Some("保险调查：纳税正常"), "").await;
     let status = app.inner_text("case-status").await;
     assert!(!status.contains("受理"), "both investigated: {status}");
+    // No decision before the joint review is on record (§4.1): the buttons wait for it.
+    assert!(
+        !app.exists("action-approve").await,
+        "approve offered before the review"
+    );
+    step(&app, "action-review", Some("会商：经营稳定，同意"), "").await;
     app.click("action-approve").await;
     app.submit_dialog().await;
     app.wait_dialog_closed().await;

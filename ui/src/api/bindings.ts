@@ -719,7 +719,7 @@ export type TodoItem = {
 	borrower_name: string,
 	status: CaseStatus,
 	/**
-	 *  What the user's side has to do: investigate, decide, exception, sign, premium,
+	 *  What the user's side has to do: investigate, review, decide, exception, sign, premium,
 	 *  disburse, claim_soon, claim_due, pay_claim.
 	 */
 	task: string,

@@ -29,6 +29,7 @@ const en: Messages = {
     days: "days",
     tasks: {
       investigate: "Investigate",
+      review: "Joint review",
       exception: "Amount exception",
       decide: "Decide",
       sign: "Sign",

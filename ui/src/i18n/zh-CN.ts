@@ -25,6 +25,7 @@ export default {
     days: "天",
     tasks: {
       investigate: "资信调查",
+      review: "集中会商",
       exception: "超额例外审批",
       decide: "审批",
       sign: "签约",

@@ -253,6 +253,8 @@ impl Step {
 pub struct CaseFacts {
     pub status: CaseStatus,
     pub investigated: Vec<Side>,
+    /// Whether the joint review (会商评议, §4.1) has a note on record.
+    pub reviewed: bool,
     /// Each side's decision: (side, approved).
     pub decisions: Vec<(Side, bool)>,
     /// R-AMT-1: the borrower's total is over the cap in principle.
@@ -351,6 +353,12 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
             s,
             "须在双方调查完成、集中会商之后审批",
             "decisions come after both investigations and the joint review",
+        )),
+        // §4.1: the two sides review the case together before either decides.
+        Step::Approve | Step::Refuse if !facts.reviewed => Err(wrong_state(
+            s,
+            "须先记录集中会商（会商评议）意见，再作审批决定",
+            "the joint review (会商评议) must be recorded before a decision",
         )),
         Step::Approve | Step::Refuse
             if side.is_some_and(|me| facts.decisions.iter().any(|(d, _)| *d == me)) =>
@@ -495,6 +503,7 @@ mod tests {
         CaseFacts {
             status,
             accident_premium_due: true,
+            reviewed: status >= JointReview,
             ..Default::default()
         }
     }
@@ -570,6 +579,32 @@ mod tests {
         );
         // Within the cap there is no exception to approve.
         assert!(check(Step::Exception, &facts(JointReview), Party::Bank).is_err());
+    }
+
+    #[test]
+    fn the_joint_review_comes_before_any_decision() {
+        // Both sides investigated, nobody wrote the review yet: no decision either way.
+        let unreviewed = CaseFacts {
+            reviewed: false,
+            ..facts(JointReview)
+        };
+        assert_eq!(
+            check(Step::Approve, &unreviewed, Party::Bank)
+                .unwrap_err()
+                .rule,
+            "WRONG_STATE"
+        );
+        assert_eq!(
+            check(Step::Refuse, &unreviewed, Party::Insurer)
+                .unwrap_err()
+                .rule,
+            "WRONG_STATE"
+        );
+        assert_eq!(
+            next_steps(&unreviewed, Party::Bank),
+            vec![Step::Investigate, Step::Review, Step::Withdraw]
+        );
+        assert!(check(Step::Approve, &facts(JointReview), Party::Bank).is_ok());
     }
 
     #[test]

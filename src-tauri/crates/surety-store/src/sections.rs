@@ -699,8 +699,11 @@ pub fn loss_ratio_inputs(
     to: &str,
 ) -> StoreResult<(Money, Money)> {
     let premiums: i64 = conn.query_row(
+        // R-STOP-1 (§4.3 赔付额/实收保费): the guarantee line only; the borrower accident
+        // insurance is a separate line (§3.1) and stays out.
         "SELECT coalesce(sum(p.amount_fen), 0) FROM premiums p JOIN cases c ON c.id = p.case_id
-         WHERE c.insurer_id = ?1 AND c.city = ?2 AND p.received_on BETWEEN ?3 AND ?4",
+         WHERE c.insurer_id = ?1 AND c.city = ?2 AND p.line = 'guarantee'
+           AND p.received_on BETWEEN ?3 AND ?4",
         params![insurer_id, city, from, to],
         |r| r.get(0),
     )?;

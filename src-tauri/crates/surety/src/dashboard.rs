@@ -21,7 +21,7 @@ pub struct TodoItem {
     pub case_no: String,
     pub borrower_name: String,
     pub status: dto::CaseStatus,
-    /// What the user's side has to do: investigate, decide, exception, sign, premium,
+    /// What the user's side has to do: investigate, review, decide, exception, sign, premium,
     /// disburse, claim_soon, claim_due, pay_claim.
     pub task: String,
     /// For overdue loans: days overdue.
@@ -189,6 +189,10 @@ impl Desk {
         let has = |want: fn(&Step) -> bool| steps.iter().any(want);
         if has(|s| *s == Step::Investigate) && !facts.investigated.contains(&side) {
             return Ok(Some(("investigate", None)));
+        }
+        if !facts.reviewed && has(|s| *s == Step::Review) && case.status == CaseStatus::JointReview
+        {
+            return Ok(Some(("review", None)));
         }
         if has(|s| *s == Step::Exception) {
             return Ok(Some(("exception", None)));

@@ -19,6 +19,7 @@ impl Desk {
                 .into_iter()
                 .map(|i| i.side)
                 .collect(),
+            reviewed: !sections::review_notes(conn, case.id)?.is_empty(),
             decisions: sections::decisions(conn, case.id)?
                 .into_iter()
                 .map(|d| (d.side, d.approve))
