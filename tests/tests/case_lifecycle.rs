@@ -614,25 +614,7 @@ const WEIFANG: Channel = Channel {
 
 #[test]
 fn r_stop_1_divides_by_the_guarantee_premiums_only() {
-    let o = pilot();
-    let admin = |args: &[&str], body: Value| {
-        o.ok("admin", "2015-12-01", args, body);
-    };
-    admin(
-        &["org", "add"],
-        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
-    );
-    admin(
-        &["agreement"],
-        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
-               "waiting_period_days": 60, "guarantee_rate": "0.02", "accident_rate": "0.01",
-               "signed_on": "2015-11-20"}),
-    );
-    admin(
-        &["user", "add"],
-        json!({"username": "bo-wf", "display_name": "潍坊银行 孟军", "role": "bank_officer",
-               "organisation": "wfb-wf"}),
-    );
+    let o = weifang_pilot();
     let c = approved(
         &o,
         &WEIFANG,
@@ -673,4 +655,135 @@ fn r_stop_1_divides_by_the_guarantee_premiums_only() {
     // 243,393.00 / 6,339.30 = 38.39430… → 3839.43%, far over 150%.
     assert_eq!(wf["loss_ratio"], "3839.43%");
     assert_eq!(wf["suspended"], true);
+}
+
+/// The pilot plus the Weifang channel (its bank, the agreement, the bank's officer).
+fn weifang_pilot() -> Office {
+    let o = pilot();
+    let admin = |args: &[&str], body: Value| {
+        o.ok("admin", "2015-12-01", args, body);
+    };
+    admin(
+        &["org", "add"],
+        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
+    );
+    admin(
+        &["agreement"],
+        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
+               "waiting_period_days": 60, "guarantee_rate": "0.02", "accident_rate": "0.01",
+               "signed_on": "2015-11-20"}),
+    );
+    admin(
+        &["user", "add"],
+        json!({"username": "bo-wf", "display_name": "潍坊银行 孟军", "role": "bank_officer",
+               "organisation": "wfb-wf"}),
+    );
+    o
+}
+
+#[test]
+fn r_stop_1_the_stop_holds_for_the_rest_of_the_pilot_year() {
+    let o = weifang_pilot();
+    let day = "2016-03-01";
+    // A: 10,000.00 that defaults. Premium base 10,000 × 1.05655 = 10,565.50, guarantee 2% =
+    // 211.31. B: 240,000.00, base 253,572.00, guarantee 5,071.44. Both received on 03-01.
+    let a = approved(&o, &WEIFANG, "潍坊甲农资有限公司", CODE_A, "10000", day);
+    disbursed(&o, &WEIFANG, &a, day);
+    let b = approved(&o, &WEIFANG, "潍坊乙农业有限公司", CODE_B, "240000", day);
+    disbursed(&o, &WEIFANG, &b, day);
+    // C: 20,000.00, signed now, its premiums received only after the stop.
+    let c = approved(&o, &WEIFANG, "潍坊丙食品有限公司", CODE_C, "20000", day);
+    o.ok(
+        "bo-wf",
+        day,
+        &["case", "sign"],
+        json!({"case_no": c, "document": "loan_contract"}),
+    );
+    for d in ["guarantee_policy", "accident_policy"] {
+        o.ok(
+            "uw-cpic",
+            day,
+            &["case", "sign"],
+            json!({"case_no": c, "document": d}),
+        );
+    }
+    // A's claim, paid 06-02: loss ≈ 10,000 + 3 × 47.13 ≈ 10,141.39, insurer 80% ≈ 8,113.11;
+    // against 211.31 + 5,071.44 = 5,282.75 of guarantee premiums that is ≈ 153.6%: the stop.
+    o.ok(
+        "bo-wf",
+        "2016-06-01",
+        &["case", "claim"],
+        json!({"case_no": a}),
+    );
+    o.ok(
+        "uw-cpic",
+        "2016-06-02",
+        &["case", "pay-claim"],
+        json!({"case_no": a}),
+    );
+    let line = |on: &str| -> Value {
+        o.ok("auditor", on, &["loss-ratio"], json!({}))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["city"] == "weifang" && l["insurer"] == "cpic")
+            .unwrap()
+            .clone()
+    };
+    let at_stop = line("2016-06-02");
+    assert_eq!(at_stop["premiums_received"], "5282.75");
+    assert_eq!(at_stop["stopped_on"], "2016-06-02");
+    let percent = |l: &Value| -> f64 {
+        l["loss_ratio"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('%')
+            .parse()
+            .unwrap()
+    };
+    assert!(percent(&at_stop) >= 150.0, "{at_stop}");
+    // C's premiums arrive: base 21,131.00 × 2% = 422.62 more guarantee premium (5,705.37 in
+    // all); the running ratio falls to ≈ 142%, under 150% — and the stop still holds.
+    let v = o.ok("auditor", "2016-06-03", &["case", "show", &c], json!({}));
+    for l in ["guarantee", "accident"] {
+        let due = v["quote"][format!("{l}_premium")]
+            .as_str()
+            .unwrap()
+            .to_string();
+        o.ok(
+            "uw-cpic",
+            "2016-06-03",
+            &["case", "premium"],
+            json!({"case_no": c, "line": l, "amount": due}),
+        );
+    }
+    let after = line("2016-06-03");
+    assert_eq!(after["premiums_received"], "5705.37");
+    assert!(percent(&after) < 150.0, "{after}");
+    assert_eq!(after["suspended"], true);
+    assert_eq!(after["stopped_on"], "2016-06-02", "recorded once");
+    let out = o.refused(
+        "bo-wf",
+        "2016-06-04",
+        &["case", "disburse"],
+        &json!({"case_no": c}).to_string(),
+        "R-STOP-1",
+    );
+    assert!(
+        out.stderr.contains("2016-06-02"),
+        "names the stop: {}",
+        out.stderr
+    );
+    // A back-dated application (C's borrower again) does not get round it.
+    let mut back = application(&WEIFANG, "潍坊丙食品有限公司", CODE_C, "50000");
+    back["application_date"] = json!("2016-05-01");
+    o.refused(
+        "bo-wf",
+        "2016-06-05",
+        &["case", "intake"],
+        &back.to_string(),
+        "R-STOP-1",
+    );
+    // The next pilot year starts afresh.
+    assert_eq!(line("2017-01-02")["stopped_on"], Value::Null);
 }

@@ -482,6 +482,11 @@ export type LossRatioLine = {
 	/**  e.g. "152.35%"; null while no premium was received. */
 	loss_ratio: string | null,
 	suspended: boolean,
+	/**
+	 *  The day the stop ratio was reached this pilot year (R-STOP-1: recorded once, it holds
+	 *  to the year's end).
+	 */
+	stopped_on: string | null,
 	/**  R-STOP-2: what the city compensates above 150% of premiums. */
 	compensation_due: string,
 };

@@ -80,6 +80,7 @@ const en: Messages = {
     none: "No matching cases",
   },
   statistics: {
+    stoppedOn: "Stopped on (R-STOP-1)",
     title: "Statistics",
     empty: "Statistics open once the case store is ready.",
     export: "Case list export",

@@ -76,6 +76,7 @@ export default {
     none: "没有符合条件的案件",
   },
   statistics: {
+    stoppedOn: "停办日期",
     title: "统计",
     empty: "统计报表将在案件库就绪后开放。",
     export: "案件清单导出",

@@ -790,3 +790,71 @@ pub fn live_loans(conn: &Connection, bank: Option<i64>) -> StoreResult<Vec<LiveL
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// R-STOP-1 reached: the event that stops an insurer's new business in a city for the rest
+/// of a pilot year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BusinessStop {
+    pub stopped_on: String,
+    pub year_start: String,
+    pub year_end: String,
+    pub premiums: Money,
+    pub claims: Money,
+    pub ratio: String,
+    pub case_no: String,
+}
+
+/// Records the stop once; a second one for the same insurer, city and year changes nothing.
+pub fn record_stop(
+    tx: &Transaction,
+    insurer_id: i64,
+    city: &str,
+    stop: &BusinessStop,
+) -> StoreResult<bool> {
+    let n = tx.execute(
+        "INSERT OR IGNORE INTO business_stops
+           (insurer_id, city, year_start, year_end, stopped_on, premiums_fen, claims_fen, ratio, case_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            insurer_id,
+            city,
+            stop.year_start,
+            stop.year_end,
+            stop.stopped_on,
+            stop.premiums.fen(),
+            stop.claims.fen(),
+            stop.ratio,
+            stop.case_no
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The stop in force for an insurer in a city in the pilot year starting `year_start`, if
+/// one was recorded on or before `date`.
+pub fn stop_for(
+    conn: &Connection,
+    insurer_id: i64,
+    city: &str,
+    year_start: &str,
+    date: &str,
+) -> StoreResult<Option<BusinessStop>> {
+    Ok(conn
+        .query_row(
+            "SELECT stopped_on, year_start, year_end, premiums_fen, claims_fen, ratio, case_no
+             FROM business_stops WHERE insurer_id = ?1 AND city = ?2 AND year_start = ?3 AND stopped_on <= ?4",
+            params![insurer_id, city, year_start, date],
+            |r| {
+                Ok(BusinessStop {
+                    stopped_on: r.get(0)?,
+                    year_start: r.get(1)?,
+                    year_end: r.get(2)?,
+                    premiums: Money::from_fen(r.get(3)?),
+                    claims: Money::from_fen(r.get(4)?),
+                    ratio: r.get(5)?,
+                    case_no: r.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}

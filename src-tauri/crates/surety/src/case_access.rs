@@ -43,21 +43,64 @@ impl Desk {
         })
     }
 
-    /// R-STOP-1 / R-ELIG-4 for the case's underwriter in its city on `date`.
+    /// R-STOP-1 / R-ELIG-4 for the case's underwriter in its city on `date`: a stop
+    /// recorded this pilot year holds for the rest of it, whatever the running ratio.
     pub(crate) fn check_suspension(
         &self,
         insurer_id: i64,
         city: City,
         date: chrono::NaiveDate,
     ) -> DeskResult<()> {
-        let ratio = self.loss_ratio(insurer_id, city, date)?;
         let insurer = orgs::org_by_id(self.store.connection(), insurer_id)?
             .map(|o| o.name)
             .unwrap_or_default();
+        if let Some(stop) = self.stop_in_force(insurer_id, city, date)? {
+            let line = (self.settings.limits_for(city).stop_loss_ratio
+                * rust_decimal::Decimal::ONE_HUNDRED)
+                .normalize();
+            return Err(DeskError::new(
+                "R-STOP-1",
+                Some("city"),
+                format!(
+                    "{insurer}在{}的赔付率于 {} 达到 {}（停办线 {line}%，案件 {}），本试点年度（至 {}）暂停承保新业务",
+                    city.name_zh(),
+                    stop.stopped_on,
+                    stop.ratio,
+                    stop.case_no,
+                    stop.year_end
+                ),
+                format!(
+                    "{insurer}'s loss ratio in {} reached {} on {} (stop line {line}%, case {}): new business is stopped for the rest of the pilot year (to {})",
+                    city.name_en(),
+                    stop.ratio,
+                    stop.stopped_on,
+                    stop.case_no,
+                    stop.year_end
+                ),
+            ));
+        }
+        let ratio = self.loss_ratio(insurer_id, city, date)?;
         match check_not_suspended(city, &insurer, &ratio, &self.settings) {
             Some(v) => Err(v.into()),
             None => Ok(()),
         }
+    }
+
+    /// The stop recorded for the insurer in the city in the pilot year containing `date`.
+    pub(crate) fn stop_in_force(
+        &self,
+        insurer_id: i64,
+        city: City,
+        date: chrono::NaiveDate,
+    ) -> DeskResult<Option<sections::BusinessStop>> {
+        let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+        Ok(sections::stop_for(
+            self.store.connection(),
+            insurer_id,
+            city.code(),
+            &year.start.to_string(),
+            &date.to_string(),
+        )?)
     }
 
     pub(crate) fn loss_ratio(

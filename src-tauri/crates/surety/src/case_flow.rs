@@ -234,6 +234,14 @@ impl Desk {
             return Err(DeskError::invalid("document", format!("未知文件“{shown}”，应为 loan_contract、guarantee_policy、accident_policy"), format!("unknown document `{shown}`; one of loan_contract, guarantee_policy, accident_policy")));
         };
         let owner = self.check_side_step(&case, Step::Sign(document))?;
+        if document == Document::GuaranteePolicy {
+            // Issuing a new guarantee policy is new business: R-STOP-1 applies.
+            self.check_suspension(
+                case.insurer_id.expect("cases have an insurer"),
+                case.city,
+                self.today(),
+            )?;
+        }
         let (doc, prefix) = (document.code(), document_prefix(document));
         let signed = sections::contracts(self.store.connection(), case.id)?;
         let today = self.today();

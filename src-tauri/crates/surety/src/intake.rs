@@ -134,7 +134,9 @@ impl Desk {
             },
             &self.settings,
         ))?;
-        self.check_suspension(insurer.id, city, application_date)?;
+        // R-STOP-1 on the business date, whatever date the application names: a back-dated
+        // application never gets round a stop.
+        self.check_suspension(insurer.id, city, self.today())?;
 
         let principal = parse_money("principal", &input.principal)?;
         if principal.is_zero() {

@@ -54,6 +54,9 @@ pub struct LossRatioLine {
     /// e.g. "152.35%"; null while no premium was received.
     pub loss_ratio: Option<String>,
     pub suspended: bool,
+    /// The day the stop ratio was reached this pilot year (R-STOP-1: recorded once, it holds
+    /// to the year's end).
+    pub stopped_on: Option<String>,
     /// R-STOP-2: what the city compensates above 150% of premiums.
     pub compensation_due: String,
 }
@@ -254,17 +257,59 @@ impl Desk {
     pub fn pay_claim(&mut self, input: &CaseRef) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         self.check_side_step(&case, Step::PayClaim)?;
-        let today = self.today().to_string();
+        let day = self.today();
+        let today = day.to_string();
         let actor = self.actor();
+        let insurer_id = case.insurer_id.expect("cases have an insurer");
+        let city = case.city;
+        let threshold = self.settings.limits_for(city).stop_loss_ratio;
+        let year = pilot_year_of(day, self.settings.pilot_year_start_for(city));
         self.store.write(&actor, "case.claim_paid", |tx| {
             sections::mark_claim_paid(tx, case.id, &today)?;
             sections::set_status(tx, &case, CaseStatus::ClaimPaid)?;
+            // R-STOP-1: the payment that takes the year's ratio to the stop line records
+            // the stop, read inside this transaction, once.
+            let (premiums, claims) = sections::loss_ratio_inputs(
+                tx,
+                insurer_id,
+                city.code(),
+                &year.start.to_string(),
+                &today,
+            )?;
+            let ratio = LossRatio::new(claims, premiums);
+            let stopped = ratio.is_suspended(threshold)
+                && sections::record_stop(
+                    tx,
+                    insurer_id,
+                    city.code(),
+                    &sections::BusinessStop {
+                        stopped_on: today.clone(),
+                        year_start: year.start.to_string(),
+                        year_end: year.end.to_string(),
+                        premiums,
+                        claims,
+                        ratio: ratio.percent().unwrap_or_else(|| "∞".into()),
+                        case_no: case.case_no.clone(),
+                    },
+                )?;
             Ok((
                 (),
                 AuditNote::new(
                     "case",
                     &case.case_no,
-                    format!("claim paid on {today}; status claimed -> claim_paid"),
+                    format!(
+                        "claim paid on {today}; status claimed -> claim_paid{}",
+                        if stopped {
+                            format!(
+                                "; R-STOP-1 reached in {} ({}): new business stopped to {}",
+                                city.code(),
+                                ratio.percent().unwrap_or_default(),
+                                year.end
+                            )
+                        } else {
+                            String::new()
+                        }
+                    ),
                 ),
             ))
         })?;
@@ -402,6 +447,7 @@ impl Desk {
                 ))
             })?;
             let ratio = self.loss_ratio(insurer_id, city, date)?;
+            let stop = self.stop_in_force(insurer_id, city, date)?;
             if partners.as_ref().is_some_and(|p| !p.contains(&insurer_id)) {
                 other_premiums += ratio.premiums_received;
                 other_claims += ratio.claims_paid;
@@ -419,7 +465,8 @@ impl Desk {
                 premiums_received: ratio.premiums_received.to_string(),
                 claims_paid: ratio.claims_paid.to_string(),
                 loss_ratio: ratio.percent(),
-                suspended: ratio.is_suspended(threshold),
+                suspended: ratio.is_suspended(threshold) || stop.is_some(),
+                stopped_on: stop.map(|s| s.stopped_on),
                 compensation_due: ratio.compensation_due(threshold).to_string(),
             });
         }
@@ -435,6 +482,7 @@ impl Desk {
                 claims_paid: total.claims_paid.to_string(),
                 loss_ratio: total.percent(),
                 suspended: false,
+                stopped_on: None,
                 compensation_due: Money::ZERO.to_string(),
             });
         }
