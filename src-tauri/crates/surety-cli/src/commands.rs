@@ -2,8 +2,8 @@
 
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
-    AuditAction, CaseAction, CityAction, Cli, Command, OrgAction, RateAction, SettingsAction,
-    UserAction,
+    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, OrgAction, RateAction,
+    SettingsAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -136,6 +136,13 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         }
         Command::Agreement => json(&desk.add_agreement(&read_json::<AgreementInput>()?)?),
         Command::Case { action } => case(desk, action),
+        Command::Borrower { action } => match action {
+            BorrowerAction::Flagged => json(&desk.flagged_borrowers()?),
+            BorrowerAction::Unflag => {
+                desk.unflag_borrower(&read_json()?)?;
+                json(&serde_json::json!({ "unflagged": true }))
+            }
+        },
         Command::LossRatio => json(&desk.loss_ratios(desk.today())?),
         Command::Dashboard => json(&desk.dashboard()?),
         Command::Audit {
@@ -181,11 +188,12 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 ("schedule", Some(case_no)) => {
                     desk.export_schedule_to(case_no, &pw()?, &cases.out)?
                 }
+                ("flagged", _) => desk.export_flagged_to(&pw()?, &cases.out)?,
                 _ => {
                     return Err(DeskError::invalid(
                         "what",
-                        "导出内容应为 cases，或 schedule 加 --case 案件号",
-                        "export `cases`, or `schedule` with --case NO",
+                        "导出内容应为 cases、flagged，或 schedule 加 --case 案件号",
+                        "export `cases`, `flagged`, or `schedule` with --case NO",
                     ))
                 }
             };

@@ -83,6 +83,12 @@ pub enum Command {
         #[command(subcommand)]
         action: CaseAction,
     },
+    /// R-DEFAULT-1: borrowers flagged for malicious debt evasion: `flagged` (the list for
+    /// the authorities), `unflag` (admin; JSON {"id_number", "reason"} on stdin).
+    Borrower {
+        #[command(subcommand)]
+        action: BorrowerAction,
+    },
     /// R-STOP-1/2: loss ratio, suspension and compensation per insurer and city.
     LossRatio,
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
@@ -118,7 +124,8 @@ pub enum Command {
         #[command(flatten)]
         cases: CaseSelection,
     },
-    /// Export to XLSX: `cases` (the filtered list) or `schedule --case NO`.
+    /// Export to XLSX: `cases` (the filtered list), `schedule --case NO`, or `flagged`
+    /// (R-DEFAULT-1's list).
     Export {
         what: String,
         #[command(flatten)]
@@ -186,6 +193,12 @@ pub enum UserAction {
     Reset {
         username: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum BorrowerAction {
+    Flagged,
+    Unflag,
 }
 
 #[derive(Subcommand)]

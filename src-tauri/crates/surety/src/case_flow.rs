@@ -53,6 +53,16 @@ impl Desk {
             debt_evasion: finding(input.findings.debt_evasion_clean),
             violation_record: finding(input.findings.violation_record_clean),
         };
+        if case.borrower_flagged && input.findings.debt_evasion_clean {
+            // R-DEFAULT-1: a flagged borrower's record is not clean of debt evasion.
+            let flag = sections::default_flag(self.store.connection(), &case.borrower_id_number)?;
+            if let Some(flag) = flag {
+                return Err(crate::defaults::flagged_error(
+                    &flag,
+                    "findings.debt_evasion_clean",
+                ));
+            }
+        }
         let problems = check_findings(side, &findings);
         let inv = Investigation {
             side,

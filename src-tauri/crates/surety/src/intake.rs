@@ -86,6 +86,10 @@ impl Desk {
                 (code.as_str().to_string(), override_note)
             }
         };
+        // R-DEFAULT-1: a borrower found to evade debts maliciously is not taken in again.
+        if let Some(flag) = sections::default_flag(self.store.connection(), &id_number)? {
+            return Err(crate::defaults::flagged_error(&flag, "borrower.id_number"));
+        }
         let operating_since = parse_date("borrower.operating_since", &b.operating_since)?;
         let city = parse_city(&input.city)?;
         let bank = self.org(&input.bank, "bank")?;

@@ -13,6 +13,7 @@ pub mod case_flow;
 pub mod case_inputs;
 pub mod configuration;
 pub mod dashboard;
+pub mod defaults;
 pub mod desk;
 pub mod dto;
 pub mod error;

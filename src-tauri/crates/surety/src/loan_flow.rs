@@ -418,8 +418,9 @@ impl Desk {
             ));
         }
         let actor = self.actor();
+        let today = self.today().to_string();
         self.store.write(&actor, "borrower.flag_evasion", |tx| {
-            sections::flag_evasion(tx, case.borrower_id, reason)?;
+            sections::flag_evasion(tx, case.borrower_id, reason, &today, &case.case_no)?;
             Ok((
                 (),
                 AuditNote::new(
