@@ -9,9 +9,9 @@ use serde::Serialize;
 use std::sync::atomic::Ordering;
 use surety::api::{
     AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
-    CityRow, Dashboard, DecisionInput, Desk, DeskError, IntakeInput, InvestigationInput, KdfParams,
-    LossRatioLine, NoteInput, OrgInput, PoolMemberInput, PoolRow, PremiumInput, QuoteInput,
-    RateInput, RateRow, SettingsView, SignInput, UserInput,
+    CityRow, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
+    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PoolMemberInput, PoolRow,
+    PremiumInput, QuoteInput, RateInput, RateRow, SettingsView, SignInput, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -308,6 +308,34 @@ pub fn export_cases(
             false,
         )))
     })
+}
+
+/// R-DEFAULT-1: the flagged borrowers this user's work touches, for the authorities.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn flagged_borrowers(session: State<Session>) -> R<Vec<FlaggedBorrower>> {
+    session.with(|d| d.flagged_borrowers())
+}
+
+/// The flagged borrowers as an XLSX file locked with `password`, saved where the user
+/// chooses; `null` if they cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_flagged(
+    app: AppHandle,
+    session: State<Session>,
+    password: String,
+) -> R<Option<Printed>> {
+    surety::api::check_export_password(&password)?;
+    let choice = Choice::Save {
+        title: "导出恶意逃废债名单 / Export the flagged borrowers",
+        name: "恶意逃废债名单.xlsx",
+        filter: ("Excel", &["xlsx"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    session.with(|d| Ok(Some(printed(d.export_flagged_to(&password, &path)?, false))))
 }
 
 // --- settings ---

@@ -32,6 +32,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::print_batch,
             commands::cancel_print_batch,
             commands::export_cases,
+            commands::flagged_borrowers,
+            commands::export_flagged,
             commands::settings_view,
             commands::set_city,
             commands::set_reference_rate,

@@ -231,6 +231,28 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
         return;
     }
     let (_keep, data) = demo_data(120);
+    // R-DEFAULT-1: the bank found one of its borrowers evading debts (through the CLI).
+    let flag = std::process::Command::new(surety_e2e::cli::surety_binary())
+        .args(["--db", surety_e2e::demo::demo_db(&data).to_str().unwrap()])
+        .args(["--user", "bo-icbc", "--as-of", "2016-12-31", "case", "flag"])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(
+                r#"{"case_no": "ICBC-YT-2016-000001", "note": "转移资产逃避还款"}"#.as_bytes(),
+            )?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        flag.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flag.stderr)
+    );
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("bo-icbc", "demo-2016").await;
     app.click("menu-settings").await;
@@ -258,6 +280,29 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     app.click("menu-statistics").await;
     let ratios = app.wait_contains("stats-loss-ratios", &["德州"]).await;
     assert!(ratios.contains('%'), "{ratios}");
+    // The flagged borrower is listed for the authorities, and exported encrypted.
+    let flagged = app
+        .wait_contains(
+            "stats-flagged",
+            &["ICBC-YT-2016-000001", "转移资产逃避还款"],
+        )
+        .await;
+    assert!(flagged.contains("2016-12-31"), "{flagged}");
+    let list_file = data.join("flagged.xlsx");
+    app.answer_dialog(Some(&list_file));
+    let refused = app
+        .forced_invoke(
+            "export_flagged",
+            serde_json::json!({"password": EXPORT_PASSWORD}),
+        )
+        .await;
+    assert!(refused.is_null(), "{refused}");
+    {
+        use calamine::Reader;
+        let mut book = open_export(&list_file);
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.rows().skip(1).count(), 1, "one flagged borrower");
+    }
     app.choose("filter-city", "烟台").await;
     let matching = app.wait_contains("stats-matching", &["件"]).await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -56,6 +56,13 @@ export const commands = {
 	 *  chooses in the system's dialog; `null` if they cancelled.
 	 */
 	exportCases: (filter: CaseListInput, password: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_cases", { filter, password })),
+	/**  R-DEFAULT-1: the flagged borrowers this user's work touches, for the authorities. */
+	flaggedBorrowers: () => typedError<FlaggedBorrower[], DeskError>(__TAURI_INVOKE("flagged_borrowers")),
+	/**
+	 *  The flagged borrowers as an XLSX file locked with `password`, saved where the user
+	 *  chooses; `null` if they cancelled.
+	 */
+	exportFlagged: (password: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_flagged", { password })),
 	settingsView: () => typedError<SettingsView, DeskError>(__TAURI_INVOKE("settings_view")),
 	setCity: (input: CityInput) => typedError<CityRow, DeskError>(__TAURI_INVOKE("set_city", { input })),
 	setReferenceRate: (input: RateInput) => typedError<RateRow[], DeskError>(__TAURI_INVOKE("set_reference_rate", { input })),
@@ -424,6 +431,17 @@ export type FindingsInput = {
 	tax_arrears_clean: boolean,
 	debt_evasion_clean: boolean,
 	violation_record_clean: boolean,
+};
+
+/**  One flagged borrower as listed for the authorities. */
+export type FlaggedBorrower = {
+	name: string,
+	id_number: string,
+	case_no: string,
+	bank_name: string,
+	outstanding: Money,
+	flagged_on: string,
+	note: string,
 };
 
 /**  One scheduled repayment. */

@@ -80,6 +80,12 @@ const en: Messages = {
     none: "No matching cases",
   },
   statistics: {
+    flagged: "Borrowers flagged for malicious debt evasion (R-DEFAULT-1)",
+    noFlagged: "No borrower is flagged",
+    idNumber: "ID / credit code",
+    flaggedOutstanding: "Principal outstanding",
+    flaggedOn: "Flagged on",
+    flagNote: "Finding",
     stoppedOn: "Stopped on (R-STOP-1)",
     title: "Statistics",
     empty: "Statistics open once the case store is ready.",

@@ -76,6 +76,12 @@ export default {
     none: "没有符合条件的案件",
   },
   statistics: {
+    flagged: "恶意逃废债借款人名单（R-DEFAULT-1）",
+    noFlagged: "暂无被认定的借款人",
+    idNumber: "证件号码",
+    flaggedOutstanding: "未还本金",
+    flaggedOn: "认定日期",
+    flagNote: "认定理由",
     stoppedOn: "停办日期",
     title: "统计",
     empty: "统计报表将在案件库就绪后开放。",

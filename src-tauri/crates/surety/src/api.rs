@@ -11,6 +11,7 @@ pub use crate::configuration::{
     AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
 };
 pub use crate::dashboard::Dashboard;
+pub use crate::defaults::{FlaggedBorrower, UnflagInput};
 pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
 pub use crate::error::{DeskError, DeskResult};
 pub use crate::loan_flow::{AmountInput, LossRatioLine};

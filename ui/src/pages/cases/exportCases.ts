@@ -1,6 +1,6 @@
 import { ElMessage } from "element-plus";
 import { useI18n } from "vue-i18n";
-import { commands, type CaseListInput } from "../../api";
+import { commands, type CaseListInput, type Printed } from "../../api";
 import { call } from "../../api/result";
 import { mismatch, text, useFormDialog } from "../../components/useFormDialog";
 
@@ -10,9 +10,21 @@ import { mismatch, text, useFormDialog } from "../../components/useFormDialog";
  * matches, in the list's order. Render `open`/`form` with a FormDialog.
  */
 export function useCaseExport() {
+  const { open, form, run } = usePasswordExport();
+  const start = (filter: () => CaseListInput) => run((password) => commands.exportCases(filter(), password));
+  return { open, form, start };
+}
+
+/**
+ * Any export of case data: the file's password (twice, compared here), then the app's save
+ * dialog and the write (`write`, a command that takes the password). Render `open`/`form`
+ * with a FormDialog.
+ */
+export function usePasswordExport() {
   const { t } = useI18n();
   const { open, form, show } = useFormDialog();
-  function start(filter: () => CaseListInput) {
+  type Outcome = { status: "ok"; data: Printed | null } | { status: "error"; error: import("../../api").DeskError };
+  function run(write: (password: string) => Promise<Outcome>) {
     show(
       t("export.title"),
       [
@@ -21,11 +33,11 @@ export function useCaseExport() {
       ],
       async (v) => {
         if (text(v, "password") !== text(v, "again")) throw mismatch(t("export.differ"), "again");
-        const done = await call(commands.exportCases(filter(), text(v, "password")));
+        const done = await call(write(text(v, "password")));
         if (!done) return;
         ElMessage.success(t("cases.exported", { path: done.path }));
       },
     );
   }
-  return { open, form, start };
+  return { open, form, run };
 }
