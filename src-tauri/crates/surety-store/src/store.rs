@@ -5,7 +5,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::keys::{key_file_path, KdfParams, Key, KeyFile};
 use crate::migrations;
 use crate::users::{self, NewUser, Role, User};
-use rusqlite::{params, Connection, OpenFlags, Transaction};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
 
 pub struct Store {
@@ -193,13 +193,14 @@ impl Store {
         crate::files::restrict_database(path)?;
         let mut conn = open_connection(path, &db_key, false)?;
         migrations::migrate(&mut conn)?;
+        // A read that fails (busy, damaged) says so; only a different id is "not ours".
         let installation: Option<String> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'installation_id'",
                 [],
                 |r| r.get(0),
             )
-            .ok();
+            .optional()?;
         if installation.as_deref() != Some(key_file.installation_id.as_str()) {
             return Err(StoreError::NotOurDatabase(path.display().to_string()));
         }
