@@ -64,15 +64,23 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
     // SQLCipher 3 page format with 4 KiB pages, so that Debian 12's `sqlcipher` shell
     // (3.4.1) can open the file with the raw key in an emergency (ARCHITECTURE.md).
     // Set as defaults so that attached backup files get the same format.
+    // Waiting for a lock applies to the first read too: under load another connection may
+    // hold the file for a moment, which is not a wrong key.
     conn.execute_batch(&format!(
-        "{CIPHER_DEFAULTS} PRAGMA key = {};",
+        "{CIPHER_DEFAULTS} PRAGMA busy_timeout = 5000; PRAGMA key = {};",
         raw_key_literal(key)
     ))?;
-    // The first read proves the key: a wrong key or a foreign file fails here.
+    // The first read proves the key: a wrong key or a foreign file fails here ("not a
+    // database"); any other failure is reported as itself.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|_| StoreError::NotOurDatabase(path.display().to_string()))?;
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | None => {
+            StoreError::NotOurDatabase(path.display().to_string())
+        }
+        Some(_) => StoreError::from(e),
+    })?;
     // A 64 MiB page cache keeps decrypted pages in memory between queries (the default
     // 2 MiB makes every list query decrypt the same pages again). Memory security (wiping
     // every freed allocation) costs more than it protects here: the key stays in this
