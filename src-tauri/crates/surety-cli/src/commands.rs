@@ -267,17 +267,12 @@ fn sign_in(db: &Path, user: Option<&str>) -> DeskResult<Desk> {
 fn sign_in_keeping(db: &Path, user: Option<&str>) -> DeskResult<(Desk, String)> {
     let user = match user {
         Some(u) => u.to_string(),
-        None => first_user(db)?,
+        None => surety::api::first_user(db)?,
     };
     let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
     let mut desk = Desk::open(db, &user, &pw)?;
     desk.set_kdf(kdf());
     Ok((desk, pw))
-}
-
-/// The first admin: the first user in the key file.
-fn first_user(db: &Path) -> DeskResult<String> {
-    surety::api::first_user(db)
 }
 
 fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {

@@ -235,6 +235,22 @@ pub enum CaseReach {
 }
 
 impl CaseReach {
+    /// Whether a case of this bank and insurer, taken in by this user, is within reach:
+    /// the same rule as `filter`, for a record already read.
+    pub fn includes(
+        self,
+        bank_id: Option<i64>,
+        insurer_id: Option<i64>,
+        taken_in_by: Option<i64>,
+    ) -> bool {
+        match self {
+            CaseReach::All => true,
+            CaseReach::Bank(id) => bank_id == Some(id),
+            CaseReach::Insurer(id) => insurer_id == Some(id),
+            CaseReach::TakenInBy(id) => taken_in_by == Some(id),
+        }
+    }
+
     /// The SQL condition on `cases c`, starting with ` AND`, or nothing for all.
     pub fn filter(self) -> Option<String> {
         // Ids are integers from the database: safe to inline.

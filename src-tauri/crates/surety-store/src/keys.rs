@@ -457,7 +457,7 @@ impl KeyFile {
             ));
             true
         });
-        self.db_key = wrap(kek, db_key, &format!("{}/db", self.installation_id));
+        self.set_db_key(kek, db_key);
         dropped
     }
 

@@ -19,5 +19,6 @@ pub mod users;
 pub use audit::{AuditNote, AuditReport};
 pub use error::{StoreError, StoreResult};
 pub use keys::{key_file_path, KdfParams};
+pub use rusqlite::Connection;
 pub use store::Store;
 pub use users::{NewUser, Role, User};

@@ -4,10 +4,29 @@
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
 use surety_domain::eligibility::check_not_suspended;
-use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::loss_ratio::{pilot_year_of, PilotYear};
 use surety_domain::{City, LossRatio};
 use surety_store::orgs::{self, Agreement};
 use surety_store::sections::{self, CaseRecord};
+
+/// R-STOP-1 for an insurer in a city over `year` so far: up to `date`, so a replayed year
+/// sees only its past. Takes any connection, so a write reads it inside its transaction.
+pub(crate) fn year_loss_ratio(
+    conn: &surety_store::Connection,
+    insurer_id: i64,
+    city: City,
+    year: &PilotYear,
+    date: chrono::NaiveDate,
+) -> surety_store::StoreResult<LossRatio> {
+    let (premiums, claims) = sections::loss_ratio_inputs(
+        conn,
+        insurer_id,
+        city.code(),
+        &year.start.to_string(),
+        &year.end.min(date).to_string(),
+    )?;
+    Ok(LossRatio::new(claims, premiums))
+}
 
 impl Desk {
     /// A case this user may read; one they may not is not found (its existence is not
@@ -109,16 +128,14 @@ impl Desk {
         city: City,
         date: chrono::NaiveDate,
     ) -> DeskResult<LossRatio> {
-        // The pilot year so far: up to `date`, so a replayed year sees only its past.
         let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
-        let (premiums, claims) = sections::loss_ratio_inputs(
+        Ok(year_loss_ratio(
             self.store.connection(),
             insurer_id,
-            city.code(),
-            &year.start.to_string(),
-            &year.end.min(date).to_string(),
-        )?;
-        Ok(LossRatio::new(claims, premiums))
+            city,
+            &year,
+            date,
+        )?)
     }
 
     /// Whether the amount needs the two-sided R-AMT-1 exception.

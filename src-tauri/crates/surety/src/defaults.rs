@@ -8,7 +8,6 @@ use crate::error::{DeskError, DeskResult};
 use crate::printing::Printed;
 use serde::{Deserialize, Serialize};
 use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
-use surety_store::cases::CaseReach;
 use surety_store::sections::{self, DefaultFlag};
 use surety_store::{AuditNote, Role};
 
@@ -74,13 +73,8 @@ impl Desk {
         let reach = self.reach();
         let mut out = Vec::new();
         for f in sections::default_flags(conn)? {
-            let visible = match reach {
-                CaseReach::All => true,
-                CaseReach::Bank(id) => f.bank_id == Some(id),
-                CaseReach::Insurer(id) => f.insurer_id == Some(id),
-                CaseReach::TakenInBy(_) => false,
-            };
-            if !visible {
+            // A flag is read by its case's bank and insurer (field agents have no list).
+            if !reach.includes(f.bank_id, f.insurer_id, None) {
                 continue;
             }
             let bank_name = match f.bank_id {
@@ -140,21 +134,12 @@ impl Desk {
             rows,
         }])?;
         let bytes = encrypted(&plain, password)?;
-        let path = crate::output::write(self.store.path(), out, &bytes)?;
-        self.record_disclosure(
-            "export.flagged",
-            "borrowers",
-            &list.len().to_string(),
-            format!(
-                "exported {} flagged borrowers to {}",
-                list.len(),
-                path.display()
-            ),
-        )?;
-        Ok(Printed {
-            path,
-            bytes: bytes.len() as u64,
-        })
+        self.deliver(
+            out,
+            &bytes,
+            ("export.flagged", "borrowers", &list.len().to_string()),
+            format!("exported {} flagged borrowers", list.len()),
+        )
     }
 
     /// An admin lifts a flag, with a reason (audited).

@@ -177,12 +177,8 @@ impl Desk {
     }
 
     pub(crate) fn may_read(&self, case: &CaseRecord) -> bool {
-        match self.reach() {
-            CaseReach::All => true,
-            CaseReach::Bank(id) => case.bank_id == Some(id),
-            CaseReach::Insurer(id) => case.insurer_id == Some(id),
-            CaseReach::TakenInBy(id) => case.created_by == Some(id),
-        }
+        self.reach()
+            .includes(case.bank_id, case.insurer_id, case.created_by)
     }
 
     /// The organisations this user's work touches: their own and those it has an

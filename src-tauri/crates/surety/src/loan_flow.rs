@@ -269,14 +269,7 @@ impl Desk {
             sections::set_status(tx, &case, CaseStatus::ClaimPaid)?;
             // R-STOP-1: the payment that takes the year's ratio to the stop line records
             // the stop, read inside this transaction, once.
-            let (premiums, claims) = sections::loss_ratio_inputs(
-                tx,
-                insurer_id,
-                city.code(),
-                &year.start.to_string(),
-                &today,
-            )?;
-            let ratio = LossRatio::new(claims, premiums);
+            let ratio = crate::case_access::year_loss_ratio(tx, insurer_id, city, &year, day)?;
             let stopped = ratio.is_suspended(threshold)
                 && sections::record_stop(
                     tx,
@@ -286,8 +279,8 @@ impl Desk {
                         stopped_on: today.clone(),
                         year_start: year.start.to_string(),
                         year_end: year.end.to_string(),
-                        premiums,
-                        claims,
+                        premiums: ratio.premiums_received,
+                        claims: ratio.claims_paid,
                         ratio: ratio.percent().unwrap_or_else(|| "∞".into()),
                         case_no: case.case_no.clone(),
                     },

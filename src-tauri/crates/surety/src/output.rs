@@ -38,20 +38,25 @@ fn canonical_or_self(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// Refuses a resolved path inside the app's own data folder (`asked` as the user gave it).
+fn outside_app_folder(asked: &Path, resolved: &Path) -> DeskResult<()> {
+    if resolved.starts_with(canonical_or_self(&crate::paths::app_data_dir())) {
+        return Err(refused(
+            asked,
+            "这是本程序的数据目录",
+            "that is the app's own data folder",
+        ));
+    }
+    Ok(())
+}
+
 /// The rules every written file and folder passes: not inside the app's data folder, not
 /// the database or any of its companions (`<db>*` beside it: key file, WAL, SHM, kept
 /// copies), not a folder or anything but a plain file.
 pub fn check(db: &Path, path: &Path) -> DeskResult<PathBuf> {
     let (folder, name) = resolve(path)?;
     let target = folder.join(&name);
-    let data_dir = canonical_or_self(&crate::paths::app_data_dir());
-    if target.starts_with(&data_dir) {
-        return Err(refused(
-            path,
-            "这是本程序的数据目录",
-            "that is the app's own data folder",
-        ));
-    }
+    outside_app_folder(path, &target)?;
     let db_folder = canonical_or_self(
         db.parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -113,14 +118,7 @@ pub fn folder(dir: &Path) -> DeskResult<PathBuf> {
     if !canonical.is_dir() {
         return Err(refused(dir, "这不是目录", "that is not a folder"));
     }
-    let data_dir = canonical_or_self(&crate::paths::app_data_dir());
-    if canonical.starts_with(&data_dir) {
-        return Err(refused(
-            dir,
-            "这是本程序的数据目录",
-            "that is the app's own data folder",
-        ));
-    }
+    outside_app_folder(dir, &canonical)?;
     Ok(canonical)
 }
 

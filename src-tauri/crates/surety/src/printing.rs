@@ -187,12 +187,29 @@ impl Desk {
         let doc = parse_doc(kind)?;
         crate::output::check(self.store.path(), out)?;
         let bytes = self.render(doc, case_no)?;
-        let path = crate::output::write(self.store.path(), out, &bytes)?;
+        self.deliver(
+            out,
+            &bytes,
+            ("document.print", "case", case_no.trim()),
+            format!("printed {}", doc.code()),
+        )
+    }
+
+    /// Writes a file of personal data the user asked for (under the output rules) and puts
+    /// it on the audit record: `record` is (action, entity, id), `what` says what left.
+    pub(crate) fn deliver(
+        &mut self,
+        out: &Path,
+        bytes: &[u8],
+        (action, entity, entity_id): (&str, &str, &str),
+        what: String,
+    ) -> DeskResult<Printed> {
+        let path = crate::output::write(self.store.path(), out, bytes)?;
         self.record_disclosure(
-            "document.print",
-            "case",
-            case_no.trim(),
-            format!("printed {} to {}", doc.code(), path.display()),
+            action,
+            entity,
+            entity_id,
+            format!("{what} to {}", path.display()),
         )?;
         Ok(Printed {
             path,
@@ -286,20 +303,12 @@ impl Desk {
     ) -> DeskResult<Printed> {
         crate::output::check(self.store.path(), out)?;
         let (bytes, count) = self.export_cases(filter, password)?;
-        let path = crate::output::write(self.store.path(), out, &bytes)?;
-        self.record_disclosure(
-            "export.cases",
-            "cases",
-            &count.to_string(),
-            format!(
-                "exported {count} cases (ID numbers masked) to {}",
-                path.display()
-            ),
-        )?;
-        Ok(Printed {
-            path,
-            bytes: bytes.len() as u64,
-        })
+        self.deliver(
+            out,
+            &bytes,
+            ("export.cases", "cases", &count.to_string()),
+            format!("exported {count} cases (ID numbers masked)"),
+        )
     }
 
     /// A borrower's schedule, encrypted with `password`, written to `out`.
@@ -311,17 +320,12 @@ impl Desk {
     ) -> DeskResult<Printed> {
         crate::output::check(self.store.path(), out)?;
         let bytes = self.export_schedule(case_no, password)?;
-        let path = crate::output::write(self.store.path(), out, &bytes)?;
-        self.record_disclosure(
-            "export.schedule",
-            "case",
-            case_no.trim(),
-            format!("exported the schedule to {}", path.display()),
-        )?;
-        Ok(Printed {
-            path,
-            bytes: bytes.len() as u64,
-        })
+        self.deliver(
+            out,
+            &bytes,
+            ("export.schedule", "case", case_no.trim()),
+            "exported the schedule".into(),
+        )
     }
 
     /// The filtered case list as a spreadsheet (every page of it), encrypted with

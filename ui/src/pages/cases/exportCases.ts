@@ -1,6 +1,6 @@
 import { ElMessage } from "element-plus";
 import { useI18n } from "vue-i18n";
-import { commands, type CaseListInput, type Printed } from "../../api";
+import { commands, type CaseListInput, type DeskError, type Printed } from "../../api";
 import { call } from "../../api/result";
 import { mismatch, text, useFormDialog } from "../../components/useFormDialog";
 
@@ -23,7 +23,7 @@ export function useCaseExport() {
 export function usePasswordExport() {
   const { t } = useI18n();
   const { open, form, show } = useFormDialog();
-  type Outcome = { status: "ok"; data: Printed | null } | { status: "error"; error: import("../../api").DeskError };
+  type Outcome = { status: "ok"; data: Printed | null } | { status: "error"; error: DeskError };
   function run(write: (password: string) => Promise<Outcome>) {
     show(
       t("export.title"),
