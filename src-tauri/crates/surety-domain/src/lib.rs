@@ -14,6 +14,7 @@ pub mod identity;
 pub mod loss_ratio;
 pub mod money;
 pub mod npl;
+pub mod prepayment;
 pub mod process;
 pub mod quote;
 pub mod rate_table;
