@@ -37,6 +37,9 @@ pub enum StoreError {
     NotPermitted(String),
     #[error("the database holds a damaged value: {0}")]
     Corrupt(String),
+    /// A rule refused a write whose inputs were read inside its own transaction.
+    #[error("{}", .0.message_en)]
+    Rule(surety_domain::Violation),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
@@ -61,6 +64,7 @@ impl StoreError {
             StoreError::ForeignBackup { .. } => "FOREIGN_BACKUP",
             StoreError::NotPermitted(_) => "NOT_PERMITTED",
             StoreError::Corrupt(_) => "CORRUPT",
+            StoreError::Rule(v) => v.rule,
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",
         }
@@ -90,6 +94,7 @@ impl StoreError {
             ),
             StoreError::NotPermitted(why) => format!("无权操作：{why}"),
             StoreError::Corrupt(what) => format!("数据库中有损坏的数据（{what}）：请从备份恢复或联系管理员"),
+            StoreError::Rule(v) => v.message_zh.clone(),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
         }
@@ -98,6 +103,7 @@ impl StoreError {
     pub fn field(&self) -> Option<&str> {
         match self {
             StoreError::Invalid { field, .. } => Some(field),
+            StoreError::Rule(v) => Some(&v.field),
             StoreError::SignInFailed(_) | StoreError::Throttled(_) => Some("password"),
             StoreError::UnknownUser(_) | StoreError::UserExists(_) => Some("username"),
             _ => None,

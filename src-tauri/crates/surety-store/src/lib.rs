@@ -12,6 +12,7 @@ pub mod files;
 pub mod keys;
 pub mod migrations;
 pub mod orgs;
+pub mod schedules;
 pub mod sections;
 pub mod store;
 pub mod users;

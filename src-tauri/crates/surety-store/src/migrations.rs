@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_reach.sql"),
     include_str!("../migrations/0003_business_stops.sql"),
     include_str!("../migrations/0004_default_flags.sql"),
+    include_str!("../migrations/0005_schedule_versions.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -424,10 +424,33 @@ pub fn disbursed_on(conn: &Connection, case_id: i64) -> StoreResult<Option<Strin
         .optional()?)
 }
 
+/// What a repayment was: an ordinary one against the schedule, or an early one that began
+/// a new schedule version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepaymentKind {
+    Installment,
+    Prepayment,
+    Payoff,
+}
+
+impl RepaymentKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RepaymentKind::Installment => "installment",
+            RepaymentKind::Prepayment => "prepayment",
+            RepaymentKind::Payoff => "payoff",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Repayment {
     pub paid_on: String,
     pub amount: Money,
+    pub kind: RepaymentKind,
+    /// The schedule version the allocations refer to.
+    pub schedule_version: i64,
     pub allocations: Vec<Allocation>,
 }
 
@@ -438,20 +461,25 @@ pub fn save_repayment(
     r: &Repayment,
 ) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO repayments (case_id, paid_on, amount_fen, allocation_json, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO repayments (case_id, paid_on, amount_fen, allocation_json, recorded_by, kind, schedule_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             case_id,
             r.paid_on,
             r.amount.fen(),
             serde_json::to_string(&r.allocations.iter().map(|a| (a.period, a.interest.fen(), a.principal.fen())).collect::<Vec<_>>()).expect("serializes"),
-            user_id
+            user_id,
+            r.kind.code(),
+            r.schedule_version
         ],
     )?;
     Ok(())
 }
 
 pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>> {
-    let mut stmt = conn.prepare_cached("SELECT paid_on, amount_fen, allocation_json FROM repayments WHERE case_id = ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT paid_on, amount_fen, allocation_json, kind, schedule_version FROM repayments WHERE case_id = ?1 ORDER BY id",
+    )?;
     let rows = stmt.query_map([case_id], |r| {
         let parts: Vec<(u32, i64, i64)> = json(
             "repayments",
@@ -459,9 +487,17 @@ pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>
             "allocation_json",
             &r.get::<_, String>(2)?,
         )?;
+        let kind = match r.get::<_, String>(3)?.as_str() {
+            "installment" => RepaymentKind::Installment,
+            "prepayment" => RepaymentKind::Prepayment,
+            "payoff" => RepaymentKind::Payoff,
+            other => return Err(corrupt("repayments", case_id, "kind", other)),
+        };
         Ok(Repayment {
             paid_on: r.get(0)?,
             amount: Money::from_fen(r.get(1)?),
+            kind,
+            schedule_version: r.get(4)?,
             allocations: parts
                 .into_iter()
                 .map(|(period, i, p)| Allocation {
@@ -485,15 +521,20 @@ pub fn position(
     Ok((schedule, paid))
 }
 
-/// What has been paid against each period, from all repayments.
+/// What has been paid against each period of the schedule version in force: what was
+/// carried onto it when it began, plus the repayments allocated against it.
 pub fn paid_by_period(
     conn: &Connection,
     case_id: i64,
     periods: usize,
 ) -> StoreResult<Vec<PeriodPaid>> {
-    let mut paid = vec![PeriodPaid::default(); periods];
+    let mut paid = crate::schedules::opening_paid(conn, case_id)?;
+    paid.resize(periods, PeriodPaid::default());
+    let version = crate::schedules::current_version(conn, case_id)?;
     for r in repayments(conn, case_id)? {
-        surety_domain::claim::apply(&mut paid, periods, &r.allocations);
+        if r.schedule_version == version {
+            surety_domain::claim::apply(&mut paid, periods, &r.allocations);
+        }
     }
     Ok(paid)
 }
