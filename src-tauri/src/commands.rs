@@ -10,8 +10,9 @@ use std::sync::atomic::Ordering;
 use surety::api::{
     AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
     CityRow, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
-    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PoolMemberInput, PoolRow,
-    PremiumInput, QuoteInput, RateInput, RateRow, SettingsView, SignInput, UserInput,
+    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PayoffInput, PayoffView,
+    PoolMemberInput, PoolRow, PremiumInput, QuoteInput, RateInput, RateRow, SettingsView,
+    SignInput, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -135,6 +136,13 @@ pub fn case_list(session: State<Session>, input: CaseListInput) -> R<CasePage> {
 #[specta::specta]
 pub fn case_show(session: State<Session>, case_no: String) -> R<CaseView> {
     session.with(|d| d.case_show(&case_no))
+}
+
+/// 提前结清试算: the payoff figure for a day, today or later.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn case_payoff_quote(session: State<Session>, input: PayoffInput) -> R<PayoffView> {
+    session.with(|d| d.payoff_quote(&input))
 }
 
 #[tauri::command(async)]
@@ -524,6 +532,8 @@ case_step! {
     case_premium(PremiumInput) => record_premium;
     case_disburse(CaseRef) => disburse;
     case_repay(AmountInput) => repay;
+    case_prepay(AmountInput) => prepay;
+    case_pay_off(AmountInput) => pay_off;
     case_claim(CaseRef) => file_claim;
     case_pay_claim(CaseRef) => pay_claim;
     case_recover(AmountInput) => record_recovery;

@@ -101,6 +101,10 @@ export const commands = {
 	casePremium: (input: PremiumInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_premium", { input })),
 	caseDisburse: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_disburse", { input })),
 	caseRepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_repay", { input })),
+	casePrepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_prepay", { input })),
+	casePayOff: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_off", { input })),
+	/**  提前结清试算: the payoff figure for a day, today or later. */
+	casePayoffQuote: (input: PayoffInput) => typedError<PayoffView, DeskError>(__TAURI_INVOKE("case_payoff_quote", { input })),
 	caseClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_claim", { input })),
 	casePayClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_claim", { input })),
 	caseRecover: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_recover", { input })),
@@ -300,6 +304,13 @@ export type CaseView = {
 	schedule: ScheduleLine[],
 	disbursed_on: string | null,
 	repayments: Repayment[],
+	/**
+	 *  Every version of the schedule once an early repayment replaced the contract's
+	 *  (oldest first, the one in force marked); empty while there is only one.
+	 */
+	schedule_versions: ScheduleVersion[],
+	/**  What repaying the whole loan today takes, while the loan is running. */
+	payoff_today: PayoffView | null,
 	overdue: OverdueView | null,
 	claim: ClaimRecord | null,
 	recoveries: Recovery[],
@@ -418,7 +429,12 @@ export type ErrorCode =
 /**  A file may not be written there. */
 "PATH_NOT_ALLOWED" | "NO_PASSWORD" | "NOT_PERMITTED" | "SIGNED_OUT" | "SIGN_IN_FAILED" | "THROTTLED" | "NOT_FOUND" | "UNKNOWN_USER" | "USER_EXISTS" | 
 /**  The case is not in a state that allows the step. */
-"WRONG_STATE" | "NO_AGREEMENT" | "R-AMT-1" | "R-AMT-2" | "R-CLAIM-1" | "R-CLAIM-2" | "R-ELIG-1" | "R-ELIG-2" | "R-ELIG-3" | "R-ELIG-4" | "R-FEE-1" | "R-PREM-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
+"WRONG_STATE" | "NO_AGREEMENT" | "R-AMT-1" | "R-AMT-2" | "R-CLAIM-1" | "R-CLAIM-2" | "R-ELIG-1" | "R-ELIG-2" | "R-ELIG-3" | "R-ELIG-4" | "R-FEE-1" | "R-PREM-1" | 
+/**
+ *  Early repayment: overdue amounts first, more than the accrued interest, less than
+ *  the payoff figure.
+ */
+"R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | "FONT_MISSING" | "XLSX";
 
@@ -558,6 +574,30 @@ export type OverdueView = {
 	class: string,
 };
 
+export type PayoffInput = {
+	case_no: string,
+	/**  YYYY-MM-DD, today or later; today when absent. */
+	as_of?: string | null,
+};
+
+/**  What repaying the whole loan on a day takes (DOMAIN.md "Early repayment"). */
+export type PayoffView = {
+	case_no: string,
+	as_of: string,
+	/**  Overdue or due that day, unpaid. */
+	due_unpaid: Money,
+	principal_outstanding: Money,
+	/**  Interest of the running period to the day: principal × annual rate / 360 × days. */
+	interest_accrued: Money,
+	accrual_from: string | null,
+	accrual_days: number,
+	/**  Interest already paid ahead on later periods, credited. */
+	interest_paid_ahead: Money,
+	total: Money,
+	/**  人民币大写 of the total. */
+	total_capital: string,
+};
+
 export type PolicyLimits = {
 	max_term_months: number,
 	borrower_soft_cap: string,
@@ -681,6 +721,10 @@ export type Recovery = {
 export type Repayment = {
 	paid_on: string,
 	amount: Money,
+	/**  installment | prepayment (part of the principal early) | payoff (the whole loan early) */
+	kind: string,
+	/**  The schedule version the allocations refer to (1: the contract's). */
+	schedule_version: number,
 	allocations: Allocation[],
 };
 
@@ -703,6 +747,16 @@ export type ScheduleLine = {
 	interest_paid: Money,
 	principal_paid: Money,
 } & Installment;
+
+/**  A schedule the loan no longer follows, kept after an early repayment replaced it. */
+export type ScheduleVersion = {
+	version: number,
+	/**  contract | prepayment | payoff */
+	kind: string,
+	made_on: string,
+	in_force: boolean,
+	installments: Installment[],
+};
 
 export type SessionInfo = {
 	database: string,

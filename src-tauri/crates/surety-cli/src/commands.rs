@@ -7,7 +7,7 @@ use crate::{
 };
 use std::path::Path;
 use surety::api::{
-    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, OrgInput,
+    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, OrgInput, PayoffInput,
     PoolMemberInput, Settings, UserInput,
 };
 
@@ -214,6 +214,12 @@ fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
         CaseAction::Premium => json(&desk.record_premium(&read_json()?)?),
         CaseAction::Disburse => json(&desk.disburse(&read_json()?)?),
         CaseAction::Repay => json(&desk.repay(&read_json()?)?),
+        CaseAction::Prepay => json(&desk.prepay(&read_json()?)?),
+        CaseAction::PayOff => json(&desk.pay_off(&read_json()?)?),
+        CaseAction::Payoff { case_no, date } => json(&desk.payoff_quote(&PayoffInput {
+            case_no,
+            as_of: date,
+        })?),
         CaseAction::Overdue => json(&desk.refresh_overdue()?),
         CaseAction::Claim => json(&desk.file_claim(&read_json()?)?),
         CaseAction::PayClaim => json(&desk.pay_claim(&read_json()?)?),

@@ -256,6 +256,16 @@ pub enum CaseAction {
     Disburse,
     /// 还款
     Repay,
+    /// 部分提前还款: {"case_no", "amount"}; the rest of the schedule is recomputed.
+    Prepay,
+    /// 提前结清: {"case_no", "amount"}; the amount must be today's payoff figure.
+    PayOff,
+    /// 提前结清试算: what repaying the whole loan takes on a day (today or later).
+    Payoff {
+        case_no: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Bring overdue states up to the business date.
     Overdue,
     /// 索赔

@@ -13,6 +13,7 @@ pub use crate::configuration::{
 pub use crate::dashboard::Dashboard;
 pub use crate::defaults::{FlaggedBorrower, UnflagInput};
 pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
+pub use crate::early_repayment::{PayoffInput, PayoffView};
 pub use crate::error::{DeskError, DeskResult};
 pub use crate::loan_flow::{AmountInput, LossRatioLine};
 pub use crate::printing::{check_export_password, Printed};

@@ -242,6 +242,10 @@ mirror_struct!(Premium from surety_store::sections::Premium { line: String, amou
 pub struct Repayment {
     pub paid_on: String,
     pub amount: Money,
+    /// installment | prepayment (part of the principal early) | payoff (the whole loan early)
+    pub kind: String,
+    /// The schedule version the allocations refer to (1: the contract's).
+    pub schedule_version: u32,
     pub allocations: Vec<Allocation>,
 }
 
@@ -250,6 +254,8 @@ impl From<surety_store::sections::Repayment> for Repayment {
         Repayment {
             paid_on: r.paid_on,
             amount: r.amount.into(),
+            kind: r.kind.code().into(),
+            schedule_version: r.schedule_version as u32,
             allocations: list(r.allocations),
         }
     }
@@ -379,3 +385,27 @@ mirror_struct!(
         path: String, bytes: u64, backup: BackupSummary, previous: Option<String>,
     }
 );
+
+/// A schedule the loan no longer follows, kept after an early repayment replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScheduleVersion {
+    pub version: u32,
+    /// contract | prepayment | payoff
+    pub kind: String,
+    pub made_on: String,
+    pub in_force: bool,
+    pub installments: Vec<Installment>,
+}
+
+impl From<surety_store::schedules::ScheduleVersion> for ScheduleVersion {
+    fn from(v: surety_store::schedules::ScheduleVersion) -> Self {
+        ScheduleVersion {
+            version: v.version as u32,
+            kind: v.kind.code().into(),
+            made_on: v.made_on,
+            in_force: v.in_force,
+            installments: list(v.installments),
+        }
+    }
+}

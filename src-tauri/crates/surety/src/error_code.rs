@@ -57,6 +57,9 @@ codes! {
     RElig4 = "R-ELIG-4",
     RFee1 = "R-FEE-1",
     RPrem1 = "R-PREM-1",
+    /// Early repayment: overdue amounts first, more than the accrued interest, less than
+    /// the payoff figure.
+    RPrepay1 = "R-PREPAY-1",
     RRate1 = "R-RATE-1",
     RRecov1 = "R-RECOV-1",
     RShare1 = "R-SHARE-1",

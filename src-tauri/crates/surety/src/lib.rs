@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod defaults;
 pub mod desk;
 pub mod dto;
+pub mod early_repayment;
 pub mod error;
 pub mod error_code;
 pub mod intake;

@@ -14,10 +14,10 @@ use surety_domain::claim::{
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::classify;
 use surety_domain::process::Step;
-use surety_domain::{split_loss, CaseStatus, City, LossRatio, Money, Pool};
+use surety_domain::{split_loss, CaseStatus, City, LossRatio, Money, Pool, Violation};
 use surety_store::orgs;
-use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery, Repayment};
-use surety_store::{AuditNote, Role};
+use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery, Repayment, RepaymentKind};
+use surety_store::{AuditNote, Role, StoreError};
 
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -81,37 +81,40 @@ impl Desk {
                 "the repayment must be above 0",
             ));
         }
-        let conn = self.store.connection();
-        let (schedule, mut paid) = sections::position(conn, case.id)?;
-        let (allocations, left) = allocate(&schedule, &paid, amount);
-        if !left.is_zero() {
-            let owed = amount - left;
-            return Err(DeskError::invalid(
-                "amount",
-                format!("还款 {amount} 元超过尚欠的 {owed} 元"),
-                format!("the repayment {amount} CNY exceeds the {owed} CNY still owed"),
-            ));
-        }
-        surety_domain::claim::apply(&mut paid, schedule.len(), &allocations);
         let today = self.today();
-        let to = if fully_repaid(&schedule, &paid) {
-            CaseStatus::Repaid
-        } else if overdue_since(&schedule, &paid, today).is_some() {
-            CaseStatus::Overdue
-        } else {
-            CaseStatus::Disbursed
-        };
         let (actor, uid) = (self.actor(), self.user.id);
-        let r = Repayment {
-            paid_on: today.to_string(),
-            amount,
-            allocations,
-        };
         self.store.write(&actor, "case.repay", |tx| {
-            sections::save_repayment(tx, case.id, uid, &r)?;
-            if to != case.status {
-                sections::set_status(tx, &case, to)?;
+            // The allocation depends on what was paid: read inside this write.
+            let (schedule, mut paid) = sections::position(tx, case.id)?;
+            let (allocations, left) = allocate(&schedule, &paid, amount);
+            if !left.is_zero() {
+                let owed = amount - left;
+                return Err(StoreError::Rule(Violation::new(
+                    "INVALID_INPUT",
+                    "amount",
+                    format!("还款 {amount} 元超过尚欠的 {owed} 元"),
+                    format!("the repayment {amount} CNY exceeds the {owed} CNY still owed"),
+                )));
             }
+            surety_domain::claim::apply(&mut paid, schedule.len(), &allocations);
+            let to = if fully_repaid(&schedule, &paid) {
+                CaseStatus::Repaid
+            } else if overdue_since(&schedule, &paid, today).is_some() {
+                CaseStatus::Overdue
+            } else {
+                CaseStatus::Disbursed
+            };
+            let r = Repayment {
+                paid_on: today.to_string(),
+                amount,
+                kind: RepaymentKind::Installment,
+                schedule_version: surety_store::schedules::current_version(tx, case.id)?,
+                allocations,
+            };
+            sections::save_repayment(tx, case.id, uid, &r)?;
+            // Always through the case's version, so two repayments recorded at once
+            // cannot both allocate against the same reading.
+            sections::set_status(tx, &case, to)?;
             Ok((
                 (),
                 AuditNote::new(

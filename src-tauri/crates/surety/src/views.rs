@@ -77,6 +77,11 @@ pub struct CaseView {
     pub schedule: Vec<ScheduleLine>,
     pub disbursed_on: Option<String>,
     pub repayments: Vec<dto::Repayment>,
+    /// Every version of the schedule once an early repayment replaced the contract's
+    /// (oldest first, the one in force marked); empty while there is only one.
+    pub schedule_versions: Vec<dto::ScheduleVersion>,
+    /// What repaying the whole loan today takes, while the loan is running.
+    pub payoff_today: Option<crate::early_repayment::PayoffView>,
     pub overdue: Option<OverdueView>,
     pub claim: Option<dto::ClaimRecord>,
     pub recoveries: Vec<dto::Recovery>,
@@ -258,6 +263,20 @@ impl Desk {
                 .collect(),
             disbursed_on: sections::disbursed_on(conn, case.id)?,
             repayments: dto::list(sections::repayments(conn, case.id)?),
+            schedule_versions: {
+                let versions = surety_store::schedules::versions(conn, case.id)?;
+                if versions.len() > 1 {
+                    dto::list(versions)
+                } else {
+                    Vec::new()
+                }
+            },
+            payoff_today: match case.status {
+                CaseStatus::Disbursed | CaseStatus::Overdue => {
+                    Some(self.payoff_figure(case, self.today())?)
+                }
+                _ => None,
+            },
             overdue,
             claim: sections::claim(conn, case.id)?.map(Into::into),
             recoveries: dto::list(sections::recoveries(conn, case.id)?),
