@@ -104,12 +104,12 @@ pub fn approved(
     principal: &str,
     day: &str,
 ) -> String {
-    let c = case_no(&o.ok(
-        "agent",
-        day,
-        &["case", "intake"],
-        application(ch, name, code, principal),
-    ));
+    approved_with(o, ch, application(ch, name, code, principal), day)
+}
+
+/// Intake of `application` through both approvals; returns the case number.
+pub fn approved_with(o: &Office, ch: &Channel, application: Value, day: &str) -> String {
+    let c = case_no(&o.ok("agent", day, &["case", "intake"], application));
     let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
     o.ok(
         ch.underwriter,
@@ -187,4 +187,37 @@ pub fn signed_and_paid(o: &Office, ch: &Channel, c: &str, day: &str) -> Value {
     let v = o.ok("auditor", day, &["case", "show", c], json!({}));
     assert_eq!(v["status"], "premiums_received");
     v
+}
+
+/// Weifang: 潍坊银行 with CPIC alone, insurer share 80%, a 60-day waiting period, accident 1%.
+pub const WEIFANG: Channel = Channel {
+    city: "weifang",
+    bank: "wfb-wf",
+    insurer: "cpic",
+    banker: "bo-wf",
+    underwriter: "uw-cpic",
+};
+
+/// The pilot plus the Weifang channel and its bank officer `bo-wf`.
+pub fn weifang_pilot() -> Office {
+    let o = pilot();
+    let admin = |args: &[&str], body: Value| {
+        o.ok("admin", "2015-12-01", args, body);
+    };
+    admin(
+        &["org", "add"],
+        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
+    );
+    admin(
+        &["agreement"],
+        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
+               "waiting_period_days": 60, "guarantee_rate": "0.02", "accident_rate": "0.01",
+               "signed_on": "2015-11-20"}),
+    );
+    admin(
+        &["user", "add"],
+        json!({"username": "bo-wf", "display_name": "潍坊银行 孟军", "role": "bank_officer",
+               "organisation": "wfb-wf"}),
+    );
+    o
 }

@@ -604,13 +604,6 @@ fn r_npl_1_the_dashboard_counts_a_loan_overdue_past_90_days_as_non_performing() 
 
 /// Weifang: a bank of its own with CPIC, insurer share 80%, waiting period 60 days, accident
 /// rate 1% (none of the Yantai/Dezhou defaults).
-const WEIFANG: Channel = Channel {
-    city: "weifang",
-    bank: "wfb-wf",
-    insurer: "cpic",
-    banker: "bo-wf",
-    underwriter: "uw-cpic",
-};
 
 #[test]
 fn r_stop_1_divides_by_the_guarantee_premiums_only() {
@@ -658,28 +651,6 @@ fn r_stop_1_divides_by_the_guarantee_premiums_only() {
 }
 
 /// The pilot plus the Weifang channel (its bank, the agreement, the bank's officer).
-fn weifang_pilot() -> Office {
-    let o = pilot();
-    let admin = |args: &[&str], body: Value| {
-        o.ok("admin", "2015-12-01", args, body);
-    };
-    admin(
-        &["org", "add"],
-        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
-    );
-    admin(
-        &["agreement"],
-        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
-               "waiting_period_days": 60, "guarantee_rate": "0.02", "accident_rate": "0.01",
-               "signed_on": "2015-11-20"}),
-    );
-    admin(
-        &["user", "add"],
-        json!({"username": "bo-wf", "display_name": "潍坊银行 孟军", "role": "bank_officer",
-               "organisation": "wfb-wf"}),
-    );
-    o
-}
 
 #[test]
 fn r_stop_1_the_stop_holds_for_the_rest_of_the_pilot_year() {

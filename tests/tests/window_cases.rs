@@ -246,6 +246,31 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
         refused["code"] == "WRONG_STATE" || refused["code"] == "INVALID_INPUT",
         "{refused}"
     );
+
+    // 提前结清 of a running loan: the payoff card shows the figure, and the amount typed
+    // from it settles the loan.
+    let running = demo_case(&data, "disbursed", "yantai");
+    app.goto(&format!("/cases/{running}")).await;
+    app.wait_contains("case-no", &[&running]).await;
+    assert_eq!(app.wait_text("case-status", "已放款").await, "已放款");
+    let shown = app.wait_contains("payoff-card", &["结清应还合计"]).await;
+    let total: String = app
+        .inner_text("payoff-total")
+        .await
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    assert!(shown.contains("年利率/360"), "{shown}");
+    app.click("action-pay-off").await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("input-amount", &total).await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    app.wait_contains("case-status", &["已结清"]).await;
+    assert!(
+        !app.exists("payoff-card").await,
+        "a repaid loan has no payoff"
+    );
     app.close().await;
 }
 
