@@ -2,7 +2,8 @@
 //!
 //! intake → investigation (both sides, independently) → joint review (会商) → decision
 //! (both sides) → approved → signed (loan contract, guarantee and accident policies) →
-//! premiums received → disbursed → overdue → claimed → claim paid → recovery → closed.
+//! premiums received → disbursed → overdue → claimed → claim paid → recovery → closed, or
+//! claimed → claim refused (拒赔, §4.3, with a reason) → closed.
 //! Also: declined (one refusal, R-VETO-1), withdrawn, repaid.
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub enum CaseStatus {
     Disbursed,
     Overdue,
     Claimed,
+    ClaimRefused,
     ClaimPaid,
     Recovery,
     Closed,
@@ -33,7 +35,7 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 16] = [
+    pub const ALL: [CaseStatus; 17] = [
         CaseStatus::Intake,
         CaseStatus::Investigation,
         CaseStatus::JointReview,
@@ -44,6 +46,7 @@ impl CaseStatus {
         CaseStatus::Disbursed,
         CaseStatus::Overdue,
         CaseStatus::Claimed,
+        CaseStatus::ClaimRefused,
         CaseStatus::ClaimPaid,
         CaseStatus::Recovery,
         CaseStatus::Closed,
@@ -64,6 +67,7 @@ impl CaseStatus {
             CaseStatus::Disbursed => "disbursed",
             CaseStatus::Overdue => "overdue",
             CaseStatus::Claimed => "claimed",
+            CaseStatus::ClaimRefused => "claim_refused",
             CaseStatus::ClaimPaid => "claim_paid",
             CaseStatus::Recovery => "recovery",
             CaseStatus::Closed => "closed",
@@ -85,6 +89,7 @@ impl CaseStatus {
             CaseStatus::Disbursed => "已放款",
             CaseStatus::Overdue => "逾期",
             CaseStatus::Claimed => "已索赔",
+            CaseStatus::ClaimRefused => "已拒赔",
             CaseStatus::ClaimPaid => "已赔付",
             CaseStatus::Recovery => "追偿中",
             CaseStatus::Closed => "已结案",

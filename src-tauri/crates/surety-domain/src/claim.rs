@@ -1,4 +1,5 @@
-//! Repayment allocation, the overdue state, and the claim (R-CLAIM-1, R-CLAIM-2).
+//! Repayment allocation, the overdue state, and the claim (R-CLAIM-1, R-CLAIM-2, and the
+//! payment period of R-CLAIM-4).
 
 use crate::money::{Money, Rate};
 use crate::schedule::{accrued_interest, Installment};
@@ -120,6 +121,33 @@ pub fn claim_cutoff(
         .with_limit(waiting_period_days));
     }
     Ok(cutoff)
+}
+
+/// R-CLAIM-4 (§4.3 拖赔): the day a filed claim is due to be paid under the agreement, and
+/// how late it is on `as_of` — or was, once the insurer paid or refused it on `settled_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimDeadline {
+    pub due_on: NaiveDate,
+    /// Days past `due_on`, 0 while within the period.
+    pub days_late: u32,
+    /// Unpaid and unrefused past `due_on`: the claim is being delayed now.
+    pub delayed: bool,
+}
+
+pub fn claim_deadline(
+    filed_on: NaiveDate,
+    payment_days: u32,
+    settled_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> ClaimDeadline {
+    let due_on = filed_on + Days::new(u64::from(payment_days));
+    let until = settled_on.unwrap_or(as_of);
+    let days_late = (until - due_on).num_days().max(0) as u32;
+    ClaimDeadline {
+        due_on,
+        days_late,
+        delayed: settled_on.is_none() && days_late > 0,
+    }
 }
 
 /// R-CLAIM-2: the loss at the claim cut-off.
@@ -308,5 +336,20 @@ mod tests {
             loss.loss,
             m("1200000") + m("16965.00") + m("5466.50") - m("10000")
         );
+    }
+
+    #[test]
+    fn r_claim_4_a_claim_unpaid_after_the_payment_period_is_delayed() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2016, m, day).unwrap();
+        // Filed 09-20 with a 10-day period: due 09-30; on 09-30 it is not late yet.
+        let on_time = claim_deadline(d(9, 20), 10, None, d(9, 30));
+        assert_eq!(on_time.due_on, d(9, 30));
+        assert_eq!((on_time.days_late, on_time.delayed), (0, false));
+        // On 10-04 it is 4 days late (10-01 … 10-04) and delayed.
+        let late = claim_deadline(d(9, 20), 10, None, d(10, 4));
+        assert_eq!((late.days_late, late.delayed), (4, true));
+        // Paid on 10-02: it was 2 days late, and is no longer delayed whatever the date.
+        let paid = claim_deadline(d(9, 20), 10, Some(d(10, 2)), d(12, 31));
+        assert_eq!((paid.days_late, paid.delayed), (2, false));
     }
 }

@@ -120,6 +120,8 @@ pub enum Step {
     Repay,
     Claim,
     PayClaim,
+    /// 拒赔 (§4.3): the insurer refuses the claim, with a reason the bank sees.
+    RefuseClaim,
     Recover,
     Close,
     Withdraw,
@@ -199,7 +201,7 @@ impl Step {
             Step::Disburse => Section::Disbursement,
             Step::Repay => Section::Repayments,
             Step::Claim => Section::Claim,
-            Step::PayClaim => Section::ClaimPayment,
+            Step::PayClaim | Step::RefuseClaim => Section::ClaimPayment,
             Step::Recover => Section::Recoveries,
             Step::Close => Section::Recoveries,
             Step::Withdraw => Section::Withdrawal,
@@ -220,6 +222,7 @@ impl Step {
             Step::Repay => "登记还款",
             Step::Claim => "提出索赔",
             Step::PayClaim => "支付赔款",
+            Step::RefuseClaim => "拒赔",
             Step::Recover => "登记追偿款",
             Step::Close => "结案",
             Step::Withdraw => "撤回申请",
@@ -240,6 +243,7 @@ impl Step {
             Step::Repay => "record a repayment",
             Step::Claim => "file a claim",
             Step::PayClaim => "pay the claim",
+            Step::RefuseClaim => "refuse the claim",
             Step::Recover => "record a recovery",
             Step::Close => "close the case",
             Step::Withdraw => "withdraw the application",
@@ -433,20 +437,22 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
             "只有已放款或逾期的贷款可以还款或索赔",
             "only disbursed or overdue loans are repaid or claimed",
         )),
-        Step::PayClaim if s != Claimed => Err(wrong_state(
+        Step::PayClaim | Step::RefuseClaim if s != Claimed => Err(wrong_state(
             s,
             "没有待赔付的索赔",
             "there is no claim waiting to be paid",
         )),
-        Step::Recover if !matches!(s, Overdue | ClaimPaid | Recovery) => Err(wrong_state(
+        Step::Recover if !matches!(s, Overdue | ClaimPaid | Recovery | ClaimRefused) => {
+            Err(wrong_state(
+                s,
+                "只有逾期、已赔付或已拒赔的案件可以登记追偿款",
+                "recoveries are recorded on overdue, claim-paid or claim-refused cases",
+            ))
+        }
+        Step::Close if !matches!(s, ClaimPaid | Recovery | ClaimRefused) => Err(wrong_state(
             s,
-            "只有逾期或已赔付的案件可以登记追偿款",
-            "recoveries are recorded on overdue or claim-paid cases",
-        )),
-        Step::Close if !matches!(s, ClaimPaid | Recovery) => Err(wrong_state(
-            s,
-            "只有已赔付的案件可以结案",
-            "only a case whose claim was paid can be closed",
+            "只有已赔付或已拒赔的案件可以结案",
+            "only a case whose claim was paid or refused can be closed",
         )),
         Step::Withdraw if s.is_final() || s >= Disbursed => Err(wrong_state(
             s,
@@ -485,6 +491,7 @@ pub fn next_steps(facts: &CaseFacts, party: Party) -> Vec<Step> {
         Step::Repay,
         Step::Claim,
         Step::PayClaim,
+        Step::RefuseClaim,
         Step::Recover,
         Step::Close,
         Step::Withdraw,
@@ -676,8 +683,18 @@ mod tests {
             ]
         );
         assert_eq!(bank(Overdue), vec![Step::Repay, Step::Claim, Step::Recover]);
-        assert_eq!(insurer(Claimed), vec![Step::PayClaim]);
+        assert_eq!(insurer(Claimed), vec![Step::PayClaim, Step::RefuseClaim]);
+        // 拒赔 is the insurer's: the bank that filed cannot refuse its own claim.
+        assert!(bank(Claimed).is_empty());
         assert_eq!(insurer(ClaimPaid), vec![Step::Recover, Step::Close]);
+        // After a refusal the bank recovers what it can on its own and closes.
+        assert_eq!(bank(ClaimRefused), vec![Step::Recover, Step::Close]);
+        assert_eq!(
+            check(Step::PayClaim, &facts(ClaimRefused), Party::Insurer)
+                .unwrap_err()
+                .rule,
+            "WRONG_STATE"
+        );
         assert!(bank(Closed).is_empty() && bank(Repaid).is_empty());
         // No accident premium due: only the guarantee line.
         let no_accident = CaseFacts {

@@ -54,6 +54,8 @@ pub struct AgreementTerms {
     pub insurer_share: Decimal,
     /// R-CLAIM-1: days overdue before a claim may be filed.
     pub waiting_period_days: u32,
+    /// R-CLAIM-4: days the insurer has to pay a filed claim; unpaid after them it is delayed.
+    pub claim_payment_days: u32,
 }
 
 /// R-NPL-1: upper bounds, in days overdue, of each tier; over `doubtful_max` is loss.
@@ -103,6 +105,7 @@ impl Default for AgreementTerms {
         AgreementTerms {
             insurer_share: Decimal::new(70, 2),
             waiting_period_days: 90,
+            claim_payment_days: 10,
         }
     }
 }
@@ -215,6 +218,13 @@ impl Settings {
                 "agreement.waiting_period_days",
                 "等待期天数应在 1 至 3650 之间",
                 "the waiting period must be 1 to 3650 days",
+            ));
+        }
+        if !(1..=90).contains(&self.agreement.claim_payment_days) {
+            return Err(bad(
+                "agreement.claim_payment_days",
+                "赔款支付期限应在 1 至 90 天之间",
+                "the claim payment period must be 1 to 90 days",
             ));
         }
         let n = &self.npl;
