@@ -166,6 +166,8 @@ pub struct Agreement {
     pub city: String,
     pub insurer_share: Decimal,
     pub waiting_period_days: u32,
+    /// R-CLAIM-4: days the insurer has to pay a filed claim.
+    pub claim_payment_days: u32,
     pub guarantee_rate: Rate,
     pub accident_rate: Rate,
     pub signed_on: String,
@@ -185,16 +187,17 @@ fn agreement_row(r: &rusqlite::Row) -> rusqlite::Result<Agreement> {
         guarantee_rate: parsed("agreements", id, "guarantee_rate", &r.get::<_, String>(6)?)?,
         accident_rate: parsed("agreements", id, "accident_rate", &r.get::<_, String>(7)?)?,
         signed_on: r.get(8)?,
+        claim_payment_days: r.get(9)?,
     })
 }
 
 const AGREEMENT_COLUMNS: &str =
-    "id, bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on";
+    "id, bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days";
 
 pub fn insert_agreement(tx: &Transaction, a: &Agreement) -> StoreResult<i64> {
     tx.execute(
-        "INSERT INTO agreements (bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO agreements (bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             a.bank_id,
             a.insurer_id,
@@ -203,7 +206,8 @@ pub fn insert_agreement(tx: &Transaction, a: &Agreement) -> StoreResult<i64> {
             a.waiting_period_days,
             a.guarantee_rate.to_string(),
             a.accident_rate.to_string(),
-            a.signed_on
+            a.signed_on,
+            a.claim_payment_days
         ],
     )?;
     Ok(tx.last_insert_rowid())

@@ -567,6 +567,9 @@ pub struct ClaimRecord {
     pub members: Vec<(String, Money)>,
     pub filed_on: String,
     pub paid_on: Option<String>,
+    /// R-CLAIM-4 拒赔: the day the insurer refused the claim, and why.
+    pub refused_on: Option<String>,
+    pub refusal_reason: Option<String>,
 }
 
 pub fn save_claim(tx: &Transaction, case_id: i64, c: &ClaimRecord) -> StoreResult<()> {
@@ -611,19 +614,29 @@ fn members_from(
         .collect())
 }
 
-pub fn mark_claim_paid(tx: &Transaction, case_id: i64, on: &str) -> StoreResult<()> {
-    tx.execute(
-        "UPDATE claims SET paid_on = ?1 WHERE case_id = ?2",
+/// Only a claim neither paid nor refused is paid; false when there was none.
+pub fn mark_claim_paid(tx: &Transaction, case_id: i64, on: &str) -> StoreResult<bool> {
+    Ok(tx.execute(
+        "UPDATE claims SET paid_on = ?1 WHERE case_id = ?2 AND paid_on IS NULL AND refused_on IS NULL",
         params![on, case_id],
-    )?;
-    Ok(())
+    )? == 1)
+}
+
+/// 拒赔: only a claim neither paid nor refused can be refused; false when there was none.
+pub fn refuse_claim(tx: &Transaction, case_id: i64, on: &str, reason: &str) -> StoreResult<bool> {
+    Ok(tx.execute(
+        "UPDATE claims SET refused_on = ?1, refusal_reason = ?2
+         WHERE case_id = ?3 AND paid_on IS NULL AND refused_on IS NULL",
+        params![on, reason, case_id],
+    )? == 1)
 }
 
 pub fn claim(conn: &Connection, case_id: i64) -> StoreResult<Option<ClaimRecord>> {
     Ok(conn
         .query_row(
             "SELECT cutoff, outstanding_principal_fen, interest_due_fen, interest_accrued_fen, recovered_before_fen,
-                    loss_fen, insurer_fen, bank_fen, members_json, filed_on, paid_on FROM claims WHERE case_id = ?1",
+                    loss_fen, insurer_fen, bank_fen, members_json, filed_on, paid_on, refused_on, refusal_reason
+             FROM claims WHERE case_id = ?1",
             [case_id],
             |r| {
                 Ok(ClaimRecord {
@@ -638,6 +651,8 @@ pub fn claim(conn: &Connection, case_id: i64) -> StoreResult<Option<ClaimRecord>
                     members: members_from("claims", case_id, &r.get::<_, String>(8)?)?,
                     filed_on: r.get(9)?,
                     paid_on: r.get(10)?,
+                    refused_on: r.get(11)?,
+                    refusal_reason: r.get(12)?,
                 })
             },
         )
@@ -830,6 +845,32 @@ pub fn loss_ratio_inputs(
         |r| r.get(0),
     )?;
     Ok((Money::from_fen(premiums), Money::from_fen(claims)))
+}
+
+/// R-CLAIM-4 for an insurer in a city: the claims neither paid nor refused, each as (filed
+/// on, the agreement's payment days), and the number refused between `from` and `to`.
+pub fn claim_settlement_inputs(
+    conn: &Connection,
+    insurer_id: i64,
+    city: &str,
+    from: &str,
+    to: &str,
+) -> StoreResult<(Vec<(String, u32)>, u32)> {
+    let mut stmt = conn.prepare(
+        "SELECT k.filed_on, a.claim_payment_days
+         FROM claims k JOIN cases c ON c.id = k.case_id JOIN agreements a ON a.id = c.agreement_id
+         WHERE c.insurer_id = ?1 AND c.city = ?2 AND k.paid_on IS NULL AND k.refused_on IS NULL",
+    )?;
+    let open = stmt
+        .query_map(params![insurer_id, city], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let refused = conn.query_row(
+        "SELECT count(*) FROM claims k JOIN cases c ON c.id = k.case_id
+         WHERE c.insurer_id = ?1 AND c.city = ?2 AND k.refused_on BETWEEN ?3 AND ?4",
+        params![insurer_id, city, from, to],
+        |r| r.get(0),
+    )?;
+    Ok((open, refused))
 }
 
 /// How many cases are in each state.
