@@ -536,6 +536,7 @@ case_step! {
     case_pay_off(AmountInput) => pay_off;
     case_claim(CaseRef) => file_claim;
     case_pay_claim(CaseRef) => pay_claim;
+    case_refuse_claim(NoteInput) => refuse_claim;
     case_recover(AmountInput) => record_recovery;
     case_close(NoteInput) => close;
     case_withdraw(NoteInput) => withdraw;

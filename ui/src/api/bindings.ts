@@ -107,6 +107,7 @@ export const commands = {
 	casePayoffQuote: (input: PayoffInput) => typedError<PayoffView, DeskError>(__TAURI_INVOKE("case_payoff_quote", { input })),
 	caseClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_claim", { input })),
 	casePayClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_claim", { input })),
+	caseRefuseClaim: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_refuse_claim", { input })),
 	caseRecover: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_recover", { input })),
 	caseClose: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_close", { input })),
 	caseWithdraw: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_withdraw", { input })),
@@ -120,6 +121,8 @@ export type AgreementInput = {
 	city: string,
 	insurer_share?: string | null,
 	waiting_period_days?: number | null,
+	/**  R-CLAIM-4: days the insurer has to pay a filed claim (default from the settings, 10). */
+	claim_payment_days?: number | null,
 	guarantee_rate: string,
 	accident_rate: string,
 	signed_on: string,
@@ -135,6 +138,8 @@ export type AgreementRow = {
 	city_zh: string,
 	insurer_share: string,
 	waiting_period_days: number,
+	/**  R-CLAIM-4: days the insurer has to pay a filed claim. */
+	claim_payment_days: number,
 	guarantee_rate: string,
 	accident_rate: string,
 	signed_on: string,
@@ -269,7 +274,7 @@ export type CaseRow = {
 };
 
 /**  The states of a case (§3.3, §4.1). */
-export type CaseStatus = "intake" | "investigation" | "joint_review" | "decision" | "approved" | "signed" | "premiums_received" | "disbursed" | "overdue" | "claimed" | "claim_paid" | "recovery" | "closed" | "declined" | "withdrawn" | "repaid";
+export type CaseStatus = "intake" | "investigation" | "joint_review" | "decision" | "approved" | "signed" | "premiums_received" | "disbursed" | "overdue" | "claimed" | "claim_refused" | "claim_paid" | "recovery" | "closed" | "declined" | "withdrawn" | "repaid";
 
 export type CaseView = {
 	case_no: string,
@@ -380,6 +385,15 @@ export type ClaimRecord = {
 	members: ([string, Money])[],
 	filed_on: string,
 	paid_on: string | null,
+	/**  R-CLAIM-4: the last day of the agreement's payment period. */
+	payment_due_on: string,
+	/**  Days past `payment_due_on` (until paid or refused, or to today while open). */
+	days_late: number,
+	/**  Open past the payment period: 拖赔. */
+	delayed: boolean,
+	/**  拒赔: the day and the insurer's reason. */
+	refused_on: string | null,
+	refusal_reason: string | null,
 };
 
 export type Contract = {
@@ -523,6 +537,12 @@ export type LossRatioLine = {
 	stopped_on: string | null,
 	/**  R-STOP-2: what the city compensates above 150% of premiums. */
 	compensation_due: string,
+	/**  R-CLAIM-4: claims filed and waiting for the insurer now. */
+	claims_pending: number,
+	/**  Of those, the ones past the agreement's payment period (拖赔). */
+	claims_delayed: number,
+	/**  Claims refused (拒赔) in the pilot year so far. */
+	claims_refused: number,
 };
 
 /**  An amount in yuan as text with exactly two decimals ("1000000.00"). */
@@ -608,6 +628,7 @@ export type PolicyLimits = {
 	stop_loss_ratio: string,
 	default_insurer_share: string,
 	default_waiting_period_days: number,
+	default_claim_payment_days: number,
 };
 
 export type PoolMemberInput = {
@@ -789,7 +810,7 @@ export type SignInput = {
 };
 
 /**  A step a user can take on a case (`surety_domain::process::Step`). */
-export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "recover" | "close" | "withdraw" | "flag";
+export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "recover" | "close" | "withdraw" | "flag";
 
 export type TodoItem = {
 	case_no: string,
@@ -797,11 +818,15 @@ export type TodoItem = {
 	status: CaseStatus,
 	/**
 	 *  What the user's side has to do: investigate, review, decide, exception, sign, premium,
-	 *  disburse, claim_soon, claim_due, pay_claim.
+	 *  disburse, claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
+	 *  agreement's payment period, on both sides' lists), claim_refused (the bank's: recover
+	 *  or close).
 	 */
 	task: string,
 	/**  For overdue loans: days overdue. */
 	days_overdue: number | null,
+	/**  For a delayed claim: days past the payment period. */
+	days_late: number | null,
 };
 
 export type User = {

@@ -120,6 +120,7 @@ enum Step {
     Withdraw,
     Claim,
     PayClaim,
+    RefuseClaim,
     Recover {
         bank_side: bool,
         amount: Money,
@@ -156,7 +157,7 @@ fn credit_code(region: &str, n: u32) -> String {
 fn target(rng: &mut fastrand::Rng, troubled: bool) -> CaseStatus {
     use CaseStatus::*;
     let claims = if troubled { 30 } else { 4 };
-    let table: [(CaseStatus, u32); 16] = [
+    let table: [(CaseStatus, u32); 17] = [
         (Intake, 40),
         (Investigation, 50),
         (JointReview, 40),
@@ -171,6 +172,7 @@ fn target(rng: &mut fastrand::Rng, troubled: bool) -> CaseStatus {
         (Repaid, 200),
         (Claimed, claims),
         (ClaimPaid, claims),
+        (ClaimRefused, claims / 2),
         (Recovery, claims),
         (Closed, claims),
     ];
@@ -247,6 +249,7 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
             city: c.city.into(),
             insurer_share: Some("0.7".into()),
             waiting_period_days: Some(90),
+            claim_payment_days: None,
             guarantee_rate: "0.02".into(),
             accident_rate: "0.005".into(),
             signed_on: "2015-11-20".into(),
@@ -293,7 +296,20 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
         } else {
             target(&mut rng, ch.city == "dezhou")
         };
-        let window = if goal == CaseStatus::Repaid { 150 } else { 240 };
+        // Repaid loans and claims need their later steps inside the replayed year.
+        let window = if matches!(
+            goal,
+            CaseStatus::Repaid
+                | CaseStatus::Claimed
+                | CaseStatus::ClaimRefused
+                | CaseStatus::ClaimPaid
+                | CaseStatus::Recovery
+                | CaseStatus::Closed
+        ) {
+            150
+        } else {
+            240
+        };
         let applied = if dezhou_default {
             d(2016, 1, 5) + Days::new(u64::from(i))
         } else {
@@ -310,6 +326,8 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
         );
         channel_of.push(ch);
     }
+    // Nothing happens after the replayed year: the demo's business date is its last day.
+    events.retain(|e| e.date <= d(2016, 12, 31));
     events.sort_by_key(|e| (e.date, e.case, e.order));
 
     let mut case_no: Vec<Option<String>> = vec![None; cases as usize];
@@ -340,7 +358,7 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
             | Step::Withdraw
             | Step::Claim
             | Step::Close => ch.banker,
-            Step::Premium { .. } | Step::PayClaim => ch.underwriter,
+            Step::Premium { .. } | Step::PayClaim | Step::RefuseClaim => ch.underwriter,
         };
         let desk = desks.get_mut(who).expect("every actor has a desk");
         desk.set_today(e.date);
@@ -410,6 +428,9 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
                 .map(drop),
             Step::Claim => desk.file_claim(&case()).map(drop),
             Step::PayClaim => desk.pay_claim(&case()).map(drop),
+            Step::RefuseClaim => desk
+                .refuse_claim(&note("借款人隐瞒对外担保，属保险条款除外责任"))
+                .map(drop),
             Step::Recover { amount, .. } => desk
                 .record_recovery(&AmountInput {
                     case_no: no.clone(),
@@ -653,7 +674,10 @@ fn plan_case(
     at(day(15), Step::Disburse, events);
     let end = d(2016, 12, 31);
     // Installments paid on their due dates; a defaulting loan stops paying early.
-    let defaults = matches!(goal, Overdue | Claimed | ClaimPaid | Recovery | Closed);
+    let defaults = matches!(
+        goal,
+        Overdue | Claimed | ClaimPaid | ClaimRefused | Recovery | Closed
+    );
     let paid_periods = if defaults {
         rng.usize(0..3).min(plan.len() - 1)
     } else {
@@ -676,6 +700,11 @@ fn plan_case(
     let claim_day = missed.due_date + Days::new(91);
     at(claim_day, Step::Claim, events);
     if goal == Claimed {
+        return;
+    }
+    if goal == ClaimRefused {
+        // Refused late, after the agreement's 10 days: on the record as 拖赔 then 拒赔.
+        at(claim_day + Days::new(12), Step::RefuseClaim, events);
         return;
     }
     at(claim_day + Days::new(10), Step::PayClaim, events);

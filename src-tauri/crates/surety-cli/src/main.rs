@@ -272,6 +272,8 @@ pub enum CaseAction {
     Claim,
     /// 赔付
     PayClaim,
+    /// 拒赔 (R-CLAIM-4): {"case_no", "note": the reason the bank will see}
+    RefuseClaim,
     /// 追偿
     Recover,
     /// 结案

@@ -46,6 +46,9 @@ pub struct AgreementInput {
     pub insurer_share: Option<String>,
     #[serde(default)]
     pub waiting_period_days: Option<u32>,
+    /// R-CLAIM-4: days the insurer has to pay a filed claim (default from the settings, 10).
+    #[serde(default)]
+    pub claim_payment_days: Option<u32>,
     pub guarantee_rate: String,
     pub accident_rate: String,
     pub signed_on: String,
@@ -210,6 +213,16 @@ impl Desk {
                 "the waiting period must be 1 to 3650 days",
             ));
         }
+        let payment_days = input
+            .claim_payment_days
+            .unwrap_or(defaults.claim_payment_days);
+        if !(1..=90).contains(&payment_days) {
+            return Err(DeskError::invalid(
+                "claim_payment_days",
+                "赔款支付期限应为 1 至 90 天",
+                "the claim payment period must be 1 to 90 days",
+            ));
+        }
         let guarantee_rate = parse_rate("guarantee_rate", &input.guarantee_rate)?;
         let accident_rate = parse_rate("accident_rate", &input.accident_rate)?;
         let limits = self.settings.limits_for(city);
@@ -236,18 +249,20 @@ impl Desk {
             city: city.code().into(),
             insurer_share,
             waiting_period_days: waiting,
+            claim_payment_days: payment_days,
             guarantee_rate,
             accident_rate,
             signed_on: signed_on.to_string(),
         };
         let actor = self.actor();
         let summary = format!(
-            "{} × {} in {}: insurer share {}, waiting {} days",
+            "{} × {} in {}: insurer share {}, waiting {} days, claims paid within {} days",
             bank.code,
             insurer.code,
             city.code(),
             insurer_share,
-            waiting
+            waiting,
+            payment_days
         );
         a.id = self.store.write(&actor, "agreement.add", |tx| {
             let id = orgs::insert_agreement(tx, &a)?;

@@ -61,6 +61,7 @@ pub struct PolicyLimits {
     pub stop_loss_ratio: String,
     pub default_insurer_share: String,
     pub default_waiting_period_days: u32,
+    pub default_claim_payment_days: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +84,8 @@ pub struct AgreementRow {
     pub city_zh: String,
     pub insurer_share: String,
     pub waiting_period_days: u32,
+    /// R-CLAIM-4: days the insurer has to pay a filed claim.
+    pub claim_payment_days: u32,
     pub guarantee_rate: String,
     pub accident_rate: String,
     pub signed_on: String,
@@ -194,6 +197,7 @@ impl Desk {
                 stop_loss_ratio: l.stop_loss_ratio.normalize().to_string(),
                 default_insurer_share: s.agreement.insurer_share.normalize().to_string(),
                 default_waiting_period_days: s.agreement.waiting_period_days,
+                default_claim_payment_days: s.agreement.claim_payment_days,
             },
         })
     }
@@ -378,6 +382,7 @@ impl Desk {
                     city_zh,
                     insurer_share: a.insurer_share.normalize().to_string(),
                     waiting_period_days: a.waiting_period_days,
+                    claim_payment_days: a.claim_payment_days,
                     guarantee_rate: a.guarantee_rate.to_string(),
                     accident_rate: a.accident_rate.to_string(),
                     signed_on: a.signed_on,

@@ -22,10 +22,14 @@ pub struct TodoItem {
     pub borrower_name: String,
     pub status: dto::CaseStatus,
     /// What the user's side has to do: investigate, review, decide, exception, sign, premium,
-    /// disburse, claim_soon, claim_due, pay_claim.
+    /// disburse, claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
+    /// agreement's payment period, on both sides' lists), claim_refused (the bank's: recover
+    /// or close).
     pub task: String,
     /// For overdue loans: days overdue.
     pub days_overdue: Option<u32>,
+    /// For a delayed claim: days past the payment period.
+    pub days_late: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +161,7 @@ impl Desk {
             Disbursed,
             Overdue,
             Claimed,
+            ClaimRefused,
         ];
         let mut items = Vec::new();
         for no in sections::org_cases(conn, org, &open, 500)? {
@@ -165,12 +170,14 @@ impl Desk {
                 continue;
             };
             if let Some((task, days)) = self.task_for(&case, side)? {
+                let late = task == "claim_delayed";
                 items.push(TodoItem {
                     case_no: no,
                     borrower_name: case.borrower_name.clone(),
                     status: case.status.into(),
                     task: task.into(),
-                    days_overdue: days,
+                    days_overdue: days.filter(|_| !late),
+                    days_late: days.filter(|_| late),
                 });
             }
         }
@@ -209,8 +216,22 @@ impl Desk {
         if has(|s| *s == Step::Disburse) {
             return Ok(Some(("disburse", None)));
         }
-        if has(|s| *s == Step::PayClaim) {
-            return Ok(Some(("pay_claim", None)));
+        if case.status == CaseStatus::Claimed {
+            // R-CLAIM-4: past the payment period the claim is late for both sides.
+            let claim = sections::claim(self.store.connection(), case.id)?;
+            if let Some(claim) = claim {
+                let deadline = self.claim_deadline_of(case, &claim)?;
+                if deadline.delayed {
+                    return Ok(Some(("claim_delayed", Some(deadline.days_late))));
+                }
+            }
+            if has(|s| *s == Step::PayClaim) {
+                return Ok(Some(("pay_claim", None)));
+            }
+            return Ok(None);
+        }
+        if case.status == CaseStatus::ClaimRefused && side == Side::Bank {
+            return Ok(Some(("claim_refused", None)));
         }
         if case.status == CaseStatus::Overdue && has(|s| *s == Step::Claim) {
             let (schedule, paid) = sections::position(self.store.connection(), case.id)?;

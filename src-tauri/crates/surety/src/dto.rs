@@ -52,7 +52,8 @@ mirror_enum!(
     /// The states of a case (§3.3, §4.1).
     CaseStatus from surety_domain::CaseStatus {
         Intake, Investigation, JointReview, Decision, Approved, Signed, PremiumsReceived,
-        Disbursed, Overdue, Claimed, ClaimPaid, Recovery, Closed, Declined, Withdrawn, Repaid,
+        Disbursed, Overdue, Claimed, ClaimRefused, ClaimPaid, Recovery, Closed, Declined, Withdrawn,
+        Repaid,
     }
 );
 mirror_enum!(Side from surety_domain::Side { Insurer, Bank });
@@ -77,6 +78,7 @@ pub enum Step {
     Repay,
     Claim,
     PayClaim,
+    RefuseClaim,
     Recover,
     Close,
     Withdraw,
@@ -98,6 +100,7 @@ impl From<surety_domain::process::Step> for Step {
             S::Repay => Step::Repay,
             S::Claim => Step::Claim,
             S::PayClaim => Step::PayClaim,
+            S::RefuseClaim => Step::RefuseClaim,
             S::Recover => Step::Recover,
             S::Close => Step::Close,
             S::Withdraw => Step::Withdraw,
@@ -280,10 +283,22 @@ pub struct ClaimRecord {
     pub members: Vec<(String, Money)>,
     pub filed_on: String,
     pub paid_on: Option<String>,
+    /// R-CLAIM-4: the last day of the agreement's payment period.
+    pub payment_due_on: String,
+    /// Days past `payment_due_on` (until paid or refused, or to today while open).
+    pub days_late: u32,
+    /// Open past the payment period: 拖赔.
+    pub delayed: bool,
+    /// 拒赔: the day and the insurer's reason.
+    pub refused_on: Option<String>,
+    pub refusal_reason: Option<String>,
 }
 
-impl From<surety_store::sections::ClaimRecord> for ClaimRecord {
-    fn from(c: surety_store::sections::ClaimRecord) -> Self {
+impl ClaimRecord {
+    pub fn new(
+        c: surety_store::sections::ClaimRecord,
+        deadline: surety_domain::claim::ClaimDeadline,
+    ) -> Self {
         ClaimRecord {
             cutoff: c.cutoff,
             outstanding_principal: c.outstanding_principal.into(),
@@ -296,6 +311,11 @@ impl From<surety_store::sections::ClaimRecord> for ClaimRecord {
             members: members(c.members),
             filed_on: c.filed_on,
             paid_on: c.paid_on,
+            payment_due_on: deadline.due_on.to_string(),
+            days_late: deadline.days_late,
+            delayed: deadline.delayed,
+            refused_on: c.refused_on,
+            refusal_reason: c.refusal_reason,
         }
     }
 }

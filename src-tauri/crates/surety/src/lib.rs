@@ -11,6 +11,7 @@ pub mod api;
 pub mod case_access;
 pub mod case_flow;
 pub mod case_inputs;
+pub mod claim_settlement;
 pub mod configuration;
 pub mod dashboard;
 pub mod defaults;

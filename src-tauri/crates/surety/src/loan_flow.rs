@@ -9,7 +9,7 @@ use crate::quote::parse_money;
 use crate::views::CaseView;
 use serde::{Deserialize, Serialize};
 use surety_domain::claim::{
-    allocate, claim_cutoff, claim_loss, days_overdue, fully_repaid, overdue_since,
+    allocate, claim_cutoff, claim_deadline, claim_loss, days_overdue, fully_repaid, overdue_since,
 };
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::classify;
@@ -59,6 +59,12 @@ pub struct LossRatioLine {
     pub stopped_on: Option<String>,
     /// R-STOP-2: what the city compensates above 150% of premiums.
     pub compensation_due: String,
+    /// R-CLAIM-4: claims filed and waiting for the insurer now.
+    pub claims_pending: u32,
+    /// Of those, the ones past the agreement's payment period (拖赔).
+    pub claims_delayed: u32,
+    /// Claims refused (拒赔) in the pilot year so far.
+    pub claims_refused: u32,
 }
 
 impl Desk {
@@ -236,6 +242,8 @@ impl Desk {
             members: split.members,
             filed_on: today.to_string(),
             paid_on: None,
+            refused_on: None,
+            refusal_reason: None,
         };
         let actor = self.actor();
         self.store.write(&actor, "case.claim", |tx| {
@@ -267,9 +275,23 @@ impl Desk {
         let city = case.city;
         let threshold = self.settings.limits_for(city).stop_loss_ratio;
         let year = pilot_year_of(day, self.settings.pilot_year_start_for(city));
+        let payment_days = self.agreement_of(&case)?.claim_payment_days;
         self.store.write(&actor, "case.claim_paid", |tx| {
-            sections::mark_claim_paid(tx, case.id, &today)?;
+            let claim = sections::claim(tx, case.id)?;
+            if !sections::mark_claim_paid(tx, case.id, &today)? {
+                return Err(StoreError::Rule(Violation::new(
+                    "WRONG_STATE",
+                    "case_no",
+                    "没有待赔付的索赔",
+                    "there is no claim waiting to be paid",
+                )));
+            }
             sections::set_status(tx, &case, CaseStatus::ClaimPaid)?;
+            // R-CLAIM-4: a payment after the agreement's period is on the record as late.
+            let late = claim
+                .and_then(|c| chrono::NaiveDate::parse_from_str(&c.filed_on, "%Y-%m-%d").ok())
+                .map(|filed| claim_deadline(filed, payment_days, Some(day), day).days_late)
+                .unwrap_or(0);
             // R-STOP-1: the payment that takes the year's ratio to the stop line records
             // the stop, read inside this transaction, once.
             let ratio = crate::case_access::year_loss_ratio(tx, insurer_id, city, &year, day)?;
@@ -294,7 +316,12 @@ impl Desk {
                     "case",
                     &case.case_no,
                     format!(
-                        "claim paid on {today}; status claimed -> claim_paid{}",
+                        "claim paid on {today}; status claimed -> claim_paid{}{}",
+                        if late > 0 {
+                            format!("; R-CLAIM-4 paid {late} days after the {payment_days}-day payment period")
+                        } else {
+                            String::new()
+                        },
                         if stopped {
                             format!(
                                 "; R-STOP-1 reached in {} ({}): new business stopped to {}",
@@ -326,16 +353,18 @@ impl Desk {
             ));
         }
         let before_claim = matches!(case.status, CaseStatus::Overdue);
-        // The process check allowed overdue, claim-paid or recovering cases only.
-        let after_claim = !before_claim;
-        let recovery = if before_claim {
+        // After a refused claim (拒赔) the insurer paid nothing: what is recovered is the bank's.
+        let refused = matches!(case.status, CaseStatus::ClaimRefused);
+        // The process check allowed overdue, claim-paid, recovering or refused cases only.
+        let after_claim = !before_claim && !refused;
+        let recovery = if before_claim || refused {
             Recovery {
                 received_on: self.today().to_string(),
                 amount,
                 insurer: Money::ZERO,
                 bank: amount,
                 members: vec![],
-                before_claim: true,
+                before_claim,
             }
         } else {
             let agreement = self.agreement_of(&case)?;
@@ -371,6 +400,8 @@ impl Desk {
                         recovery.bank,
                         if before_claim {
                             " (before the claim)"
+                        } else if refused {
+                            " (the claim was refused: all the bank's)"
                         } else {
                             ""
                         }
@@ -437,6 +468,7 @@ impl Desk {
         let mut out = Vec::new();
         // Insurers outside the reader's work show only as one total.
         let (mut other_premiums, mut other_claims) = (Money::ZERO, Money::ZERO);
+        let mut other_settlement = crate::claim_settlement::ClaimSettlement::default();
         for (insurer_id, city_code) in pairs {
             let city: City = city_code.parse().map_err(|_| {
                 surety_store::StoreError::Corrupt(format!(
@@ -445,13 +477,17 @@ impl Desk {
             })?;
             let ratio = self.loss_ratio(insurer_id, city, date)?;
             let stop = self.stop_in_force(insurer_id, city, date)?;
+            let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+            let settlement = self.claim_settlement(insurer_id, city, &year, date)?;
             if partners.as_ref().is_some_and(|p| !p.contains(&insurer_id)) {
                 other_premiums += ratio.premiums_received;
                 other_claims += ratio.claims_paid;
+                other_settlement.pending += settlement.pending;
+                other_settlement.delayed += settlement.delayed;
+                other_settlement.refused += settlement.refused;
                 continue;
             }
             let threshold = self.settings.limits_for(city).stop_loss_ratio;
-            let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
             let org = orgs::org_by_id(conn, insurer_id)?;
             out.push(LossRatioLine {
                 insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
@@ -465,6 +501,9 @@ impl Desk {
                 suspended: ratio.is_suspended(threshold) || stop.is_some(),
                 stopped_on: stop.map(|s| s.stopped_on),
                 compensation_due: ratio.compensation_due(threshold).to_string(),
+                claims_pending: settlement.pending,
+                claims_delayed: settlement.delayed,
+                claims_refused: settlement.refused,
             });
         }
         if !other_premiums.is_zero() || !other_claims.is_zero() {
@@ -481,6 +520,9 @@ impl Desk {
                 suspended: false,
                 stopped_on: None,
                 compensation_due: Money::ZERO.to_string(),
+                claims_pending: other_settlement.pending,
+                claims_delayed: other_settlement.delayed,
+                claims_refused: other_settlement.refused,
             });
         }
         Ok(out)

@@ -278,7 +278,7 @@ impl Desk {
                 _ => None,
             },
             overdue,
-            claim: sections::claim(conn, case.id)?.map(Into::into),
+            claim: self.claim_view(case)?,
             recoveries: dto::list(sections::recoveries(conn, case.id)?),
             subsidy_premium: subsidy.map(|s| s.0.into()),
             subsidy_interest: subsidy.map(|s| s.1.into()),
