@@ -4,7 +4,7 @@
 export function statusType(s: string): "success" | "warning" | "danger" | "info" | "primary" {
   if (["disbursed", "repaid", "approved", "closed"].includes(s)) return "success";
   if (["overdue", "claimed", "recovery"].includes(s)) return "warning";
-  if (["declined", "claim_paid"].includes(s)) return "danger";
+  if (["declined", "claim_paid", "claim_refused"].includes(s)) return "danger";
   if (["withdrawn"].includes(s)) return "info";
   return "primary";
 }
