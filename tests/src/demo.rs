@@ -33,3 +33,31 @@ pub fn demo_data(cases: u32) -> (tempfile::TempDir, PathBuf) {
 pub fn demo_db(data: &Path) -> PathBuf {
     data.join("cn.gov.sd.suretydesk").join("surety.db")
 }
+
+/// One ICBC case number of the demo in `status` and `city`, by the CLI.
+pub fn demo_case(data: &Path, status: &str, city: &str) -> String {
+    let db = demo_db(data);
+    let out = Command::new(surety_binary())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "case",
+            "list",
+            "--status",
+            status,
+            "--city",
+            city,
+            "--limit",
+            "50",
+        ])
+        .env("SURETY_PASSWORD", "demo-2016")
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["case_no"].as_str().unwrap().to_string())
+        .find(|no| no.starts_with("ICBC-YT"))
+        .unwrap_or_else(|| panic!("no ICBC {status} case in {city}"))
+}

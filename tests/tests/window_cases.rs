@@ -6,36 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use surety_e2e::cli::surety_binary;
-use surety_e2e::demo::{demo_data, demo_db};
+use surety_e2e::demo::{demo_case, demo_data, demo_db};
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
-
-/// One case number of the demo, by the CLI.
-fn demo_case(data: &Path, status: &str, city: &str) -> String {
-    let db = demo_db(data);
-    let out = Command::new(surety_binary())
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "case",
-            "list",
-            "--status",
-            status,
-            "--city",
-            city,
-            "--limit",
-            "50",
-        ])
-        .env("SURETY_PASSWORD", "demo-2016")
-        .output()
-        .unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["case_no"].as_str().unwrap().to_string())
-        .find(|no| no.starts_with("ICBC-YT"))
-        .unwrap_or_else(|| panic!("no ICBC {status} case in {city}"))
-}
 
 fn demo_count(data: &Path) -> usize {
     let db = demo_db(data);

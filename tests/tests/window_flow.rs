@@ -1,8 +1,10 @@
 //! Issue 7 in the real window: one case from intake through both investigations and both
 //! approvals to a previewed and printed contract, and a batch print with progress and cancel.
+//! Issue 13 (R-CLAIM-4): a delayed claim on both sides' to-do lists, refused with a reason
+//! the bank then reads.
 
 use std::time::Duration;
-use surety_e2e::demo::demo_data;
+use surety_e2e::demo::{demo_case, demo_data};
 use surety_e2e::pilot::CODE_A;
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
 
@@ -208,6 +210,61 @@ async fn a_batch_print_shows_progress_and_stops_when_cancelled() {
     assert!(
         written < total,
         "cancel stopped it: {written} of {total} written"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(60);
+    // The demo's Yantai claim was filed on 2016-11-30: its 10 days ran to 12-10, so on the
+    // demo's business day, 2016-12-31, it is 21 days late.
+    let claimed = demo_case(&data, "claimed", "yantai");
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("bo-icbc", "demo-2016").await;
+    let todo = app.wait_contains("todo-table", &[&claimed]).await;
+    assert!(todo.contains("赔款逾期未付"), "the bank's to-do: {todo}");
+    open_case(&app, &claimed).await;
+    let claim = app.inner_text("case-claim").await;
+    assert!(
+        claim.contains("2016-12-10") && claim.contains("拖赔"),
+        "{claim}"
+    );
+    assert!(
+        !app.exists("action-refuse-claim").await,
+        "only the insurer refuses"
+    );
+
+    switch_user(&app, "uw-pool").await;
+    app.click("menu-dashboard").await;
+    let todo = app.wait_contains("todo-table", &[&claimed]).await;
+    assert!(todo.contains("赔款逾期未付"), "the insurer's to-do: {todo}");
+    open_case(&app, &claimed).await;
+    // No reason: refused next to the field, nothing changes.
+    app.click("action-refuse-claim").await;
+    app.by_test_id("form-dialog").await;
+    app.submit_dialog().await;
+    let refused = app.wait_contains("form-dialog", &["必须说明理由"]).await;
+    assert!(refused.contains("拒赔必须说明理由"), "{refused}");
+    let reason = "借款人隐瞒对外担保，属除外责任";
+    app.type_into("input-note", reason).await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let status = app.wait_contains("case-status", &["已拒赔"]).await;
+    assert!(status.contains("已拒赔"), "{status}");
+
+    switch_user(&app, "bo-icbc").await;
+    app.click("menu-dashboard").await;
+    let todo = app.wait_contains("todo-table", &["已拒赔"]).await;
+    assert!(todo.contains(&claimed), "the bank's next step: {todo}");
+    open_case(&app, &claimed).await;
+    let refusal = app.inner_text("claim-refusal").await;
+    assert!(
+        refusal.contains("2016-12-31") && refusal.contains(reason),
+        "{refusal}"
     );
     app.close().await;
 }
