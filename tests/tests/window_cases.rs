@@ -219,6 +219,20 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
         "{refused}"
     );
 
+    // After both approvals the bank's withdrawal is only its consent: the case waits for
+    // the insurer, and the bank cannot agree twice.
+    app.click("action-withdraw").await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("input-note", "借款人不再需要贷款").await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let pending = app
+        .wait_contains("case-withdrawal-pending", &["须另一方确认"])
+        .await;
+    assert!(pending.contains("银行已同意撤回"), "{pending}");
+    assert_eq!(app.wait_text("case-status", "双方批准").await, "双方批准");
+    assert!(!app.exists("action-withdraw").await, "agreed once");
+
     // 提前结清 of a running loan: the payoff card shows the figure, and the amount typed
     // from it settles the loan.
     let running = demo_case(&data, "disbursed", "yantai");

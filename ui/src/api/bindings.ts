@@ -306,6 +306,10 @@ export type CaseView = {
 	decisions: SideAct[],
 	contracts: Contract[],
 	premiums: Premium[],
+	/**  Each side's agreement to withdraw an approved case (both are needed). */
+	withdrawal_consents: SideAct[],
+	/**  The premiums refunded when the case was withdrawn. */
+	premium_refunds: Refund[],
 	schedule: ScheduleLine[],
 	disbursed_on: string | null,
 	repayments: Repayment[],
@@ -738,6 +742,13 @@ export type Recovery = {
 	before_claim: boolean,
 };
 
+/**  A premium paid back when an approved case was withdrawn by both sides. */
+export type Refund = {
+	line: string,
+	amount: Money,
+	refunded_on: string,
+};
+
 /**  A repayment and how it was applied. */
 export type Repayment = {
 	paid_on: string,
@@ -818,7 +829,8 @@ export type TodoItem = {
 	status: CaseStatus,
 	/**
 	 *  What the user's side has to do: investigate, review, decide, exception, sign, premium,
-	 *  disburse, claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
+	 *  disburse, confirm_withdrawal (the other side agreed to withdraw an approved case),
+	 *  claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
 	 *  agreement's payment period, on both sides' lists), claim_refused (the bank's: recover
 	 *  or close).
 	 */

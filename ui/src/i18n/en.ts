@@ -39,6 +39,7 @@ const en: Messages = {
       claim_soon: "Waiting period ending",
       pay_claim: "Pay claim",
       claim_delayed: "Claim payment overdue",
+      confirm_withdrawal: "Confirm withdrawal",
       claim_refused: "Claim refused: recover or close",
     },
     lossRatio: "Loss ratio",
@@ -195,6 +196,8 @@ const en: Messages = {
   },
   steps: {
     refuseClaim: "Refuse claim",
+    confirmWithdraw: "Confirm withdrawal",
+    withdrawConsent: "Agreed to withdraw",
     refusalReason: "Reason for refusing (the bank will see it)",
     quotedPremium: "Quoted: {amount}; type the amount received",
     investigate: "Record investigation",
@@ -226,6 +229,9 @@ const en: Messages = {
   },
   case: {
     claimFiled: "Claim filed",
+    refund: "Premium refunded",
+    withdrawalPending:
+      "The {side} agreed to withdraw ({reason}); the other side must confirm, and the premiums received are then refunded in full",
     claimDue: "Payment due by",
     claimDelayed: "{n} days late (delayed)",
     claimLate: " ({n} days after the payment period)",

@@ -35,6 +35,7 @@ export default {
       claim_soon: "等待期将满",
       pay_claim: "支付赔款",
       claim_delayed: "赔款逾期未付",
+      confirm_withdrawal: "确认撤回",
       claim_refused: "已拒赔：追偿或结案",
     },
     lossRatio: "赔付率",
@@ -190,6 +191,8 @@ export default {
   },
   steps: {
     refuseClaim: "拒赔",
+    confirmWithdraw: "确认撤回",
+    withdrawConsent: "同意撤回",
     refusalReason: "拒赔理由（将告知银行）",
     quotedPremium: "报价应收 {amount}，请录入实收金额",
     investigate: "登记资信调查",
@@ -221,6 +224,8 @@ export default {
   },
   case: {
     claimFiled: "索赔日期",
+    refund: "退还保费",
+    withdrawalPending: "{side}已同意撤回（{reason}），须另一方确认；确认后已收保费全额退还",
     claimDue: "赔款支付期限",
     claimDelayed: "已超期 {n} 天（拖赔）",
     claimLate: "（超过支付期限 {n} 天）",

@@ -268,6 +268,18 @@ pub struct CaseFacts {
     pub premiums: Vec<PremiumLine>,
     /// Whether the accident line is due at all (a zero accident premium is not).
     pub accident_premium_due: bool,
+    /// The sides that agreed to withdraw an approved case (see [`joint_withdrawal`]).
+    pub withdrawal_consents: Vec<Side>,
+}
+
+/// After both sides approved (and before the money is out), a case is withdrawn only by the
+/// bank and the insurer together: the first side's withdrawal is its consent, the second
+/// side's completes it, and any premium received is refunded.
+pub fn joint_withdrawal(status: CaseStatus) -> bool {
+    matches!(
+        status,
+        CaseStatus::Approved | CaseStatus::Signed | CaseStatus::PremiumsReceived
+    )
 }
 
 fn wrong_state(status: CaseStatus, zh: &str, en: &str) -> Violation {
@@ -418,6 +430,12 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
             "须在双方批准、三份文件签署、保费收齐之后放款（R-VETO-1）",
             "disbursement needs both approvals, all three documents signed and the premiums received (R-VETO-1)",
         )),
+        // One side has agreed to withdraw: no money goes out while the other decides.
+        Step::Disburse if !facts.withdrawal_consents.is_empty() => Err(wrong_state(
+            s,
+            "一方已同意撤回本案件，撤回确认前不得放款",
+            "a side has agreed to withdraw this case: no disbursement until that is settled",
+        )),
         // R-VETO-1 again, on the facts themselves: a state reached by any other path
         // still needs two approvals and three signatures.
         Step::Disburse
@@ -467,6 +485,16 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
                 s,
                 "已有审批意见，外勤人员不能再撤回",
                 "a side has decided: a field agent can no longer withdraw it",
+            ))
+        }
+        Step::Withdraw if joint_withdrawal(s) && mine(&facts.withdrawal_consents) => {
+            Err(already(
+                "case_no",
+                format!("{}已同意撤回，等待另一方确认", party.name_zh()),
+                format!(
+                    "the {} has already agreed to withdraw: the other side confirms",
+                    party.name_en()
+                ),
             ))
         }
         _ => Ok(()),
@@ -667,6 +695,36 @@ mod tests {
         };
         assert!(check(Step::Withdraw, &decided, Party::FieldAgent).is_err());
         assert!(check(Step::Withdraw, &decided, Party::Bank).is_ok());
+    }
+
+    #[test]
+    fn after_approval_the_two_sides_withdraw_together() {
+        assert!(!joint_withdrawal(Decision) && joint_withdrawal(Approved));
+        assert!(joint_withdrawal(PremiumsReceived) && !joint_withdrawal(Disbursed));
+        let bank_agreed = CaseFacts {
+            withdrawal_consents: vec![Side::Bank],
+            ..facts(PremiumsReceived)
+        };
+        // The bank has agreed: once is enough; the insurer confirms; the agent never.
+        assert_eq!(
+            check(Step::Withdraw, &bank_agreed, Party::Bank)
+                .unwrap_err()
+                .rule,
+            "INVALID_INPUT"
+        );
+        assert!(check(Step::Withdraw, &bank_agreed, Party::Insurer).is_ok());
+        assert!(check(Step::Withdraw, &bank_agreed, Party::FieldAgent).is_err());
+        assert!(!next_steps(&bank_agreed, Party::Bank).contains(&Step::Withdraw));
+        // Nor is the loan paid out while the insurer decides.
+        let whole = CaseFacts {
+            decisions: vec![(Side::Bank, true), (Side::Insurer, true)],
+            signed: Document::ALL.to_vec(),
+            ..bank_agreed
+        };
+        assert_eq!(
+            check(Step::Disburse, &whole, Party::Bank).unwrap_err().rule,
+            "WRONG_STATE"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod schedules;
 pub mod sections;
 pub mod store;
 pub mod users;
+pub mod withdrawals;
 
 pub use audit::{AuditNote, AuditReport};
 pub use error::{StoreError, StoreResult};

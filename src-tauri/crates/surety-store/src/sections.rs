@@ -11,7 +11,7 @@ use surety_domain::{
     BorrowerKind, CaseStatus, City, Installment, Money, Rate, RepaymentMethod, Side,
 };
 
-fn side_code(side: Side) -> &'static str {
+pub(crate) fn side_code(side: Side) -> &'static str {
     match side {
         Side::Insurer => "insurer",
         Side::Bank => "bank",
@@ -329,7 +329,7 @@ pub fn exceptions(conn: &Connection, case_id: i64) -> StoreResult<Vec<SideAct>> 
     side_acts(conn, "SELECT e.side, 1, e.reason, coalesce(u.display_name, ''), e.approved_on FROM exception_approvals e LEFT JOIN users u ON u.id = e.approved_by WHERE e.case_id = ?1 ORDER BY e.side", case_id)
 }
 
-fn side_acts(conn: &Connection, sql: &str, case_id: i64) -> StoreResult<Vec<SideAct>> {
+pub(crate) fn side_acts(conn: &Connection, sql: &str, case_id: i64) -> StoreResult<Vec<SideAct>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([case_id], |r| {
         Ok(SideAct {
@@ -831,10 +831,13 @@ pub fn loss_ratio_inputs(
 ) -> StoreResult<(Money, Money)> {
     let premiums: i64 = conn.query_row(
         // R-STOP-1 (§4.3 赔付额/实收保费): the guarantee line only; the borrower accident
-        // insurance is a separate line (§3.1) and stays out.
+        // insurance is a separate line (§3.1) and stays out. A premium refunded when the
+        // case was withdrawn leaves the ratio from the day of the refund.
         "SELECT coalesce(sum(p.amount_fen), 0) FROM premiums p JOIN cases c ON c.id = p.case_id
          WHERE c.insurer_id = ?1 AND c.city = ?2 AND p.line = 'guarantee'
-           AND p.received_on BETWEEN ?3 AND ?4",
+           AND p.received_on BETWEEN ?3 AND ?4
+           AND NOT EXISTS (SELECT 1 FROM premium_refunds r
+                           WHERE r.case_id = p.case_id AND r.line = p.line AND r.refunded_on <= ?4)",
         params![insurer_id, city, from, to],
         |r| r.get(0),
     )?;

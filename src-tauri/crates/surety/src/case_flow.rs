@@ -451,12 +451,13 @@ impl Desk {
         self.case_show(&case.case_no)
     }
 
-    /// 撤回: the applicant withdraws before disbursement.
+    /// 撤回: the applicant withdraws before disbursement. After both sides approved it takes
+    /// both of them (`process::joint_withdrawal`): see `withdraw_jointly`.
     pub fn withdraw(&mut self, input: &NoteInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         // A field agent withdraws only an application they took in (`party_on`), and only
         // before any decision (the process check).
-        self.check_step(&case, Step::Withdraw)?;
+        let party = self.check_step(&case, Step::Withdraw)?;
         let reason = &crate::text::clean("note", &input.note, crate::text::NOTE)?;
         if reason.is_empty() {
             return Err(DeskError::invalid(
@@ -464,6 +465,9 @@ impl Desk {
                 "撤回必须说明理由",
                 "a withdrawal needs a reason",
             ));
+        }
+        if surety_domain::process::joint_withdrawal(case.status) {
+            return self.withdraw_jointly(&case, party, reason);
         }
         let actor = self.actor();
         self.store.write(&actor, "case.withdraw", |tx| {

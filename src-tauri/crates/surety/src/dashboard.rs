@@ -22,7 +22,8 @@ pub struct TodoItem {
     pub borrower_name: String,
     pub status: dto::CaseStatus,
     /// What the user's side has to do: investigate, review, decide, exception, sign, premium,
-    /// disburse, claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
+    /// disburse, confirm_withdrawal (the other side agreed to withdraw an approved case),
+    /// claim_soon, claim_due, pay_claim, claim_delayed (R-CLAIM-4: a claim past the
     /// agreement's payment period, on both sides' lists), claim_refused (the bank's: recover
     /// or close).
     pub task: String,
@@ -194,6 +195,13 @@ impl Desk {
         let facts = self.facts(case)?;
         let steps = process::next_steps(&facts, side.into());
         let has = |want: fn(&Step) -> bool| steps.iter().any(want);
+        // The other side agreed to withdraw: this side confirms (or not) before anything else.
+        if !facts.withdrawal_consents.is_empty()
+            && !facts.withdrawal_consents.contains(&side)
+            && has(|s| *s == Step::Withdraw)
+        {
+            return Ok(Some(("confirm_withdrawal", None)));
+        }
         if has(|s| *s == Step::Investigate) && !facts.investigated.contains(&side) {
             return Ok(Some(("investigate", None)));
         }

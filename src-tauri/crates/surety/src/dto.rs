@@ -238,6 +238,10 @@ mirror_struct!(
 );
 mirror_struct!(Contract from surety_store::sections::Contract { doc_kind: String, doc_no: String, signed_on: String });
 mirror_struct!(Premium from surety_store::sections::Premium { line: String, amount: Money, received_on: String });
+mirror_struct!(
+    /// A premium paid back when an approved case was withdrawn by both sides.
+    Refund from surety_store::withdrawals::Refund { line: String, amount: Money, refunded_on: String }
+);
 
 /// A repayment and how it was applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -29,6 +29,7 @@ pub mod quote;
 pub mod steps;
 pub mod text;
 pub mod views;
+pub mod withdrawal;
 
 pub use about::{app_info, AppInfo, CityInfo};
 pub use desk::Desk;

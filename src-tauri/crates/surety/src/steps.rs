@@ -38,6 +38,10 @@ impl Desk {
                 .filter_map(|p| PremiumLine::parse(&p.line))
                 .collect(),
             accident_premium_due: accident_due,
+            withdrawal_consents: surety_store::withdrawals::consents(conn, case.id)?
+                .into_iter()
+                .map(|c| c.side)
+                .collect(),
         })
     }
 

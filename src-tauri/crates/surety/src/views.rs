@@ -74,6 +74,10 @@ pub struct CaseView {
     pub decisions: Vec<dto::SideAct>,
     pub contracts: Vec<dto::Contract>,
     pub premiums: Vec<dto::Premium>,
+    /// Each side's agreement to withdraw an approved case (both are needed).
+    pub withdrawal_consents: Vec<dto::SideAct>,
+    /// The premiums refunded when the case was withdrawn.
+    pub premium_refunds: Vec<dto::Refund>,
     pub schedule: Vec<ScheduleLine>,
     pub disbursed_on: Option<String>,
     pub repayments: Vec<dto::Repayment>,
@@ -249,6 +253,8 @@ impl Desk {
             decisions: dto::list(sections::decisions(conn, case.id)?),
             contracts: dto::list(sections::contracts(conn, case.id)?),
             premiums: dto::list(sections::premiums(conn, case.id)?),
+            withdrawal_consents: dto::list(surety_store::withdrawals::consents(conn, case.id)?),
+            premium_refunds: dto::list(surety_store::withdrawals::refunds(conn, case.id)?),
             schedule: schedule
                 .into_iter()
                 .zip(
