@@ -571,6 +571,12 @@ export type NplLine = {
 	/**  e.g. "1.25%"; null with no balance. */
 	npl_ratio: string | null,
 	exempt: boolean,
+	/**  The non-performing tiers: 次级, 可疑, 损失. */
+	substandard: Money,
+	doubtful: Money,
+	loss: Money,
+	/**  Paid by the insurers on these loans' claims: not the bank's, shown beside it. */
+	insurer_paid: Money,
 };
 
 export type Org = {

@@ -951,6 +951,32 @@ pub fn live_loans(conn: &Connection, bank: Option<i64>) -> StoreResult<Vec<LiveL
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// R-NPL-1: every loan still on a bank's book — running, overdue, or claimed and not yet
+/// recovered in full or written off (closed) — with its state.
+pub fn book_loans(conn: &Connection) -> StoreResult<Vec<(LiveLoan, CaseStatus)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, case_no, bank_id, status FROM cases
+         WHERE status IN ('disbursed', 'overdue', 'claimed', 'claim_refused', 'claim_paid', 'recovery')
+           AND bank_id IS NOT NULL
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        let status: String = r.get(3)?;
+        Ok((
+            LiveLoan {
+                case_id: id,
+                case_no: r.get(1)?,
+                bank_id: r.get(2)?,
+            },
+            status
+                .parse::<CaseStatus>()
+                .map_err(|_| corrupt("cases", id, "status", &status))?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// R-STOP-1 reached: the event that stops an insurer's new business in a city for the rest
 /// of a pilot year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,7 @@
 //! 工作台: what needs the signed-in user's side now, the pipeline, and the three watch
 //! figures — loss ratio per city (R-STOP-1), NPL ratio per bank (R-NPL-1), disbursements.
 
+use crate::bank_book::BookEntry;
 use crate::desk::Desk;
 use crate::dto;
 use crate::error::DeskResult;
@@ -8,7 +9,7 @@ use crate::loan_flow::LossRatioLine;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use surety_domain::claim::days_overdue;
-use surety_domain::npl::npl_summary;
+use surety_domain::npl::{npl_summary, LoanClass};
 use surety_domain::process::{self, Step};
 use surety_domain::{CaseStatus, Money, Side};
 use surety_store::orgs;
@@ -43,6 +44,12 @@ pub struct NplLine {
     /// e.g. "1.25%"; null with no balance.
     pub npl_ratio: Option<String>,
     pub exempt: bool,
+    /// The non-performing tiers: 次级, 可疑, 损失.
+    pub substandard: dto::Money,
+    pub doubtful: dto::Money,
+    pub loss: dto::Money,
+    /// Paid by the insurers on these loans' claims: not the bank's, shown beside it.
+    pub insurer_paid: dto::Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,15 +90,13 @@ impl Desk {
             })
             .collect::<DeskResult<_>>()?;
 
-        let mut by_bank: BTreeMap<i64, Vec<(Money, u32)>> = BTreeMap::new();
-        for loan in sections::live_loans(conn, None)? {
-            let (schedule, paid) = sections::position(conn, loan.case_id)?;
-            let principal: Money = schedule.iter().map(|i| i.principal).sum::<Money>()
-                - paid.iter().map(|p| p.principal).sum();
+        // R-NPL-1: every loan on a bank's book, claimed ones included (`bank_book`).
+        let mut by_bank: BTreeMap<i64, Vec<BookEntry>> = BTreeMap::new();
+        for (loan, status) in sections::book_loans(conn)? {
             by_bank
                 .entry(loan.bank_id)
                 .or_default()
-                .push((principal, days_overdue(&schedule, &paid, today)));
+                .push(self.book_entry(loan.case_id, status)?);
         }
         let mut npl = Vec::new();
         // Banks outside the user's work show only as one total.
@@ -129,8 +134,20 @@ impl Desk {
         })
     }
 
-    fn npl_line(&self, bank: String, bank_name: String, loans: Vec<(Money, u32)>) -> NplLine {
-        let s = npl_summary(loans, &self.settings.npl);
+    fn npl_line(&self, bank: String, bank_name: String, loans: Vec<BookEntry>) -> NplLine {
+        let insurer_paid: Money = loans.iter().map(|l| l.insurer_paid).sum();
+        let s = npl_summary(
+            loans.iter().map(|l| (l.balance, l.days_overdue)),
+            &self.settings.npl,
+        );
+        let tier = |class: LoanClass| -> dto::Money {
+            s.by_class
+                .iter()
+                .find(|(c, _)| *c == class)
+                .map(|(_, m)| *m)
+                .unwrap_or(Money::ZERO)
+                .into()
+        };
         NplLine {
             bank,
             bank_name,
@@ -138,6 +155,10 @@ impl Desk {
             npl_balance: s.npl_balance.into(),
             npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
             exempt: s.exempt,
+            substandard: tier(LoanClass::Substandard),
+            doubtful: tier(LoanClass::Doubtful),
+            loss: tier(LoanClass::Loss),
+            insurer_paid: insurer_paid.into(),
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod about;
 pub mod admin;
 pub mod api;
+pub mod bank_book;
 pub mod case_access;
 pub mod case_flow;
 pub mod case_inputs;

@@ -205,17 +205,26 @@ impl Desk {
         let (bank, bank_name) = org(case.bank_id)?;
         let (insurer, insurer_name) = org(case.insurer_id)?;
         let (schedule, paid) = sections::position(conn, case.id)?;
-        let overdue = matches!(case.status, CaseStatus::Disbursed | CaseStatus::Overdue)
-            .then(|| overdue_since(&schedule, &paid, self.today()))
-            .flatten()
-            .map(|since| {
-                let days = (self.today() - since).num_days().max(0) as u32;
-                OverdueView {
-                    since: since.to_string(),
-                    days,
-                    class: classify(days, &self.settings.npl).name_zh().into(),
-                }
-            });
+        // R-NPL-1: a claimed loan keeps ageing until it is recovered or written off.
+        let overdue = matches!(
+            case.status,
+            CaseStatus::Disbursed
+                | CaseStatus::Overdue
+                | CaseStatus::Claimed
+                | CaseStatus::ClaimRefused
+                | CaseStatus::ClaimPaid
+                | CaseStatus::Recovery
+        )
+        .then(|| overdue_since(&schedule, &paid, self.today()))
+        .flatten()
+        .map(|since| {
+            let days = (self.today() - since).num_days().max(0) as u32;
+            OverdueView {
+                since: since.to_string(),
+                days,
+                class: classify(days, &self.settings.npl).name_zh().into(),
+            }
+        });
         let city: City = case.city;
         let subsidy = sections::subsidy(conn, case.id)?;
         Ok(CaseView {
