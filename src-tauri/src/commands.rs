@@ -9,10 +9,10 @@ use serde::Serialize;
 use std::sync::atomic::Ordering;
 use surety::api::{
     AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
-    CityRow, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
-    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PayoffInput, PayoffView,
-    PoolMemberInput, PoolRow, PremiumInput, QuoteInput, RateInput, RateRow, SettingsView,
-    SignInput, UserInput,
+    CityRow, CompensationInput, CompensationView, Dashboard, DecisionInput, Desk, DeskError,
+    FlaggedBorrower, IntakeInput, InvestigationInput, KdfParams, LossRatioLine, NoteInput,
+    OrgInput, PayoffInput, PayoffView, PoolMemberInput, PoolRow, PremiumInput, QuoteInput,
+    RateInput, RateRow, SettingsView, SignInput, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -394,6 +394,16 @@ pub fn set_pool(session: State<Session>, pool: String, members: Vec<PoolMemberIn
 #[specta::specta]
 pub fn agreements(session: State<Session>) -> R<Vec<AgreementRow>> {
     session.with(|d| d.agreements())
+}
+
+/// R-STOP-2: the city's payment of compensation to an insurer, for a pilot year.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn record_compensation(
+    session: State<Session>,
+    input: CompensationInput,
+) -> R<CompensationView> {
+    session.with(|d| d.record_compensation(&input))
 }
 
 #[tauri::command(async)]

@@ -43,6 +43,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::set_pool,
             commands::agreements,
             commands::add_agreement,
+            commands::record_compensation,
             commands::users,
             commands::add_user,
             commands::remove_user,

@@ -1,7 +1,7 @@
 //! Issue 7 in the real window: one case from intake through both investigations and both
 //! approvals to a previewed and printed contract, and a batch print with progress and cancel.
 //! Issue 13 (R-CLAIM-4): a delayed claim on both sides' to-do lists, refused with a reason
-//! the bank then reads.
+//! the bank then reads; (R-STOP-2) an insurer records the city's compensation payment.
 
 use std::time::Duration;
 use surety_e2e::demo::{demo_case, demo_data};
@@ -266,5 +266,34 @@ async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
         refusal.contains("2016-12-31") && refusal.contains(reason),
         "{refusal}"
     );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_insurer_records_the_citys_compensation_payment() {
+    if skip_ui_tests() {
+        return;
+    }
+    // The demo's Dezhou claims take CPIC over 150% there: the city owes compensation.
+    let (_keep, data) = demo_data(60);
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("uw-cpic", "demo-2016").await;
+    app.click("menu-statistics").await;
+    app.wait_contains("stats-loss-ratios", &["德州"]).await;
+    app.click("record-compensation-cpic-dezhou").await;
+    app.by_test_id("form-dialog").await;
+    // More than is outstanding is refused in the dialog, naming what is.
+    app.type_into("input-amount", "99999999").await;
+    app.type_into("field-paid_on", "2016-12-30\u{E007}").await;
+    app.submit_dialog().await;
+    let refused = app.wait_contains("form-dialog", &["尚未补偿"]).await;
+    assert!(refused.contains("超过"), "{refused}");
+    app.type_into("input-amount", "100000").await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let table = app
+        .wait_contains("stats-loss-ratios", &["¥100,000.00"])
+        .await;
+    assert!(table.contains("¥100,000.00"), "{table}");
     app.close().await;
 }

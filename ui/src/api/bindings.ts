@@ -72,6 +72,8 @@ export const commands = {
 	setPool: (pool: string, members: PoolMemberInput[]) => typedError<null, DeskError>(__TAURI_INVOKE("set_pool", { pool, members })),
 	agreements: () => typedError<AgreementRow[], DeskError>(__TAURI_INVOKE("agreements")),
 	addAgreement: (input: AgreementInput) => typedError<null, DeskError>(__TAURI_INVOKE("add_agreement", { input })),
+	/**  R-STOP-2: the city's payment of compensation to an insurer, for a pilot year. */
+	recordCompensation: (input: CompensationInput) => typedError<CompensationView, DeskError>(__TAURI_INVOKE("record_compensation", { input })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
@@ -400,6 +402,36 @@ export type ClaimRecord = {
 	refusal_reason: string | null,
 };
 
+export type CompensationInput = {
+	/**  The insurer or pool owed, by code. */
+	insurer: string,
+	city: string,
+	/**  Any day of the pilot year the payment is for; by default the year of `paid_on`. */
+	year_of?: string | null,
+	amount: string,
+	paid_on: string,
+	note?: string,
+};
+
+/**  R-STOP-2: a city government's payment of compensation. */
+export type CompensationPayment = {
+	amount: Money,
+	paid_on: string,
+	note: string,
+};
+
+/**  One year's compensation for one insurer in one city. */
+export type CompensationView = {
+	insurer: string,
+	city: string,
+	year_start: string,
+	year_end: string,
+	due: Money,
+	paid: Money,
+	outstanding: Money,
+	payments: CompensationPayment[],
+};
+
 export type Contract = {
 	doc_kind: string,
 	doc_no: string,
@@ -452,7 +484,9 @@ export type ErrorCode =
  *  Early repayment: overdue amounts first, more than the accrued interest, less than
  *  the payoff figure.
  */
-"R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
+"R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | 
+/**  A compensation payment above what the city still owes. */
+"R-STOP-2" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | "FONT_MISSING" | "XLSX";
 
@@ -541,6 +575,9 @@ export type LossRatioLine = {
 	stopped_on: string | null,
 	/**  R-STOP-2: what the city compensates above 150% of premiums. */
 	compensation_due: string,
+	/**  Of that, what the city has paid so far, and what it still owes. */
+	compensation_paid: string,
+	compensation_outstanding: string,
 	/**  R-CLAIM-4: claims filed and waiting for the insurer now. */
 	claims_pending: number,
 	/**  Of those, the ones past the agreement's payment period (拖赔). */

@@ -84,6 +84,11 @@ const en: Messages = {
   },
   statistics: {
     claimsPending: "Pending",
+    compensationPaid: "Compensation paid",
+    compensationOutstanding: "Outstanding",
+    recordCompensation: "Record the city's compensation payment (R-STOP-2)",
+    record: "Record",
+    paidOn: "Received on",
     claimsDelayed: "Delayed",
     claimsRefused: "Refused",
     flagged: "Borrowers flagged for malicious debt evasion (R-DEFAULT-1)",

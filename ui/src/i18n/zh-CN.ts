@@ -80,6 +80,11 @@ export default {
   },
   statistics: {
     claimsPending: "待赔付",
+    compensationPaid: "已补偿",
+    compensationOutstanding: "尚欠补偿",
+    recordCompensation: "登记市政府补偿款（R-STOP-2）",
+    record: "登记",
+    paidOn: "到账日期",
     claimsDelayed: "拖赔",
     claimsRefused: "拒赔",
     flagged: "恶意逃废债借款人名单（R-DEFAULT-1）",

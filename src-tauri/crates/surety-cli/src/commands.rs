@@ -144,6 +144,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             }
         },
         Command::LossRatio => json(&desk.loss_ratios(desk.today())?),
+        Command::Compensation => json(&desk.record_compensation(&read_json()?)?),
         Command::Dashboard => json(&desk.dashboard()?),
         Command::Audit {
             action: AuditAction::Verify,

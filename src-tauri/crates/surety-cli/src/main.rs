@@ -91,6 +91,9 @@ pub enum Command {
     },
     /// R-STOP-1/2: loss ratio, suspension and compensation per insurer and city.
     LossRatio,
+    /// R-STOP-2: record the city's payment of compensation (JSON {"insurer", "city",
+    /// "amount", "paid_on", "year_of"?, "note"?} on stdin); the insurer owed or an admin.
+    Compensation,
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
     /// bank (R-NPL-1), monthly disbursements.
     Dashboard,

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod compensations;
 pub mod corrupt;
 pub mod error;
 pub mod files;

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_schedule_versions.sql"),
     include_str!("../migrations/0006_claim_refusal_and_delay.sql"),
     include_str!("../migrations/0007_joint_withdrawal.sql"),
+    include_str!("../migrations/0008_compensation_payments.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

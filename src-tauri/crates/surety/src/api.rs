@@ -7,6 +7,7 @@ pub use crate::case_flow::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
     NoteInput, PremiumInput, SignInput,
 };
+pub use crate::compensation::{CompensationInput, CompensationView};
 pub use crate::configuration::{
     AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
 };

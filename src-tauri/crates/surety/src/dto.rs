@@ -239,6 +239,10 @@ mirror_struct!(
 mirror_struct!(Contract from surety_store::sections::Contract { doc_kind: String, doc_no: String, signed_on: String });
 mirror_struct!(Premium from surety_store::sections::Premium { line: String, amount: Money, received_on: String });
 mirror_struct!(
+    /// R-STOP-2: a city government's payment of compensation.
+    CompensationPayment from surety_store::compensations::CompensationPayment { amount: Money, paid_on: String, note: String }
+);
+mirror_struct!(
     /// A premium paid back when an approved case was withdrawn by both sides.
     Refund from surety_store::withdrawals::Refund { line: String, amount: Money, refunded_on: String }
 );

@@ -64,6 +64,8 @@ codes! {
     RRecov1 = "R-RECOV-1",
     RShare1 = "R-SHARE-1",
     RStop1 = "R-STOP-1",
+    /// A compensation payment above what the city still owes.
+    RStop2 = "R-STOP-2",
     RTerm1 = "R-TERM-1",
     RVeto1 = "R-VETO-1",
     RDefault1 = "R-DEFAULT-1",

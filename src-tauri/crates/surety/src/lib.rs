@@ -13,6 +13,7 @@ pub mod case_access;
 pub mod case_flow;
 pub mod case_inputs;
 pub mod claim_settlement;
+pub mod compensation;
 pub mod configuration;
 pub mod dashboard;
 pub mod defaults;

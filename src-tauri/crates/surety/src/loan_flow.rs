@@ -59,6 +59,9 @@ pub struct LossRatioLine {
     pub stopped_on: Option<String>,
     /// R-STOP-2: what the city compensates above 150% of premiums.
     pub compensation_due: String,
+    /// Of that, what the city has paid so far, and what it still owes.
+    pub compensation_paid: String,
+    pub compensation_outstanding: String,
     /// R-CLAIM-4: claims filed and waiting for the insurer now.
     pub claims_pending: u32,
     /// Of those, the ones past the agreement's payment period (拖赔).
@@ -489,6 +492,8 @@ impl Desk {
             }
             let threshold = self.settings.limits_for(city).stop_loss_ratio;
             let org = orgs::org_by_id(conn, insurer_id)?;
+            let code = org.as_ref().map(|o| o.code.clone()).unwrap_or_default();
+            let compensation = self.compensation(insurer_id, &code, city, &year)?;
             out.push(LossRatioLine {
                 insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
                 insurer_name: org.map(|o| o.name).unwrap_or_default(),
@@ -501,6 +506,8 @@ impl Desk {
                 suspended: ratio.is_suspended(threshold) || stop.is_some(),
                 stopped_on: stop.map(|s| s.stopped_on),
                 compensation_due: ratio.compensation_due(threshold).to_string(),
+                compensation_paid: compensation.paid.0,
+                compensation_outstanding: compensation.outstanding.0,
                 claims_pending: settlement.pending,
                 claims_delayed: settlement.delayed,
                 claims_refused: settlement.refused,
@@ -520,6 +527,8 @@ impl Desk {
                 suspended: false,
                 stopped_on: None,
                 compensation_due: Money::ZERO.to_string(),
+                compensation_paid: Money::ZERO.to_string(),
+                compensation_outstanding: Money::ZERO.to_string(),
                 claims_pending: other_settlement.pending,
                 claims_delayed: other_settlement.delayed,
                 claims_refused: other_settlement.refused,
