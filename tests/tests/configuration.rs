@@ -142,3 +142,121 @@ fn a_settings_file_gives_qingdao_its_own_limits_and_only_an_admin_applies_it() {
         .iter()
         .any(|r| r["effective"] == "2015-10-24"));
 }
+
+#[test]
+fn the_numbers_in_force_come_from_the_settings_and_stay_within_the_policys_ceilings() {
+    let o = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    // Above the policy's ceilings for the province: refused, naming the key.
+    for (text, key) in [
+        (
+            "[limits]\nrate_cap_multiplier = \"1.5\"\n",
+            "rate_cap_multiplier",
+        ),
+        (
+            "[limits]\nborrower_hard_cap = \"3500000\"\n",
+            "borrower_hard_cap",
+        ),
+    ] {
+        let f = write("over.toml", text);
+        let out = o.refused(
+            "admin",
+            "2016-01-01",
+            &["settings", "apply", &f],
+            "",
+            "INVALID_INPUT",
+        );
+        assert!(out.stderr.contains(key), "{}", out.stderr);
+    }
+    // Within them: a stricter province, and Qingdao's own pilot above them.
+    let f = write(
+        "strict.toml",
+        "[limits]\nborrower_soft_cap = \"800000\"\nstop_loss_ratio = \"1.2\"\n[npl]\nexemption_ratio = \"0.03\"\n\
+         [cities.qingdao.limits]\nborrower_hard_cap = \"5000000\"\nrate_cap_multiplier = \"1.5\"\n",
+    );
+    let out = o.run(
+        Some("admin"),
+        Some("2016-01-01"),
+        &["settings", "apply", &f],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The dashboard draws the lines in force: 1.2 → 120%, 0.03 → 3%.
+    let d = o.ok("auditor", "2016-05-03", &["dashboard"], json!({}));
+    assert_eq!(d["stop_line_percent"], "120");
+    assert_eq!(d["npl_exemption_percent"], "3");
+    // R-AMT-1 names the cap in force: 900,000.00 is over 800,000.00 now.
+    let c = case_no(&o.ok(
+        "agent",
+        "2016-05-03",
+        &["case", "intake"],
+        application(&YANTAI, "烟台鲁东机械有限公司", CODE_B, "900000"),
+    ));
+    let v = o.ok("auditor", "2016-05-03", &["case", "show", &c], json!({}));
+    let w = &v["quote"]["warnings"][0];
+    assert_eq!(w["rule"], "R-AMT-1");
+    let message = w["message_zh"].as_str().unwrap();
+    assert!(
+        message.contains("800000") && !message.contains("1000000"),
+        "{message}"
+    );
+}
+
+#[test]
+fn r_amt_1_the_agreement_sets_its_own_cap_in_principle() {
+    let o = pilot();
+    let admin = |args: &[&str], body: serde_json::Value| o.ok("admin", "2015-12-01", args, body);
+    admin(
+        &["org", "add"],
+        json!({"kind": "bank", "code": "wfb-wf", "name": "潍坊银行", "city": "weifang"}),
+    );
+    let terms = |cap: &str| {
+        json!({"bank": "wfb-wf", "insurer": "cpic", "city": "weifang", "insurer_share": "0.8",
+               "borrower_soft_cap": cap, "guarantee_rate": "0.02", "accident_rate": "0.01",
+               "signed_on": "2015-11-20"})
+    };
+    // Above the hard cap (3,000,000.00) it is no cap in principle.
+    let e = o.refused(
+        "admin",
+        "2015-12-01",
+        &["agreement"],
+        &terms("3500000").to_string(),
+        "INVALID_INPUT",
+    );
+    assert_eq!(e.error()["field"], "borrower_soft_cap");
+    let a = admin(&["agreement"], terms("500000"));
+    assert_eq!(a["borrower_soft_cap"], "500000.00");
+
+    // 600,000.00 in Weifang is over this agreement's 500,000.00 and needs the exception;
+    // the same amount in Yantai is within the province's 1,000,000.00.
+    let weifang = Channel {
+        city: "weifang",
+        bank: "wfb-wf",
+        insurer: "cpic",
+        banker: "bo-icbc",
+        underwriter: "uw-cpic",
+    };
+    let c = case_no(&o.ok(
+        "agent",
+        "2016-05-03",
+        &["case", "intake"],
+        application(&weifang, "潍坊宏图包装有限公司", CODE_A, "600000"),
+    ));
+    let v = o.ok("auditor", "2016-05-03", &["case", "show", &c], json!({}));
+    assert_eq!(v["needs_exception"], true);
+    let message = v["quote"]["warnings"][0]["message_zh"].as_str().unwrap();
+    assert!(message.contains("原则上限 500000.00 元"), "{message}");
+    let c = case_no(&o.ok(
+        "agent",
+        "2016-05-03",
+        &["case", "intake"],
+        application(&YANTAI, "烟台宏图包装有限公司", CODE_C, "600000"),
+    ));
+    let v = o.ok("auditor", "2016-05-03", &["case", "show", &c], json!({}));
+    assert_eq!(v["needs_exception"], false);
+}

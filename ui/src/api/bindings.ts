@@ -125,6 +125,11 @@ export type AgreementInput = {
 	waiting_period_days?: number | null,
 	/**  R-CLAIM-4: days the insurer has to pay a filed claim (default from the settings, 10). */
 	claim_payment_days?: number | null,
+	/**
+	 *  R-AMT-1: the agreement's cap in principle per borrower, in yuan; by default the
+	 *  province's (or Qingdao's own). At most the hard cap.
+	 */
+	borrower_soft_cap?: string | null,
 	guarantee_rate: string,
 	accident_rate: string,
 	signed_on: string,
@@ -142,6 +147,10 @@ export type AgreementRow = {
 	waiting_period_days: number,
 	/**  R-CLAIM-4: days the insurer has to pay a filed claim. */
 	claim_payment_days: number,
+	/**  R-AMT-1's cap in principle under this agreement (its own, or the one in force). */
+	borrower_soft_cap: string,
+	/**  Whether the agreement sets its own cap. */
+	own_soft_cap: boolean,
 	guarantee_rate: string,
 	accident_rate: string,
 	signed_on: string,
@@ -445,6 +454,13 @@ export type Dashboard = {
 	loss_ratios: LossRatioLine[],
 	npl: NplLine[],
 	disbursements: MonthLine[],
+	/**
+	 *  The province's R-STOP-1 line in percent ("150"), from the settings in force (a city
+	 *  running its own pilot may have its own; its line's `suspended` says so).
+	 */
+	stop_line_percent: string,
+	/**  The R-NPL-1 exemption ratio in percent ("2"), from the settings in force. */
+	npl_exemption_percent: string,
 };
 
 /**  A date as `YYYY-MM-DD` text. */

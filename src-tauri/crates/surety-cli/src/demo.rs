@@ -250,6 +250,7 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
             insurer_share: Some("0.7".into()),
             waiting_period_days: Some(90),
             claim_payment_days: None,
+            borrower_soft_cap: None,
             guarantee_rate: "0.02".into(),
             accident_rate: "0.005".into(),
             signed_on: "2015-11-20".into(),

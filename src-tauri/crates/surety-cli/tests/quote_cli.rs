@@ -163,13 +163,14 @@ fn a_settings_file_changes_the_numbers_and_a_bad_one_is_refused() {
     let dir = std::env::temp_dir().join(format!("surety-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.toml");
-    std::fs::write(&good, "[limits]\nrate_cap_multiplier = \"1.5\"\n").unwrap();
+    // A stricter multiplier than the policy's 1.3 (above it is refused): 4.35% × 1.2.
+    std::fs::write(&good, "[limits]\nrate_cap_multiplier = \"1.2\"\n").unwrap();
     let out = surety(
         &["quote", "--settings", good.to_str().unwrap()],
         &request().to_string(),
     );
     let q: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(q["rate_cap"], "0.06525");
+    assert_eq!(q["rate_cap"], "0.0522");
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[agreement]\ninsurer_share = \"1.7\"\n").unwrap();
     let out = surety(

@@ -6,6 +6,7 @@ use crate::font::cjk_font;
 use crate::format::{amount, both, date, percent, share};
 use crate::layout::{Align, Column, Composer};
 use crate::model::CaseDocument;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -197,12 +198,24 @@ fn loan_contract(p: &mut Composer, c: &CaseDocument) {
     p.heading("第二条 借款期限");
     p.paragraph(&term_text(c));
     p.heading("第三条 借款利率");
+    // The reference and the multiplier are those the rate was checked against (R-RATE-1),
+    // never a literal: the benchmark before 2019-08-20, the LPR from then; 1.3 unless the
+    // settings in force said otherwise.
     let cap = match (c.reference_rate, c.rate_cap) {
-        (Some(r), Some(cap)) => format!(
-            "，不超过合同签订日基准利率 {} 上浮 30%（即 {}）",
-            percent(r),
-            percent(cap)
-        ),
+        (Some(r), Some(cap)) if !r.fraction().is_zero() => {
+            let name = if c.reference_is_lpr {
+                "一年期贷款市场报价利率（LPR）"
+            } else {
+                "中国人民银行贷款基准利率"
+            };
+            let times = (cap.fraction() / r.fraction()).round_dp(4).normalize();
+            let uplift = ((times - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize();
+            format!(
+                "，不超过合同签订日{name} {} 的 {times} 倍（上浮 {uplift}%，即 {}）",
+                percent(r),
+                percent(cap)
+            )
+        }
         _ => String::new(),
     };
     p.paragraph(&format!(

@@ -44,6 +44,9 @@ pub struct CaseDocument {
     pub principal: Money,
     pub annual_rate: Rate,
     pub reference_rate: Option<Rate>,
+    /// Whether the reference is the 1-year LPR (contracts from 2019-08-20) rather than the
+    /// PBoC benchmark.
+    pub reference_is_lpr: bool,
     pub rate_cap: Option<Rate>,
     pub term_months: u32,
     pub repayment_zh: String,

@@ -47,6 +47,7 @@ pub fn sample(months: u32) -> CaseDocument {
         principal: m("1000000"),
         annual_rate: rate,
         reference_rate: Some(Rate::percent("4.35")),
+        reference_is_lpr: false,
         rate_cap: Some(Rate::percent("5.655")),
         term_months: months,
         repayment_zh: "等额本息".into(),

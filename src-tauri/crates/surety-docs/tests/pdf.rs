@@ -28,7 +28,7 @@ fn the_loan_contract_states_amounts_in_figures_and_capitals_and_the_whole_schedu
         "借款合同",
         "人民币（大写）壹佰万元整（小写 ¥1,000,000.00）",
         "年利率 5.655%",
-        "不超过合同签订日基准利率 4.35% 上浮 30%",
+        "不超过合同签订日中国人民银行贷款基准利率 4.35% 的 1.3 倍（上浮 30%，即 5.655%）",
         "ICBC-YT-JK-2016-000001",
         "等额本息",
         "2017-03-05",
@@ -54,6 +54,25 @@ fn the_loan_contract_states_amounts_in_figures_and_capitals_and_the_whole_schedu
         "page numbers"
     );
     assert!(size < 300_000, "a contract is {size} bytes");
+}
+
+#[test]
+fn an_lpr_contract_names_the_lpr_and_the_multiplier_in_force() {
+    // A 2020 contract under a 1.2 multiplier: 1-year LPR 3.85% × 1.2 = 4.62%.
+    let mut doc = sample(12);
+    doc.contract_date = chrono::NaiveDate::from_ymd_opt(2020, 3, 5);
+    doc.reference_rate = Some(surety_domain::Rate::percent("3.85"));
+    doc.rate_cap = Some(surety_domain::Rate::percent("4.62"));
+    doc.annual_rate = surety_domain::Rate::percent("4.6");
+    doc.reference_is_lpr = true;
+    let (_dir, path, _) = write(DocKind::LoanContract, &doc);
+    // pdftotext spaces and wraps the line where it likes: compare without either.
+    let text = text_of(&path).replace(['\n', ' '], "");
+    assert!(
+        text.contains("一年期贷款市场报价利率（LPR）3.85%的1.2倍（上浮20%，即4.62%）"),
+        "{text}"
+    );
+    assert!(!text.contains("基准利率") && !text.contains("30%"));
 }
 
 #[test]

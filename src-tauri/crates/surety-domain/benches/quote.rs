@@ -18,6 +18,7 @@ fn terms(repayment: RepaymentMethod) -> LoanTerms {
         accident_rate: Rate::percent("1"),
         fees: vec![],
         outstanding_principal: Money::ZERO,
+        soft_cap: None,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct LoanTerms {
     pub fees: Vec<Fee>,
     /// The borrower's other outstanding guaranteed principal (R-AMT-1/2).
     pub outstanding_principal: Money,
+    /// R-AMT-1's cap in principle as the bank–insurer agreement sets it (§3.4: 具体由承保
+    /// 主体和银行机构…确定); `None` takes the province's (or Qingdao's own).
+    pub soft_cap: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,8 +74,16 @@ pub fn quote(terms: &LoanTerms, settings: &Settings) -> Quote {
     let mut warnings = Vec::new();
 
     violations.extend(check_term(terms.term_months, limits));
-    let (amount_violation, amount_warning) =
-        check_amount(terms.principal, terms.outstanding_principal, limits);
+    let soft_cap = terms
+        .soft_cap
+        .unwrap_or(limits.borrower_soft_cap)
+        .min(limits.borrower_hard_cap);
+    let (amount_violation, amount_warning) = check_amount(
+        terms.principal,
+        terms.outstanding_principal,
+        soft_cap,
+        limits.borrower_hard_cap,
+    );
     violations.extend(amount_violation);
     warnings.extend(amount_warning);
 
@@ -147,11 +158,12 @@ pub fn check_term(term_months: u32, limits: &Limits) -> Option<Violation> {
 pub fn check_amount(
     principal: Money,
     outstanding: Money,
-    limits: &Limits,
+    soft_cap: Money,
+    hard_cap: Money,
 ) -> (Option<Violation>, Option<Violation>) {
     let total = principal + outstanding;
-    if total > limits.borrower_hard_cap {
-        let cap = limits.borrower_hard_cap;
+    if total > hard_cap {
+        let cap = hard_cap;
         return (
             Some(
                 Violation::new(
@@ -165,8 +177,8 @@ pub fn check_amount(
             None,
         );
     }
-    if total > limits.borrower_soft_cap {
-        let cap = limits.borrower_soft_cap;
+    if total > soft_cap {
+        let cap = soft_cap;
         return (
             None,
             Some(
@@ -271,6 +283,7 @@ mod tests {
             accident_rate: Rate::percent("1"),
             fees: vec![],
             outstanding_principal: Money::ZERO,
+            soft_cap: None,
         }
     }
 

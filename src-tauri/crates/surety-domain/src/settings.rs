@@ -181,7 +181,7 @@ impl Settings {
     }
 
     pub fn validate(&self) -> Result<(), SettingsError> {
-        self.limits.validate("limits")?;
+        self.limits.validate("limits", false)?;
         for (city, c) in &self.cities {
             let key = format!("cities.{}", city.code());
             if let Some(l) = &c.limits {
@@ -192,7 +192,7 @@ impl Settings {
                         format!("only a city running its own pilot (Qingdao) may set its own limits, not {}", city.name_en()),
                     ));
                 }
-                l.validate(&format!("{key}.limits"))?;
+                l.validate(&format!("{key}.limits"), true)?;
             }
             fraction_in(
                 &format!("{key}.premium_subsidy_share"),
@@ -277,12 +277,36 @@ impl Settings {
 }
 
 impl Limits {
-    fn validate(&self, key: &str) -> Result<(), SettingsError> {
-        if !(1..=12).contains(&self.max_term_months) {
+    /// The policy's ceilings (§3.3, §3.4: terms up to 12 months, at most 3,000,000 per
+    /// borrower, rates at most 1.3 times the reference) hold for every city but one that runs
+    /// its own pilot (Qingdao), whose limits are its own.
+    fn validate(&self, key: &str, own_pilot: bool) -> Result<(), SettingsError> {
+        let (max_term, max_multiplier) = if own_pilot {
+            (60, Decimal::TEN)
+        } else {
+            (12, Decimal::new(13, 1))
+        };
+        if !(1..=max_term).contains(&self.max_term_months) {
             return Err(bad(
                 format!("{key}.max_term_months"),
-                "贷款期限上限应在 1 至 12 个月之间（政策规定最长 12 个月）",
-                "the maximum term must be 1 to 12 months (the policy's ceiling is 12)",
+                format!("贷款期限上限应在 1 至 {max_term} 个月之间（试点政策规定最长 12 个月）"),
+                format!(
+                    "the maximum term must be 1 to {max_term} months (the policy's ceiling is 12)"
+                ),
+            ));
+        }
+        let ceiling = Money::yuan(3_000_000);
+        if !own_pilot && self.borrower_hard_cap > ceiling {
+            return Err(bad(
+                format!("{key}.borrower_hard_cap"),
+                format!(
+                    "单户最高限额 {} 元超过政策规定的 {ceiling} 元",
+                    self.borrower_hard_cap
+                ),
+                format!(
+                    "the per-borrower hard cap {} CNY is above the policy's {ceiling} CNY",
+                    self.borrower_hard_cap
+                ),
             ));
         }
         if self.borrower_soft_cap <= Money::ZERO || self.borrower_soft_cap > self.borrower_hard_cap
@@ -297,7 +321,7 @@ impl Limits {
             &format!("{key}.rate_cap_multiplier"),
             self.rate_cap_multiplier,
             Decimal::ONE,
-            Decimal::TEN,
+            max_multiplier,
         )?;
         fraction_in(
             &format!("{key}.min_guarantee_rate"),
@@ -372,6 +396,34 @@ mod tests {
         assert_eq!(e.key, "toml");
         let e = Settings::from_toml("[cities.jinan]").unwrap_err();
         assert_eq!(e.key, "toml");
+    }
+
+    #[test]
+    fn the_policys_ceilings_hold_except_for_qingdaos_own_pilot() {
+        for (toml, key) in [
+            (
+                "[limits]\nborrower_hard_cap = \"3000000.01\"",
+                "limits.borrower_hard_cap",
+            ),
+            (
+                "[limits]\nrate_cap_multiplier = \"1.31\"",
+                "limits.rate_cap_multiplier",
+            ),
+            ("[limits]\nmax_term_months = 13", "limits.max_term_months"),
+        ] {
+            assert_eq!(Settings::from_toml(toml).unwrap_err().key, key, "{toml}");
+        }
+        // At the ceilings is allowed; Qingdao may go beyond them.
+        Settings::from_toml(
+            "[limits]\nborrower_hard_cap = \"3000000\"\nrate_cap_multiplier = \"1.3\"",
+        )
+        .unwrap();
+        let q = Settings::from_toml(
+            "[cities.qingdao.limits]\nborrower_hard_cap = \"5000000\"\nrate_cap_multiplier = \"1.5\"\nmax_term_months = 24",
+        )
+        .unwrap();
+        assert_eq!(q.limits_for(City::Qingdao).max_term_months, 24);
+        assert_eq!(q.limits_for(City::Yantai).max_term_months, 12);
     }
 
     #[test]

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_claim_refusal_and_delay.sql"),
     include_str!("../migrations/0007_joint_withdrawal.sql"),
     include_str!("../migrations/0008_compensation_payments.sql"),
+    include_str!("../migrations/0009_agreement_soft_cap.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

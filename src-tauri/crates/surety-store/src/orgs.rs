@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::str::FromStr;
 use surety_domain::rate_table::{RateTable, ReferenceKind, ReferenceRate};
-use surety_domain::{City, PoolMember, Rate};
+use surety_domain::{City, Money, PoolMember, Rate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +168,8 @@ pub struct Agreement {
     pub waiting_period_days: u32,
     /// R-CLAIM-4: days the insurer has to pay a filed claim.
     pub claim_payment_days: u32,
+    /// R-AMT-1: the agreement's own cap in principle per borrower, if it sets one.
+    pub borrower_soft_cap: Option<Money>,
     pub guarantee_rate: Rate,
     pub accident_rate: Rate,
     pub signed_on: String,
@@ -188,16 +190,17 @@ fn agreement_row(r: &rusqlite::Row) -> rusqlite::Result<Agreement> {
         accident_rate: parsed("agreements", id, "accident_rate", &r.get::<_, String>(7)?)?,
         signed_on: r.get(8)?,
         claim_payment_days: r.get(9)?,
+        borrower_soft_cap: r.get::<_, Option<i64>>(10)?.map(Money::from_fen),
     })
 }
 
 const AGREEMENT_COLUMNS: &str =
-    "id, bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days";
+    "id, bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days, borrower_soft_cap_fen";
 
 pub fn insert_agreement(tx: &Transaction, a: &Agreement) -> StoreResult<i64> {
     tx.execute(
-        "INSERT INTO agreements (bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO agreements (bank_id, insurer_id, city, insurer_share, waiting_period_days, guarantee_rate, accident_rate, signed_on, claim_payment_days, borrower_soft_cap_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             a.bank_id,
             a.insurer_id,
@@ -207,7 +210,8 @@ pub fn insert_agreement(tx: &Transaction, a: &Agreement) -> StoreResult<i64> {
             a.guarantee_rate.to_string(),
             a.accident_rate.to_string(),
             a.signed_on,
-            a.claim_payment_days
+            a.claim_payment_days,
+            a.borrower_soft_cap.map(|m| m.fen())
         ],
     )?;
     Ok(tx.last_insert_rowid())

@@ -49,6 +49,10 @@ pub struct AgreementInput {
     /// R-CLAIM-4: days the insurer has to pay a filed claim (default from the settings, 10).
     #[serde(default)]
     pub claim_payment_days: Option<u32>,
+    /// R-AMT-1: the agreement's cap in principle per borrower, in yuan; by default the
+    /// province's (or Qingdao's own). At most the hard cap.
+    #[serde(default)]
+    pub borrower_soft_cap: Option<String>,
     pub guarantee_rate: String,
     pub accident_rate: String,
     pub signed_on: String,
@@ -226,6 +230,26 @@ impl Desk {
         let guarantee_rate = parse_rate("guarantee_rate", &input.guarantee_rate)?;
         let accident_rate = parse_rate("accident_rate", &input.accident_rate)?;
         let limits = self.settings.limits_for(city);
+        let soft_cap = match input.borrower_soft_cap.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => {
+                let cap = crate::quote::parse_money("borrower_soft_cap", t)?;
+                if cap.is_zero() || cap > limits.borrower_hard_cap {
+                    return Err(DeskError::invalid(
+                        "borrower_soft_cap",
+                        format!(
+                            "单户原则上限应大于 0 且不超过最高限额 {} 元",
+                            limits.borrower_hard_cap
+                        ),
+                        format!(
+                            "the cap in principle must be above 0 and at most the hard cap of {} CNY",
+                            limits.borrower_hard_cap
+                        ),
+                    ));
+                }
+                Some(cap)
+            }
+        };
         if let Some(v) =
             surety_domain::quote::check_premium_rates(guarantee_rate, accident_rate, limits)
                 .into_iter()
@@ -250,6 +274,7 @@ impl Desk {
             insurer_share,
             waiting_period_days: waiting,
             claim_payment_days: payment_days,
+            borrower_soft_cap: soft_cap,
             guarantee_rate,
             accident_rate,
             signed_on: signed_on.to_string(),

@@ -340,6 +340,7 @@ impl Desk {
                 accident_rate: case.accident_rate,
                 fees: vec![],
                 outstanding_principal: outstanding,
+                soft_cap: self.agreement_of(case)?.borrower_soft_cap,
             },
             &self.settings,
         ))

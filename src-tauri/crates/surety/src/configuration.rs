@@ -86,6 +86,10 @@ pub struct AgreementRow {
     pub waiting_period_days: u32,
     /// R-CLAIM-4: days the insurer has to pay a filed claim.
     pub claim_payment_days: u32,
+    /// R-AMT-1's cap in principle under this agreement (its own, or the one in force).
+    pub borrower_soft_cap: String,
+    /// Whether the agreement sets its own cap.
+    pub own_soft_cap: bool,
     pub guarantee_rate: String,
     pub accident_rate: String,
     pub signed_on: String,
@@ -372,6 +376,12 @@ impl Desk {
                     .parse::<City>()
                     .map(|c| c.name_zh().to_string())
                     .unwrap_or_else(|_| a.city.clone());
+                let soft_cap =
+                    a.borrower_soft_cap
+                        .unwrap_or_else(|| match a.city.parse::<City>() {
+                            Ok(c) => self.settings.limits_for(c).borrower_soft_cap,
+                            Err(_) => self.settings.limits.borrower_soft_cap,
+                        });
                 AgreementRow {
                     id: a.id as u32,
                     bank,
@@ -383,6 +393,8 @@ impl Desk {
                     insurer_share: a.insurer_share.normalize().to_string(),
                     waiting_period_days: a.waiting_period_days,
                     claim_payment_days: a.claim_payment_days,
+                    borrower_soft_cap: soft_cap.to_string(),
+                    own_soft_cap: a.borrower_soft_cap.is_some(),
                     guarantee_rate: a.guarantee_rate.to_string(),
                     accident_rate: a.accident_rate.to_string(),
                     signed_on: a.signed_on,

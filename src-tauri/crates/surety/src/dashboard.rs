@@ -69,6 +69,18 @@ pub struct Dashboard {
     pub loss_ratios: Vec<LossRatioLine>,
     pub npl: Vec<NplLine>,
     pub disbursements: Vec<MonthLine>,
+    /// The province's R-STOP-1 line in percent ("150"), from the settings in force (a city
+    /// running its own pilot may have its own; its line's `suspended` says so).
+    pub stop_line_percent: String,
+    /// The R-NPL-1 exemption ratio in percent ("2"), from the settings in force.
+    pub npl_exemption_percent: String,
+}
+
+/// A fraction as a plain percent number: 1.5 → "150", 0.02 → "2".
+fn percent_of(fraction: rust_decimal::Decimal) -> String {
+    (fraction * rust_decimal::Decimal::ONE_HUNDRED)
+        .normalize()
+        .to_string()
 }
 
 /// The line that stands for every bank outside the reader's work.
@@ -123,6 +135,8 @@ impl Desk {
             todo: self.todo()?,
             loss_ratios: self.loss_ratios(today)?,
             npl,
+            stop_line_percent: percent_of(self.settings.limits.stop_loss_ratio),
+            npl_exemption_percent: percent_of(self.settings.npl.exemption_ratio),
             disbursements: sections::monthly_disbursements(conn, reach)?
                 .into_iter()
                 .map(|(month, count, amount)| MonthLine {

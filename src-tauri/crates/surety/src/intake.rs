@@ -185,6 +185,7 @@ impl Desk {
                 })
                 .collect::<DeskResult<_>>()?,
             outstanding_principal: outstanding,
+            soft_cap: agreement.borrower_soft_cap,
         };
         let quote = domain_quote(&terms, &self.settings);
         first_violation(quote.violations.clone())?;

@@ -101,6 +101,8 @@ impl Desk {
             principal: case.principal,
             annual_rate: case.annual_rate,
             reference_rate: quote.reference_rate,
+            reference_is_lpr: case.contract_date.unwrap_or(case.application_date)
+                >= surety_domain::rate_table::lpr_reform_date(),
             rate_cap: quote.rate_cap,
             term_months: case.term_months,
             repayment_zh: RepaymentMethod::name_zh(case.repayment).into(),

@@ -247,6 +247,8 @@ impl QuoteInput {
                 Some(t) => parse_money("outstanding_principal", t)?,
                 None => Money::ZERO,
             },
+            // A quote without a case has no agreement: the province's cap in principle.
+            soft_cap: None,
         })
     }
 }
