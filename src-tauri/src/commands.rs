@@ -8,11 +8,11 @@ use crate::session::Session;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use surety::api::{
-    AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef, CaseView, CityInput,
-    CityRow, CompensationInput, CompensationView, Dashboard, DecisionInput, Desk, DeskError,
-    FlaggedBorrower, IntakeInput, InvestigationInput, KdfParams, LossRatioLine, NoteInput,
-    OrgInput, PayoffInput, PayoffView, PoolMemberInput, PoolRow, PremiumInput, QuoteInput,
-    RateInput, RateRow, SettingsView, SignInput, UserInput,
+    AccidentClaimInput, AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef,
+    CaseView, CityInput, CityRow, CompensationInput, CompensationView, Dashboard, DecisionInput,
+    Desk, DeskError, FlaggedBorrower, IntakeInput, InvestigationInput, KdfParams, LossRatioLine,
+    NoteInput, OrgInput, PayoffInput, PayoffView, PoolMemberInput, PoolRow, PremiumInput,
+    QuoteInput, RateInput, RateRow, SettingsView, SignInput, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -547,6 +547,7 @@ case_step! {
     case_claim(CaseRef) => file_claim;
     case_pay_claim(CaseRef) => pay_claim;
     case_refuse_claim(NoteInput) => refuse_claim;
+    case_accident_claim(AccidentClaimInput) => pay_accident_claim;
     case_recover(AmountInput) => record_recovery;
     case_close(NoteInput) => close;
     case_withdraw(NoteInput) => withdraw;

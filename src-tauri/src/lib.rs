@@ -68,6 +68,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::case_claim,
             commands::case_pay_claim,
             commands::case_refuse_claim,
+            commands::case_accident_claim,
             commands::case_recover,
             commands::case_close,
             commands::case_withdraw,

@@ -1,7 +1,7 @@
 //! Issue 7 in the real window: one case from intake through both investigations and both
 //! approvals to a previewed and printed contract, and a batch print with progress and cancel.
 //! Issue 13 (R-CLAIM-4): a delayed claim on both sides' to-do lists, refused with a reason
-//! the bank then reads; (R-STOP-2) an insurer records the city's compensation payment.
+//! the bank then reads, and an accident claim applied to a running loan (R-CLAIM-3); (R-STOP-2) an insurer records the city's compensation payment.
 
 use std::time::Duration;
 use surety_e2e::demo::{demo_case, demo_data};
@@ -223,6 +223,7 @@ async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
     // The demo's Yantai claim was filed on 2016-11-30: its 10 days ran to 12-10, so on the
     // demo's business day, 2016-12-31, it is 21 days late.
     let claimed = demo_case(&data, "claimed", "yantai");
+    let running = demo_case(&data, "disbursed", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("bo-icbc", "demo-2016").await;
     let todo = app.wait_contains("todo-table", &[&claimed]).await;
@@ -255,6 +256,21 @@ async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
     app.wait_dialog_closed().await;
     let status = app.wait_contains("case-status", &["已拒赔"]).await;
     assert!(status.contains("已拒赔"), "{status}");
+
+    // R-CLAIM-3 on a running loan: the accident claim goes to the loan and is listed.
+    open_case(&app, &running).await;
+    app.click("action-accident-claim").await;
+    app.by_test_id("form-dialog").await;
+    app.type_into("field-occurred_on", "2016-12-20\u{E007}")
+        .await;
+    app.type_into("input-cause", "借款人交通事故身故").await;
+    app.type_into("input-amount", "20000").await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let listed = app
+        .wait_contains("case-accident-claims", &["¥20,000.00"])
+        .await;
+    assert!(listed.contains("交通事故"), "{listed}");
 
     switch_user(&app, "bo-icbc").await;
     app.click("menu-dashboard").await;

@@ -110,12 +110,30 @@ export const commands = {
 	caseClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_claim", { input })),
 	casePayClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_claim", { input })),
 	caseRefuseClaim: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_refuse_claim", { input })),
+	caseAccidentClaim: (input: AccidentClaimInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_accident_claim", { input })),
 	caseRecover: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_recover", { input })),
 	caseClose: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_close", { input })),
 	caseWithdraw: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_withdraw", { input })),
 };
 
 /* Types */
+/**  R-CLAIM-3: a borrower accident claim paid to the bank and applied to the loan. */
+export type AccidentClaim = {
+	occurred_on: string,
+	cause: string,
+	amount: Money,
+	paid_on: string,
+};
+
+export type AccidentClaimInput = {
+	case_no: string,
+	/**  The day of the accident (YYYY-MM-DD), within the loan's term and not after today. */
+	occurred_on: string,
+	/**  What happened: death, disability… (shown on the case and the claim notice). */
+	cause: string,
+	amount: string,
+};
+
 export type AgreementInput = {
 	bank: string,
 	/**  An insurer or a pool. */
@@ -333,6 +351,8 @@ export type CaseView = {
 	payoff_today: PayoffView | null,
 	overdue: OverdueView | null,
 	claim: ClaimRecord | null,
+	/**  R-CLAIM-3: accident claims paid to the bank, applied to the loan. */
+	accident_claims: AccidentClaim[],
 	recoveries: Recovery[],
 	subsidy_premium: Money | null,
 	subsidy_interest: Money | null,
@@ -495,7 +515,9 @@ export type ErrorCode =
 /**  A file may not be written there. */
 "PATH_NOT_ALLOWED" | "NO_PASSWORD" | "NOT_PERMITTED" | "SIGNED_OUT" | "SIGN_IN_FAILED" | "THROTTLED" | "NOT_FOUND" | "UNKNOWN_USER" | "USER_EXISTS" | 
 /**  The case is not in a state that allows the step. */
-"WRONG_STATE" | "NO_AGREEMENT" | "R-AMT-1" | "R-AMT-2" | "R-CLAIM-1" | "R-CLAIM-2" | "R-ELIG-1" | "R-ELIG-2" | "R-ELIG-3" | "R-ELIG-4" | "R-FEE-1" | "R-PREM-1" | 
+"WRONG_STATE" | "NO_AGREEMENT" | "R-AMT-1" | "R-AMT-2" | "R-CLAIM-1" | "R-CLAIM-2" | 
+/**  An accident claim above the cover left or above what the borrower owes. */
+"R-CLAIM-3" | "R-ELIG-1" | "R-ELIG-2" | "R-ELIG-3" | "R-ELIG-4" | "R-FEE-1" | "R-PREM-1" | 
 /**
  *  Early repayment: overdue amounts first, more than the accrued interest, less than
  *  the payoff figure.
@@ -600,6 +622,11 @@ export type LossRatioLine = {
 	claims_delayed: number,
 	/**  Claims refused (拒赔) in the pilot year so far. */
 	claims_refused: number,
+	/**
+	 *  R-CLAIM-3: borrower accident claims paid this pilot year, apart from the guarantee
+	 *  line (not in the loss ratio).
+	 */
+	accident_claims_paid: string,
 };
 
 /**  An amount in yuan as text with exactly two decimals ("1000000.00"). */
@@ -880,7 +907,7 @@ export type SignInput = {
 };
 
 /**  A step a user can take on a case (`surety_domain::process::Step`). */
-export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "recover" | "close" | "withdraw" | "flag";
+export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "accident_claim" | "recover" | "close" | "withdraw" | "flag";
 
 export type TodoItem = {
 	case_no: string,

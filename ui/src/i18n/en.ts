@@ -84,6 +84,7 @@ const en: Messages = {
   },
   statistics: {
     claimsPending: "Pending",
+    accidentClaims: "Accident claims (apart)",
     compensationPaid: "Compensation paid",
     compensationOutstanding: "Outstanding",
     recordCompensation: "Record the city's compensation payment (R-STOP-2)",
@@ -205,6 +206,9 @@ const en: Messages = {
   },
   steps: {
     refuseClaim: "Refuse claim",
+    accidentClaim: "Accident claim",
+    accidentOn: "Accident on",
+    accidentCause: "What happened",
     confirmWithdraw: "Confirm withdrawal",
     withdrawConsent: "Agreed to withdraw",
     refusalReason: "Reason for refusing (the bank will see it)",
@@ -238,6 +242,7 @@ const en: Messages = {
   },
   case: {
     claimFiled: "Claim filed",
+    accidentClaims: "Accident claims",
     refund: "Premium refunded",
     withdrawalPending:
       "The {side} agreed to withdraw ({reason}); the other side must confirm, and the premiums received are then refunded in full",

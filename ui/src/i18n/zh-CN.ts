@@ -80,6 +80,7 @@ export default {
   },
   statistics: {
     claimsPending: "待赔付",
+    accidentClaims: "意外险赔款（另列）",
     compensationPaid: "已补偿",
     compensationOutstanding: "尚欠补偿",
     recordCompensation: "登记市政府补偿款（R-STOP-2）",
@@ -200,6 +201,9 @@ export default {
   },
   steps: {
     refuseClaim: "拒赔",
+    accidentClaim: "意外险理赔",
+    accidentOn: "事故日期",
+    accidentCause: "事故经过",
     confirmWithdraw: "确认撤回",
     withdrawConsent: "同意撤回",
     refusalReason: "拒赔理由（将告知银行）",
@@ -233,6 +237,7 @@ export default {
   },
   case: {
     claimFiled: "索赔日期",
+    accidentClaims: "意外险赔款",
     refund: "退还保费",
     withdrawalPending: "{side}已同意撤回（{reason}），须另一方确认；确认后已收保费全额退还",
     claimDue: "赔款支付期限",

@@ -225,6 +225,7 @@ fn case(desk: &mut Desk, action: CaseAction) -> DeskResult<String> {
         CaseAction::Claim => json(&desk.file_claim(&read_json()?)?),
         CaseAction::PayClaim => json(&desk.pay_claim(&read_json()?)?),
         CaseAction::RefuseClaim => json(&desk.refuse_claim(&read_json()?)?),
+        CaseAction::AccidentClaim => json(&desk.pay_accident_claim(&read_json()?)?),
         CaseAction::Recover => json(&desk.record_recovery(&read_json()?)?),
         CaseAction::Close => json(&desk.close(&read_json()?)?),
         CaseAction::Withdraw => json(&desk.withdraw(&read_json()?)?),

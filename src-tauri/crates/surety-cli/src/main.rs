@@ -277,6 +277,8 @@ pub enum CaseAction {
     PayClaim,
     /// 拒赔 (R-CLAIM-4): {"case_no", "note": the reason the bank will see}
     RefuseClaim,
+    /// 意外险理赔 (R-CLAIM-3): {"case_no", "occurred_on", "cause", "amount"}; the insurer.
+    AccidentClaim,
     /// 追偿
     Recover,
     /// 结案

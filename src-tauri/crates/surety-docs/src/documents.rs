@@ -404,6 +404,20 @@ fn claim_notice(p: &mut Composer, c: &CaseDocument) {
         "损失金额{}。罚息、复利不在赔偿范围之内。",
         both(k.loss)
     ));
+    if !k.accident_paid.is_empty() {
+        // R-CLAIM-3: the accident claim went to the loan first; the loss above is what remained.
+        let total: surety_domain::Money = k.accident_paid.iter().map(|(_, _, m)| *m).sum();
+        let lines: Vec<String> = k
+            .accident_paid
+            .iter()
+            .map(|(on, cause, m)| format!("{on} {cause} {}", amount(*m)))
+            .collect();
+        p.paragraph(&format!(
+            "借款人意外伤害保险已赔付 {} 元（{}），已优先用于归还贷款，不计入上述损失，也不计入保证保险赔付率。",
+            amount(total),
+            lines.join("；")
+        ));
+    }
     p.heading("赔偿分担");
     let bank_share = rust_decimal::Decimal::ONE - c.insurer_share;
     let mut rows = vec![

@@ -26,6 +26,9 @@ pub struct ClaimFigures {
     pub insurer: Money,
     pub bank: Money,
     pub members: Vec<(String, Money)>,
+    /// R-CLAIM-3: borrower accident claims already paid to the bank and applied to the
+    /// loan before this claim: (accident day, cause, amount).
+    pub accident_paid: Vec<(String, String, Money)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

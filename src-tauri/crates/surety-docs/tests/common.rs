@@ -76,6 +76,7 @@ pub fn sample(months: u32) -> CaseDocument {
             interest_due: m("14137.50"),
             interest_accrued: m("4555.42"),
             recovered_before: m("10000"),
+            accident_paid: vec![],
             loss: m("1008692.92"),
             insurer: m("706085.04"),
             bank: m("302607.88"),

@@ -3,6 +3,7 @@
 //! No I/O, no clock, no floats. Each rule carries the id it has in `shared/DOMAIN.md`
 //! (`R-RATE-1`, …), so searching an id finds its code and its tests.
 
+pub mod accident;
 pub mod borrower;
 pub mod capital;
 pub mod case_status;

@@ -122,6 +122,8 @@ pub enum Step {
     PayClaim,
     /// 拒赔 (§4.3): the insurer refuses the claim, with a reason the bank sees.
     RefuseClaim,
+    /// R-CLAIM-3: the insurer pays a borrower accident claim to the bank, applied to the loan.
+    AccidentClaim,
     Recover,
     Close,
     Withdraw,
@@ -144,6 +146,8 @@ pub enum Section {
     Repayments,
     Claim,
     ClaimPayment,
+    /// R-CLAIM-3: accident claims paid (the insurer's).
+    AccidentClaims,
     Recoveries,
     Flags,
     Withdrawal,
@@ -168,7 +172,7 @@ impl Section {
             Intake => Owner::AnyParty,
             Investigation(s) | Exception(s) | Decision(s) => Owner::Party(s.into()),
             Document(d) => Owner::Party(d.signer().into()),
-            Premium(_) | ClaimPayment => Owner::Party(Party::Insurer),
+            Premium(_) | ClaimPayment | AccidentClaims => Owner::Party(Party::Insurer),
             Disbursement | Repayments | Claim => Owner::Party(Party::Bank),
             JointReview | Recoveries | Flags => Owner::EitherSide,
             Withdrawal => Owner::AnyParty,
@@ -202,6 +206,7 @@ impl Step {
             Step::Repay => Section::Repayments,
             Step::Claim => Section::Claim,
             Step::PayClaim | Step::RefuseClaim => Section::ClaimPayment,
+            Step::AccidentClaim => Section::AccidentClaims,
             Step::Recover => Section::Recoveries,
             Step::Close => Section::Recoveries,
             Step::Withdraw => Section::Withdrawal,
@@ -223,6 +228,7 @@ impl Step {
             Step::Claim => "提出索赔",
             Step::PayClaim => "支付赔款",
             Step::RefuseClaim => "拒赔",
+            Step::AccidentClaim => "支付意外险赔款",
             Step::Recover => "登记追偿款",
             Step::Close => "结案",
             Step::Withdraw => "撤回申请",
@@ -244,6 +250,7 @@ impl Step {
             Step::Claim => "file a claim",
             Step::PayClaim => "pay the claim",
             Step::RefuseClaim => "refuse the claim",
+            Step::AccidentClaim => "pay an accident claim",
             Step::Recover => "record a recovery",
             Step::Close => "close the case",
             Step::Withdraw => "withdraw the application",
@@ -455,6 +462,17 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
             "只有已放款或逾期的贷款可以还款或索赔",
             "only disbursed or overdue loans are repaid or claimed",
         )),
+        // R-CLAIM-3: paid to the bank while the loan runs, before any guarantee claim.
+        Step::AccidentClaim if !matches!(s, Disbursed | Overdue) => Err(wrong_state(
+            s,
+            "意外险赔款只能在贷款存续期间、提出保证保险索赔之前支付",
+            "an accident claim is paid while the loan runs, before any guarantee claim",
+        )),
+        Step::AccidentClaim if !facts.accident_premium_due => Err(already(
+            "case_no",
+            "本案件没有借款人意外伤害保险".into(),
+            "this case has no borrower accident insurance".into(),
+        )),
         Step::PayClaim | Step::RefuseClaim if s != Claimed => Err(wrong_state(
             s,
             "没有待赔付的索赔",
@@ -518,6 +536,7 @@ pub fn next_steps(facts: &CaseFacts, party: Party) -> Vec<Step> {
         Step::Disburse,
         Step::Repay,
         Step::Claim,
+        Step::AccidentClaim,
         Step::PayClaim,
         Step::RefuseClaim,
         Step::Recover,
@@ -741,6 +760,8 @@ mod tests {
             ]
         );
         assert_eq!(bank(Overdue), vec![Step::Repay, Step::Claim, Step::Recover]);
+        // R-CLAIM-3 is the insurer's, while the loan runs.
+        assert_eq!(insurer(Overdue), vec![Step::AccidentClaim, Step::Recover]);
         assert_eq!(insurer(Claimed), vec![Step::PayClaim, Step::RefuseClaim]);
         // 拒赔 is the insurer's: the bank that filed cannot refuse its own claim.
         assert!(bank(Claimed).is_empty());

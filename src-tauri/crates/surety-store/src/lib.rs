@@ -3,6 +3,7 @@
 //! One file per installation plus its key file (`<db>.keys`). Every write is one
 //! transaction that also appends one hash-chained audit entry (`Store::write`).
 
+pub mod accident_claims;
 pub mod audit;
 pub mod backup;
 pub mod cases;

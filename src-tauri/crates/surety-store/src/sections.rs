@@ -432,6 +432,8 @@ pub enum RepaymentKind {
     Installment,
     Prepayment,
     Payoff,
+    /// R-CLAIM-3: a borrower accident claim paid to the bank.
+    AccidentClaim,
 }
 
 impl RepaymentKind {
@@ -440,6 +442,7 @@ impl RepaymentKind {
             RepaymentKind::Installment => "installment",
             RepaymentKind::Prepayment => "prepayment",
             RepaymentKind::Payoff => "payoff",
+            RepaymentKind::AccidentClaim => "accident_claim",
         }
     }
 }
@@ -491,6 +494,7 @@ pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>
             "installment" => RepaymentKind::Installment,
             "prepayment" => RepaymentKind::Prepayment,
             "payoff" => RepaymentKind::Payoff,
+            "accident_claim" => RepaymentKind::AccidentClaim,
             other => return Err(corrupt("repayments", case_id, "kind", other)),
         };
         Ok(Repayment {

@@ -2,6 +2,7 @@
 //! demo import from here and from nothing below the service layer (a test reads
 //! `cargo metadata` and fails if a front end depends on the store or the domain crates).
 
+pub use crate::accident_claim::AccidentClaimInput;
 pub use crate::admin::{restore, AgreementInput, OrgInput, PoolMemberInput, UserInput};
 pub use crate::case_flow::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,

@@ -79,6 +79,7 @@ pub enum Step {
     Claim,
     PayClaim,
     RefuseClaim,
+    AccidentClaim,
     Recover,
     Close,
     Withdraw,
@@ -101,6 +102,7 @@ impl From<surety_domain::process::Step> for Step {
             S::Claim => Step::Claim,
             S::PayClaim => Step::PayClaim,
             S::RefuseClaim => Step::RefuseClaim,
+            S::AccidentClaim => Step::AccidentClaim,
             S::Recover => Step::Recover,
             S::Close => Step::Close,
             S::Withdraw => Step::Withdraw,
@@ -238,6 +240,10 @@ mirror_struct!(
 );
 mirror_struct!(Contract from surety_store::sections::Contract { doc_kind: String, doc_no: String, signed_on: String });
 mirror_struct!(Premium from surety_store::sections::Premium { line: String, amount: Money, received_on: String });
+mirror_struct!(
+    /// R-CLAIM-3: a borrower accident claim paid to the bank and applied to the loan.
+    AccidentClaim from surety_store::accident_claims::AccidentClaim { occurred_on: String, cause: String, amount: Money, paid_on: String }
+);
 mirror_struct!(
     /// R-STOP-2: a city government's payment of compensation.
     CompensationPayment from surety_store::compensations::CompensationPayment { amount: Money, paid_on: String, note: String }

@@ -51,6 +51,8 @@ codes! {
     RAmt2 = "R-AMT-2",
     RClaim1 = "R-CLAIM-1",
     RClaim2 = "R-CLAIM-2",
+    /// An accident claim above the cover left or above what the borrower owes.
+    RClaim3 = "R-CLAIM-3",
     RElig1 = "R-ELIG-1",
     RElig2 = "R-ELIG-2",
     RElig3 = "R-ELIG-3",

@@ -6,6 +6,7 @@
 //! nothing below it.
 
 pub mod about;
+pub mod accident_claim;
 pub mod admin;
 pub mod api;
 pub mod bank_book;

@@ -68,6 +68,9 @@ pub struct LossRatioLine {
     pub claims_delayed: u32,
     /// Claims refused (拒赔) in the pilot year so far.
     pub claims_refused: u32,
+    /// R-CLAIM-3: borrower accident claims paid this pilot year, apart from the guarantee
+    /// line (not in the loss ratio).
+    pub accident_claims_paid: String,
 }
 
 impl Desk {
@@ -511,6 +514,14 @@ impl Desk {
                 claims_pending: settlement.pending,
                 claims_delayed: settlement.delayed,
                 claims_refused: settlement.refused,
+                accident_claims_paid: surety_store::accident_claims::paid_in(
+                    conn,
+                    insurer_id,
+                    city.code(),
+                    &year.start.to_string(),
+                    &year.end.min(date).to_string(),
+                )?
+                .to_string(),
             });
         }
         if !other_premiums.is_zero() || !other_claims.is_zero() {
@@ -532,6 +543,7 @@ impl Desk {
                 claims_pending: other_settlement.pending,
                 claims_delayed: other_settlement.delayed,
                 claims_refused: other_settlement.refused,
+                accident_claims_paid: Money::ZERO.to_string(),
             });
         }
         Ok(out)

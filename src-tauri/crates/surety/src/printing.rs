@@ -69,6 +69,11 @@ impl Desk {
         let agreement = self.agreement_of(&case)?;
         let quote = &case.quote;
         let (schedule, paid) = sections::position(conn, case.id)?;
+        let accident_paid: Vec<(String, String, surety_domain::Money)> =
+            surety_store::accident_claims::for_case(conn, case.id)?
+                .into_iter()
+                .map(|a| (a.occurred_on, a.cause, a.amount))
+                .collect();
         let claim = sections::claim(conn, case.id)?.map(|k| ClaimFigures {
             cutoff: k.cutoff,
             filed_on: k.filed_on,
@@ -77,6 +82,7 @@ impl Desk {
             interest_due: k.interest_due,
             interest_accrued: k.interest_accrued,
             recovered_before: k.recovered_before,
+            accident_paid,
             loss: k.loss,
             insurer: k.insurer,
             bank: k.bank,

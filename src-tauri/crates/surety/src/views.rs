@@ -88,6 +88,8 @@ pub struct CaseView {
     pub payoff_today: Option<crate::early_repayment::PayoffView>,
     pub overdue: Option<OverdueView>,
     pub claim: Option<dto::ClaimRecord>,
+    /// R-CLAIM-3: accident claims paid to the bank, applied to the loan.
+    pub accident_claims: Vec<dto::AccidentClaim>,
     pub recoveries: Vec<dto::Recovery>,
     pub subsidy_premium: Option<dto::Money>,
     pub subsidy_interest: Option<dto::Money>,
@@ -294,6 +296,7 @@ impl Desk {
             },
             overdue,
             claim: self.claim_view(case)?,
+            accident_claims: dto::list(surety_store::accident_claims::for_case(conn, case.id)?),
             recoveries: dto::list(sections::recoveries(conn, case.id)?),
             subsidy_premium: subsidy.map(|s| s.0.into()),
             subsidy_interest: subsidy.map(|s| s.1.into()),
