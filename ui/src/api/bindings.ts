@@ -351,6 +351,8 @@ export type CaseView = {
 	payoff_today: PayoffView | null,
 	overdue: OverdueView | null,
 	claim: ClaimRecord | null,
+	/**  The borrower's identifier was issued outside the case's city: check, not a refusal. */
+	region_warning: Violation | null,
 	/**  R-CLAIM-3: accident claims paid to the bank, applied to the loan. */
 	accident_claims: AccidentClaim[],
 	recoveries: Recovery[],

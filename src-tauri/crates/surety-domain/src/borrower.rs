@@ -77,3 +77,13 @@ impl FromStr for BorrowerKind {
             .ok_or_else(|| s.to_string())
     }
 }
+
+/// The six-digit administrative division code an identifier carries: the first six digits
+/// of a resident ID, characters 3–8 of a credit code. `None` when they are not digits.
+pub fn division_code(id_number: &str, by: IdentifiedBy) -> Option<&str> {
+    let code = match by {
+        IdentifiedBy::ResidentId => id_number.get(0..6)?,
+        IdentifiedBy::CreditCode => id_number.get(2..8)?,
+    };
+    code.bytes().all(|b| b.is_ascii_digit()).then_some(code)
+}

@@ -1,5 +1,6 @@
 //! Pilot cities (试点市), §3.2.1 of the policy.
 
+use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -81,6 +82,75 @@ impl City {
     }
 }
 
+/// Shandong's prefecture-level cities by the first four digits of their administrative
+/// division code (GB/T 2260): what a resident ID or a credit code says about its origin.
+pub const SHANDONG_PREFECTURES: [(&str, &str, &str); 17] = [
+    ("3701", "济南", "Jinan"),
+    ("3702", "青岛", "Qingdao"),
+    ("3703", "淄博", "Zibo"),
+    ("3704", "枣庄", "Zaozhuang"),
+    ("3705", "东营", "Dongying"),
+    ("3706", "烟台", "Yantai"),
+    ("3707", "潍坊", "Weifang"),
+    ("3708", "济宁", "Jining"),
+    ("3709", "泰安", "Tai'an"),
+    ("3710", "威海", "Weihai"),
+    ("3711", "日照", "Rizhao"),
+    ("3712", "莱芜", "Laiwu"),
+    ("3713", "临沂", "Linyi"),
+    ("3714", "德州", "Dezhou"),
+    ("3715", "聊城", "Liaocheng"),
+    ("3716", "滨州", "Binzhou"),
+    ("3717", "菏泽", "Heze"),
+];
+
+impl City {
+    /// The division-code prefixes of the city: its prefecture code, and for Laiwu also the
+    /// two Jinan districts it became in 2019 (莱芜区 370116, 钢城区 370117).
+    pub fn region_prefixes(self) -> &'static [&'static str] {
+        match self {
+            City::Yantai => &["3706"],
+            City::Weifang => &["3707"],
+            City::Taian => &["3709"],
+            City::Jining => &["3708"],
+            City::Laiwu => &["3712", "370116", "370117"],
+            City::Dezhou => &["3714"],
+            City::Qingdao => &["3702"],
+        }
+    }
+
+    /// A borrower whose ID or credit code was issued outside the city may still live or
+    /// work there: a warning to check, never a refusal. `region` is the six-digit
+    /// division code the identifier carries.
+    pub fn region_warning(self, region: &str) -> Option<Violation> {
+        if self.region_prefixes().iter().any(|p| region.starts_with(p)) {
+            return None;
+        }
+        let (zh, en) = SHANDONG_PREFECTURES
+            .iter()
+            .find(|(p, _, _)| region.starts_with(p))
+            .map(|(_, zh, en)| (format!("{zh}市"), (*en).to_string()))
+            .unwrap_or_else(|| {
+                (
+                    "山东省外或无法识别的地区".into(),
+                    "outside Shandong or unknown".into(),
+                )
+            });
+        Some(Violation::new(
+            "CITY-REGION",
+            "borrower.id_number",
+            format!(
+                "借款人证件的行政区划代码 {region}（{zh}）与试点市{}不一致：请核实借款人在本市居住或经营",
+                self.name_zh()
+            ),
+            format!(
+                "the borrower's identifier carries division code {region} ({en}), not {}: check that the borrower lives or works there",
+                self.name_en()
+            ),
+        ))
+    }
+}
+
 impl fmt::Display for City {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -111,6 +181,23 @@ mod tests {
             assert_eq!(c.code().parse::<City>().unwrap(), c);
         }
         assert!("jinan".parse::<City>().is_err());
+    }
+
+    #[test]
+    fn an_identifier_from_another_region_is_a_warning_not_a_refusal() {
+        assert!(City::Weifang.region_warning("370702").is_none());
+        let w = City::Weifang.region_warning("370602").unwrap();
+        assert_eq!(w.rule, "CITY-REGION");
+        assert!(w.message_zh.contains("烟台市") && w.message_zh.contains("潍坊"));
+        assert!(City::Dezhou
+            .region_warning("350100")
+            .unwrap()
+            .message_zh
+            .contains("山东省外"));
+        // Laiwu's history: its old code and the Jinan districts it became.
+        assert!(City::Laiwu.region_warning("371202").is_none());
+        assert!(City::Laiwu.region_warning("370116").is_none());
+        assert!(City::Laiwu.region_warning("370102").is_some());
     }
 
     #[test]

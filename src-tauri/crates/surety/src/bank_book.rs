@@ -27,7 +27,14 @@ impl Desk {
         let days = days_overdue(&schedule, &paid, self.today());
         let principal: Money = schedule.iter().map(|i| i.principal).sum::<Money>()
             - paid.iter().map(|p| p.principal).sum();
-        let paid_claim = sections::claim(conn, case_id)?.filter(|c| c.paid_on.is_some());
+        // Only a paid claim changes the balance: the claim row is read for those loans alone
+        // (the dashboard walks every live loan).
+        let paid_claim = match status {
+            CaseStatus::ClaimPaid | CaseStatus::Recovery => {
+                sections::claim(conn, case_id)?.filter(|c| c.paid_on.is_some())
+            }
+            _ => None,
+        };
         let entry = match (status, paid_claim) {
             (CaseStatus::ClaimPaid | CaseStatus::Recovery, Some(claim)) => {
                 let bank_recovered: Money = sections::recoveries(conn, case_id)?

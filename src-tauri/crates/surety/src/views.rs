@@ -88,6 +88,8 @@ pub struct CaseView {
     pub payoff_today: Option<crate::early_repayment::PayoffView>,
     pub overdue: Option<OverdueView>,
     pub claim: Option<dto::ClaimRecord>,
+    /// The borrower's identifier was issued outside the case's city: check, not a refusal.
+    pub region_warning: Option<dto::Violation>,
     /// R-CLAIM-3: accident claims paid to the bank, applied to the loan.
     pub accident_claims: Vec<dto::AccidentClaim>,
     pub recoveries: Vec<dto::Recovery>,
@@ -296,6 +298,12 @@ impl Desk {
             },
             overdue,
             claim: self.claim_view(case)?,
+            region_warning: surety_domain::borrower::division_code(
+                &case.borrower_id_number,
+                case.borrower_kind.identified_by(),
+            )
+            .and_then(|region| case.city.region_warning(region))
+            .map(Into::into),
             accident_claims: dto::list(surety_store::accident_claims::for_case(conn, case.id)?),
             recoveries: dto::list(sections::recoveries(conn, case.id)?),
             subsidy_premium: subsidy.map(|s| s.0.into()),
