@@ -84,6 +84,18 @@ fn loss_line(o: &Office, day: &str, insurer: &str) -> Value {
 fn r_claim_4_a_claim_past_the_payment_period_is_delayed_and_a_refusal_needs_a_reason() {
     let o = office();
     let c = defaulted(&o, &WEIFANG, "潍坊恒盛五金加工厂", CODE_A, "120000");
+    // A recovery before the claim is capped at what the borrower owes on 06-15: the
+    // interest of 04-10, 05-10 and 06-10 (3 × 565.50 = 1,696.50), the principal 120,000.00
+    // and 06-10 → 06-15 accrued (5 days: 120,000 × 5.655% / 360 × 5 = 94.25): 121,790.75.
+    o.ok("bo-wf", "2016-06-15", &["case", "overdue"], json!({}));
+    let e = o.refused(
+        "bo-wf",
+        "2016-06-15",
+        &["case", "recover"],
+        &json!({"case_no": c, "amount": "121790.76"}).to_string(),
+        "R-RECOV-1",
+    );
+    assert!(e.stderr.contains("121790.75"), "{}", e.stderr);
     // Overdue since 04-10; the 60-day waiting period ends 06-09. Filed 06-15, the
     // agreement's 10 days run to 06-25.
     let v = o.ok(

@@ -104,6 +104,15 @@ fn r_npl_1_a_claimed_loan_stays_on_the_banks_book_and_ages_into_doubtful_and_los
         json!({"case_no": a, "amount": "10000"}),
     );
     assert_eq!(v["recoveries"][0]["bank"], "2000.00");
+    // R-RECOV-1 is capped at what is unrecovered: 121,696.50 − 10,000.00 = 111,696.50.
+    let e = o.refused(
+        "bo-wf",
+        "2016-08-01",
+        &["case", "recover"],
+        &json!({"case_no": a, "amount": "111696.51"}).to_string(),
+        "R-RECOV-1",
+    );
+    assert!(e.stderr.contains("111696.50"), "{}", e.stderr);
     assert_eq!(
         figures(&npl(&o, "2016-08-01")),
         ["82339.30", "22339.30", "22339.30", "0.00", "0.00", "97357.20", "27.13%"]

@@ -390,11 +390,54 @@ impl Desk {
             case.status
         };
         let actor = self.actor();
+        let today = self.today();
         self.store.write(&actor, "case.recovery", |tx| {
-            sections::save_recovery(tx, case.id, &recovery)?;
-            if to != case.status {
-                sections::set_status(tx, &case, to)?;
+            // Never more than is still unrecovered, read in this write: before a claim, what
+            // the borrower owes today less earlier recoveries; after it, the claim's loss
+            // less what was recovered since.
+            let earlier = sections::recoveries(tx, case.id)?;
+            let cap = if before_claim {
+                let (schedule, paid) = sections::position(tx, case.id)?;
+                let contract_date = case.contract_date.unwrap_or(case.application_date);
+                let owed = surety_domain::prepayment::payoff(
+                    &schedule,
+                    &paid,
+                    case.annual_rate,
+                    contract_date,
+                    today,
+                )
+                .total;
+                owed - earlier
+                    .iter()
+                    .filter(|r| r.before_claim)
+                    .map(|r| r.amount)
+                    .sum()
+            } else {
+                let loss = sections::claim(tx, case.id)?
+                    .map(|k| k.loss)
+                    .unwrap_or(Money::ZERO);
+                loss - earlier
+                    .iter()
+                    .filter(|r| !r.before_claim)
+                    .map(|r| r.amount)
+                    .sum()
             }
+            .max(Money::ZERO);
+            if amount > cap {
+                return Err(StoreError::Rule(
+                    Violation::new(
+                        "R-RECOV-1",
+                        "amount",
+                        format!("追偿金额 {amount} 元超过尚未追回的 {cap} 元"),
+                        format!("{amount} CNY is more than the {cap} CNY still unrecovered"),
+                    )
+                    .with_limit(cap),
+                ));
+            }
+            sections::save_recovery(tx, case.id, &recovery)?;
+            // Through the case's version even when the state stays, so two recoveries
+            // entered at once cannot both pass the cap.
+            sections::set_status(tx, &case, to)?;
             Ok((
                 (),
                 AuditNote::new(
