@@ -46,6 +46,8 @@ pub struct SessionInfo {
     pub user: Option<User>,
     /// The signed-in desk's business date (a demo database keeps the year it replays).
     pub business_date: Option<String>,
+    /// The pilot's cities under the signed-in desk's settings (empty when signed out).
+    pub pilot_cities: Vec<surety::CityInfo>,
 }
 
 #[tauri::command]
@@ -53,14 +55,20 @@ pub struct SessionInfo {
 pub fn session_info(session: State<Session>) -> SessionInfo {
     session.lock_if_idle();
     let signed_in = session.desk.lock().ok().and_then(|d| {
-        d.as_ref()
-            .map(|d| (User::from(d.user().clone()), d.today().to_string()))
+        d.as_ref().map(|d| {
+            (
+                User::from(d.user().clone()),
+                d.today().to_string(),
+                d.pilot_cities(),
+            )
+        })
     });
     SessionInfo {
         database: session.db.display().to_string(),
         database_exists: session.db.exists(),
-        user: signed_in.as_ref().map(|(u, _)| u.clone()),
-        business_date: signed_in.map(|(_, d)| d),
+        user: signed_in.as_ref().map(|(u, _, _)| u.clone()),
+        business_date: signed_in.as_ref().map(|(_, d, _)| d.clone()),
+        pilot_cities: signed_in.map(|(_, _, c)| c).unwrap_or_default(),
     }
 }
 

@@ -383,6 +383,8 @@ export type CityInfo = {
 
 export type CityInput = {
 	city: string,
+	/**  In the pilot or not; unchanged when absent. */
+	in_pilot?: boolean | null,
 	/**  ISO date, or empty for the default pilot year. */
 	pilot_start?: string | null,
 	premium_subsidy_share: string,
@@ -407,6 +409,11 @@ export type CityRow = {
 	runs_own_pilot: boolean,
 	/**  Laiwu merged into Jinan and takes no new intake from 2019-01-01. */
 	intake_closed_from: string | null,
+	/**
+	 *  Whether the city is in the pilot (the seven of 2015 by default; the province's
+	 *  other cities join by settings).
+	 */
+	in_pilot: boolean,
 };
 
 /**  A claim (R-CLAIM-1/2) and its split (R-SHARE-1). */
@@ -884,6 +891,8 @@ export type SessionInfo = {
 	user: User | null,
 	/**  The signed-in desk's business date (a demo database keeps the year it replays). */
 	business_date: string | null,
+	/**  The pilot's cities under the signed-in desk's settings (empty when signed out). */
+	pilot_cities: CityInfo[],
 };
 
 export type SettingsView = {

@@ -10,16 +10,24 @@ export const useCodesStore = defineStore("codes", () => {
   const cities = ref<string[]>([]);
   const methods = ref<string[]>([]);
   let loading: Promise<void> | null = null;
+  /** Once signed in, the installation's settings say which cities are in the pilot. */
+  let pilotFromSession = false;
 
   function load(): Promise<void> {
     loading ??= commands.appInfo().then((info) => {
       statuses.value = info.statuses ?? [];
       kinds.value = info.borrower_kinds ?? [];
-      cities.value = (info.cities ?? []).map((c) => c.code);
+      if (!pilotFromSession) cities.value = (info.cities ?? []).map((c) => c.code);
       methods.value = info.repayment_methods ?? [];
     });
     return loading;
   }
 
-  return { statuses, kinds, cities, methods, load };
+  function setPilotCities(codes: string[]) {
+    if (codes.length === 0) return;
+    pilotFromSession = true;
+    cities.value = codes;
+  }
+
+  return { statuses, kinds, cities, methods, load, setPilotCities };
 });

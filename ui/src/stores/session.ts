@@ -2,6 +2,7 @@ import { defineStore } from "pinia";
 import { ref } from "vue";
 import { commands, type User } from "../api";
 import { call } from "../api/result";
+import { useCodesStore } from "./codes";
 
 const IDLE_KEY = "surety.idleMinutes";
 
@@ -19,6 +20,7 @@ export const useSessionStore = defineStore("session", () => {
     databaseExists.value = info.database_exists;
     user.value = info.user;
     if (info.business_date) businessDate.value = info.business_date;
+    useCodesStore().setPilotCities((info.pilot_cities ?? []).map((c) => c.code));
   }
 
   /** The Rust side enforces the same idle lock, even if this page stops reporting. */

@@ -208,8 +208,8 @@ pub enum BorrowerAction {
 pub enum CityAction {
     /// Each city's pilot start, subsidies and notes.
     List,
-    /// Set one city's pilot start and subsidies (admin): JSON on stdin, e.g.
-    /// {"city": "yantai", "pilot_start": "2015-07-01", "premium_subsidy_share": "0.5",
+    /// Set one city's pilot membership, start and subsidies (admin): JSON on stdin, e.g.
+    /// {"city": "zibo", "in_pilot": true, "pilot_start": "2017-04-01", "premium_subsidy_share": "0.5",
     ///  "interest_subsidy_share": "0.3", "subsidy_kinds": ["farmer"]}
     Set,
 }

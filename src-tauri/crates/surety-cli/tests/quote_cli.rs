@@ -148,8 +148,8 @@ fn malformed_requests_exit_2_with_a_clear_message() {
     r["principal"] = json!("-5");
     malformed(&r.to_string(), "cannot be negative");
     let mut r = request();
-    r["city"] = json!("jinan");
-    malformed(&r.to_string(), "unknown pilot city `jinan`");
+    r["city"] = json!("beijing");
+    malformed(&r.to_string(), "unknown pilot city `beijing`");
     let mut r = request();
     r["contract_date"] = json!("2016-02-30");
     malformed(&r.to_string(), "[contract_date]");

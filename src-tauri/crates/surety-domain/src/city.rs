@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A city of the provincial pilot. Qingdao runs its own pilot under its own settings;
-/// Laiwu became part of Jinan in 2019 but historical cases keep Laiwu.
+/// A prefecture-level city of the province. Which of them are in the pilot is data: the
+/// seven of the 2015 text by default, more by settings (`Settings::in_pilot`). Qingdao
+/// runs its own pilot under its own settings; Laiwu became part of Jinan in 2019 but its
+/// historical cases keep Laiwu. Everything about a city is its row in [`CITY_ROWS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum City {
@@ -17,10 +19,99 @@ pub enum City {
     Laiwu,
     Dezhou,
     Qingdao,
+    Jinan,
+    Zibo,
+    Zaozhuang,
+    Dongying,
+    Weihai,
+    Rizhao,
+    Linyi,
+    Liaocheng,
+    Binzhou,
+    Heze,
 }
 
+/// One city's data: its code, names, division-code prefixes (GB/T 2260), whether it runs
+/// its own pilot, and what it was merged into, with the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CityRow {
+    pub city: City,
+    pub code: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub region_prefixes: &'static [&'static str],
+    pub own_pilot: bool,
+    /// (code, 中文名, English name, the day it took effect as YYYY-MM-DD).
+    pub merged_into: Option<(&'static str, &'static str, &'static str, &'static str)>,
+}
+
+const fn row(
+    city: City,
+    code: &'static str,
+    name_zh: &'static str,
+    name_en: &'static str,
+    region_prefixes: &'static [&'static str],
+) -> CityRow {
+    CityRow {
+        city,
+        code,
+        name_zh,
+        name_en,
+        region_prefixes,
+        own_pilot: false,
+        merged_into: None,
+    }
+}
+
+/// The province's prefecture-level cities, in `City` order: the seven of the 2015 pilot
+/// first.
+pub const CITY_ROWS: [CityRow; 17] = [
+    row(City::Yantai, "yantai", "烟台", "Yantai", &["3706"]),
+    row(City::Weifang, "weifang", "潍坊", "Weifang", &["3707"]),
+    row(City::Taian, "taian", "泰安", "Tai'an", &["3709"]),
+    row(City::Jining, "jining", "济宁", "Jining", &["3708"]),
+    CityRow {
+        // 莱芜区 370116 and 钢城区 370117 are what Laiwu became in Jinan.
+        merged_into: Some(("jinan", "济南", "Jinan", "2019-01-01")),
+        ..row(
+            City::Laiwu,
+            "laiwu",
+            "莱芜",
+            "Laiwu",
+            &["3712", "370116", "370117"],
+        )
+    },
+    row(City::Dezhou, "dezhou", "德州", "Dezhou", &["3714"]),
+    CityRow {
+        own_pilot: true,
+        ..row(City::Qingdao, "qingdao", "青岛", "Qingdao", &["3702"])
+    },
+    row(City::Jinan, "jinan", "济南", "Jinan", &["3701"]),
+    row(City::Zibo, "zibo", "淄博", "Zibo", &["3703"]),
+    row(City::Zaozhuang, "zaozhuang", "枣庄", "Zaozhuang", &["3704"]),
+    row(City::Dongying, "dongying", "东营", "Dongying", &["3705"]),
+    row(City::Weihai, "weihai", "威海", "Weihai", &["3710"]),
+    row(City::Rizhao, "rizhao", "日照", "Rizhao", &["3711"]),
+    row(City::Linyi, "linyi", "临沂", "Linyi", &["3713"]),
+    row(City::Liaocheng, "liaocheng", "聊城", "Liaocheng", &["3715"]),
+    row(City::Binzhou, "binzhou", "滨州", "Binzhou", &["3716"]),
+    row(City::Heze, "heze", "菏泽", "Heze", &["3717"]),
+];
+
 impl City {
-    pub const ALL: [City; 7] = [
+    /// Every city the province has, in table order.
+    pub const ALL: [City; 17] = {
+        let mut all = [City::Yantai; 17];
+        let mut i = 0;
+        while i < 17 {
+            all[i] = CITY_ROWS[i].city;
+            i += 1;
+        }
+        all
+    };
+
+    /// The pilot of the 2015 text (§3.2.1): in the pilot unless the settings say otherwise.
+    pub const PILOT_2015: [City; 7] = [
         City::Yantai,
         City::Weifang,
         City::Taian,
@@ -30,93 +121,37 @@ impl City {
         City::Qingdao,
     ];
 
+    pub fn row(self) -> &'static CityRow {
+        &CITY_ROWS[self as usize]
+    }
+
     /// The stable code used in files, the CLI and the database.
     pub fn code(self) -> &'static str {
-        match self {
-            City::Yantai => "yantai",
-            City::Weifang => "weifang",
-            City::Taian => "taian",
-            City::Jining => "jining",
-            City::Laiwu => "laiwu",
-            City::Dezhou => "dezhou",
-            City::Qingdao => "qingdao",
-        }
+        self.row().code
     }
 
     pub fn name_zh(self) -> &'static str {
-        match self {
-            City::Yantai => "烟台",
-            City::Weifang => "潍坊",
-            City::Taian => "泰安",
-            City::Jining => "济宁",
-            City::Laiwu => "莱芜",
-            City::Dezhou => "德州",
-            City::Qingdao => "青岛",
-        }
+        self.row().name_zh
     }
 
     pub fn name_en(self) -> &'static str {
-        match self {
-            City::Yantai => "Yantai",
-            City::Weifang => "Weifang",
-            City::Taian => "Tai'an",
-            City::Jining => "Jining",
-            City::Laiwu => "Laiwu",
-            City::Dezhou => "Dezhou",
-            City::Qingdao => "Qingdao",
-        }
+        self.row().name_en
     }
 
     /// Qingdao organises its own pilot (§3.2.1) and so carries its own settings.
     pub fn runs_own_pilot(self) -> bool {
-        matches!(self, City::Qingdao)
+        self.row().own_pilot
     }
 
-    /// Laiwu was merged into Jinan in 2019: history is kept as Laiwu.
-    /// Returns the city it became part of, as (code, 中文名, English name).
+    /// The city this one became part of (Laiwu into Jinan, 2019): (code, 中文名, English name).
     pub fn merged_into(self) -> Option<(&'static str, &'static str, &'static str)> {
-        match self {
-            City::Laiwu => Some(("jinan", "济南", "Jinan")),
-            _ => None,
-        }
+        self.row().merged_into.map(|(c, zh, en, _)| (c, zh, en))
     }
-}
 
-/// Shandong's prefecture-level cities by the first four digits of their administrative
-/// division code (GB/T 2260): what a resident ID or a credit code says about its origin.
-pub const SHANDONG_PREFECTURES: [(&str, &str, &str); 17] = [
-    ("3701", "济南", "Jinan"),
-    ("3702", "青岛", "Qingdao"),
-    ("3703", "淄博", "Zibo"),
-    ("3704", "枣庄", "Zaozhuang"),
-    ("3705", "东营", "Dongying"),
-    ("3706", "烟台", "Yantai"),
-    ("3707", "潍坊", "Weifang"),
-    ("3708", "济宁", "Jining"),
-    ("3709", "泰安", "Tai'an"),
-    ("3710", "威海", "Weihai"),
-    ("3711", "日照", "Rizhao"),
-    ("3712", "莱芜", "Laiwu"),
-    ("3713", "临沂", "Linyi"),
-    ("3714", "德州", "Dezhou"),
-    ("3715", "聊城", "Liaocheng"),
-    ("3716", "滨州", "Binzhou"),
-    ("3717", "菏泽", "Heze"),
-];
-
-impl City {
     /// The division-code prefixes of the city: its prefecture code, and for Laiwu also the
-    /// two Jinan districts it became in 2019 (莱芜区 370116, 钢城区 370117).
+    /// two Jinan districts it became.
     pub fn region_prefixes(self) -> &'static [&'static str] {
-        match self {
-            City::Yantai => &["3706"],
-            City::Weifang => &["3707"],
-            City::Taian => &["3709"],
-            City::Jining => &["3708"],
-            City::Laiwu => &["3712", "370116", "370117"],
-            City::Dezhou => &["3714"],
-            City::Qingdao => &["3702"],
-        }
+        self.row().region_prefixes
     }
 
     /// A borrower whose ID or credit code was issued outside the city may still live or
@@ -126,10 +161,10 @@ impl City {
         if self.region_prefixes().iter().any(|p| region.starts_with(p)) {
             return None;
         }
-        let (zh, en) = SHANDONG_PREFECTURES
+        let (zh, en) = CITY_ROWS
             .iter()
-            .find(|(p, _, _)| region.starts_with(p))
-            .map(|(_, zh, en)| (format!("{zh}市"), (*en).to_string()))
+            .find(|r| r.region_prefixes[0].len() == 4 && region.starts_with(r.region_prefixes[0]))
+            .map(|r| (format!("{}市", r.name_zh), r.name_en.to_string()))
             .unwrap_or_else(|| {
                 (
                     "山东省外或无法识别的地区".into(),
@@ -180,7 +215,11 @@ mod tests {
         for c in City::ALL {
             assert_eq!(c.code().parse::<City>().unwrap(), c);
         }
-        assert!("jinan".parse::<City>().is_err());
+        assert!("beijing".parse::<City>().is_err());
+        // The table is in `City` order, one row each.
+        for (i, r) in CITY_ROWS.iter().enumerate() {
+            assert_eq!(r.city as usize, i, "{}", r.code);
+        }
     }
 
     #[test]

@@ -8,9 +8,15 @@ use crate::violation::Violation;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// The day Laiwu's intake closed: it became part of Jinan in January 2019.
+/// The day Laiwu's intake closed: it became part of Jinan in January 2019 (its row).
 pub fn laiwu_merger_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid date")
+    merger_date(City::Laiwu).expect("Laiwu's row names its merger")
+}
+
+fn merger_date(city: City) -> Option<NaiveDate> {
+    city.row()
+        .merged_into
+        .and_then(|(_, _, _, on)| NaiveDate::parse_from_str(on, "%Y-%m-%d").ok())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +31,39 @@ pub struct Applicant {
 /// R-ELIG-1 and R-ELIG-2, decidable from the application alone.
 pub fn check_applicant(a: &Applicant, settings: &Settings) -> Vec<Violation> {
     let mut v = Vec::new();
-    if a.city == City::Laiwu && a.application_date >= laiwu_merger_date() {
+    let row = a.city.row();
+    if let (Some((_, zh, en, _)), Some(on)) = (row.merged_into, merger_date(a.city)) {
+        if a.application_date >= on {
+            v.push(Violation::new(
+                "R-ELIG-1",
+                "city",
+                format!("{}已于 {on} 并入{zh}，不再受理新的申请；历史案件仍归{}", row.name_zh, row.name_zh),
+                format!(
+                    "{} became part of {en} on {on} and takes no new applications; its historical cases stay under {}",
+                    row.name_en, row.name_en
+                ),
+            ));
+        }
+    } else if !settings.in_pilot(a.city) {
+        let pilot: Vec<&str> = settings
+            .pilot_cities()
+            .iter()
+            .map(|c| c.name_zh())
+            .collect();
         v.push(Violation::new(
             "R-ELIG-1",
             "city",
-            "莱芜已于2019年并入济南，不再受理新的申请；历史案件仍归莱芜",
-            "Laiwu became part of Jinan in 2019 and takes no new applications; its historical cases stay under Laiwu",
+            format!("{}不是试点市（试点市：{}）", row.name_zh, pilot.join("、")),
+            format!(
+                "{} is not a pilot city (the pilot: {})",
+                row.name_en,
+                settings
+                    .pilot_cities()
+                    .iter()
+                    .map(|c| c.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     }
     let months = settings.limits_for(a.city).min_operating_months;

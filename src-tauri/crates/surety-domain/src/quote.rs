@@ -73,6 +73,14 @@ pub fn quote(terms: &LoanTerms, settings: &Settings) -> Quote {
     let mut violations = Vec::new();
     let mut warnings = Vec::new();
 
+    if !settings.in_pilot(terms.city) {
+        violations.push(Violation::new(
+            "R-ELIG-1",
+            "city",
+            format!("{}不是试点市", terms.city.name_zh()),
+            format!("{} is not a pilot city", terms.city.name_en()),
+        ));
+    }
     violations.extend(check_term(terms.term_months, limits));
     let soft_cap = terms
         .soft_cap

@@ -73,6 +73,9 @@ pub struct NplThresholds {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CitySettings {
+    /// Whether the city is in the pilot: by default the seven of the 2015 text are, and the
+    /// province's other cities join by `pilot = true`.
+    pub pilot: Option<bool>,
     /// The day the city's pilot started; its pilot years run from that month and day.
     pub pilot_start: Option<NaiveDate>,
     /// R-SUBSIDY-1: share of the premium the city pays for eligible borrowers.
@@ -254,6 +257,22 @@ impl Settings {
         Ok(())
     }
 
+    /// Whether `city` takes part in the pilot (R-ELIG-1).
+    pub fn in_pilot(&self, city: City) -> bool {
+        self.cities
+            .get(&city)
+            .and_then(|c| c.pilot)
+            .unwrap_or_else(|| City::PILOT_2015.contains(&city))
+    }
+
+    /// The pilot's cities, in table order.
+    pub fn pilot_cities(&self) -> Vec<City> {
+        City::ALL
+            .into_iter()
+            .filter(|c| self.in_pilot(*c))
+            .collect()
+    }
+
     /// The limits in force in `city` (Qingdao's own where set).
     pub fn limits_for(&self, city: City) -> &Limits {
         self.cities
@@ -394,7 +413,7 @@ mod tests {
         assert_eq!(e.key, "cities.yantai.limits");
         let e = Settings::from_toml("bogus = 1").unwrap_err();
         assert_eq!(e.key, "toml");
-        let e = Settings::from_toml("[cities.jinan]").unwrap_err();
+        let e = Settings::from_toml("[cities.beijing]").unwrap_err();
         assert_eq!(e.key, "toml");
     }
 
@@ -424,6 +443,20 @@ mod tests {
         .unwrap();
         assert_eq!(q.limits_for(City::Qingdao).max_term_months, 24);
         assert_eq!(q.limits_for(City::Yantai).max_term_months, 12);
+    }
+
+    #[test]
+    fn the_pilot_is_the_seven_by_default_and_grows_by_settings() {
+        let s = Settings::default();
+        assert_eq!(s.pilot_cities(), City::PILOT_2015.to_vec());
+        assert!(!s.in_pilot(City::Zibo));
+        let s = Settings::from_toml(
+            "[cities.zibo]\npilot = true\npilot_start = \"2017-04-01\"\n[cities.dezhou]\npilot = false\n",
+        )
+        .unwrap();
+        assert!(s.in_pilot(City::Zibo) && !s.in_pilot(City::Dezhou));
+        assert_eq!(s.pilot_year_start_for(City::Zibo), (4, 1));
+        assert_eq!(s.pilot_cities().len(), 7);
     }
 
     #[test]

@@ -30,22 +30,26 @@ pub struct AppInfo {
     pub repayment_methods: Vec<String>,
 }
 
+/// A city as the lists show it.
+pub fn city_info(c: City) -> CityInfo {
+    CityInfo {
+        code: c.code().into(),
+        name_zh: c.name_zh().into(),
+        name_en: c.name_en().into(),
+        own_pilot: c.runs_own_pilot(),
+        merged_into_zh: c.merged_into().map(|m| m.1.to_string()),
+        merged_into_en: c.merged_into().map(|m| m.2.to_string()),
+    }
+}
+
+/// Before anyone signs in: the pilot of the 2015 text. Once signed in, the desk's settings
+/// say which cities are in the pilot (`Desk::pilot_cities`).
 pub fn app_info() -> AppInfo {
     AppInfo {
         name_zh: "保贷通".into(),
         name_en: "Surety Desk".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        cities: City::ALL
-            .into_iter()
-            .map(|c| CityInfo {
-                code: c.code().into(),
-                name_zh: c.name_zh().into(),
-                name_en: c.name_en().into(),
-                own_pilot: c.runs_own_pilot(),
-                merged_into_zh: c.merged_into().map(|m| m.1.to_string()),
-                merged_into_en: c.merged_into().map(|m| m.2.to_string()),
-            })
-            .collect(),
+        cities: City::PILOT_2015.into_iter().map(city_info).collect(),
         statuses: CaseStatus::ALL.iter().map(|s| s.code().into()).collect(),
         borrower_kinds: BorrowerKind::ALL.iter().map(|k| k.code().into()).collect(),
         repayment_methods: RepaymentMethod::ALL

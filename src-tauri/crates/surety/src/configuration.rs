@@ -34,6 +34,9 @@ pub struct CityRow {
     pub runs_own_pilot: bool,
     /// Laiwu merged into Jinan and takes no new intake from 2019-01-01.
     pub intake_closed_from: Option<String>,
+    /// Whether the city is in the pilot (the seven of 2015 by default; the province's
+    /// other cities join by settings).
+    pub in_pilot: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +120,9 @@ pub struct PoolRow {
 #[serde(deny_unknown_fields)]
 pub struct CityInput {
     pub city: String,
+    /// In the pilot or not; unchanged when absent.
+    #[serde(default)]
+    pub in_pilot: Option<bool>,
     /// ISO date, or empty for the default pilot year.
     #[serde(default)]
     pub pilot_start: Option<String>,
@@ -180,7 +186,8 @@ fn city_row(settings: &Settings, city: City) -> CityRow {
             .map(|k| k.code().to_string())
             .collect(),
         runs_own_pilot: city.runs_own_pilot(),
-        intake_closed_from: (city == City::Laiwu).then(|| "2019-01-01".to_string()),
+        intake_closed_from: city.row().merged_into.map(|m| m.3.to_string()),
+        in_pilot: settings.in_pilot(city),
     }
 }
 
@@ -244,6 +251,9 @@ impl Desk {
         }
         let mut next = self.settings.clone();
         let entry = next.cities.entry(city).or_default();
+        if let Some(p) = input.in_pilot {
+            entry.pilot = Some(p);
+        }
         entry.pilot_start = pilot_start;
         entry.premium_subsidy_share =
             fraction("premium_subsidy_share", &input.premium_subsidy_share)?;
@@ -253,7 +263,8 @@ impl Desk {
         next.validate().map_err(DeskError::from)?;
         let row = city_row(&next, city);
         let summary = format!(
-            "pilot start {}, premium subsidy {}, interest subsidy {}, kinds [{}]",
+            "in the pilot: {}, pilot start {}, premium subsidy {}, interest subsidy {}, kinds [{}]",
+            row.in_pilot,
             row.pilot_start.as_deref().unwrap_or("-"),
             row.premium_subsidy_share,
             row.interest_subsidy_share,
@@ -461,6 +472,7 @@ mod tests {
         let audits = surety_store::audit::count(desk.store().connection()).unwrap();
         let row = desk
             .set_city(&CityInput {
+                in_pilot: None,
                 city: "yantai".into(),
                 pilot_start: Some("2015-07-01".into()),
                 premium_subsidy_share: "0.5".into(),
@@ -486,6 +498,7 @@ mod tests {
         let mut desk = admin_desk(dir.path());
         let before = desk.settings().clone();
         let input = CityInput {
+            in_pilot: None,
             city: "qingdao".into(),
             pilot_start: None,
             premium_subsidy_share: "1.5".into(),

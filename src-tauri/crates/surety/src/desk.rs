@@ -141,6 +141,15 @@ impl Desk {
         self.today
     }
 
+    /// The cities of the pilot under this installation's settings (R-ELIG-1).
+    pub fn pilot_cities(&self) -> Vec<crate::about::CityInfo> {
+        self.settings
+            .pilot_cities()
+            .into_iter()
+            .map(crate::about::city_info)
+            .collect()
+    }
+
     pub fn user(&self) -> &User {
         &self.user
     }
