@@ -102,6 +102,23 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     app.wait_dialog_closed().await;
     let cities = app.wait_contains("city-settings", &["50%", "30%"]).await;
     assert!(cities.contains("泰安"), "{cities}");
+    // Zibo joins the pilot: one more 是 in the 纳入试点 column.
+    let before = app.inner_text("city-settings").await.matches('是').count();
+    app.click("city-edit-zibo").await;
+    app.by_test_id("form-dialog").await;
+    app.click_css("[data-testid=\"field-in_pilot\"] .el-checkbox")
+        .await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let mut after = before;
+    for _ in 0..50 {
+        after = app.inner_text("city-settings").await.matches('是').count();
+        if after > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(after, before + 1, "Zibo is in the pilot now");
     app.click("rate-add").await;
     app.by_test_id("form-dialog").await;
     app.type_into("field-effective", "2027-01-01\u{E007}").await;
