@@ -95,6 +95,30 @@ impl ResidentId {
         &self.0
     }
 
+    /// A borrower signs a loan contract in their own name: born before `on` and 18 or over
+    /// that day (完全民事行为能力).
+    pub fn check_adult(&self, on: NaiveDate, field: &str) -> Result<(), Violation> {
+        let birth = self.birth_date();
+        let adult_from = birth.checked_add_months(chrono::Months::new(18 * 12));
+        if birth > on {
+            return Err(Violation::new(
+                "INVALID_INPUT",
+                field,
+                format!("身份证号码中的出生日期 {birth} 晚于申请日 {on}：请核对证件号码"),
+                format!("the resident ID's birth date {birth} is after the application date {on}: check the number"),
+            ));
+        }
+        if adult_from.is_none_or(|d| d > on) {
+            return Err(Violation::new(
+                "INVALID_INPUT",
+                field,
+                format!("借款人出生于 {birth}，至申请日 {on} 未满 18 周岁，不能以本人名义借款"),
+                format!("the borrower, born {birth}, is under 18 on {on} and cannot borrow in their own name"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn birth_date(&self) -> NaiveDate {
         NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("checked at parse")
     }

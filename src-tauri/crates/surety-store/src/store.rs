@@ -290,8 +290,10 @@ impl Store {
 
     pub fn add_user(&mut self, actor: &str, new: &NewUser, password: &str) -> StoreResult<User> {
         users::validate_new(new, password)?;
-        if self.key_file.has_user(&new.username)
-            || users::by_username(&self.conn, &new.username)?.is_some()
+        // `ADMIN` beside `admin` would be two accounts a person cannot tell apart.
+        let same = |u: &str| u.eq_ignore_ascii_case(&new.username);
+        if self.key_file.usernames().iter().any(|u| same(u))
+            || users::list(&self.conn)?.iter().any(|u| same(&u.username))
         {
             return Err(StoreError::UserExists(new.username.clone()));
         }

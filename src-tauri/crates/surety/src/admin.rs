@@ -120,6 +120,26 @@ impl Desk {
         let city = input.city.as_deref().map(parse_city).transpose()?;
         let actor = self.actor();
         Ok(self.store.write(&actor, "organisation.add", |tx| {
+            // `PICC` beside `picc` would be two organisations nobody can tell apart.
+            if let Some(other) = orgs::list_orgs(tx)?
+                .into_iter()
+                .find(|o| o.code.eq_ignore_ascii_case(code))
+            {
+                return Err(surety_store::StoreError::Rule(
+                    surety_domain::Violation::new(
+                        "INVALID_INPUT",
+                        "code",
+                        format!(
+                            "机构代码“{code}”与已登记的“{}”相同（代码不区分大小写）",
+                            other.code
+                        ),
+                        format!(
+                        "the code `{code}` is the same as the registered `{}` (codes ignore case)",
+                        other.code
+                    ),
+                    ),
+                ));
+            }
             let org = orgs::insert_org(tx, kind, code, input.name.trim(), city)?;
             Ok((
                 org,

@@ -129,6 +129,11 @@ impl Desk {
                 ),
             ));
         }
+        if kind.identified_by() == IdentifiedBy::ResidentId {
+            ResidentId::parse(&id_number, "borrower.id_number")?
+                .check_adult(application_date, "borrower.id_number")
+                .map_err(DeskError::from)?;
+        }
         first_violation(check_applicant(
             &Applicant {
                 kind,
