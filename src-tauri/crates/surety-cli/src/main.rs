@@ -314,7 +314,28 @@ pub enum CaseAction {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version are not errors: clap prints them as they are.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // A command line that does not parse is malformed input, said in both languages
+        // with the JSON line a script reads, like every other error.
+        Err(e) => {
+            let detail = e.render().to_string();
+            let first = detail.lines().next().unwrap_or_default().trim();
+            let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            io::print_error(&surety::DeskError::new(
+                "MALFORMED_REQUEST",
+                None,
+                format!("命令行有误（运行 surety --help 查看用法）：{first}"),
+                format!("the command line is wrong (see surety --help): {first}"),
+            ));
+            return ExitCode::from(2);
+        }
+    };
     match commands::run(cli) {
         Ok(out) => {
             use std::io::Write;

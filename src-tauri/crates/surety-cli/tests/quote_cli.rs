@@ -182,3 +182,20 @@ fn a_settings_file_changes_the_numbers_and_a_bad_one_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("agreement.insurer_share"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_command_line_that_does_not_parse_is_malformed_input_in_both_languages() {
+    let out = surety(&["quote", "--no-such-flag"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("命令行有误") && err.contains("the command line is wrong"),
+        "{err}"
+    );
+    let json_line: Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+    assert_eq!(json_line["error"]["code"], "MALFORMED_REQUEST");
+    assert!(json_line["error"]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("--no-such-flag"));
+}
