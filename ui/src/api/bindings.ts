@@ -535,7 +535,9 @@ export type ErrorCode =
 /**  A compensation payment above what the city still owes. */
 "R-STOP-2" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
 /**  A stored value does not parse (table, row and column in the message). */
-"CORRUPT" | "DATABASE" | "FONT_MISSING" | "XLSX";
+"CORRUPT" | "DATABASE" | 
+/**  Another change held the database past the wait: try again. */
+"DATABASE_BUSY" | "FONT_MISSING" | "XLSX";
 
 export type FeeInput = {
 	name: string,

@@ -40,6 +40,9 @@ pub enum StoreError {
     /// A rule refused a write whose inputs were read inside its own transaction.
     #[error("{}", .0.message_en)]
     Rule(surety_domain::Violation),
+    /// Another change held the database past the wait (a slow disk, a long backup).
+    #[error("the database is busy with another change: try again in a moment")]
+    Busy,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
@@ -65,6 +68,7 @@ impl StoreError {
             StoreError::NotPermitted(_) => "NOT_PERMITTED",
             StoreError::Corrupt(_) => "CORRUPT",
             StoreError::Rule(v) => v.rule,
+            StoreError::Busy => "DATABASE_BUSY",
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",
         }
@@ -95,6 +99,7 @@ impl StoreError {
             StoreError::NotPermitted(why) => format!("无权操作：{why}"),
             StoreError::Corrupt(what) => format!("数据库中有损坏的数据（{what}）：请从备份恢复或联系管理员"),
             StoreError::Rule(v) => v.message_zh.clone(),
+            StoreError::Busy => "数据库正被另一项操作占用，请稍候再试".into(),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
         }
@@ -125,6 +130,12 @@ impl From<rusqlite::Error> for StoreError {
             if let Some(c) = inner.downcast_ref::<crate::corrupt::Corrupt>() {
                 return StoreError::Corrupt(c.to_string());
             }
+        }
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ) {
+            return StoreError::Busy;
         }
         StoreError::Sqlite(e)
     }

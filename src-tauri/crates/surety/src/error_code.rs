@@ -83,6 +83,8 @@ codes! {
     /// A stored value does not parse (table, row and column in the message).
     Corrupt = "CORRUPT",
     Database = "DATABASE",
+    /// Another change held the database past the wait: try again.
+    DatabaseBusy = "DATABASE_BUSY",
     FontMissing = "FONT_MISSING",
     Xlsx = "XLSX",
 }
