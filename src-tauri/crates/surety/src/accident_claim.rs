@@ -5,7 +5,7 @@
 
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
-use crate::quote::{parse_date, parse_money};
+use crate::quote::{parse_date, parse_positive_money};
 use crate::views::CaseView;
 use serde::Deserialize;
 use surety_domain::accident::{apply_accident_claim, sum_insured};
@@ -41,14 +41,7 @@ impl Desk {
                 "say what the accident was (death, disability…)",
             ));
         }
-        let amount = parse_money("amount", &input.amount)?;
-        if amount.is_zero() {
-            return Err(DeskError::invalid(
-                "amount",
-                "赔款金额应大于 0",
-                "the amount must be above 0",
-            ));
-        }
+        let amount = parse_positive_money("amount", &input.amount, "赔款金额", "the amount")?;
         let today = self.today();
         let occurred_on = parse_date("occurred_on", &input.occurred_on)?;
         let contract_date = case.contract_date.unwrap_or(case.application_date);

@@ -7,7 +7,7 @@ use crate::case_access::year_loss_ratio;
 use crate::desk::Desk;
 use crate::dto;
 use crate::error::{DeskError, DeskResult};
-use crate::quote::{parse_business_date, parse_city, parse_money};
+use crate::quote::{parse_business_date, parse_city, parse_positive_money};
 use serde::{Deserialize, Serialize};
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::{City, Money, PilotYear, Violation};
@@ -91,14 +91,7 @@ impl Desk {
             ));
         }
         let city = parse_city(&input.city)?;
-        let amount = parse_money("amount", &input.amount)?;
-        if amount.is_zero() {
-            return Err(DeskError::invalid(
-                "amount",
-                "补偿款金额应大于 0",
-                "the amount must be above 0",
-            ));
-        }
+        let amount = parse_positive_money("amount", &input.amount, "补偿款金额", "the amount")?;
         let paid_on = parse_business_date("paid_on", &input.paid_on)?;
         let today = self.today();
         if paid_on > today {

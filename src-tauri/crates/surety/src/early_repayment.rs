@@ -6,7 +6,7 @@ use crate::desk::Desk;
 use crate::dto;
 use crate::error::{DeskError, DeskResult};
 use crate::loan_flow::AmountInput;
-use crate::quote::{parse_date, parse_money};
+use crate::quote::{parse_date, parse_money, parse_positive_money};
 use crate::views::CaseView;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -142,14 +142,12 @@ impl Desk {
     /// 部分提前还款: the interest accrued to today, then the rest off the principal; the
     /// remaining periods are recomputed on the lower balance by the loan's method.
     pub fn prepay(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
-        let amount = parse_money("amount", &input.amount)?;
-        if amount.is_zero() {
-            return Err(DeskError::invalid(
-                "amount",
-                "提前还款金额应大于 0",
-                "the early repayment must be above 0",
-            ));
-        }
+        let amount = parse_positive_money(
+            "amount",
+            &input.amount,
+            "提前还款金额",
+            "the early repayment",
+        )?;
         self.early(
             input,
             RepaymentKind::Prepayment,

@@ -5,7 +5,7 @@
 use crate::case_flow::{CaseRef, NoteInput};
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
-use crate::quote::parse_money;
+use crate::quote::parse_positive_money;
 use crate::views::CaseView;
 use serde::{Deserialize, Serialize};
 use surety_domain::claim::{
@@ -85,14 +85,7 @@ impl Desk {
     pub fn repay(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         self.check_side_step(&case, Step::Repay)?;
-        let amount = parse_money("amount", &input.amount)?;
-        if amount.is_zero() {
-            return Err(DeskError::invalid(
-                "amount",
-                "还款金额应大于 0",
-                "the repayment must be above 0",
-            ));
-        }
+        let amount = parse_positive_money("amount", &input.amount, "还款金额", "the repayment")?;
         let today = self.today();
         let (actor, uid) = (self.actor(), self.user.id);
         self.store.write(&actor, "case.repay", |tx| {
@@ -350,14 +343,7 @@ impl Desk {
     pub fn record_recovery(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         self.check_side_step(&case, Step::Recover)?;
-        let amount = parse_money("amount", &input.amount)?;
-        if amount.is_zero() {
-            return Err(DeskError::invalid(
-                "amount",
-                "追偿金额应大于 0",
-                "the amount must be above 0",
-            ));
-        }
+        let amount = parse_positive_money("amount", &input.amount, "追偿金额", "the amount")?;
         let before_claim = matches!(case.status, CaseStatus::Overdue);
         // After a refused claim (拒赔) the insurer paid nothing: what is recovered is the bank's.
         let refused = matches!(case.status, CaseStatus::ClaimRefused);

@@ -58,6 +58,24 @@ pub const LAST_DATE: (i32, u32, u32) = (2100, 12, 31);
 /// Terms in months a request may name (R-TERM-1 then holds them to the policy's).
 pub const MAX_TERM_MONTHS: u32 = 360;
 
+/// An amount that must be above zero (a payment, a recovery): `zh` and `en` name it.
+pub(crate) fn parse_positive_money(
+    field: &str,
+    text: &str,
+    zh: &str,
+    en: &str,
+) -> DeskResult<Money> {
+    let m = parse_money(field, text)?;
+    if m.is_zero() {
+        return Err(invalid(
+            field,
+            format!("{zh}应大于 0"),
+            format!("{en} must be above 0"),
+        ));
+    }
+    Ok(m)
+}
+
 pub(crate) fn parse_money(field: &str, text: &str) -> DeskResult<Money> {
     let t = crate::text::shown(text);
     let m: Money = text.parse().map_err(|_| {
