@@ -72,12 +72,20 @@ impl Session {
     }
 
     /// Runs `f` with the signed-in desk, or says that nobody is signed in.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> DeskResult<T>) -> DeskResult<T> {
+    pub fn with<T>(&self, mut f: impl FnMut(&mut Desk) -> DeskResult<T>) -> DeskResult<T> {
         self.lock_if_idle();
         self.touch();
         let mut guard = self.desk.lock().unwrap_or_else(|p| p.into_inner());
         match guard.as_mut() {
-            Some(desk) => f(desk),
+            // Another change (a CLI script, a backup) held the database past the wait: the
+            // step wrote nothing, so the window tries once more before saying so.
+            Some(desk) => match f(desk) {
+                Err(e) if e.code == "DATABASE_BUSY" => {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    f(desk)
+                }
+                other => other,
+            },
             None => Err(DeskError::new(
                 "SIGNED_OUT",
                 None,
