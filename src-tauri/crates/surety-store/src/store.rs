@@ -215,6 +215,17 @@ impl Store {
         let user = users::by_username(&conn, username)?
             .filter(|u| u.active)
             .ok_or_else(|| StoreError::SignInFailed(username.into()))?;
+        // A user add killed between saving the key file and committing its row leaves a key
+        // entry without a user: the name would be stuck for good. The database is the record.
+        let known: Vec<String> = users::list(&conn)?
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        let orphans: Vec<String> = key_file
+            .usernames()
+            .into_iter()
+            .filter(|u| !known.contains(u))
+            .collect();
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -223,8 +234,36 @@ impl Store {
             db_key,
             kdf: KdfParams::default(),
         };
+        if !orphans.is_empty() {
+            store.drop_orphan_keys(username, &orphans)?;
+        }
         store.after_sign_in(username, password)?;
         Ok((store, user))
+    }
+
+    /// Removes key entries whose user was never committed, on the audit record.
+    fn drop_orphan_keys(&mut self, actor: &str, orphans: &[String]) -> StoreResult<()> {
+        let mut key_file = self.key_file.clone();
+        for u in orphans {
+            key_file.remove_user(u);
+        }
+        let kpath = key_file_path(&self.path);
+        self.write(actor, "keyfile.reconcile", |_| {
+            key_file.save(&kpath)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "keyfile",
+                    "users",
+                    format!(
+                        "removed key entries with no user (an interrupted user add): {}",
+                        orphans.join(", ")
+                    ),
+                ),
+            ))
+        })?;
+        self.key_file = key_file;
+        Ok(())
     }
 
     /// Puts earlier failed sign-ins on the audit record, resets this user's count, and
