@@ -112,14 +112,17 @@ pub fn sign_out(session: State<Session>) {
     *session.desk.lock().unwrap_or_else(|p| p.into_inner()) = None;
 }
 
-/// The live quote while typing: needs no sign-in; uses the signed-in settings if any.
+/// The live quote while typing: needs no sign-in; signed in, it uses the installation's
+/// settings and the named bank and insurer's agreement (its R-AMT-1 cap in principle).
 #[tauri::command]
 #[specta::specta]
 pub fn quote(session: State<Session>, input: QuoteInput) -> R<Quote> {
-    let settings = session
-        .with(|d| Ok(d.settings().clone()))
-        .unwrap_or_default();
-    surety::quote(&input, &settings).map(Quote::from)
+    match session.with(|d| d.quote(&input)) {
+        Err(e) if e.code == "SIGNED_OUT" => {
+            surety::quote(&input, &Default::default()).map(Quote::from)
+        }
+        other => other.map(Quote::from),
+    }
 }
 
 #[tauri::command]

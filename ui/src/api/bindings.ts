@@ -23,7 +23,10 @@ export const commands = {
 	 *  minutes without a command the desk is closed and its keys dropped, here in Rust.
 	 */
 	setIdleLock: (minutes: number) => typedError<null, DeskError>(__TAURI_INVOKE("set_idle_lock", { minutes })),
-	/**  The live quote while typing: needs no sign-in; uses the signed-in settings if any. */
+	/**
+	 *  The live quote while typing: needs no sign-in; signed in, it uses the installation's
+	 *  settings and the named bank and insurer's agreement (its R-AMT-1 cap in principle).
+	 */
 	quote: (input: QuoteInput) => typedError<Quote, DeskError>(__TAURI_INVOKE("quote", { input })),
 	capitalAmount: (amount: string) => typedError<string, DeskError>(__TAURI_INVOKE("capital_amount", { amount })),
 	organisations: () => typedError<Org[], DeskError>(__TAURI_INVOKE("organisations")),
@@ -807,6 +810,12 @@ export type QuoteInput = {
 	accident_rate: string,
 	fees?: FeeInput[],
 	outstanding_principal?: string | null,
+	/**
+	 *  The bank and the insurer, by code: a signed-in quote then applies their agreement's
+	 *  R-AMT-1 cap in principle (a quote without a database takes the province's).
+	 */
+	bank?: string | null,
+	insurer?: string | null,
 };
 
 /**  A rate as a decimal fraction in text ("0.05655" is 5.655%). */

@@ -32,6 +32,12 @@ pub struct QuoteInput {
     pub fees: Vec<FeeInput>,
     #[serde(default)]
     pub outstanding_principal: Option<String>,
+    /// The bank and the insurer, by code: a signed-in quote then applies their agreement's
+    /// R-AMT-1 cap in principle (a quote without a database takes the province's).
+    #[serde(default)]
+    pub bank: Option<String>,
+    #[serde(default)]
+    pub insurer: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -291,4 +297,85 @@ pub fn capital(amount: &str) -> DeskResult<String> {
             "the amount is too large to write in capitals".into(),
         )
     })
+}
+
+impl crate::desk::Desk {
+    /// The live quote under this installation's settings and, when the bank and insurer are
+    /// named and have an agreement in the city, that agreement's cap in principle.
+    pub fn quote(&self, input: &QuoteInput) -> DeskResult<Quote> {
+        let mut terms = input.parse()?;
+        if let (Some(bank), Some(insurer)) = (input.bank.as_deref(), input.insurer.as_deref()) {
+            let conn = self.store.connection();
+            let bank = surety_store::orgs::org_by_code(conn, bank.trim())?;
+            let insurer = surety_store::orgs::org_by_code(conn, insurer.trim())?;
+            if let (Some(b), Some(i)) = (bank, insurer) {
+                terms.soft_cap =
+                    surety_store::orgs::agreement_for(conn, b.id, i.id, terms.city.code())?
+                        .and_then(|a| a.borrower_soft_cap);
+            }
+        }
+        Ok(domain_quote(&terms, &self.settings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::{AgreementInput, OrgInput};
+    use crate::desk::Desk;
+    use surety_store::{KdfParams, NewUser, Role};
+
+    #[test]
+    fn the_live_quote_names_the_agreements_cap_in_principle() {
+        let dir = tempfile::tempdir().unwrap();
+        let admin = NewUser {
+            username: "admin".into(),
+            display_name: "管理员".into(),
+            role: Role::Admin,
+            organisation_id: None,
+        };
+        let mut desk = Desk::init(
+            &dir.path().join("t.db"),
+            &admin,
+            "pw-123456",
+            KdfParams::for_tests(),
+        )
+        .unwrap();
+        for (kind, code, city) in [("insurer", "cpic", None), ("bank", "wfb", Some("weifang"))] {
+            desk.add_organisation(&OrgInput {
+                kind: kind.into(),
+                code: code.into(),
+                name: code.into(),
+                city: city.map(Into::into),
+            })
+            .unwrap();
+        }
+        desk.add_agreement(&AgreementInput {
+            bank: "wfb".into(),
+            insurer: "cpic".into(),
+            city: "weifang".into(),
+            insurer_share: None,
+            waiting_period_days: None,
+            claim_payment_days: None,
+            borrower_soft_cap: Some("500000".into()),
+            guarantee_rate: "0.02".into(),
+            accident_rate: "0.005".into(),
+            signed_on: "2015-11-20".into(),
+        })
+        .unwrap();
+        let mut input: QuoteInput = serde_json::from_value(serde_json::json!({
+            "city": "weifang", "borrower_kind": "micro_enterprise", "principal": "600000",
+            "annual_rate": "0.05", "term_months": 12, "contract_date": "2016-03-15",
+            "guarantee_rate": "0.02", "accident_rate": "0.005"
+        }))
+        .unwrap();
+        // Without the parties: the province's 1,000,000.00, so 600,000.00 needs nothing.
+        assert!(desk.quote(&input).unwrap().warnings.is_empty());
+        // With them: this agreement's 500,000.00.
+        input.bank = Some("wfb".into());
+        input.insurer = Some("cpic".into());
+        let q = desk.quote(&input).unwrap();
+        assert_eq!(q.warnings[0].rule, "R-AMT-1");
+        assert!(q.warnings[0].message_zh.contains("500000.00"));
+    }
 }
