@@ -86,6 +86,21 @@ pub fn days_overdue(schedule: &[Installment], paid: &[PeriodPaid], as_of: NaiveD
         .unwrap_or(0)
 }
 
+/// The state a running loan is in after what was paid: repaid, overdue, or disbursed.
+pub fn loan_status(
+    schedule: &[Installment],
+    paid: &[PeriodPaid],
+    as_of: NaiveDate,
+) -> crate::CaseStatus {
+    if fully_repaid(schedule, paid) {
+        crate::CaseStatus::Repaid
+    } else if overdue_since(schedule, paid, as_of).is_some() {
+        crate::CaseStatus::Overdue
+    } else {
+        crate::CaseStatus::Disbursed
+    }
+}
+
 /// Whether everything scheduled has been paid.
 pub fn fully_repaid(schedule: &[Installment], paid: &[PeriodPaid]) -> bool {
     schedule

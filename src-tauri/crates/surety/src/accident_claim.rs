@@ -9,7 +9,7 @@ use crate::quote::{parse_date, parse_positive_money};
 use crate::views::CaseView;
 use serde::Deserialize;
 use surety_domain::accident::{apply_accident_claim, sum_insured};
-use surety_domain::claim::{fully_repaid, overdue_since};
+use surety_domain::claim::loan_status;
 use surety_domain::process::Step;
 use surety_domain::{CaseStatus, Money};
 use surety_store::accident_claims::{self, AccidentClaim};
@@ -128,12 +128,10 @@ impl Desk {
                 },
             )?;
             let (schedule, paid) = sections::position(tx, case.id)?;
-            let to = if applied.settles || fully_repaid(&schedule, &paid) {
+            let to = if applied.settles {
                 CaseStatus::Repaid
-            } else if overdue_since(&schedule, &paid, today).is_some() {
-                CaseStatus::Overdue
             } else {
-                CaseStatus::Disbursed
+                loan_status(&schedule, &paid, today)
             };
             sections::set_status(tx, &case, to)?;
             Ok((

@@ -15,7 +15,7 @@ use surety_store::sections::{self, CaseRecord, ClaimRecord};
 use surety_store::{AuditNote, StoreError, StoreResult};
 
 /// A stored day; anything else in the column is a damaged database.
-fn stored_day(column: &str, text: &str) -> StoreResult<NaiveDate> {
+pub(crate) fn stored_day(column: &str, text: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| StoreError::Corrupt(format!("claims: column {column} holds `{text}`")))
 }

@@ -54,14 +54,37 @@ pub(crate) fn year_compensation(
     date: chrono::NaiveDate,
 ) -> surety_store::StoreResult<(Money, Vec<CompensationPayment>)> {
     let due = year_loss_ratio(conn, insurer_id, city, year, date)?.compensation_due(threshold);
-    let payments = compensations::payments(
+    Ok((due, year_payments(conn, insurer_id, city, year, date)?))
+}
+
+fn year_payments(
+    conn: &surety_store::Connection,
+    insurer_id: i64,
+    city: City,
+    year: &PilotYear,
+    date: chrono::NaiveDate,
+) -> surety_store::StoreResult<Vec<CompensationPayment>> {
+    compensations::payments(
         conn,
         insurer_id,
         city.code(),
         &year.start.to_string(),
         &date.to_string(),
-    )?;
-    Ok((due, payments))
+    )
+}
+
+/// What the city has paid for `year` up to `date`.
+pub(crate) fn paid_so_far(
+    conn: &surety_store::Connection,
+    insurer_id: i64,
+    city: City,
+    year: &PilotYear,
+    date: chrono::NaiveDate,
+) -> surety_store::StoreResult<Money> {
+    Ok(year_payments(conn, insurer_id, city, year, date)?
+        .iter()
+        .map(|p| p.amount)
+        .sum())
 }
 
 impl Desk {

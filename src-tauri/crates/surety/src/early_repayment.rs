@@ -67,7 +67,8 @@ impl From<(&str, Payoff)> for PayoffView {
     }
 }
 
-fn figure(
+/// The payoff figure on `as_of`, read on any connection (inside a write, its transaction).
+pub(crate) fn figure(
     conn: &surety_store::Connection,
     case: &CaseRecord,
     as_of: NaiveDate,

@@ -9,7 +9,7 @@ use crate::quote::parse_positive_money;
 use crate::views::CaseView;
 use serde::{Deserialize, Serialize};
 use surety_domain::claim::{
-    allocate, claim_cutoff, claim_deadline, claim_loss, days_overdue, fully_repaid, overdue_since,
+    allocate, claim_cutoff, claim_deadline, claim_loss, days_overdue, loan_status, overdue_since,
 };
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::classify;
@@ -102,13 +102,7 @@ impl Desk {
                 )));
             }
             surety_domain::claim::apply(&mut paid, schedule.len(), &allocations);
-            let to = if fully_repaid(&schedule, &paid) {
-                CaseStatus::Repaid
-            } else if overdue_since(&schedule, &paid, today).is_some() {
-                CaseStatus::Overdue
-            } else {
-                CaseStatus::Disbursed
-            };
+            let to = loan_status(&schedule, &paid, today);
             let r = Repayment {
                 paid_on: today.to_string(),
                 amount,
@@ -287,10 +281,13 @@ impl Desk {
             }
             sections::set_status(tx, &case, CaseStatus::ClaimPaid)?;
             // R-CLAIM-4: a payment after the agreement's period is on the record as late.
-            let late = claim
-                .and_then(|c| chrono::NaiveDate::parse_from_str(&c.filed_on, "%Y-%m-%d").ok())
-                .map(|filed| claim_deadline(filed, payment_days, Some(day), day).days_late)
-                .unwrap_or(0);
+            let late = match claim {
+                Some(c) => {
+                    let filed = crate::claim_settlement::stored_day("filed_on", &c.filed_on)?;
+                    claim_deadline(filed, payment_days, Some(day), day).days_late
+                }
+                None => 0,
+            };
             // R-STOP-1: the payment that takes the year's ratio to the stop line records
             // the stop, read inside this transaction, once.
             let ratio = crate::case_access::year_loss_ratio(tx, insurer_id, city, &year, day)?;
@@ -383,21 +380,12 @@ impl Desk {
             // less what was recovered since.
             let earlier = sections::recoveries(tx, case.id)?;
             let cap = if before_claim {
-                let (schedule, paid) = sections::position(tx, case.id)?;
-                let contract_date = case.contract_date.unwrap_or(case.application_date);
-                let owed = surety_domain::prepayment::payoff(
-                    &schedule,
-                    &paid,
-                    case.annual_rate,
-                    contract_date,
-                    today,
-                )
-                .total;
-                owed - earlier
-                    .iter()
-                    .filter(|r| r.before_claim)
-                    .map(|r| r.amount)
-                    .sum()
+                crate::early_repayment::figure(tx, &case, today)?.total
+                    - earlier
+                        .iter()
+                        .filter(|r| r.before_claim)
+                        .map(|r| r.amount)
+                        .sum()
             } else {
                 let loss = sections::claim(tx, case.id)?
                     .map(|k| k.loss)
@@ -524,8 +512,9 @@ impl Desk {
             }
             let threshold = self.settings.limits_for(city).stop_loss_ratio;
             let org = orgs::org_by_id(conn, insurer_id)?;
-            let code = org.as_ref().map(|o| o.code.clone()).unwrap_or_default();
-            let compensation = self.compensation(insurer_id, &code, city, &year)?;
+            // R-STOP-2: what the city paid against the due figure this line already has.
+            let due = ratio.compensation_due(threshold);
+            let paid = crate::compensation::paid_so_far(conn, insurer_id, city, &year, date)?;
             out.push(LossRatioLine {
                 insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
                 insurer_name: org.map(|o| o.name).unwrap_or_default(),
@@ -537,9 +526,9 @@ impl Desk {
                 loss_ratio: ratio.percent(),
                 suspended: ratio.is_suspended(threshold) || stop.is_some(),
                 stopped_on: stop.map(|s| s.stopped_on),
-                compensation_due: ratio.compensation_due(threshold).to_string(),
-                compensation_paid: compensation.paid.0,
-                compensation_outstanding: compensation.outstanding.0,
+                compensation_due: due.to_string(),
+                compensation_paid: paid.to_string(),
+                compensation_outstanding: (due - paid).max(Money::ZERO).to_string(),
                 claims_pending: settlement.pending,
                 claims_delayed: settlement.delayed,
                 claims_refused: settlement.refused,
