@@ -344,6 +344,8 @@ export type CaseView = {
 	premium_refunds: Refund[],
 	schedule: ScheduleLine[],
 	disbursed_on: string | null,
+	/**  The day the case was closed (written off or settled); null while open. */
+	closed_on: string | null,
 	repayments: Repayment[],
 	/**
 	 *  Every version of the schedule once an early repayment replaced the contract's
@@ -534,9 +536,9 @@ export type ErrorCode =
  *  Early repayment: overdue amounts first, more than the accrued interest, less than
  *  the payoff figure.
  */
-"R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-SHARE-1" | "R-STOP-1" | 
+"R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-REPORT-1" | "R-SHARE-1" | "R-STOP-1" | 
 /**  A compensation payment above what the city still owes. */
-"R-STOP-2" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
+"R-STOP-2" | "R-SUBSIDY-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | 
 /**  Another change held the database past the wait: try again. */

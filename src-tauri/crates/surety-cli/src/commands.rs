@@ -2,13 +2,14 @@
 
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
-    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, OrgAction, RateAction,
-    SettingsAction, UserAction,
+    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, OrgAction, Period,
+    RateAction, ReportAction, SettingsAction, SubsidyAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
     AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, OrgInput, PayoffInput,
-    PoolMemberInput, Settings, UserInput,
+    PoolMemberInput, Printed, QuarterInput, ReopenInput, ReportScope, Settings,
+    SubsidyPaymentInput, UserInput,
 };
 
 pub fn run(cli: Cli) -> DeskResult<String> {
@@ -146,6 +147,8 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         Command::LossRatio => json(&desk.loss_ratios(desk.today())?),
         Command::Compensation => json(&desk.record_compensation(&read_json()?)?),
         Command::Dashboard => json(&desk.dashboard()?),
+        Command::Report { action } => report(desk, action),
+        Command::Subsidy { action } => subsidy(desk, action),
         Command::Audit {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),
@@ -201,6 +204,63 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             json(&serde_json::json!({ "file": written.path, "bytes": written.bytes }))
         }
         _ => unreachable!("handled before signing in"),
+    }
+}
+
+fn scope(p: &Period) -> DeskResult<ReportScope> {
+    Desk::report_scope(p.year, p.quarter, p.city.as_deref())
+}
+
+fn written(p: Printed) -> DeskResult<String> {
+    json(&serde_json::json!({ "file": p.path, "bytes": p.bytes }))
+}
+
+fn report(desk: &mut Desk, action: ReportAction) -> DeskResult<String> {
+    match action {
+        ReportAction::Quarter { period, out: None } => json(&desk.quarter_report(scope(&period)?)?),
+        ReportAction::Quarter {
+            period,
+            out: Some(out),
+        } => written(desk.export_quarter_to(scope(&period)?, &out)?),
+        ReportAction::Close { year, quarter } => {
+            json(&desk.close_quarter(&QuarterInput { year, quarter })?)
+        }
+        ReportAction::Reopen {
+            year,
+            quarter,
+            reason,
+        } => json(&desk.reopen_quarter(&ReopenInput {
+            year,
+            quarter,
+            reason,
+        })?),
+    }
+}
+
+fn subsidy(desk: &mut Desk, action: SubsidyAction) -> DeskResult<String> {
+    match action {
+        SubsidyAction::List { period, out: None } => json(&desk.subsidy_list(scope(&period)?)?),
+        SubsidyAction::List {
+            period,
+            out: Some(out),
+        } => {
+            let pw = password(
+                "SURETY_EXPORT_PASSWORD",
+                "导出文件的密码 / password for the exported file: ",
+            )?;
+            written(desk.export_subsidies_to(scope(&period)?, &pw, &out)?)
+        }
+        SubsidyAction::Pay {
+            period,
+            case,
+            paid_on,
+        } => json(&desk.record_subsidy_payment(&SubsidyPaymentInput {
+            year: period.year,
+            quarter: period.quarter,
+            city: period.city.unwrap_or_default(),
+            case_no: case.unwrap_or_default(),
+            paid_on,
+        })?),
     }
 }
 

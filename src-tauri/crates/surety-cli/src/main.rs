@@ -94,6 +94,18 @@ pub enum Command {
     /// R-STOP-2: record the city's payment of compensation (JSON {"insurer", "city",
     /// "amount", "paid_on", "year_of"?, "note"?} on stdin); the insurer owed or an admin.
     Compensation,
+    /// R-REPORT-1 quarterly statistics: `quarter` (JSON on stdout, or --out FILE.pdf|xlsx),
+    /// `close` (freeze a quarter that is over), `reopen --reason` (admin).
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
+    /// R-SUBSIDY-1: the quarter's subsidies per case: `list` (JSON, or --out FILE.xlsx,
+    /// encrypted with SURETY_EXPORT_PASSWORD), `pay` (the city's payment, one case or all).
+    Subsidy {
+        #[command(subcommand)]
+        action: SubsidyAction,
+    },
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
     /// bank (R-NPL-1), monthly disbursements.
     Dashboard,
@@ -232,6 +244,62 @@ pub enum RateAction {
 pub enum OrgAction {
     Add,
     List,
+}
+
+/// A quarter and, optionally, one city.
+#[derive(Args)]
+pub struct Period {
+    #[arg(long)]
+    pub year: i32,
+    /// 1 to 4.
+    #[arg(long)]
+    pub quarter: u8,
+    /// A city code (jinan, qingdao, …); every city when left out.
+    #[arg(long)]
+    pub city: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ReportAction {
+    Quarter {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    Close {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        quarter: u8,
+    },
+    Reopen {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        quarter: u8,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SubsidyAction {
+    List {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    Pay {
+        #[command(flatten)]
+        period: Period,
+        /// One case; every unpaid case of the city when left out.
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long)]
+        paid_on: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -26,8 +26,8 @@ pub enum Align {
     Center,
 }
 
-pub struct Column {
-    pub title: &'static str,
+pub struct Column<'a> {
+    pub title: &'a str,
     pub width: f32,
     pub align: Align,
 }
@@ -269,7 +269,7 @@ impl Composer {
     }
 
     /// A ruled table. Rows that do not fit continue on the next page under the header again.
-    pub fn table(&mut self, cols: &[Column], rows: &[Vec<String>]) {
+    pub fn table(&mut self, cols: &[Column<'_>], rows: &[Vec<String>]) {
         let size = 9.0;
         let row_h = 6.2;
         let total_w: f32 = cols.iter().map(|c| c.width).sum();
@@ -294,13 +294,31 @@ impl Composer {
             let top = self.y;
             let mut x = LEFT;
             for (col, cell) in cols.iter().zip(row) {
-                self.aligned(x, col.width, top + 4.4, size, cell, col.align);
+                let (cell_size, text) = self.fitted(cell, size, col.width - 3.0);
+                self.aligned(x, col.width, top + 4.4, cell_size, &text, col.align);
                 x += col.width;
             }
             self.y += row_h;
             self.line(LEFT, self.y, LEFT + total_w, self.y, 0.25);
         }
         self.y += 2.0;
+    }
+
+    /// A cell's text at a size that fits `width` mm: smaller down to 6.5 pt, then cut with
+    /// an ellipsis (a long organisation name in a narrow column).
+    fn fitted(&self, text: &str, size: f32, width: f32) -> (f32, String) {
+        let mut s = size;
+        while s > 6.5 && self.width(text, s) > width {
+            s -= 0.5;
+        }
+        if self.width(text, s) <= width {
+            return (s, text.to_string());
+        }
+        let mut cut: String = text.to_string();
+        while !cut.is_empty() && self.width(&format!("{cut}…"), s) > width {
+            cut.pop();
+        }
+        (s, format!("{cut}…"))
     }
 
     /// Signature and seal blocks side by side: (party, name) pairs.

@@ -13,6 +13,7 @@ pub mod font;
 pub mod format;
 pub mod layout;
 pub mod model;
+pub mod report;
 pub mod xlsx;
 
 pub use documents::{render, verification_code, DocKind};

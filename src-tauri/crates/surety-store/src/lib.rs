@@ -14,6 +14,7 @@ pub mod files;
 pub mod keys;
 pub mod migrations;
 pub mod orgs;
+pub mod quarter_figures;
 pub mod schedules;
 pub mod sections;
 pub mod store;

@@ -82,8 +82,10 @@ pub fn replace(
         )?;
     }
     tx.execute(
-        "INSERT INTO schedule_history (case_id, version, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen)
-         SELECT case_id, ?2, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen
+        "INSERT INTO schedule_history (case_id, version, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen,
+                                       opening_interest_fen, opening_principal_fen)
+         SELECT case_id, ?2, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen,
+                opening_interest_fen, opening_principal_fen
          FROM schedule WHERE case_id = ?1",
         params![case_id, old],
     )?;
@@ -189,4 +191,55 @@ pub fn versions(conn: &Connection, case_id: i64) -> StoreResult<Vec<ScheduleVers
         }),
     }
     Ok(out)
+}
+
+/// A loan's schedule and what was paid against each period as it stood at the end of
+/// `as_of`: the version in force that day (the newest one begun on or before it) and the
+/// repayments on it made by then. The quarter report reads past quarters through this.
+pub fn position_as_of(
+    conn: &Connection,
+    case_id: i64,
+    as_of: &str,
+) -> StoreResult<(Vec<Installment>, Vec<PeriodPaid>)> {
+    let current = current_version(conn, case_id)?;
+    let version: i64 = conn
+        .prepare_cached(
+            "SELECT max(version) FROM schedule_versions WHERE case_id = ?1 AND made_on <= ?2",
+        )?
+        .query_row(params![case_id, as_of], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(1);
+    let table = if version == current {
+        "schedule WHERE case_id = ?1 AND ?2 = ?2"
+    } else {
+        "schedule_history WHERE case_id = ?1 AND version = ?2"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT period, due_date, principal_fen, interest_fen, payment_fen, balance_fen,
+                opening_interest_fen, opening_principal_fen
+         FROM {table} ORDER BY period"
+    ))?;
+    let rows = stmt.query_map(params![case_id, version], |r| {
+        Ok((
+            Installment {
+                period: r.get(0)?,
+                due_date: date("schedule", case_id, "due_date", &r.get::<_, String>(1)?)?,
+                principal: Money::from_fen(r.get(2)?),
+                interest: Money::from_fen(r.get(3)?),
+                payment: Money::from_fen(r.get(4)?),
+                balance: Money::from_fen(r.get(5)?),
+            },
+            PeriodPaid {
+                interest: Money::from_fen(r.get(6)?),
+                principal: Money::from_fen(r.get(7)?),
+            },
+        ))
+    })?;
+    let (schedule, mut paid): (Vec<Installment>, Vec<PeriodPaid>) =
+        rows.collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
+    for r in crate::sections::repayments(conn, case_id)? {
+        if r.schedule_version == version && r.paid_on.as_str() <= as_of {
+            surety_domain::claim::apply(&mut paid, schedule.len(), &r.allocations);
+        }
+    }
+    Ok((schedule, paid))
 }

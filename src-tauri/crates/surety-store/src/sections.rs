@@ -77,6 +77,8 @@ pub struct CaseRecord {
     pub borrower_flagged: bool,
     /// The user who took the application in.
     pub created_by: Option<i64>,
+    /// The day the case was closed (written off or settled), if it was.
+    pub closed_on: Option<String>,
 }
 
 pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRecord>> {
@@ -85,7 +87,7 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
             "SELECT c.id, c.case_no, c.status, c.city, c.bank_id, c.insurer_id, c.agreement_id, c.principal_fen,
                     c.annual_rate, c.term_months, c.repayment, c.guarantee_rate, c.accident_rate, c.application_date,
                     c.contract_date, c.quote_json, c.version, b.id, b.name, b.kind, b.id_number, b.address,
-                    b.legal_rep, b.flagged_evasion, c.created_by
+                    b.legal_rep, b.flagged_evasion, c.created_by, c.closed_on
              FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE c.case_no = ?1",
             [case_no],
             |r| {
@@ -122,6 +124,7 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
                     borrower_legal_rep: r.get(22)?,
                     borrower_flagged: r.get::<_, i64>(23)? == 1,
                     created_by: r.get(24)?,
+                    closed_on: r.get(25)?,
                 })
             },
         )
@@ -464,8 +467,9 @@ pub fn save_repayment(
     r: &Repayment,
 ) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO repayments (case_id, paid_on, amount_fen, allocation_json, recorded_by, kind, schedule_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO repayments (case_id, paid_on, amount_fen, allocation_json, recorded_by, kind, schedule_version,
+                                 principal_fen, interest_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             case_id,
             r.paid_on,
@@ -473,7 +477,9 @@ pub fn save_repayment(
             serde_json::to_string(&r.allocations.iter().map(|a| (a.period, a.interest.fen(), a.principal.fen())).collect::<Vec<_>>()).expect("serializes"),
             user_id,
             r.kind.code(),
-            r.schedule_version
+            r.schedule_version,
+            r.allocations.iter().map(|a| a.principal.fen()).sum::<i64>(),
+            r.allocations.iter().map(|a| a.interest.fen()).sum::<i64>()
         ],
     )?;
     Ok(())
@@ -1047,4 +1053,13 @@ pub fn stop_for(
             },
         )
         .optional()?)
+}
+
+/// The day a case was closed (R-REPORT-1 reads a loan off its bank's book from that day).
+pub fn set_closed_on(tx: &Transaction, case_id: i64, on: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE cases SET closed_on = ?2 WHERE id = ?1",
+        params![case_id, on],
+    )?;
+    Ok(())
 }

@@ -7,10 +7,25 @@
 use serde::Serialize;
 
 /// An amount in yuan as text with exactly two decimals ("1000000.00").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct Money(pub String);
+
+/// Nothing: "0.00".
+impl Default for Money {
+    fn default() -> Self {
+        surety_domain::Money::ZERO.into()
+    }
+}
+
+impl Money {
+    /// The amount again, for figures read back from a frozen report; text that is not an
+    /// amount counts as nothing (it was written from a `Money`).
+    pub fn value(&self) -> surety_domain::Money {
+        self.0.parse().unwrap_or(surety_domain::Money::ZERO)
+    }
+}
 
 impl From<surety_domain::Money> for Money {
     fn from(m: surety_domain::Money) -> Self {

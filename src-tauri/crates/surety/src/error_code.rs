@@ -64,10 +64,12 @@ codes! {
     RPrepay1 = "R-PREPAY-1",
     RRate1 = "R-RATE-1",
     RRecov1 = "R-RECOV-1",
+    RReport1 = "R-REPORT-1",
     RShare1 = "R-SHARE-1",
     RStop1 = "R-STOP-1",
     /// A compensation payment above what the city still owes.
     RStop2 = "R-STOP-2",
+    RSubsidy1 = "R-SUBSIDY-1",
     RTerm1 = "R-TERM-1",
     RVeto1 = "R-VETO-1",
     RDefault1 = "R-DEFAULT-1",

@@ -441,8 +441,10 @@ impl Desk {
         self.check_side_step(&case, Step::Close)?;
         let actor = self.actor();
         let note = crate::text::clean("note", &input.note, crate::text::NOTE)?;
+        let today = self.today().to_string();
         self.store.write(&actor, "case.close", |tx| {
             sections::set_status(tx, &case, CaseStatus::Closed)?;
+            sections::set_closed_on(tx, case.id, &today)?;
             Ok((
                 (),
                 AuditNote::new(

@@ -80,6 +80,8 @@ pub struct CaseView {
     pub premium_refunds: Vec<dto::Refund>,
     pub schedule: Vec<ScheduleLine>,
     pub disbursed_on: Option<String>,
+    /// The day the case was closed (written off or settled); null while open.
+    pub closed_on: Option<String>,
     pub repayments: Vec<dto::Repayment>,
     /// Every version of the schedule once an early repayment replaced the contract's
     /// (oldest first, the one in force marked); empty while there is only one.
@@ -281,6 +283,7 @@ impl Desk {
                 })
                 .collect(),
             disbursed_on: sections::disbursed_on(conn, case.id)?,
+            closed_on: case.closed_on.clone(),
             repayments: dto::list(sections::repayments(conn, case.id)?),
             schedule_versions: {
                 let versions = surety_store::schedules::versions(conn, case.id)?;

@@ -1,0 +1,493 @@
+//! R-REPORT-1 and R-SUBSIDY-1: the dated events a quarter report sums, read as they stood
+//! on a past day (every query takes its dates; nothing reads a case's current state where a
+//! dated row says what it was), the frozen quarters and the cities' subsidy payments.
+//! Amounts are summed in SQL on integer fen; rules stay in the service layer.
+
+use crate::error::StoreResult;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use surety_domain::Money;
+
+/// What the report's lines are kept by: the city and the two parties of the loan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Parties {
+    pub city: String,
+    pub insurer_id: i64,
+    pub bank_id: i64,
+}
+
+const PARTIES: &str = "c.city, coalesce(c.insurer_id, 0), coalesce(c.bank_id, 0)";
+
+fn parties(r: &Row) -> rusqlite::Result<Parties> {
+    Ok(Parties {
+        city: r.get(0)?,
+        insurer_id: r.get(1)?,
+        bank_id: r.get(2)?,
+    })
+}
+
+fn money(r: &Row, i: usize) -> rusqlite::Result<Money> {
+    Ok(Money::from_fen(r.get::<_, Option<i64>>(i)?.unwrap_or(0)))
+}
+
+/// (parties, count) rows of a grouped count.
+fn counts(conn: &Connection, sql: &str, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params![from, to], |r| Ok((parties(r)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Applications taken in between `from` and `to` (inclusive), by parties.
+pub fn applications(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
+    counts(
+        conn,
+        &format!(
+            "SELECT {PARTIES}, count(*) FROM cases c
+             WHERE c.application_date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+        ),
+        from,
+        to,
+    )
+}
+
+/// Cases approved by both sides, counted on the day of the second approval.
+pub fn approvals(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
+    counts(
+        conn,
+        &format!(
+            "SELECT {PARTIES}, count(*) FROM cases c
+             JOIN (SELECT case_id, max(decided_on) AS last, min(approve) AS all_yes, count(*) AS sides
+                   FROM decisions GROUP BY case_id) d ON d.case_id = c.id
+             WHERE d.sides = 2 AND d.all_yes = 1 AND d.last BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+        ),
+        from,
+        to,
+    )
+}
+
+/// Refusals by the side that refused ('insurer' or 'bank').
+pub fn declines(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, String, u32)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, d.side, count(*) FROM decisions d JOIN cases c ON c.id = d.case_id
+         WHERE d.approve = 0 AND d.decided_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Loans disbursed: (parties, borrower kind, count, amount).
+pub fn disbursements(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, String, u32, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, b.kind, count(*), sum(d.amount_fen)
+         FROM disbursements d JOIN cases c ON c.id = d.case_id JOIN borrowers b ON b.id = c.borrower_id
+         WHERE d.disbursed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, r.get(4)?, money(r, 5)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Premiums received, by line ('guarantee', 'accident'), and those refunded in the period.
+pub fn premiums_received(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, String, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, p.line, sum(p.amount_fen) FROM premiums p JOIN cases c ON c.id = p.case_id
+         WHERE p.received_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, money(r, 4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn premiums_refunded(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, sum(p.amount_fen) FROM premium_refunds p JOIN cases c ON c.id = p.case_id
+         WHERE p.refunded_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| Ok((parties(r)?, money(r, 3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Premiums written: the premium each policy issued in the period carries (its quote), by
+/// line.
+pub fn premiums_written(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, String, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, CASE k.doc_kind WHEN 'guarantee_policy' THEN 'guarantee' ELSE 'accident' END,
+                CASE k.doc_kind WHEN 'guarantee_policy' THEN json_extract(c.quote_json, '$.guarantee_premium')
+                                ELSE json_extract(c.quote_json, '$.accident_premium') END, c.id
+         FROM contracts k JOIN cases c ON c.id = k.case_id
+         WHERE k.doc_kind IN ('guarantee_policy', 'accident_policy') AND k.signed_on BETWEEN ?1 AND ?2"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        let id: i64 = r.get(5)?;
+        let text: String = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+        let amount: Money = text
+            .parse()
+            .map_err(|_| crate::corrupt::corrupt("cases", id, "quote_json", &text))?;
+        Ok((parties(r)?, r.get(3)?, amount))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Claims filed: (parties, count, loss, the insurers' share).
+pub fn claims_filed(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, u32, Money, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, count(*), sum(k.loss_fen), sum(k.insurer_fen)
+         FROM claims k JOIN cases c ON c.id = k.case_id
+         WHERE k.filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, money(r, 4)?, money(r, 5)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Claims paid: (parties, count, paid by the insurers).
+pub fn claims_paid(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, u32, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, count(*), sum(k.insurer_fen) FROM claims k JOIN cases c ON c.id = k.case_id
+         WHERE k.paid_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, money(r, 4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// R-CLAIM-4: claims refused in the period.
+pub fn claims_refused(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
+    counts(
+        conn,
+        &format!(
+            "SELECT {PARTIES}, count(*) FROM claims k JOIN cases c ON c.id = k.case_id
+             WHERE k.refused_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+        ),
+        from,
+        to,
+    )
+}
+
+/// Claims open at the end of `at` (filed, neither paid nor refused by then): (parties,
+/// filed on, the agreement's payment days). Whether each is delayed is R-CLAIM-4's call.
+pub fn claims_open_at(conn: &Connection, at: &str) -> StoreResult<Vec<(Parties, String, u32)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, k.filed_on, a.claim_payment_days
+         FROM claims k JOIN cases c ON c.id = k.case_id JOIN agreements a ON a.id = c.agreement_id
+         WHERE k.filed_on <= ?1 AND (k.paid_on IS NULL OR k.paid_on > ?1)
+           AND (k.refused_on IS NULL OR k.refused_on > ?1)"
+    ))?;
+    let rows = stmt.query_map([at], |r| Ok((parties(r)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// R-CLAIM-3: borrower accident claims paid: (parties, count, amount).
+pub fn accident_claims_paid(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, u32, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, count(*), sum(a.amount_fen) FROM accident_claims a JOIN cases c ON c.id = a.case_id
+         WHERE a.paid_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, r.get(3)?, money(r, 4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Recoveries received: (parties, amount, credited to the insurers, to the bank).
+pub fn recoveries(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<(Parties, Money, Money, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, sum(r.amount_fen), sum(r.insurer_fen), sum(r.bank_fen)
+         FROM recoveries r JOIN cases c ON c.id = r.case_id
+         WHERE r.received_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((parties(r)?, money(r, 3)?, money(r, 4)?, money(r, 5)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A loan as it stood on the bank's book at the end of a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookLoan {
+    pub case_id: i64,
+    pub parties: Parties,
+    pub kind: String,
+    /// Principal disbursed less principal repaid by that day.
+    pub principal_outstanding: Money,
+    /// The claim, when the insurer had paid it by that day: (loss, the insurers' payment).
+    pub paid_claim: Option<(Money, Money)>,
+    /// Recoveries credited to the bank after the claim, by that day.
+    pub bank_recovered: Money,
+}
+
+/// Every loan disbursed by the end of `at` and not closed by then (repaid loans come with
+/// nothing outstanding; the caller drops them).
+pub fn loans_on_book(conn: &Connection, at: &str) -> StoreResult<Vec<BookLoan>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, c.id, b.kind,
+                d.amount_fen - coalesce((SELECT sum(principal_fen) FROM repayments r
+                                         WHERE r.case_id = c.id AND r.paid_on <= ?1), 0),
+                k.loss_fen, k.insurer_fen,
+                coalesce((SELECT sum(bank_fen) FROM recoveries v
+                          WHERE v.case_id = c.id AND v.before_claim = 0 AND v.received_on <= ?1), 0)
+         FROM disbursements d JOIN cases c ON c.id = d.case_id JOIN borrowers b ON b.id = c.borrower_id
+         LEFT JOIN claims k ON k.case_id = c.id AND k.paid_on <= ?1
+         WHERE d.disbursed_on <= ?1 AND (c.closed_on IS NULL OR c.closed_on > ?1)
+         ORDER BY c.id"
+    ))?;
+    let rows = stmt.query_map([at], |r| {
+        let loss: Option<i64> = r.get(6)?;
+        Ok(BookLoan {
+            parties: parties(r)?,
+            case_id: r.get(3)?,
+            kind: r.get(4)?,
+            principal_outstanding: money(r, 5)?,
+            paid_claim: match loss {
+                Some(loss) => Some((Money::from_fen(loss), money(r, 7)?)),
+                None => None,
+            },
+            bank_recovered: money(r, 8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// R-SUBSIDY-1's base for one case in a period: what was actually received and paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubsidyBase {
+    pub case_id: i64,
+    pub case_no: String,
+    pub borrower_name: String,
+    pub parties: Parties,
+    pub kind: String,
+    /// Premiums of both lines received in the period and not refunded by its end.
+    pub premiums: Money,
+    /// Interest repaid in the period.
+    pub interest: Money,
+}
+
+/// Every case with premiums received or interest paid in the period, by case.
+pub fn subsidy_bases(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<SubsidyBase>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, c.id, c.case_no, b.name, b.kind,
+                coalesce((SELECT sum(p.amount_fen) FROM premiums p WHERE p.case_id = c.id
+                            AND p.received_on BETWEEN ?1 AND ?2
+                            AND NOT EXISTS (SELECT 1 FROM premium_refunds f WHERE f.case_id = p.case_id
+                                              AND f.line = p.line AND f.refunded_on <= ?2)), 0),
+                coalesce((SELECT sum(r.interest_fen) FROM repayments r WHERE r.case_id = c.id
+                            AND r.paid_on BETWEEN ?1 AND ?2), 0)
+         FROM cases c JOIN borrowers b ON b.id = c.borrower_id
+         WHERE c.id IN (SELECT case_id FROM premiums WHERE received_on BETWEEN ?1 AND ?2
+                        UNION SELECT case_id FROM repayments WHERE paid_on BETWEEN ?1 AND ?2)
+         ORDER BY c.city, c.case_no"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(SubsidyBase {
+            parties: parties(r)?,
+            case_id: r.get(3)?,
+            case_no: r.get(4)?,
+            borrower_name: r.get(5)?,
+            kind: r.get(6)?,
+            premiums: money(r, 7)?,
+            interest: money(r, 8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A city's payment of one case's subsidy for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubsidyPayment {
+    pub case_id: i64,
+    pub premium: Money,
+    pub interest: Money,
+    pub paid_on: String,
+}
+
+/// The payments recorded for a period (`2016Q3`) by the end of `up_to`.
+pub fn subsidy_payments(
+    conn: &Connection,
+    period: &str,
+    up_to: &str,
+) -> StoreResult<Vec<SubsidyPayment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_id, premium_fen, interest_fen, paid_on FROM subsidy_payments
+         WHERE period = ?1 AND paid_on <= ?2 ORDER BY case_id",
+    )?;
+    let rows = stmt.query_map(params![period, up_to], |r| {
+        Ok(SubsidyPayment {
+            case_id: r.get(0)?,
+            premium: money(r, 1)?,
+            interest: money(r, 2)?,
+            paid_on: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn insert_subsidy_payment(
+    tx: &Transaction,
+    period: &str,
+    p: &SubsidyPayment,
+    user_id: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO subsidy_payments (case_id, period, premium_fen, interest_fen, paid_on, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![p.case_id, period, p.premium.fen(), p.interest.fen(), p.paid_on, user_id],
+    )?;
+    Ok(())
+}
+
+/// R-DEFAULT-1: borrowers flagged by the end of `at`, each with the city of the case they
+/// were flagged on, the day, and that loan's principal outstanding at `at`.
+pub fn defaulters(conn: &Connection, at: &str) -> StoreResult<Vec<(Parties, String, Money)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTIES}, b.flagged_on,
+                coalesce(d.amount_fen, 0) - coalesce((SELECT sum(principal_fen) FROM repayments r
+                                                     WHERE r.case_id = c.id AND r.paid_on <= ?1), 0)
+         FROM borrowers b JOIN cases c ON c.case_no = b.flagged_case
+         LEFT JOIN disbursements d ON d.case_id = c.id
+         WHERE b.flagged_evasion = 1 AND b.flagged_on <= ?1"
+    ))?;
+    let rows = stmt.query_map([at], |r| Ok((parties(r)?, r.get(3)?, money(r, 4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One closing of a quarter: the figures frozen then, and its reopening if it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedQuarter {
+    pub period: String,
+    pub revision: u32,
+    pub figures_json: String,
+    pub sha256: String,
+    pub closed_on: String,
+    pub closed_by: String,
+    pub reopened_on: Option<String>,
+    pub reopened_by: Option<String>,
+    pub reopen_reason: Option<String>,
+}
+
+/// Every closing of a period, newest first.
+pub fn closings(conn: &Connection, period: &str) -> StoreResult<Vec<ClosedQuarter>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT q.period, q.revision, q.figures_json, q.sha256, q.closed_on, coalesce(u.username, ''),
+                q.reopened_on, v.username, q.reopen_reason
+         FROM quarter_reports q LEFT JOIN users u ON u.id = q.closed_by
+         LEFT JOIN users v ON v.id = q.reopened_by
+         WHERE q.period = ?1 ORDER BY q.revision DESC",
+    )?;
+    let rows = stmt.query_map([period], |r| {
+        Ok(ClosedQuarter {
+            period: r.get(0)?,
+            revision: r.get(1)?,
+            figures_json: r.get(2)?,
+            sha256: r.get(3)?,
+            closed_on: r.get(4)?,
+            closed_by: r.get(5)?,
+            reopened_on: r.get(6)?,
+            reopened_by: r.get(7)?,
+            reopen_reason: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The newest closing of a period, if it was ever closed.
+pub fn latest_closing(conn: &Connection, period: &str) -> StoreResult<Option<ClosedQuarter>> {
+    Ok(closings(conn, period)?.into_iter().next())
+}
+
+/// Periods closed at their newest revision (and not reopened).
+pub fn closed_periods(conn: &Connection) -> StoreResult<Vec<(String, u32)>> {
+    let mut stmt = conn.prepare(
+        "SELECT period, revision FROM quarter_reports q
+         WHERE reopened_on IS NULL
+           AND revision = (SELECT max(revision) FROM quarter_reports WHERE period = q.period)
+         ORDER BY period",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn insert_closing(
+    tx: &Transaction,
+    period: &str,
+    revision: u32,
+    figures_json: &str,
+    sha256: &str,
+    closed_on: &str,
+    user_id: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO quarter_reports (period, revision, figures_json, sha256, closed_on, closed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![period, revision, figures_json, sha256, closed_on, user_id],
+    )?;
+    Ok(())
+}
+
+/// Marks the newest closing reopened; false when it was not closed.
+pub fn reopen(
+    tx: &Transaction,
+    period: &str,
+    revision: u32,
+    on: &str,
+    user_id: i64,
+    reason: &str,
+) -> StoreResult<bool> {
+    Ok(tx.execute(
+        "UPDATE quarter_reports SET reopened_on = ?3, reopened_by = ?4, reopen_reason = ?5
+         WHERE period = ?1 AND revision = ?2 AND reopened_on IS NULL",
+        params![period, revision, on, user_id, reason],
+    )? == 1)
+}
+
+/// Whether a case's subsidy for a period was already recorded as paid.
+pub fn subsidy_paid(conn: &Connection, case_id: i64, period: &str) -> StoreResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM subsidy_payments WHERE case_id = ?1 AND period = ?2",
+            params![case_id, period],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}

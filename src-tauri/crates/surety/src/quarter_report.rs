@@ -1,0 +1,745 @@
+//! R-REPORT-1 (§6.2): what each pilot city reports to the provincial finance office every
+//! quarter — applications, loans by borrower kind, premiums, claims, recoveries, the pilot
+//! year's loss ratio and stop, each bank's five tiers, subsidies and flagged defaulters —
+//! computed from the dated events as they stood at the end of the quarter (or of the
+//! business date while the quarter runs), so a past quarter comes out the same any day.
+//! Summary figures only: no name, ID or case number. Closing and reopening a quarter:
+//! `quarter_closing.rs`; who sees which lines: `for_reader` there.
+
+use crate::desk::Desk;
+use crate::dto::Money as Amount;
+use crate::error::{DeskError, DeskResult};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use surety_domain::claim::{claim_deadline, days_overdue};
+use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::npl::{npl_summary, retained_after_claim, LoanClass};
+use surety_domain::{BorrowerKind, City, Money, Quarter};
+use surety_store::orgs;
+use surety_store::quarter_figures::{self as figures, Parties};
+use surety_store::Role;
+
+/// One insurer × bank × city: the quarter's business.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BusinessLine {
+    /// A city code; empty on a total line.
+    pub city: String,
+    pub insurer: String,
+    pub insurer_name: String,
+    pub bank: String,
+    pub bank_name: String,
+    pub applications: u32,
+    /// Approved by both sides (counted on the second approval's day).
+    pub approved: u32,
+    pub declined_by_insurer: u32,
+    pub declined_by_bank: u32,
+    pub disbursed_count: u32,
+    pub disbursed_amount: Amount,
+    /// From 1 January of the quarter's year.
+    pub ytd_count: u32,
+    pub ytd_amount: Amount,
+    /// Loans on the banks' books at the end of the quarter and their balance (R-NPL-1's book:
+    /// a paid claim leaves the bank's retained share).
+    pub loans_on_book: u32,
+    pub balance: Amount,
+    /// Premiums of the policies issued in the quarter.
+    pub guarantee_written: Amount,
+    pub accident_written: Amount,
+    pub guarantee_received: Amount,
+    pub accident_received: Amount,
+    pub premiums_refunded: Amount,
+    pub claims_filed: u32,
+    /// The loss of the claims filed (R-CLAIM-2).
+    pub claims_filed_loss: Amount,
+    pub claims_paid: u32,
+    pub claims_paid_amount: Amount,
+    pub claims_refused: u32,
+    /// Open at the quarter's end past the agreement's payment period (R-CLAIM-4).
+    pub claims_delayed: u32,
+    pub accident_claims_paid: u32,
+    pub accident_claims_amount: Amount,
+    pub recovered: Amount,
+    pub recovered_insurer: Amount,
+    pub recovered_bank: Amount,
+}
+
+/// One city × borrower kind: loans disbursed and outstanding.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KindLine {
+    pub city: String,
+    /// micro_enterprise, farmer, cooperative, entrepreneur; empty on a total line.
+    pub kind: String,
+    pub disbursed_count: u32,
+    pub disbursed_amount: Amount,
+    pub ytd_count: u32,
+    pub ytd_amount: Amount,
+    pub loans_on_book: u32,
+    pub balance: Amount,
+}
+
+/// R-STOP-1/2 for one insurer in one city: the pilot year to the quarter's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarterLossRatio {
+    pub city: String,
+    pub insurer: String,
+    pub insurer_name: String,
+    pub year_start: String,
+    pub year_end: String,
+    pub premiums_received: Amount,
+    pub claims_paid: Amount,
+    /// e.g. "42.15%"; null with no premium.
+    pub loss_ratio: Option<String>,
+    /// The city's stop line in percent ("150").
+    pub stop_line_percent: String,
+    pub stopped: bool,
+    pub stopped_on: Option<String>,
+    pub compensation_due: Amount,
+    pub compensation_paid: Amount,
+}
+
+/// R-NPL-1 for one bank's loans in one city at the quarter's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarterNpl {
+    pub city: String,
+    pub bank: String,
+    pub bank_name: String,
+    pub loans: u32,
+    pub balance: Amount,
+    pub normal: Amount,
+    pub special_mention: Amount,
+    pub substandard: Amount,
+    pub doubtful: Amount,
+    pub loss: Amount,
+    pub npl_balance: Amount,
+    /// e.g. "1.25%"; null with no balance.
+    pub npl_ratio: Option<String>,
+    pub exempt: bool,
+}
+
+/// R-SUBSIDY-1 for one city: due on what was received and paid in the quarter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubsidyLine {
+    pub city: String,
+    /// The city's shares in force, as fractions ("0.5").
+    pub premium_share: String,
+    pub interest_share: String,
+    /// Cases with a subsidy due this quarter.
+    pub cases: u32,
+    pub premium_due: Amount,
+    pub interest_due: Amount,
+    /// What the city recorded as paid for this quarter's subsidies by the report's day.
+    pub premium_paid: Amount,
+    pub interest_paid: Amount,
+}
+
+/// R-DEFAULT-1 for one city.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DefaulterLine {
+    pub city: String,
+    pub flagged_in_quarter: u32,
+    pub flagged_to_date: u32,
+    /// Principal still outstanding on the flagged borrowers' loans at the quarter's end.
+    pub outstanding: Amount,
+}
+
+/// Whether the quarter's figures are frozen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarterState {
+    pub closed: bool,
+    /// The newest closing's revision; 0 when never closed.
+    pub revision: u32,
+    pub closed_on: Option<String>,
+    pub closed_by: Option<String>,
+    /// SHA-256 of the frozen figures.
+    pub sha256: Option<String>,
+    /// The last reopening, if the newest closing was reopened.
+    pub reopened_on: Option<String>,
+    pub reopened_by: Option<String>,
+    pub reopen_reason: Option<String>,
+}
+
+/// The quarter's report: every table keyed by city, each with its total line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarterReport {
+    /// `2016Q3`
+    pub period: String,
+    pub year: i32,
+    pub quarter: u8,
+    pub start: String,
+    pub end: String,
+    /// The day the figures are as of: the quarter's last day, or the business date while it
+    /// runs.
+    pub as_of: String,
+    /// The quarter is over (only then can it be closed).
+    pub complete: bool,
+    /// The city reported on; null for every city.
+    pub city: Option<String>,
+    /// The reporting installation's organisation(s) (填报单位).
+    pub issuer: String,
+    pub state: QuarterState,
+    pub business: Vec<BusinessLine>,
+    pub business_total: BusinessLine,
+    pub by_kind: Vec<KindLine>,
+    pub by_kind_total: KindLine,
+    pub loss_ratios: Vec<QuarterLossRatio>,
+    pub npl: Vec<QuarterNpl>,
+    pub subsidies: Vec<SubsidyLine>,
+    pub subsidies_total: SubsidyLine,
+    pub defaulters: Vec<DefaulterLine>,
+    pub defaulters_total: DefaulterLine,
+}
+
+/// Adds amounts kept as text (figures read back from a frozen report included).
+fn plus(a: &mut Amount, b: &Amount) {
+    *a = (a.value() + b.value()).into();
+}
+
+fn plus_money(a: &mut Amount, b: Money) {
+    *a = (a.value() + b).into();
+}
+
+impl BusinessLine {
+    pub(crate) fn add(&mut self, o: &BusinessLine) {
+        self.applications += o.applications;
+        self.approved += o.approved;
+        self.declined_by_insurer += o.declined_by_insurer;
+        self.declined_by_bank += o.declined_by_bank;
+        self.disbursed_count += o.disbursed_count;
+        plus(&mut self.disbursed_amount, &o.disbursed_amount);
+        self.ytd_count += o.ytd_count;
+        plus(&mut self.ytd_amount, &o.ytd_amount);
+        self.loans_on_book += o.loans_on_book;
+        plus(&mut self.balance, &o.balance);
+        plus(&mut self.guarantee_written, &o.guarantee_written);
+        plus(&mut self.accident_written, &o.accident_written);
+        plus(&mut self.guarantee_received, &o.guarantee_received);
+        plus(&mut self.accident_received, &o.accident_received);
+        plus(&mut self.premiums_refunded, &o.premiums_refunded);
+        self.claims_filed += o.claims_filed;
+        plus(&mut self.claims_filed_loss, &o.claims_filed_loss);
+        self.claims_paid += o.claims_paid;
+        plus(&mut self.claims_paid_amount, &o.claims_paid_amount);
+        self.claims_refused += o.claims_refused;
+        self.claims_delayed += o.claims_delayed;
+        self.accident_claims_paid += o.accident_claims_paid;
+        plus(&mut self.accident_claims_amount, &o.accident_claims_amount);
+        plus(&mut self.recovered, &o.recovered);
+        plus(&mut self.recovered_insurer, &o.recovered_insurer);
+        plus(&mut self.recovered_bank, &o.recovered_bank);
+    }
+}
+
+impl KindLine {
+    pub(crate) fn add(&mut self, o: &KindLine) {
+        self.disbursed_count += o.disbursed_count;
+        plus(&mut self.disbursed_amount, &o.disbursed_amount);
+        self.ytd_count += o.ytd_count;
+        plus(&mut self.ytd_amount, &o.ytd_amount);
+        self.loans_on_book += o.loans_on_book;
+        plus(&mut self.balance, &o.balance);
+    }
+
+    fn zeroed(city: &str, kind: &str) -> KindLine {
+        KindLine {
+            city: city.into(),
+            kind: kind.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl SubsidyLine {
+    pub(crate) fn add(&mut self, o: &SubsidyLine) {
+        self.cases += o.cases;
+        plus(&mut self.premium_due, &o.premium_due);
+        plus(&mut self.interest_due, &o.interest_due);
+        plus(&mut self.premium_paid, &o.premium_paid);
+        plus(&mut self.interest_paid, &o.interest_paid);
+    }
+
+    fn zeroed(city: &str) -> SubsidyLine {
+        SubsidyLine {
+            city: city.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl DefaulterLine {
+    pub(crate) fn add(&mut self, o: &DefaulterLine) {
+        self.flagged_in_quarter += o.flagged_in_quarter;
+        self.flagged_to_date += o.flagged_to_date;
+        plus(&mut self.outstanding, &o.outstanding);
+    }
+
+    fn zeroed(city: &str) -> DefaulterLine {
+        DefaulterLine {
+            city: city.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The parsed request: which quarter, which city.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportScope {
+    pub quarter: Quarter,
+    pub city: Option<City>,
+}
+
+/// Organisation codes and names by id, read once per report.
+struct Names(HashMap<i64, (String, String)>);
+
+impl Names {
+    fn read(conn: &surety_store::Connection) -> DeskResult<Names> {
+        Ok(Names(
+            orgs::list_orgs(conn)?
+                .into_iter()
+                .map(|o| (o.id, (o.code, o.name)))
+                .collect(),
+        ))
+    }
+
+    fn of(&self, id: i64) -> (String, String) {
+        self.0.get(&id).cloned().unwrap_or_default()
+    }
+}
+
+/// The business lines being summed, one per parties, named as they are first met.
+struct Lines<'n> {
+    names: &'n Names,
+    by_parties: BTreeMap<Parties, BusinessLine>,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, p: &Parties) -> &mut BusinessLine {
+        let names = self.names;
+        self.by_parties.entry(p.clone()).or_insert_with(|| {
+            let (insurer, insurer_name) = names.of(p.insurer_id);
+            let (bank, bank_name) = names.of(p.bank_id);
+            BusinessLine {
+                city: p.city.clone(),
+                insurer,
+                insurer_name,
+                bank,
+                bank_name,
+                ..Default::default()
+            }
+        })
+    }
+}
+
+impl Desk {
+    /// The scope of a report request: a quarter of a year, every city or one.
+    pub fn report_scope(year: i32, quarter: u8, city: Option<&str>) -> DeskResult<ReportScope> {
+        let quarter = Quarter::new(year, quarter)?;
+        let city = match city.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(crate::quote::parse_city(c)?),
+            None => None,
+        };
+        Ok(ReportScope { quarter, city })
+    }
+
+    /// Who may read the quarter's figures: everyone whose work reports (not field agents).
+    pub(crate) fn require_report_reader(&self) -> DeskResult<()> {
+        self.require_role(
+            &[
+                Role::Admin,
+                Role::Auditor,
+                Role::Underwriter,
+                Role::BankOfficer,
+            ],
+            "查看季度统计",
+            "read the quarterly statistics",
+        )
+    }
+
+    /// The day a quarter's figures are as of on the business date: its end, or today while
+    /// it runs. A quarter that has not begun has no figures.
+    pub(crate) fn report_day(&self, q: Quarter) -> DeskResult<chrono::NaiveDate> {
+        let today = self.today();
+        if q.start() > today {
+            return Err(DeskError::new(
+                "R-REPORT-1",
+                Some("quarter"),
+                format!(
+                    "{} 尚未开始（业务日期 {today}），没有可报的数字",
+                    q.label_zh()
+                ),
+                format!(
+                    "{} has not begun (business date {today}): there is nothing to report",
+                    q.label()
+                ),
+            ));
+        }
+        Ok(q.end().min(today))
+    }
+
+    pub(crate) fn quarter_compute(&self) -> DeskResult<QuarterCompute<'_>> {
+        Ok(QuarterCompute {
+            conn: self.store.connection(),
+            settings: &self.settings,
+            today: self.today(),
+            issuer: self.issuer()?,
+        })
+    }
+
+    /// 填报单位: the signed-in user's organisation, else the installation's organisations
+    /// that report (insurers and banks).
+    pub(crate) fn issuer(&self) -> DeskResult<String> {
+        let conn = self.store.connection();
+        if let Some(org) = self.user.organisation_id {
+            if let Some(o) = orgs::org_by_id(conn, org)? {
+                return Ok(o.name);
+            }
+        }
+        let mut names: Vec<String> = orgs::list_orgs(conn)?
+            .into_iter()
+            .filter(|o| !matches!(o.kind, orgs::OrgKind::City))
+            .map(|o| o.name)
+            .collect();
+        names.truncate(6);
+        Ok(names.join("、"))
+    }
+
+    /// The quarter's report for the reader: the frozen figures of a closed quarter, else
+    /// computed now; one city's lines or all; other parties' lines as one total.
+    pub fn quarter_report(&self, scope: ReportScope) -> DeskResult<QuarterReport> {
+        self.require_report_reader()?;
+        let report = match self.closed_quarter(scope.quarter)? {
+            Some(frozen) => frozen,
+            None => {
+                let as_of = self.report_day(scope.quarter)?;
+                let mut r = self.quarter_compute()?.report(scope.quarter, as_of)?;
+                r.state = self.quarter_state(scope.quarter)?;
+                r
+            }
+        };
+        Ok(self.for_reader(report.for_city(scope.city)?))
+    }
+}
+
+/// What a quarter's figures are computed with: a connection (inside a write, its
+/// transaction), the settings, the business date and the issuer's name.
+pub(crate) struct QuarterCompute<'a> {
+    pub conn: &'a surety_store::Connection,
+    pub settings: &'a surety_domain::Settings,
+    pub today: chrono::NaiveDate,
+    pub issuer: String,
+}
+
+impl QuarterCompute<'_> {
+    /// Every city's figures for the quarter as of `as_of`, computed from the events (the
+    /// frozen copy of a closed quarter is `quarter_report`'s business).
+    pub(crate) fn report(&self, q: Quarter, as_of: chrono::NaiveDate) -> DeskResult<QuarterReport> {
+        let conn = self.conn;
+        let (from, to) = (q.start().to_string(), as_of.to_string());
+        let ytd_from = q.year_start().to_string();
+        let names = Names::read(conn)?;
+        let mut lines = Lines {
+            names: &names,
+            by_parties: BTreeMap::new(),
+        };
+        macro_rules! at {
+            ($p:expr) => {
+                lines.at($p)
+            };
+        }
+        for (p, n) in figures::applications(conn, &from, &to)? {
+            at!(&p).applications += n;
+        }
+        for (p, n) in figures::approvals(conn, &from, &to)? {
+            at!(&p).approved += n;
+        }
+        for (p, side, n) in figures::declines(conn, &from, &to)? {
+            let l = at!(&p);
+            if side == "insurer" {
+                l.declined_by_insurer += n;
+            } else {
+                l.declined_by_bank += n;
+            }
+        }
+        let mut kinds: BTreeMap<(String, String), KindLine> = BTreeMap::new();
+        for (p, kind, n, amount) in figures::disbursements(conn, &from, &to)? {
+            let l = at!(&p);
+            l.disbursed_count += n;
+            plus_money(&mut l.disbursed_amount, amount);
+            let k = kinds
+                .entry((p.city.clone(), kind.clone()))
+                .or_insert_with(|| KindLine::zeroed(&p.city, &kind));
+            k.disbursed_count += n;
+            plus_money(&mut k.disbursed_amount, amount);
+        }
+        for (p, kind, n, amount) in figures::disbursements(conn, &ytd_from, &to)? {
+            let l = at!(&p);
+            l.ytd_count += n;
+            plus_money(&mut l.ytd_amount, amount);
+            let k = kinds
+                .entry((p.city.clone(), kind.clone()))
+                .or_insert_with(|| KindLine::zeroed(&p.city, &kind));
+            k.ytd_count += n;
+            plus_money(&mut k.ytd_amount, amount);
+        }
+        for (p, line_kind, amount) in figures::premiums_written(conn, &from, &to)? {
+            let l = at!(&p);
+            if line_kind == "guarantee" {
+                plus_money(&mut l.guarantee_written, amount);
+            } else {
+                plus_money(&mut l.accident_written, amount);
+            }
+        }
+        for (p, line_kind, amount) in figures::premiums_received(conn, &from, &to)? {
+            let l = at!(&p);
+            if line_kind == "guarantee" {
+                plus_money(&mut l.guarantee_received, amount);
+            } else {
+                plus_money(&mut l.accident_received, amount);
+            }
+        }
+        for (p, amount) in figures::premiums_refunded(conn, &from, &to)? {
+            plus_money(&mut at!(&p).premiums_refunded, amount);
+        }
+        for (p, n, loss, _insurer) in figures::claims_filed(conn, &from, &to)? {
+            let l = at!(&p);
+            l.claims_filed += n;
+            plus_money(&mut l.claims_filed_loss, loss);
+        }
+        for (p, n, amount) in figures::claims_paid(conn, &from, &to)? {
+            let l = at!(&p);
+            l.claims_paid += n;
+            plus_money(&mut l.claims_paid_amount, amount);
+        }
+        for (p, n) in figures::claims_refused(conn, &from, &to)? {
+            at!(&p).claims_refused += n;
+        }
+        for (p, filed_on, days) in figures::claims_open_at(conn, &to)? {
+            let filed = crate::claim_settlement::stored_day("claims.filed_on", &filed_on)?;
+            if claim_deadline(filed, days, None, as_of).delayed {
+                at!(&p).claims_delayed += 1;
+            }
+        }
+        for (p, n, amount) in figures::accident_claims_paid(conn, &from, &to)? {
+            let l = at!(&p);
+            l.accident_claims_paid += n;
+            plus_money(&mut l.accident_claims_amount, amount);
+        }
+        for (p, amount, insurer, bank) in figures::recoveries(conn, &from, &to)? {
+            let l = at!(&p);
+            plus_money(&mut l.recovered, amount);
+            plus_money(&mut l.recovered_insurer, insurer);
+            plus_money(&mut l.recovered_bank, bank);
+        }
+
+        // The banks' books at the end of the day (R-NPL-1), by parties, kind and bank.
+        let mut books: BTreeMap<(String, i64), Vec<(Money, u32)>> = BTreeMap::new();
+        for loan in figures::loans_on_book(conn, &to)? {
+            let balance = match loan.paid_claim {
+                Some((loss, insurer)) => retained_after_claim(loss, insurer, loan.bank_recovered),
+                None => loan.principal_outstanding,
+            };
+            if balance <= Money::ZERO {
+                continue;
+            }
+            let (schedule, paid) =
+                surety_store::schedules::position_as_of(conn, loan.case_id, &to)?;
+            let days = days_overdue(&schedule, &paid, as_of);
+            let l = at!(&loan.parties);
+            l.loans_on_book += 1;
+            plus_money(&mut l.balance, balance);
+            let k = kinds
+                .entry((loan.parties.city.clone(), loan.kind.clone()))
+                .or_insert_with(|| KindLine::zeroed(&loan.parties.city, &loan.kind));
+            k.loans_on_book += 1;
+            plus_money(&mut k.balance, balance);
+            books
+                .entry((loan.parties.city.clone(), loan.parties.bank_id))
+                .or_default()
+                .push((balance, days));
+        }
+        let npl = books
+            .into_iter()
+            .map(|((city, bank_id), loans)| {
+                let (bank, bank_name) = names.of(bank_id);
+                self.quarter_npl(city, bank, bank_name, &loans)
+            })
+            .collect();
+
+        let loss_ratios = self.quarter_loss_ratios(&names, as_of)?;
+        let (subsidies, _) = self.subsidies_due(q, as_of, self.today)?;
+        let defaulters = quarter_defaulters(conn, q, &to)?;
+        let business: Vec<BusinessLine> = lines.by_parties.into_values().collect();
+        let by_kind: Vec<KindLine> = kinds.into_values().collect();
+        Ok(QuarterReport {
+            period: q.label(),
+            year: q.year,
+            quarter: q.quarter,
+            start: q.start().to_string(),
+            end: q.end().to_string(),
+            as_of: to,
+            complete: q.has_ended(self.today),
+            city: None,
+            issuer: self.issuer.clone(),
+            state: QuarterState::default(),
+            business_total: BusinessLine::default(),
+            by_kind_total: KindLine::zeroed("", ""),
+            subsidies_total: SubsidyLine::zeroed(""),
+            defaulters_total: DefaulterLine::zeroed(""),
+            business,
+            by_kind,
+            loss_ratios,
+            npl,
+            subsidies,
+            defaulters,
+        }
+        .with_totals())
+    }
+
+    fn quarter_npl(
+        &self,
+        city: String,
+        bank: String,
+        bank_name: String,
+        loans: &[(Money, u32)],
+    ) -> QuarterNpl {
+        let s = npl_summary(loans.iter().copied(), &self.settings.npl);
+        let tier = |class: LoanClass| -> Amount {
+            s.by_class
+                .iter()
+                .find(|(c, _)| *c == class)
+                .map(|(_, m)| *m)
+                .unwrap_or(Money::ZERO)
+                .into()
+        };
+        QuarterNpl {
+            city,
+            bank,
+            bank_name,
+            loans: loans.len() as u32,
+            balance: s.balance.into(),
+            normal: tier(LoanClass::Normal),
+            special_mention: tier(LoanClass::SpecialMention),
+            substandard: tier(LoanClass::Substandard),
+            doubtful: tier(LoanClass::Doubtful),
+            loss: tier(LoanClass::Loss),
+            npl_balance: s.npl_balance.into(),
+            npl_ratio: s.npl_ratio.map(surety_domain::money::percent_2dp),
+            exempt: s.exempt,
+        }
+    }
+
+    /// R-STOP-1/2 per insurer and city with an agreement, for the pilot year containing
+    /// `as_of`, to `as_of`.
+    fn quarter_loss_ratios(
+        &self,
+        names: &Names,
+        as_of: chrono::NaiveDate,
+    ) -> DeskResult<Vec<QuarterLossRatio>> {
+        let conn = self.conn;
+        let mut out = Vec::new();
+        for (insurer_id, city_code) in orgs::underwriter_cities(conn)? {
+            let city: City = crate::quote::parse_city(&city_code)?;
+            let year = pilot_year_of(as_of, self.settings.pilot_year_start_for(city));
+            let ratio = crate::case_access::year_loss_ratio(conn, insurer_id, city, &year, as_of)?;
+            let threshold = self.settings.limits_for(city).stop_loss_ratio;
+            let stop = surety_store::sections::stop_for(
+                conn,
+                insurer_id,
+                city.code(),
+                &year.start.to_string(),
+                &as_of.to_string(),
+            )?;
+            let paid = crate::compensation::paid_so_far(conn, insurer_id, city, &year, as_of)?;
+            let (insurer, insurer_name) = names.of(insurer_id);
+            out.push(QuarterLossRatio {
+                city: city_code,
+                insurer,
+                insurer_name,
+                year_start: year.start.to_string(),
+                year_end: year.end.to_string(),
+                premiums_received: ratio.premiums_received.into(),
+                claims_paid: ratio.claims_paid.into(),
+                loss_ratio: ratio.percent(),
+                stop_line_percent: (threshold * rust_decimal::Decimal::ONE_HUNDRED)
+                    .normalize()
+                    .to_string(),
+                stopped: ratio.is_suspended(threshold) || stop.is_some(),
+                stopped_on: stop.map(|s| s.stopped_on),
+                compensation_due: ratio.compensation_due(threshold).into(),
+                compensation_paid: paid.into(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// R-DEFAULT-1 per city: flagged in the quarter, flagged to date, their loans' principal.
+fn quarter_defaulters(
+    conn: &surety_store::Connection,
+    q: Quarter,
+    to: &str,
+) -> DeskResult<Vec<DefaulterLine>> {
+    let from = q.start().to_string();
+    let mut by_city: BTreeMap<String, DefaulterLine> = BTreeMap::new();
+    for (p, flagged_on, outstanding) in figures::defaulters(conn, to)? {
+        let l = by_city
+            .entry(p.city.clone())
+            .or_insert_with(|| DefaulterLine::zeroed(&p.city));
+        l.flagged_to_date += 1;
+        if flagged_on.as_str() >= from.as_str() {
+            l.flagged_in_quarter += 1;
+        }
+        plus_money(&mut l.outstanding, outstanding.max(Money::ZERO));
+    }
+    Ok(by_city.into_values().collect())
+}
+
+impl QuarterReport {
+    /// Recomputes every total line from the lines (after a filter).
+    pub(crate) fn with_totals(mut self) -> QuarterReport {
+        let mut b = BusinessLine::default();
+        self.business.iter().for_each(|l| b.add(l));
+        b.insurer_name = "合计 / total".into();
+        self.business_total = b;
+        let mut k = KindLine::zeroed("", "");
+        self.by_kind.iter().for_each(|l| k.add(l));
+        self.by_kind_total = k;
+        let mut s = SubsidyLine::zeroed("");
+        self.subsidies.iter().for_each(|l| s.add(l));
+        self.subsidies_total = s;
+        let mut d = DefaulterLine::zeroed("");
+        self.defaulters.iter().for_each(|l| d.add(l));
+        self.defaulters_total = d;
+        self
+    }
+
+    /// One city's lines (with their totals), or all.
+    pub fn for_city(mut self, city: Option<City>) -> DeskResult<QuarterReport> {
+        let Some(city) = city else {
+            return Ok(self);
+        };
+        let code = city.code();
+        self.city = Some(code.to_string());
+        self.business.retain(|l| l.city == code);
+        self.by_kind.retain(|l| l.city == code);
+        self.loss_ratios.retain(|l| l.city == code);
+        self.npl.retain(|l| l.city == code);
+        self.subsidies.retain(|l| l.city == code);
+        self.defaulters.retain(|l| l.city == code);
+        Ok(self.with_totals())
+    }
+}
+
+/// A borrower kind's Chinese name for the report's tables ("" for a total line).
+pub fn kind_name_zh(kind: &str) -> &'static str {
+    kind.parse::<BorrowerKind>()
+        .map(|k| k.name_zh())
+        .unwrap_or("合计")
+}

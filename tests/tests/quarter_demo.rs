@@ -1,0 +1,266 @@
+//! Issue 14 — the demo's year, replayed by the real `surety demo`: every quarter's report
+//! agrees with figures this test derives on its own by walking each case's events as
+//! `case show` gives them (applications, decisions, disbursement, premiums, repayments,
+//! claims, recoveries, closing), summed in integer fen here — never by calling the report's
+//! code or reading its tables.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Command;
+use surety_e2e::cli::surety_binary;
+use surety_e2e::demo::{demo_data, demo_db, DEMO_PASSWORD};
+
+fn run(db: &std::path::Path, args: &[&str]) -> Value {
+    let out = Command::new(surety_binary())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SURETY_PASSWORD", DEMO_PASSWORD)
+        .env("SURETY_TEST_FAST_KDF", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "surety {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// "1234.56" → 123456 fen.
+fn fen(v: &Value) -> i64 {
+    let s = v.as_str().unwrap_or_else(|| panic!("not an amount: {v}"));
+    let (int, dec) = s.split_once('.').unwrap_or((s, "00"));
+    let sign = if int.starts_with('-') { -1 } else { 1 };
+    let int: i64 = int.trim_start_matches('-').parse().unwrap();
+    sign * (int * 100 + dec.parse::<i64>().unwrap())
+}
+
+fn within(day: &Value, from: &str, to: &str) -> bool {
+    day.as_str().is_some_and(|d| d >= from && d <= to)
+}
+
+fn on_or_before(day: &Value, to: &str) -> bool {
+    day.as_str().is_some_and(|d| d <= to)
+}
+
+/// What the test expects of a quarter, from the cases alone.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Expected {
+    applications: u64,
+    approved: u64,
+    declined_by_insurer: u64,
+    declined_by_bank: u64,
+    disbursed_count: u64,
+    disbursed_fen: i64,
+    ytd_count: u64,
+    ytd_fen: i64,
+    loans_on_book: u64,
+    balance_fen: i64,
+    guarantee_received_fen: i64,
+    accident_received_fen: i64,
+    guarantee_written_fen: i64,
+    claims_filed: u64,
+    claims_paid: u64,
+    claims_paid_fen: i64,
+    claims_refused: u64,
+    recovered_fen: i64,
+    /// Balance on the books at the end, by borrower kind.
+    balance_by_kind: BTreeMap<String, i64>,
+}
+
+fn expected(cases: &[Value], from: &str, to: &str) -> Expected {
+    let year_start = format!("{}-01-01", &from[..4]);
+    let mut e = Expected::default();
+    for c in cases {
+        if within(&c["application_date"], from, to) {
+            e.applications += 1;
+        }
+        let decisions = c["decisions"].as_array().unwrap();
+        if decisions.len() == 2 && decisions.iter().all(|d| d["approve"] == true) {
+            let last = decisions
+                .iter()
+                .map(|d| d["on"].as_str().unwrap())
+                .max()
+                .unwrap();
+            if last >= from && last <= to {
+                e.approved += 1;
+            }
+        }
+        for d in decisions
+            .iter()
+            .filter(|d| d["approve"] == false && within(&d["on"], from, to))
+        {
+            if d["side"] == "insurer" {
+                e.declined_by_insurer += 1;
+            } else {
+                e.declined_by_bank += 1;
+            }
+        }
+        let principal = fen(&c["principal"]);
+        if within(&c["disbursed_on"], from, to) {
+            e.disbursed_count += 1;
+            e.disbursed_fen += principal;
+        }
+        if within(&c["disbursed_on"], &year_start, to) {
+            e.ytd_count += 1;
+            e.ytd_fen += principal;
+        }
+        for p in c["premiums"].as_array().unwrap() {
+            if within(&p["received_on"], from, to) {
+                match p["line"].as_str().unwrap() {
+                    "guarantee" => e.guarantee_received_fen += fen(&p["amount"]),
+                    _ => e.accident_received_fen += fen(&p["amount"]),
+                }
+            }
+        }
+        for k in c["contracts"].as_array().unwrap() {
+            if k["doc_kind"] == "guarantee_policy" && within(&k["signed_on"], from, to) {
+                e.guarantee_written_fen += fen(&c["quote"]["guarantee_premium"]);
+            }
+        }
+        let claim = &c["claim"];
+        if !claim.is_null() {
+            if within(&claim["filed_on"], from, to) {
+                e.claims_filed += 1;
+            }
+            if within(&claim["paid_on"], from, to) {
+                e.claims_paid += 1;
+                e.claims_paid_fen += fen(&claim["insurer"]);
+            }
+            if within(&claim["refused_on"], from, to) {
+                e.claims_refused += 1;
+            }
+        }
+        for r in c["recoveries"].as_array().unwrap() {
+            if within(&r["received_on"], from, to) {
+                e.recovered_fen += fen(&r["amount"]);
+            }
+        }
+        // On the bank's book at the end: disbursed by then, not closed by then.
+        if on_or_before(&c["disbursed_on"], to) && !on_or_before(&c["closed_on"], to) {
+            let balance = if !claim.is_null() && on_or_before(&claim["paid_on"], to) {
+                let bank_recovered: i64 = c["recoveries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["before_claim"] == false && on_or_before(&r["received_on"], to))
+                    .map(|r| fen(&r["bank"]))
+                    .sum();
+                (fen(&claim["loss"]) - fen(&claim["insurer"]) - bank_recovered).max(0)
+            } else {
+                let repaid: i64 = c["repayments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| on_or_before(&r["paid_on"], to))
+                    .flat_map(|r| r["allocations"].as_array().unwrap().clone())
+                    .map(|a| fen(&a["principal"]))
+                    .sum();
+                principal - repaid
+            };
+            if balance > 0 {
+                e.loans_on_book += 1;
+                e.balance_fen += balance;
+                *e.balance_by_kind
+                    .entry(c["borrower"]["kind"].as_str().unwrap().to_string())
+                    .or_default() += balance;
+            }
+        }
+    }
+    e
+}
+
+fn reported(r: &Value) -> Expected {
+    let t = &r["business_total"];
+    let n = |k: &str| t[k].as_u64().unwrap();
+    let mut by_kind = BTreeMap::new();
+    for k in r["by_kind"].as_array().unwrap() {
+        let b = fen(&k["balance"]);
+        if b > 0 {
+            *by_kind
+                .entry(k["kind"].as_str().unwrap().to_string())
+                .or_default() += b;
+        }
+    }
+    Expected {
+        applications: n("applications"),
+        approved: n("approved"),
+        declined_by_insurer: n("declined_by_insurer"),
+        declined_by_bank: n("declined_by_bank"),
+        disbursed_count: n("disbursed_count"),
+        disbursed_fen: fen(&t["disbursed_amount"]),
+        ytd_count: n("ytd_count"),
+        ytd_fen: fen(&t["ytd_amount"]),
+        loans_on_book: n("loans_on_book"),
+        balance_fen: fen(&t["balance"]),
+        guarantee_received_fen: fen(&t["guarantee_received"]),
+        accident_received_fen: fen(&t["accident_received"]),
+        guarantee_written_fen: fen(&t["guarantee_written"]),
+        claims_filed: n("claims_filed"),
+        claims_paid: n("claims_paid"),
+        claims_paid_fen: fen(&t["claims_paid_amount"]),
+        claims_refused: n("claims_refused"),
+        recovered_fen: fen(&t["recovered"]),
+        balance_by_kind: by_kind,
+    }
+}
+
+#[test]
+fn r_report_1_every_quarter_of_the_demo_year_agrees_with_its_cases() {
+    let (_guard, data) = demo_data(90);
+    let db = demo_db(&data);
+    let mut cases = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = run(
+            &db,
+            &[
+                "case",
+                "list",
+                "--limit",
+                "500",
+                "--offset",
+                &offset.to_string(),
+            ],
+        );
+        let page = page.as_array().unwrap().clone();
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len();
+        for row in page {
+            cases.push(run(
+                &db,
+                &["case", "show", row["case_no"].as_str().unwrap()],
+            ));
+        }
+    }
+    assert!(cases.len() >= 80, "{} cases", cases.len());
+    let mut busy_quarters = 0;
+    for (q, from, to) in [
+        ("1", "2016-01-01", "2016-03-31"),
+        ("2", "2016-04-01", "2016-06-30"),
+        ("3", "2016-07-01", "2016-09-30"),
+        ("4", "2016-10-01", "2016-12-31"),
+    ] {
+        let report = run(
+            &db,
+            &["report", "quarter", "--year", "2016", "--quarter", q],
+        );
+        let want = expected(&cases, from, to);
+        assert_eq!(reported(&report), want, "2016Q{q}");
+        if want.disbursed_count > 0 && want.loans_on_book > 0 {
+            busy_quarters += 1;
+        }
+        // The business lines add up to the total, and the NPL table covers the same book.
+        let npl_balance: i64 = report["npl"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| fen(&l["balance"]))
+            .sum();
+        assert_eq!(npl_balance, want.balance_fen, "2016Q{q} NPL balance");
+    }
+    assert!(busy_quarters >= 3, "the demo should lend in most quarters");
+}
