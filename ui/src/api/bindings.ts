@@ -77,6 +77,22 @@ export const commands = {
 	addAgreement: (input: AgreementInput) => typedError<null, DeskError>(__TAURI_INVOKE("add_agreement", { input })),
 	/**  R-STOP-2: the city's payment of compensation to an insurer, for a pilot year. */
 	recordCompensation: (input: CompensationInput) => typedError<CompensationView, DeskError>(__TAURI_INVOKE("record_compensation", { input })),
+	/**  A quarter's report, of one city or all (`city` null or empty). */
+	quarterReport: (year: number, quarter: number, city: string | null) => typedError<QuarterReport, DeskError>(__TAURI_INVOKE("quarter_report", { year, quarter, city })),
+	/**  The headline figures of the six quarters ending with this one, for the trend chart. */
+	quarterTrend: (year: number, quarter: number, city: string | null) => typedError<TrendPoint[], DeskError>(__TAURI_INVOKE("quarter_trend", { year, quarter, city })),
+	closeQuarter: (input: QuarterInput) => typedError<QuarterReport, DeskError>(__TAURI_INVOKE("close_quarter", { input })),
+	reopenQuarter: (input: ReopenInput) => typedError<QuarterReport, DeskError>(__TAURI_INVOKE("reopen_quarter", { input })),
+	/**
+	 *  The quarter's report as PDF or XLSX (`format`), saved where the user chooses; `null`
+	 *  if they cancelled.
+	 */
+	exportQuarter: (year: number, quarter: number, city: string | null, format: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_quarter", { year, quarter, city, format })),
+	/**  The quarter's subsidy list the reader's work covers. */
+	subsidyList: (year: number, quarter: number, city: string | null) => typedError<SubsidyCase[], DeskError>(__TAURI_INVOKE("subsidy_list", { year, quarter, city })),
+	recordSubsidyPayment: (input: SubsidyPaymentInput) => typedError<SubsidyCase[], DeskError>(__TAURI_INVOKE("record_subsidy_payment", { input })),
+	/**  The subsidy list as an XLSX file locked with `password`; `null` if cancelled. */
+	exportSubsidies: (year: number, quarter: number, city: string | null, password: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_subsidies", { year, quarter, city, password })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
@@ -268,6 +284,51 @@ export type BorrowerView = {
 	address: string,
 	legal_rep: string,
 	flagged_evasion: boolean,
+};
+
+/**  One insurer × bank × city: the quarter's business. */
+export type BusinessLine = {
+	/**  A city code; empty on a total line. */
+	city: string,
+	insurer: string,
+	insurer_name: string,
+	bank: string,
+	bank_name: string,
+	applications: number,
+	/**  Approved by both sides (counted on the second approval's day). */
+	approved: number,
+	declined_by_insurer: number,
+	declined_by_bank: number,
+	disbursed_count: number,
+	disbursed_amount: Money,
+	/**  From 1 January of the quarter's year. */
+	ytd_count: number,
+	ytd_amount: Money,
+	/**
+	 *  Loans on the banks' books at the end of the quarter and their balance (R-NPL-1's book:
+	 *  a paid claim leaves the bank's retained share).
+	 */
+	loans_on_book: number,
+	balance: Money,
+	/**  Premiums of the policies issued in the quarter. */
+	guarantee_written: Money,
+	accident_written: Money,
+	guarantee_received: Money,
+	accident_received: Money,
+	premiums_refunded: Money,
+	claims_filed: number,
+	/**  The loss of the claims filed (R-CLAIM-2). */
+	claims_filed_loss: Money,
+	claims_paid: number,
+	claims_paid_amount: Money,
+	claims_refused: number,
+	/**  Open at the quarter's end past the agreement's payment period (R-CLAIM-4). */
+	claims_delayed: number,
+	accident_claims_paid: number,
+	accident_claims_amount: Money,
+	recovered: Money,
+	recovered_insurer: Money,
+	recovered_bank: Money,
 };
 
 export type CaseListInput = {
@@ -506,6 +567,15 @@ export type DecisionInput = {
 	reason?: string,
 };
 
+/**  R-DEFAULT-1 for one city. */
+export type DefaulterLine = {
+	city: string,
+	flagged_in_quarter: number,
+	flagged_to_date: number,
+	/**  Principal still outstanding on the flagged borrowers' loans at the quarter's end. */
+	outstanding: Money,
+};
+
 export type DeskError = {
 	/**  A rule id (`R-RATE-1`) or a stable error name (`NOT_PERMITTED`, `WRONG_STATE`). */
 	code: ErrorCode,
@@ -608,6 +678,19 @@ export type InvestigationInput = {
 	findings: FindingsInput,
 	note?: string,
 	attachments?: string[],
+};
+
+/**  One city × borrower kind: loans disbursed and outstanding. */
+export type KindLine = {
+	city: string,
+	/**  micro_enterprise, farmer, cooperative, entrepreneur; empty on a total line. */
+	kind: string,
+	disbursed_count: number,
+	disbursed_amount: Money,
+	ytd_count: number,
+	ytd_amount: Money,
+	loans_on_book: number,
+	balance: Money,
 };
 
 /**  R-STOP-1/2 for one underwriter in one city and pilot year. */
@@ -779,6 +862,96 @@ export type Printed = {
 	opened: boolean,
 };
 
+/**  Which quarter to close. */
+export type QuarterInput = {
+	year: number,
+	quarter: number,
+};
+
+/**  R-STOP-1/2 for one insurer in one city: the pilot year to the quarter's end. */
+export type QuarterLossRatio = {
+	city: string,
+	insurer: string,
+	insurer_name: string,
+	year_start: string,
+	year_end: string,
+	premiums_received: Money,
+	claims_paid: Money,
+	/**  e.g. "42.15%"; null with no premium. */
+	loss_ratio: string | null,
+	/**  The city's stop line in percent ("150"). */
+	stop_line_percent: string,
+	stopped: boolean,
+	stopped_on: string | null,
+	compensation_due: Money,
+	compensation_paid: Money,
+};
+
+/**  R-NPL-1 for one bank's loans in one city at the quarter's end. */
+export type QuarterNpl = {
+	city: string,
+	bank: string,
+	bank_name: string,
+	loans: number,
+	balance: Money,
+	normal: Money,
+	special_mention: Money,
+	substandard: Money,
+	doubtful: Money,
+	loss: Money,
+	npl_balance: Money,
+	/**  e.g. "1.25%"; null with no balance. */
+	npl_ratio: string | null,
+	exempt: boolean,
+};
+
+/**  The quarter's report: every table keyed by city, each with its total line. */
+export type QuarterReport = {
+	/**  `2016Q3` */
+	period: string,
+	year: number,
+	quarter: number,
+	start: string,
+	end: string,
+	/**
+	 *  The day the figures are as of: the quarter's last day, or the business date while it
+	 *  runs.
+	 */
+	as_of: string,
+	/**  The quarter is over (only then can it be closed). */
+	complete: boolean,
+	/**  The city reported on; null for every city. */
+	city: string | null,
+	/**  The reporting installation's organisation(s) (填报单位). */
+	issuer: string,
+	state: QuarterState,
+	business: BusinessLine[],
+	business_total: BusinessLine,
+	by_kind: KindLine[],
+	by_kind_total: KindLine,
+	loss_ratios: QuarterLossRatio[],
+	npl: QuarterNpl[],
+	subsidies: SubsidyLine[],
+	subsidies_total: SubsidyLine,
+	defaulters: DefaulterLine[],
+	defaulters_total: DefaulterLine,
+};
+
+/**  Whether the quarter's figures are frozen. */
+export type QuarterState = {
+	closed: boolean,
+	/**  The newest closing's revision; 0 when never closed. */
+	revision: number,
+	closed_on: string | null,
+	closed_by: string | null,
+	/**  SHA-256 of the frozen figures. */
+	sha256: string | null,
+	/**  The last reopening, if the newest closing was reopened. */
+	reopened_on: string | null,
+	reopened_by: string | null,
+	reopen_reason: string | null,
+};
+
 /**  A loan's quote: the rules it meets or breaks and every figure (R-RATE-1, R-PREM-1, …). */
 export type Quote = {
 	compliant: boolean,
@@ -857,6 +1030,13 @@ export type Refund = {
 	refunded_on: string,
 };
 
+/**  Which quarter to reopen, and why. */
+export type ReopenInput = {
+	year: number,
+	quarter: number,
+	reason: string,
+};
+
 /**  A repayment and how it was applied. */
 export type Repayment = {
 	paid_on: string,
@@ -933,6 +1113,48 @@ export type SignInput = {
 /**  A step a user can take on a case (`surety_domain::process::Step`). */
 export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "accident_claim" | "recover" | "close" | "withdraw" | "flag";
 
+/**  One case's subsidy for a quarter. */
+export type SubsidyCase = {
+	case_no: string,
+	borrower_name: string,
+	city: string,
+	kind: string,
+	bank_name: string,
+	insurer_name: string,
+	/**  What the subsidy is on: premiums received in the quarter, interest repaid in it. */
+	premiums: Money,
+	interest: Money,
+	premium_due: Money,
+	interest_due: Money,
+	/**  The day the city paid it; null while unpaid. */
+	paid_on: string | null,
+};
+
+/**  R-SUBSIDY-1 for one city: due on what was received and paid in the quarter. */
+export type SubsidyLine = {
+	city: string,
+	/**  The city's shares in force, as fractions ("0.5"). */
+	premium_share: string,
+	interest_share: string,
+	/**  Cases with a subsidy due this quarter. */
+	cases: number,
+	premium_due: Money,
+	interest_due: Money,
+	/**  What the city recorded as paid for this quarter's subsidies by the report's day. */
+	premium_paid: Money,
+	interest_paid: Money,
+};
+
+/**  The city's payment of a quarter's subsidies: one case, or every unpaid case of the city. */
+export type SubsidyPaymentInput = {
+	year: number,
+	quarter: number,
+	city: string,
+	/**  One case; empty for the whole list of the city's unpaid cases. */
+	case_no?: string,
+	paid_on: string,
+};
+
 export type TodoItem = {
 	case_no: string,
 	borrower_name: string,
@@ -949,6 +1171,16 @@ export type TodoItem = {
 	days_overdue: number | null,
 	/**  For a delayed claim: days past the payment period. */
 	days_late: number | null,
+};
+
+/**  One quarter's headline figures, for the trend chart. */
+export type TrendPoint = {
+	period: string,
+	disbursed_amount: Money,
+	balance: Money,
+	premiums_received: Money,
+	claims_paid_amount: Money,
+	loans_on_book: number,
 };
 
 export type User = {

@@ -20,7 +20,7 @@ pub use crate::error::{DeskError, DeskResult};
 pub use crate::loan_flow::{AmountInput, LossRatioLine};
 pub use crate::printing::{check_export_password, Printed};
 pub use crate::quarter_closing::{QuarterInput, ReopenInput};
-pub use crate::quarter_report::{QuarterReport, ReportScope};
+pub use crate::quarter_report::{QuarterReport, ReportScope, TrendPoint};
 pub use crate::quote::{parse_business_date, quote, quote_input_from_json, QuoteInput};
 pub use crate::subsidies::{SubsidyCase, SubsidyPaymentInput};
 pub use crate::views::{CaseListInput, CaseView};

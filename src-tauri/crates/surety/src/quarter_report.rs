@@ -706,7 +706,6 @@ impl QuarterReport {
     pub(crate) fn with_totals(mut self) -> QuarterReport {
         let mut b = BusinessLine::default();
         self.business.iter().for_each(|l| b.add(l));
-        b.insurer_name = "合计 / total".into();
         self.business_total = b;
         let mut k = KindLine::zeroed("", "");
         self.by_kind.iter().for_each(|l| k.add(l));
@@ -742,4 +741,51 @@ pub fn kind_name_zh(kind: &str) -> &'static str {
     kind.parse::<BorrowerKind>()
         .map(|k| k.name_zh())
         .unwrap_or("合计")
+}
+
+/// One quarter's headline figures, for the trend chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrendPoint {
+    pub period: String,
+    pub disbursed_amount: Amount,
+    pub balance: Amount,
+    pub premiums_received: Amount,
+    pub claims_paid_amount: Amount,
+    pub loans_on_book: u32,
+}
+
+impl Desk {
+    /// The headline figures of the `count` quarters ending with the scope's, oldest first
+    /// (closed quarters as frozen); quarters not yet begun are left out.
+    pub fn quarter_trend(&self, scope: ReportScope, count: u8) -> DeskResult<Vec<TrendPoint>> {
+        self.require_report_reader()?;
+        let mut quarters = vec![scope.quarter];
+        while quarters.len() < usize::from(count.clamp(1, 12)) {
+            let before = quarters.last().expect("one at least").previous();
+            quarters.push(before);
+        }
+        quarters.reverse();
+        let mut out = Vec::new();
+        for q in quarters {
+            if q.start() > self.today() {
+                continue;
+            }
+            let r = self.quarter_report(ReportScope {
+                quarter: q,
+                ..scope
+            })?;
+            let t = &r.business_total;
+            out.push(TrendPoint {
+                period: r.period.clone(),
+                disbursed_amount: t.disbursed_amount.clone(),
+                balance: t.balance.clone(),
+                premiums_received: (t.guarantee_received.value() + t.accident_received.value())
+                    .into(),
+                claims_paid_amount: t.claims_paid_amount.clone(),
+                loans_on_book: t.loans_on_book,
+            });
+        }
+        Ok(out)
+    }
 }
