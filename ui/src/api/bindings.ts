@@ -612,7 +612,7 @@ export type ErrorCode =
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | 
 /**  Another change held the database past the wait: try again. */
-"DATABASE_BUSY" | "FONT_MISSING" | "XLSX";
+"DATABASE_BUSY" | "FONT_MISSING" | "XLSX" | "ARCHIVE";
 
 export type FeeInput = {
 	name: string,

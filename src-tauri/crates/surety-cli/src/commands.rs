@@ -2,14 +2,14 @@
 
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
-    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, OrgAction, Period,
-    RateAction, ReportAction, SettingsAction, SubsidyAction, UserAction,
+    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, CreditAction, OrgAction,
+    Period, RateAction, ReportAction, SettingsAction, SubsidyAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
-    AgreementInput, CaseListInput, Desk, DeskError, DeskResult, KdfParams, OrgInput, PayoffInput,
-    PoolMemberInput, Printed, QuarterInput, ReopenInput, ReportScope, Settings,
-    SubsidyPaymentInput, UserInput,
+    AgreementInput, CaseListInput, CreditCorrectionInput, CreditReportInput, Desk, DeskError,
+    DeskResult, KdfParams, OrgInput, PayoffInput, PoolMemberInput, Printed, QuarterInput,
+    ReopenInput, ReportScope, Settings, SubsidyPaymentInput, UserInput,
 };
 
 pub fn run(cli: Cli) -> DeskResult<String> {
@@ -148,6 +148,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         Command::Compensation => json(&desk.record_compensation(&read_json()?)?),
         Command::Dashboard => json(&desk.dashboard()?),
         Command::Report { action } => report(desk, action),
+        Command::Credit { action } => credit(desk, action),
         Command::Subsidy { action } => subsidy(desk, action),
         Command::Audit {
             action: AuditAction::Verify,
@@ -234,6 +235,45 @@ fn report(desk: &mut Desk, action: ReportAction) -> DeskResult<String> {
             quarter,
             reason,
         })?),
+    }
+}
+
+fn credit(desk: &mut Desk, action: CreditAction) -> DeskResult<String> {
+    let pw = || {
+        password(
+            "SURETY_EXPORT_PASSWORD",
+            "压缩包的密码 / password for the archive: ",
+        )
+    };
+    match action {
+        CreditAction::Preview { org, date } => json(&desk.credit_preview(&CreditReportInput {
+            organisation: org,
+            report_date: date,
+        })?),
+        CreditAction::Report { org, date, out } => json(&desk.credit_report_to(
+            &CreditReportInput {
+                organisation: org,
+                report_date: date,
+            },
+            &pw()?,
+            &out,
+        )?),
+        CreditAction::Correct {
+            org,
+            case,
+            segment,
+            date,
+            out,
+        } => json(&desk.credit_correction_to(
+            &CreditCorrectionInput {
+                organisation: org,
+                case_no: case,
+                segment,
+                report_date: date,
+            },
+            &pw()?,
+            &out,
+        )?),
     }
 }
 

@@ -106,6 +106,14 @@ pub enum Command {
         #[command(subcommand)]
         action: SubsidyAction,
     },
+    /// R-CREDIT-1: an institution's accounts for the central bank's credit reference system:
+    /// `preview` (what would be reported), `report --out FILE.zip` (the files, AES-256 zip
+    /// locked with SURETY_EXPORT_PASSWORD; only accounts changed since last reported),
+    /// `correct` (re-report one segment of an account).
+    Credit {
+        #[command(subcommand)]
+        action: CreditAction,
+    },
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
     /// bank (R-NPL-1), monthly disbursements.
     Dashboard,
@@ -299,6 +307,38 @@ pub enum SubsidyAction {
         case: Option<String>,
         #[arg(long)]
         paid_on: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CreditAction {
+    Preview {
+        /// The bank's or insurer's organisation code.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        date: String,
+    },
+    Report {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    Correct {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        case: String,
+        /// The segment's letter (段标), e.g. D.
+        #[arg(long)]
+        segment: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -6,6 +6,8 @@ pub enum DocsError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("the spreadsheet cannot be encrypted: {0}")]
     Encrypt(std::io::Error),
+    #[error("the archive cannot be written: {0}")]
+    Archive(String),
 }
 
 impl DocsError {
@@ -14,6 +16,7 @@ impl DocsError {
             DocsError::FontMissing(_) => "FONT_MISSING",
             DocsError::Xlsx(_) => "XLSX",
             DocsError::Encrypt(_) => "XLSX",
+            DocsError::Archive(_) => "ARCHIVE",
         }
     }
 
@@ -24,6 +27,7 @@ impl DocsError {
             ),
             DocsError::Xlsx(e) => format!("无法生成电子表格：{e}"),
             DocsError::Encrypt(e) => format!("无法加密电子表格：{e}"),
+            DocsError::Archive(e) => format!("无法生成加密压缩包：{e}"),
         }
     }
 }

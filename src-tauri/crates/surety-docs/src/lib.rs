@@ -7,6 +7,7 @@
 // Page geometry is in floating-point millimetres and points; money never is.
 #![allow(clippy::float_arithmetic)]
 
+pub mod archive;
 pub mod documents;
 pub mod error;
 pub mod font;

@@ -10,6 +10,7 @@ pub mod case_status;
 pub mod city;
 pub mod claim;
 pub mod coinsurance;
+pub mod credit_report;
 pub mod eligibility;
 pub mod identity;
 pub mod loss_ratio;

@@ -22,6 +22,29 @@ pub struct Settings {
     pub pilot_year_start: String,
     pub cities: BTreeMap<City, CitySettings>,
     pub reference_rates: RateTable,
+    /// R-CREDIT-1: the institutions' codes and the files' encoding.
+    pub credit_reporting: CreditReporting,
+}
+
+/// R-CREDIT-1: what the credit-reporting files need that the interface leaves to each
+/// institution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreditReporting {
+    /// 金融机构代码 (14 characters) by our organisation code, e.g. `icbc-yt = "B1…"`.
+    pub institutions: BTreeMap<String, String>,
+    /// The text files' encoding: "UTF-8" (default) or "GB18030"; the interface's own choice
+    /// is not confirmed in public (DOMAIN.md).
+    pub encoding: String,
+}
+
+impl Default for CreditReporting {
+    fn default() -> Self {
+        CreditReporting {
+            institutions: BTreeMap::new(),
+            encoding: "UTF-8".into(),
+        }
+    }
 }
 
 /// The policy's own limits (§3.4, §3.5, §4.3). Qingdao may set its own.
@@ -133,6 +156,7 @@ impl Default for Settings {
             pilot_year_start: "01-01".into(),
             cities: BTreeMap::new(),
             reference_rates: RateTable::defaults(),
+            credit_reporting: CreditReporting::default(),
         }
     }
 }
@@ -185,6 +209,28 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), SettingsError> {
         self.limits.validate("limits", false)?;
+        for (org, code) in &self.credit_reporting.institutions {
+            if !crate::credit_report::valid_institution_code(code) {
+                return Err(bad(
+                    format!("credit_reporting.institutions.{org}"),
+                    format!("金融机构代码「{code}」应为 14 位数字或大写字母"),
+                    format!("institution code `{code}` must be 14 digits or capital letters"),
+                ));
+            }
+        }
+        if !["UTF-8", "GB18030"].contains(&self.credit_reporting.encoding.as_str()) {
+            return Err(bad(
+                "credit_reporting.encoding",
+                format!(
+                    "征信报送文件编码应为 UTF-8 或 GB18030，收到「{}」",
+                    self.credit_reporting.encoding
+                ),
+                format!(
+                    "the credit-reporting encoding is UTF-8 or GB18030, not `{}`",
+                    self.credit_reporting.encoding
+                ),
+            ));
+        }
         for (city, c) in &self.cities {
             let key = format!("cities.{}", city.code());
             if let Some(l) = &c.limits {

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod cases;
 pub mod compensations;
 pub mod corrupt;
+pub mod credit_reports;
 pub mod error;
 pub mod files;
 pub mod keys;

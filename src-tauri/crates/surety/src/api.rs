@@ -12,6 +12,7 @@ pub use crate::compensation::{CompensationInput, CompensationView};
 pub use crate::configuration::{
     AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
 };
+pub use crate::credit_reporting::{CreditCorrectionInput, CreditReport, CreditReportInput};
 pub use crate::dashboard::Dashboard;
 pub use crate::defaults::{FlaggedBorrower, UnflagInput};
 pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};

@@ -89,6 +89,7 @@ codes! {
     DatabaseBusy = "DATABASE_BUSY",
     FontMissing = "FONT_MISSING",
     Xlsx = "XLSX",
+    Archive = "ARCHIVE",
 }
 
 impl ErrorCode {

@@ -16,6 +16,7 @@ pub mod case_inputs;
 pub mod claim_settlement;
 pub mod compensation;
 pub mod configuration;
+pub mod credit_reporting;
 pub mod dashboard;
 pub mod defaults;
 pub mod desk;
