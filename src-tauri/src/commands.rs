@@ -9,11 +9,12 @@ use serde::Serialize;
 use std::sync::atomic::Ordering;
 use surety::api::{
     AccidentClaimInput, AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef,
-    CaseView, CityInput, CityRow, CompensationInput, CompensationView, Dashboard, DecisionInput,
-    Desk, DeskError, FlaggedBorrower, IntakeInput, InvestigationInput, KdfParams, LossRatioLine,
-    NoteInput, OrgInput, PayoffInput, PayoffView, PoolMemberInput, PoolRow, PremiumInput,
-    QuarterInput, QuarterReport, QuoteInput, RateInput, RateRow, ReopenInput, SettingsView,
-    SignInput, SubsidyCase, SubsidyPaymentInput, TrendPoint, UserInput,
+    CaseView, CityInput, CityRow, CompensationInput, CompensationView, CreditReport,
+    CreditReportInput, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
+    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PayoffInput, PayoffView,
+    PoolMemberInput, PoolRow, PremiumInput, QuarterInput, QuarterReport, QuoteInput, RateInput,
+    RateRow, ReopenInput, SettingsView, SignInput, SubsidyCase, SubsidyPaymentInput, TrendPoint,
+    UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -487,6 +488,38 @@ pub fn export_subsidies(
             false,
         )))
     })
+}
+
+// --- credit reporting (R-CREDIT-1) ---
+
+/// What a credit-reporting run would write, without writing it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn credit_preview(session: State<Session>, input: CreditReportInput) -> R<CreditReport> {
+    session.with(|d| d.credit_preview(&input))
+}
+
+/// The run's files in an AES zip locked with `password`, saved where the user chooses;
+/// `null` if they cancelled (nothing is then recorded as reported).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn credit_report(
+    app: AppHandle,
+    session: State<Session>,
+    input: CreditReportInput,
+    password: String,
+) -> R<Option<CreditReport>> {
+    surety::api::check_export_password(&password)?;
+    let name = format!("征信报送{}{}.zip", input.organisation, input.report_date);
+    let choice = Choice::Save {
+        title: "保存征信报送文件 / Save the credit-reporting files",
+        name: &name,
+        filter: ("ZIP", &["zip"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    session.with(|d| Ok(Some(d.credit_report_to(&input, &password, &path)?)))
 }
 
 // --- settings ---

@@ -52,6 +52,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::subsidy_list,
             commands::record_subsidy_payment,
             commands::export_subsidies,
+            commands::credit_preview,
+            commands::credit_report,
             commands::users,
             commands::add_user,
             commands::remove_user,

@@ -214,7 +214,12 @@ fn r_credit_1_a_banks_loans_and_an_insurers_guarantees_report_only_their_changes
     }
     // April's interest paid on time: the bank has a repayment to report, the guarantee
     // nothing (interest-only: the guaranteed principal and the tier did not change).
-    o.ok("bo-icbc", "2016-04-10", &["case", "repay"], json!({"case_no": a, "amount": "942.50"}));
+    o.ok(
+        "bo-icbc",
+        "2016-04-10",
+        &["case", "repay"],
+        json!({"case_no": a, "amount": "942.50"}),
+    );
     let r = report(
         &o,
         "uw-pool",

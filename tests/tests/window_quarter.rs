@@ -43,6 +43,31 @@ async fn the_quarter_page_shows_closes_prints_and_reopens_2016q3() {
         .unwrap()
         .to_string();
 
+    // ICBC Yantai's institution code, for the credit-reporting card (R-CREDIT-1).
+    let surety = |args: &[&str]| {
+        Command::new(surety_binary())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("SURETY_PASSWORD", DEMO_PASSWORD)
+            .env("SURETY_TEST_FAST_KDF", "1")
+            .output()
+            .unwrap()
+    };
+    let shown = String::from_utf8(surety(&["settings", "show"]).stdout).unwrap();
+    let settings = data.join("settings.toml");
+    std::fs::write(
+        &settings,
+        shown.replace(
+            "[credit_reporting.institutions]\n",
+            "[credit_reporting.institutions]\nicbc-yt = \"B1021237060001\"\n",
+        ),
+    )
+    .unwrap();
+    assert!(surety(&["settings", "apply", settings.to_str().unwrap()])
+        .status
+        .success());
+
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("admin", DEMO_PASSWORD).await;
     app.click("menu-statistics").await;
@@ -86,5 +111,31 @@ async fn the_quarter_page_shows_closes_prints_and_reopens_2016q3() {
     app.wait_dialog_closed().await;
     let state = app.wait_contains("quarter-state", &["已重开"]).await;
     assert!(state.contains("烟台工行补录九月还款"), "{state}");
+
+    // 征信报送: a bank without a code says which setting to add; ICBC previews and writes.
+    app.choose("credit-org", "德州农村商业银行").await;
+    app.click("credit-preview").await;
+    let error = app
+        .wait_contains("credit-error", &["credit_reporting.institutions"])
+        .await;
+    assert!(error.contains("rcb-dz"), "{error}");
+    app.choose("credit-org", "中国工商银行烟台分行").await;
+    app.click("credit-preview").await;
+    let result = app
+        .wait_contains("credit-result", &["B1021237060001"])
+        .await;
+    assert!(result.contains("新开户"), "{result}");
+    app.screenshot("credit-preview").await;
+    let archive = data.join("credit.zip");
+    app.answer_dialog(Some(&archive));
+    let written = app
+        .forced_invoke(
+            "credit_report",
+            serde_json::json!({"input": {"organisation": "icbc-yt", "report_date": "2016-12-31"},
+                               "password": "file-pass-2016"}),
+        )
+        .await;
+    assert!(written.is_null(), "{written}");
+    assert!(archive.exists(), "the archive was written");
     app.close().await;
 }

@@ -9,7 +9,7 @@ import App from "./App.vue";
 // Charts need a real canvas: stubbed here, drawn in the real window tests.
 vi.mock("./components/EChart.vue", async () => {
   const { defineComponent, h } = await import("vue");
-  return { default: defineComponent({ render: () => h("div", { class: "chart-stub" }) }) };
+  return { __esModule: true, default: defineComponent({ render: () => h("div", { class: "chart-stub" }) }) };
 });
 
 // The Rust side is mocked here; the real window is tested end to end in tests/ (Rust).

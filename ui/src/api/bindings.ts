@@ -93,6 +93,13 @@ export const commands = {
 	recordSubsidyPayment: (input: SubsidyPaymentInput) => typedError<SubsidyCase[], DeskError>(__TAURI_INVOKE("record_subsidy_payment", { input })),
 	/**  The subsidy list as an XLSX file locked with `password`; `null` if cancelled. */
 	exportSubsidies: (year: number, quarter: number, city: string | null, password: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_subsidies", { year, quarter, city, password })),
+	/**  What a credit-reporting run would write, without writing it. */
+	creditPreview: (input: CreditReportInput) => typedError<CreditReport, DeskError>(__TAURI_INVOKE("credit_preview", { input })),
+	/**
+	 *  The run's files in an AES zip locked with `password`, saved where the user chooses;
+	 *  `null` if they cancelled (nothing is then recorded as reported).
+	 */
+	creditReport: (input: CreditReportInput, password: string) => typedError<CreditReport | null, DeskError>(__TAURI_INVOKE("credit_report", { input, password })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
@@ -540,6 +547,37 @@ export type Contract = {
 	doc_kind: string,
 	doc_no: string,
 	signed_on: string,
+};
+
+export type CreditFile = {
+	file_name: string,
+	/**  "210", "410", "230", "440" (or a correction's "232" …). */
+	record_type: string,
+	records: number,
+};
+
+/**  What a credit-reporting run found and wrote. */
+export type CreditReport = {
+	institution: string,
+	report_date: string,
+	encoding: string,
+	/**  Accounts open by the report date. */
+	accounts: number,
+	/**  Of them, unchanged since last reported (no record). */
+	unchanged: number,
+	/**  Records per report-date code ("10": 3, "33": 12 …). */
+	by_code: ([string, number])[],
+	files: CreditFile[],
+	/**  Where the archive was written; null for a preview. */
+	archive: string | null,
+};
+
+/**  Which institution reports, and the report date. */
+export type CreditReportInput = {
+	/**  The bank's or the insurer's organisation code. */
+	organisation: string,
+	/**  The report date (信息报告日期), on or before the business date. */
+	report_date: string,
 };
 
 export type Dashboard = {
