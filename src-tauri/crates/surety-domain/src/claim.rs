@@ -223,6 +223,66 @@ pub fn claim_loss(
     }
 }
 
+/// Where a loan stands at the end of `as_of`: how late, and what is overdue (R-NPL-1's days,
+/// R-CREDIT-1's overdue periods and amounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Standing {
+    pub days_overdue: u32,
+    /// Periods due before `as_of` and not fully paid.
+    pub overdue_periods: u32,
+    pub overdue_principal: Money,
+    /// Overdue principal and interest.
+    pub overdue_total: Money,
+}
+
+/// The standing from what was paid against each period.
+pub fn standing(schedule: &[Installment], paid: &[PeriodPaid], as_of: NaiveDate) -> Standing {
+    let mut s = Standing {
+        days_overdue: days_overdue(schedule, paid, as_of),
+        ..Standing::default()
+    };
+    for (i, inst) in schedule.iter().enumerate() {
+        if inst.due_date >= as_of {
+            break;
+        }
+        let p = paid.get(i).copied().unwrap_or_default();
+        let owed_p = (inst.principal - p.principal).max(Money::ZERO);
+        let owed_i = (inst.interest - p.interest).max(Money::ZERO);
+        if !(owed_p + owed_i).is_zero() {
+            s.overdue_periods += 1;
+            s.overdue_principal += owed_p;
+            s.overdue_total += owed_p + owed_i;
+        }
+    }
+    s
+}
+
+/// The same from one total, for a schedule whose payments were all applied by `allocate`
+/// (oldest period first, interest before principal): the total covers the periods in order,
+/// so what was paid on each follows from it without reading every allocation. The quarter
+/// report and the credit file read a province's loans this way.
+pub fn standing_from_total(
+    schedule: &[Installment],
+    paid_total: Money,
+    as_of: NaiveDate,
+) -> Standing {
+    let mut left = paid_total;
+    let paid: Vec<PeriodPaid> = schedule
+        .iter()
+        .map(|inst| {
+            let interest = inst.interest.min(left.max(Money::ZERO));
+            left -= interest;
+            let principal = inst.principal.min(left.max(Money::ZERO));
+            left -= principal;
+            PeriodPaid {
+                interest,
+                principal,
+            }
+        })
+        .collect();
+    standing(schedule, &paid, as_of)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,5 +426,38 @@ mod tests {
         // Paid on 10-02: it was 2 days late, and is no longer delayed whatever the date.
         let paid = claim_deadline(d(9, 20), 10, Some(d(10, 2)), d(12, 31));
         assert_eq!((paid.days_late, paid.delayed), (2, false));
+    }
+
+    #[test]
+    fn a_total_paid_oldest_first_stands_as_the_allocations_do() {
+        let contract = NaiveDate::from_ymd_opt(2016, 1, 15).unwrap();
+        for method in crate::RepaymentMethod::ALL {
+            let lines = crate::schedule::schedule(
+                method,
+                Money::yuan(150_000),
+                crate::Rate::percent("5.655"),
+                12,
+                contract,
+            );
+            for (amount, day) in [
+                ("0", "2016-03-01"),
+                ("700.50", "2016-04-20"),
+                ("13001.37", "2016-06-30"),
+                ("40000", "2016-09-30"),
+                ("400000", "2017-02-01"),
+            ] {
+                let as_of: NaiveDate = day.parse().unwrap();
+                let total: Money = amount.parse().unwrap();
+                let (allocs, _) = allocate(&lines, &[], total);
+                let mut paid = Vec::new();
+                apply(&mut paid, lines.len(), &allocs);
+                let paid_total = allocs.iter().map(|a| a.interest + a.principal).sum();
+                assert_eq!(
+                    standing_from_total(&lines, paid_total, as_of),
+                    standing(&lines, &paid, as_of),
+                    "{method:?} {amount} {day}"
+                );
+            }
+        }
     }
 }

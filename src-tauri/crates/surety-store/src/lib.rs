@@ -6,6 +6,7 @@
 pub mod accident_claims;
 pub mod audit;
 pub mod backup;
+pub mod book;
 pub mod cases;
 pub mod compensations;
 pub mod corrupt;

@@ -36,83 +36,6 @@ fn counts(conn: &Connection, sql: &str, from: &str, to: &str) -> StoreResult<Vec
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Applications taken in between `from` and `to` (inclusive), by parties.
-pub fn applications(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
-    counts(
-        conn,
-        &format!(
-            "SELECT {PARTIES}, count(*) FROM cases c
-             WHERE c.application_date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
-        ),
-        from,
-        to,
-    )
-}
-
-/// Cases approved by both sides, counted on the day of the second approval.
-pub fn approvals(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(Parties, u32)>> {
-    counts(
-        conn,
-        &format!(
-            "SELECT {PARTIES}, count(*) FROM cases c
-             JOIN (SELECT case_id, max(decided_on) AS last, min(approve) AS all_yes, count(*) AS sides
-                   FROM decisions GROUP BY case_id) d ON d.case_id = c.id
-             WHERE d.sides = 2 AND d.all_yes = 1 AND d.last BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
-        ),
-        from,
-        to,
-    )
-}
-
-/// Refusals by the side that refused ('insurer' or 'bank').
-pub fn declines(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> StoreResult<Vec<(Parties, String, u32)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, d.side, count(*) FROM decisions d JOIN cases c ON c.id = d.case_id
-         WHERE d.approve = 0 AND d.decided_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
-    ))?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok((parties(r)?, r.get(3)?, r.get(4)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Loans disbursed: (parties, borrower kind, count, amount).
-pub fn disbursements(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> StoreResult<Vec<(Parties, String, u32, Money)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, b.kind, count(*), sum(d.amount_fen)
-         FROM disbursements d JOIN cases c ON c.id = d.case_id JOIN borrowers b ON b.id = c.borrower_id
-         WHERE d.disbursed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
-    ))?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok((parties(r)?, r.get(3)?, r.get(4)?, money(r, 5)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Premiums received, by line ('guarantee', 'accident'), and those refunded in the period.
-pub fn premiums_received(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> StoreResult<Vec<(Parties, String, Money)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, p.line, sum(p.amount_fen) FROM premiums p JOIN cases c ON c.id = p.case_id
-         WHERE p.received_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4"
-    ))?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok((parties(r)?, r.get(3)?, money(r, 4)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 pub fn premiums_refunded(
     conn: &Connection,
     from: &str,
@@ -123,31 +46,6 @@ pub fn premiums_refunded(
          WHERE p.refunded_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3"
     ))?;
     let rows = stmt.query_map(params![from, to], |r| Ok((parties(r)?, money(r, 3)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Premiums written: the premium each policy issued in the period carries (its quote), by
-/// line.
-pub fn premiums_written(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> StoreResult<Vec<(Parties, String, Money)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, CASE k.doc_kind WHEN 'guarantee_policy' THEN 'guarantee' ELSE 'accident' END,
-                CASE k.doc_kind WHEN 'guarantee_policy' THEN json_extract(c.quote_json, '$.guarantee_premium')
-                                ELSE json_extract(c.quote_json, '$.accident_premium') END, c.id
-         FROM contracts k JOIN cases c ON c.id = k.case_id
-         WHERE k.doc_kind IN ('guarantee_policy', 'accident_policy') AND k.signed_on BETWEEN ?1 AND ?2"
-    ))?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        let id: i64 = r.get(5)?;
-        let text: String = r.get::<_, Option<String>>(4)?.unwrap_or_default();
-        let amount: Money = text
-            .parse()
-            .map_err(|_| crate::corrupt::corrupt("cases", id, "quote_json", &text))?;
-        Ok((parties(r)?, r.get(3)?, amount))
-    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -243,52 +141,6 @@ pub fn recoveries(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A loan as it stood on the bank's book at the end of a day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookLoan {
-    pub case_id: i64,
-    pub parties: Parties,
-    pub kind: String,
-    /// Principal disbursed less principal repaid by that day.
-    pub principal_outstanding: Money,
-    /// The claim, when the insurer had paid it by that day: (loss, the insurers' payment).
-    pub paid_claim: Option<(Money, Money)>,
-    /// Recoveries credited to the bank after the claim, by that day.
-    pub bank_recovered: Money,
-}
-
-/// Every loan disbursed by the end of `at` and not closed by then (repaid loans come with
-/// nothing outstanding; the caller drops them).
-pub fn loans_on_book(conn: &Connection, at: &str) -> StoreResult<Vec<BookLoan>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, c.id, b.kind,
-                d.amount_fen - coalesce((SELECT sum(principal_fen) FROM repayments r
-                                         WHERE r.case_id = c.id AND r.paid_on <= ?1), 0),
-                k.loss_fen, k.insurer_fen,
-                coalesce((SELECT sum(bank_fen) FROM recoveries v
-                          WHERE v.case_id = c.id AND v.before_claim = 0 AND v.received_on <= ?1), 0)
-         FROM disbursements d JOIN cases c ON c.id = d.case_id JOIN borrowers b ON b.id = c.borrower_id
-         LEFT JOIN claims k ON k.case_id = c.id AND k.paid_on <= ?1
-         WHERE d.disbursed_on <= ?1 AND (c.closed_on IS NULL OR c.closed_on > ?1)
-         ORDER BY c.id"
-    ))?;
-    let rows = stmt.query_map([at], |r| {
-        let loss: Option<i64> = r.get(6)?;
-        Ok(BookLoan {
-            parties: parties(r)?,
-            case_id: r.get(3)?,
-            kind: r.get(4)?,
-            principal_outstanding: money(r, 5)?,
-            paid_claim: match loss {
-                Some(loss) => Some((Money::from_fen(loss), money(r, 7)?)),
-                None => None,
-            },
-            bank_recovered: money(r, 8)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// R-SUBSIDY-1's base for one case in a period: what was actually received and paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubsidyBase {
@@ -303,19 +155,36 @@ pub struct SubsidyBase {
     pub interest: Money,
 }
 
-/// Every case with premiums received or interest paid in the period, by case.
-pub fn subsidy_bases(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<SubsidyBase>> {
+/// Every case of `cities` (those that subsidise) with premiums received or interest paid
+/// in the period, by case: the period's repayments and premiums grouped first (through
+/// their day indexes), then joined to their cases.
+pub fn subsidy_bases(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    cities: &[&str],
+) -> StoreResult<Vec<SubsidyBase>> {
+    if cities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = cities
+        .iter()
+        .map(|c| format!("'{}'", c.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(",");
     let mut stmt = conn.prepare(&format!(
-        "SELECT {PARTIES}, c.id, c.case_no, b.name, b.kind,
-                coalesce((SELECT sum(p.amount_fen) FROM premiums p WHERE p.case_id = c.id
-                            AND p.received_on BETWEEN ?1 AND ?2
-                            AND NOT EXISTS (SELECT 1 FROM premium_refunds f WHERE f.case_id = p.case_id
-                                              AND f.line = p.line AND f.refunded_on <= ?2)), 0),
-                coalesce((SELECT sum(r.interest_fen) FROM repayments r WHERE r.case_id = c.id
-                            AND r.paid_on BETWEEN ?1 AND ?2), 0)
-         FROM cases c JOIN borrowers b ON b.id = c.borrower_id
-         WHERE c.id IN (SELECT case_id FROM premiums WHERE received_on BETWEEN ?1 AND ?2
-                        UNION SELECT case_id FROM repayments WHERE paid_on BETWEEN ?1 AND ?2)
+        "WITH i AS (SELECT case_id, sum(interest_fen) AS interest FROM repayments
+                    WHERE paid_on BETWEEN ?1 AND ?2 GROUP BY case_id),
+              p AS (SELECT q.case_id, sum(q.amount_fen) AS premiums FROM premiums q
+                    WHERE q.received_on BETWEEN ?1 AND ?2
+                      AND NOT EXISTS (SELECT 1 FROM premium_refunds f WHERE f.case_id = q.case_id
+                                        AND f.line = q.line AND f.refunded_on <= ?2)
+                    GROUP BY q.case_id),
+              ids AS (SELECT case_id FROM i UNION SELECT case_id FROM p)
+         SELECT {PARTIES}, c.id, c.case_no, b.name, b.kind, coalesce(p.premiums, 0), coalesce(i.interest, 0)
+         FROM ids JOIN cases c ON c.id = ids.case_id JOIN borrowers b ON b.id = c.borrower_id
+         LEFT JOIN i ON i.case_id = c.id LEFT JOIN p ON p.case_id = c.id
+         WHERE c.city IN ({list})
          ORDER BY c.city, c.case_no"
     ))?;
     let rows = stmt.query_map(params![from, to], |r| {

@@ -355,7 +355,13 @@ pub struct Contract {
 
 pub fn save_contract(tx: &Transaction, case_id: i64, c: &Contract) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO contracts (case_id, doc_kind, doc_no, signed_on) VALUES (?1, ?2, ?3, ?4)",
+        // A policy keeps the premium its quote states (R-REPORT-1's premiums written).
+        "INSERT INTO contracts (case_id, doc_kind, doc_no, signed_on, premium_fen)
+         VALUES (?1, ?2, ?3, ?4,
+                 (SELECT CAST(replace(json_extract(quote_json,
+                           CASE ?2 WHEN 'guarantee_policy' THEN '$.guarantee_premium' ELSE '$.accident_premium' END),
+                         '.', '') AS INTEGER)
+                  FROM cases WHERE id = ?1 AND ?2 IN ('guarantee_policy', 'accident_policy')))",
         params![case_id, c.doc_kind, c.doc_no, c.signed_on],
     )?;
     Ok(())

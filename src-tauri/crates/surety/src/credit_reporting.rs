@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use surety_domain::borrower::IdentifiedBy;
-use surety_domain::claim::days_overdue;
+use surety_domain::claim::standing;
 use surety_domain::credit_report::{
     self as credit, file_name, file_text, header, record, report_code, AccountSnapshot, RecordType,
 };
 use surety_domain::npl::{classify, LoanClass};
 use surety_domain::{BorrowerKind, Money};
+use surety_store::book::BookFacts;
 use surety_store::credit_reports::{self as store, CreditAccount};
 use surety_store::orgs::{Org, OrgKind};
 use surety_store::{AuditNote, Role};
@@ -91,6 +92,12 @@ fn tier(class: LoanClass) -> u8 {
     }
 }
 
+/// The loan's last due date: `months` after the contract date (the schedule's rule).
+fn add_months(d: chrono::NaiveDate, months: u32) -> chrono::NaiveDate {
+    d.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(d)
+}
+
 fn day(column: &str, text: &str) -> DeskResult<chrono::NaiveDate> {
     Ok(crate::claim_settlement::stored_day(column, text)?)
 }
@@ -161,40 +168,21 @@ impl Desk {
         Ok(date)
     }
 
-    /// One account's state at the end of `as_of`.
+    /// One account's state at the end of `as_of`, from its standing and repayments then.
     fn credit_snapshot(
         &self,
         a: &CreditAccount,
         guarantee: bool,
         institution: &str,
         as_of: chrono::NaiveDate,
+        facts: BookFacts,
     ) -> DeskResult<AccountSnapshot> {
-        let conn = self.store.connection();
         let to = as_of.to_string();
         let kind: BorrowerKind = crate::quote::parse_kind(&a.kind)?;
         let person = kind.identified_by() == IdentifiedBy::ResidentId;
-        let (schedule, paid) = surety_store::schedules::position_as_of(conn, a.case_id, &to)?;
-        let days = days_overdue(&schedule, &paid, as_of);
-        let (mut periods, mut principal, mut total) = (0u32, Money::ZERO, Money::ZERO);
-        for (inst, p) in schedule
-            .iter()
-            .zip(paid.iter().chain(std::iter::repeat(&Default::default())))
-        {
-            if inst.due_date >= as_of {
-                continue;
-            }
-            let owed_p = (inst.principal - p.principal).max(Money::ZERO);
-            let owed_i = (inst.interest - p.interest).max(Money::ZERO);
-            if !(owed_p + owed_i).is_zero() {
-                periods += 1;
-                principal += owed_p;
-                total += owed_p + owed_i;
-            }
-        }
-        let outstanding = a.principal - store::principal_repaid(conn, a.case_id, &to)?;
-        let last_payment = store::last_payment(conn, a.case_id, &to)?
-            .map(|(d, m)| Ok::<_, DeskError>((day("repayments.paid_on", &d)?, m)))
-            .transpose()?;
+        let outstanding = a.principal - facts.principal_repaid;
+        let last_payment = facts.last_payment;
+        let standing = facts.standing;
         let claim_paid = a
             .claim_paid_on
             .as_deref()
@@ -217,10 +205,7 @@ impl Desk {
         } else {
             closed.or(repaid_on)
         };
-        let due_date = schedule
-            .last()
-            .map(|i| i.due_date)
-            .unwrap_or(day("cases.contract_date", &a.contract_date)?);
+        let due_date = add_months(day("cases.contract_date", &a.contract_date)?, a.term_months);
         Ok(AccountSnapshot {
             record_type: RecordType::of(guarantee, person),
             acct_code: a.acct_code.clone(),
@@ -230,16 +215,16 @@ impl Desk {
             open_date: day("disbursements.disbursed_on", &a.disbursed_on)?,
             due_date,
             amount: a.principal,
-            periods: schedule.len() as u32,
+            periods: a.term_months,
             balance: if close_date.is_some() {
                 Money::ZERO
             } else {
                 outstanding.max(Money::ZERO)
             },
-            five_tier: tier(classify(days, &self.settings.npl)),
-            overdue_periods: periods,
-            overdue_principal: principal,
-            overdue_total: total,
+            five_tier: tier(classify(standing.days_overdue, &self.settings.npl)),
+            overdue_periods: standing.overdue_periods,
+            overdue_principal: standing.overdue_principal,
+            overdue_total: standing.overdue_total,
             last_payment,
             paid_out: claim_paid.is_some(),
             close_date,
@@ -258,10 +243,14 @@ impl Desk {
     ) -> DeskResult<(u32, Vec<Pending>)> {
         let conn = self.store.connection();
         let last = store::last_reported(conn, institution)?;
-        let accounts = store::accounts(conn, org.id, guarantees, &date.to_string())?;
+        let to = date.to_string();
+        let accounts = store::accounts(conn, org.id, guarantees, &to)?;
+        // The whole book's standings and repayments in two passes, not per account.
+        let facts = surety_store::book::book_facts(conn, &to, date, &to)?;
         let mut pending = Vec::new();
         for a in &accounts {
-            let now = self.credit_snapshot(a, guarantees, institution, date)?;
+            let fact = facts.get(a.case_id);
+            let now = self.credit_snapshot(a, guarantees, institution, date, fact)?;
             let before: Option<AccountSnapshot> = match last.get(&a.acct_code) {
                 Some(json) => Some(serde_json::from_str(json).map_err(|e| {
                     surety_store::StoreError::Corrupt(format!(
@@ -468,7 +457,18 @@ impl Desk {
                 ),
             )
         })?;
-        let snap = self.credit_snapshot(&account, guarantees, &institution, date)?;
+        let conn = self.store.connection();
+        let to = date.to_string();
+        let (schedule, paid) = surety_store::schedules::position_as_of(conn, account.case_id, &to)?;
+        let facts = BookFacts {
+            interest_since: Money::ZERO,
+            standing: standing(&schedule, &paid, date),
+            principal_repaid: store::principal_repaid(conn, account.case_id, &to)?,
+            last_payment: store::last_payment(conn, account.case_id, &to)?
+                .map(|(d, m)| Ok::<_, DeskError>((day("repayments.paid_on", &d)?, m)))
+                .transpose()?,
+        };
+        let snap = self.credit_snapshot(&account, guarantees, &institution, date, facts)?;
         let letter = input.segment.trim().chars().next().unwrap_or(' ');
         let Some(line) = credit::correction(&snap, letter, date) else {
             let letters: String = credit::SEGMENTS

@@ -11,10 +11,11 @@ use crate::dto::Money as Amount;
 use crate::error::{DeskError, DeskResult};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use surety_domain::claim::{claim_deadline, days_overdue};
+use surety_domain::claim::claim_deadline;
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::{npl_summary, retained_after_claim, LoanClass};
 use surety_domain::{BorrowerKind, City, Money, Quarter};
+use surety_store::book;
 use surety_store::orgs;
 use surety_store::quarter_figures::{self as figures, Parties};
 use surety_store::Role;
@@ -453,13 +454,16 @@ impl QuarterCompute<'_> {
                 lines.at($p)
             };
         }
-        for (p, n) in figures::applications(conn, &from, &to)? {
+        let dir = book::Directory::load(conn)?;
+        let refunded = book::refunds(conn)?;
+        for (p, n) in book::applications(&dir, &from, &to) {
             at!(&p).applications += n;
         }
-        for (p, n) in figures::approvals(conn, &from, &to)? {
+        let (approvals, declines) = book::decisions(conn, &dir, &from, &to)?;
+        for (p, n) in approvals {
             at!(&p).approved += n;
         }
-        for (p, side, n) in figures::declines(conn, &from, &to)? {
+        for ((p, side), n) in declines {
             let l = at!(&p);
             if side == "insurer" {
                 l.declined_by_insurer += n;
@@ -468,7 +472,8 @@ impl QuarterCompute<'_> {
             }
         }
         let mut kinds: BTreeMap<(String, String), KindLine> = BTreeMap::new();
-        for (p, kind, n, amount) in figures::disbursements(conn, &from, &to)? {
+        let (quarter, ytd) = book::disbursements(conn, &dir, &from, &ytd_from, &to)?;
+        for ((p, kind), (n, amount)) in quarter {
             let l = at!(&p);
             l.disbursed_count += n;
             plus_money(&mut l.disbursed_amount, amount);
@@ -478,7 +483,7 @@ impl QuarterCompute<'_> {
             k.disbursed_count += n;
             plus_money(&mut k.disbursed_amount, amount);
         }
-        for (p, kind, n, amount) in figures::disbursements(conn, &ytd_from, &to)? {
+        for ((p, kind), (n, amount)) in ytd {
             let l = at!(&p);
             l.ytd_count += n;
             plus_money(&mut l.ytd_amount, amount);
@@ -488,7 +493,7 @@ impl QuarterCompute<'_> {
             k.ytd_count += n;
             plus_money(&mut k.ytd_amount, amount);
         }
-        for (p, line_kind, amount) in figures::premiums_written(conn, &from, &to)? {
+        for ((p, line_kind), amount) in book::premiums_written(conn, &dir, &from, &to)? {
             let l = at!(&p);
             if line_kind == "guarantee" {
                 plus_money(&mut l.guarantee_written, amount);
@@ -496,12 +501,14 @@ impl QuarterCompute<'_> {
                 plus_money(&mut l.accident_written, amount);
             }
         }
-        for (p, line_kind, amount) in figures::premiums_received(conn, &from, &to)? {
-            let l = at!(&p);
+        let premiums = book::premiums_in(conn, &from, &to)?;
+        for (id, line_kind, amount) in &premiums {
+            let Some(e) = dir.get(*id) else { continue };
+            let l = at!(&e.parties);
             if line_kind == "guarantee" {
-                plus_money(&mut l.guarantee_received, amount);
+                plus_money(&mut l.guarantee_received, *amount);
             } else {
-                plus_money(&mut l.accident_received, amount);
+                plus_money(&mut l.accident_received, *amount);
             }
         }
         for (p, amount) in figures::premiums_refunded(conn, &from, &to)? {
@@ -540,17 +547,17 @@ impl QuarterCompute<'_> {
 
         // The banks' books at the end of the day (R-NPL-1), by parties, kind and bank.
         let mut books: BTreeMap<(String, i64), Vec<(Money, u32)>> = BTreeMap::new();
-        for loan in figures::loans_on_book(conn, &to)? {
+        let facts = book::book_facts(conn, &to, as_of, &from)?;
+        for loan in book::loans_on_book(conn, &dir, &to)? {
+            let fact = facts.get(loan.case_id);
             let balance = match loan.paid_claim {
                 Some((loss, insurer)) => retained_after_claim(loss, insurer, loan.bank_recovered),
-                None => loan.principal_outstanding,
+                None => loan.disbursed - fact.principal_repaid,
             };
             if balance <= Money::ZERO {
                 continue;
             }
-            let (schedule, paid) =
-                surety_store::schedules::position_as_of(conn, loan.case_id, &to)?;
-            let days = days_overdue(&schedule, &paid, as_of);
+            let days = fact.standing.days_overdue;
             let l = at!(&loan.parties);
             l.loans_on_book += 1;
             plus_money(&mut l.balance, balance);
@@ -572,8 +579,16 @@ impl QuarterCompute<'_> {
             })
             .collect();
 
-        let loss_ratios = self.quarter_loss_ratios(&names, as_of)?;
-        let (subsidies, _) = self.subsidies_due(q, as_of, self.today)?;
+        let loss_ratios = self.quarter_loss_ratios(&names, &dir, &refunded, as_of)?;
+        let bases = crate::subsidies::bases_from_book(
+            self.settings,
+            &dir,
+            &facts,
+            &premiums,
+            &refunded,
+            &to,
+        );
+        let (subsidies, _) = self.subsidies_due(q, self.today, bases)?;
         let defaulters = quarter_defaulters(conn, q, &to)?;
         let business: Vec<BusinessLine> = lines.by_parties.into_values().collect();
         let by_kind: Vec<KindLine> = kinds.into_values().collect();
@@ -640,14 +655,27 @@ impl QuarterCompute<'_> {
     fn quarter_loss_ratios(
         &self,
         names: &Names,
+        dir: &book::Directory,
+        refunded: &std::collections::HashMap<(i64, String), String>,
         as_of: chrono::NaiveDate,
     ) -> DeskResult<Vec<QuarterLossRatio>> {
         let conn = self.conn;
         let mut out = Vec::new();
+        // Cities share pilot years as a rule: one grouped read per distinct year.
+        let mut by_year: BTreeMap<(String, String), book::LossRatioInputs> = BTreeMap::new();
         for (insurer_id, city_code) in orgs::underwriter_cities(conn)? {
             let city: City = crate::quote::parse_city(&city_code)?;
             let year = pilot_year_of(as_of, self.settings.pilot_year_start_for(city));
-            let ratio = crate::case_access::year_loss_ratio(conn, insurer_id, city, &year, as_of)?;
+            let span = (year.start.to_string(), year.end.min(as_of).to_string());
+            if !by_year.contains_key(&span) {
+                let inputs = book::loss_ratio_inputs(conn, dir, refunded, &span.0, &span.1)?;
+                by_year.insert(span.clone(), inputs);
+            }
+            let (premiums, claims) = by_year[&span]
+                .get(&(insurer_id, city_code.clone()))
+                .copied()
+                .unwrap_or((Money::ZERO, Money::ZERO));
+            let ratio = surety_domain::LossRatio::new(claims, premiums);
             let threshold = self.settings.limits_for(city).stop_loss_ratio;
             let stop = surety_store::sections::stop_for(
                 conn,

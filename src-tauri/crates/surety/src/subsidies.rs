@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use surety_domain::subsidy::subsidy;
 use surety_domain::{BorrowerKind, Money, Quarter};
-use surety_store::quarter_figures::{self as figures, SubsidyPayment};
+use surety_store::quarter_figures::{self as figures, SubsidyBase, SubsidyPayment};
 use surety_store::{AuditNote, Role};
 
 /// One case's subsidy for a quarter.
@@ -58,18 +58,90 @@ pub(crate) struct DueCase {
     pub insurer_id: i64,
 }
 
+/// The cities whose rules subsidise anything.
+fn subsidising_cities(settings: &surety_domain::Settings) -> Vec<&'static str> {
+    settings
+        .cities
+        .iter()
+        .filter(|(_, c)| !c.premium_subsidy_share.is_zero() || !c.interest_subsidy_share.is_zero())
+        .map(|(city, _)| city.code())
+        .collect()
+}
+
+/// The quarter report's bases, from the book already read for it: premiums received in the
+/// quarter (not refunded by its end) and interest repaid since its first day, for the cases
+/// of the subsidising cities (no names: the report has none).
+pub(crate) fn bases_from_book(
+    settings: &surety_domain::Settings,
+    dir: &surety_store::book::Directory,
+    facts: &surety_store::book::Book,
+    premiums: &[(i64, String, Money)],
+    refunded: &std::collections::HashMap<(i64, String), String>,
+    to: &str,
+) -> Vec<SubsidyBase> {
+    let cities = subsidising_cities(settings);
+    if cities.is_empty() {
+        return Vec::new();
+    }
+    let mut received: std::collections::HashMap<i64, Money> = std::collections::HashMap::new();
+    for (id, line, amount) in premiums {
+        if refunded
+            .get(&(*id, line.clone()))
+            .is_some_and(|d| d.as_str() <= to)
+        {
+            continue;
+        }
+        *received.entry(*id).or_insert(Money::ZERO) += *amount;
+    }
+    dir.entries()
+        .filter(|(_, e)| cities.contains(&e.parties.city.as_str()))
+        .filter_map(|(id, e)| {
+            let premiums = received.get(&id).copied().unwrap_or(Money::ZERO);
+            let interest = facts.get(id).interest_since;
+            (!premiums.is_zero() || !interest.is_zero()).then(|| SubsidyBase {
+                case_id: id,
+                case_no: String::new(),
+                borrower_name: String::new(),
+                parties: e.parties.clone(),
+                kind: e.kind.clone(),
+                premiums,
+                interest,
+            })
+        })
+        .collect()
+}
+
 impl QuarterCompute<'_> {
-    /// Per city, and per case, the subsidies due for quarter `q` on what was received and
-    /// paid from its first day to `as_of`, each part half-up to the fen per case (DOMAIN.md:
-    /// computed per case), with the payments recorded by `paid_by` (a city pays after the
-    /// quarter: the reading's business date, or the closing's).
-    pub(crate) fn subsidies_due(
+    /// The cities whose rules subsidise anything: only their cases are read.
+    pub(crate) fn subsidising_cities(&self) -> Vec<&'static str> {
+        subsidising_cities(self.settings)
+    }
+
+    /// The bases of quarter `q` to `as_of`, with the cases' numbers and borrowers (for the
+    /// list and the city's payment).
+    pub(crate) fn named_bases(
         &self,
         q: Quarter,
         as_of: chrono::NaiveDate,
+    ) -> DeskResult<Vec<SubsidyBase>> {
+        Ok(figures::subsidy_bases(
+            self.conn,
+            &q.start().to_string(),
+            &as_of.to_string(),
+            &self.subsidising_cities(),
+        )?)
+    }
+
+    /// Per city, and per case, the subsidies due for quarter `q` on `bases` (what was
+    /// received and paid in it), each part half-up to the fen per case (DOMAIN.md: computed
+    /// per case), with the payments recorded by `paid_by` (a city pays after the quarter:
+    /// the reading's business date, or the closing's).
+    pub(crate) fn subsidies_due(
+        &self,
+        q: Quarter,
         paid_by: chrono::NaiveDate,
+        bases: Vec<SubsidyBase>,
     ) -> DeskResult<(Vec<SubsidyLine>, Vec<DueCase>)> {
-        let to = as_of.to_string();
         let period = q.label();
         let paid: BTreeMap<i64, SubsidyPayment> =
             figures::subsidy_payments(self.conn, &period, &paid_by.to_string())?
@@ -82,7 +154,7 @@ impl QuarterCompute<'_> {
             .collect();
         let mut lines: BTreeMap<String, SubsidyLine> = BTreeMap::new();
         let mut cases = Vec::new();
-        for base in figures::subsidy_bases(self.conn, &q.start().to_string(), &to)? {
+        for base in bases {
             let city = crate::quote::parse_city(&base.parties.city)?;
             let kind: BorrowerKind = crate::quote::parse_kind(&base.kind)?;
             let rules = self.settings.city(city);
@@ -149,9 +221,9 @@ impl Desk {
     pub fn subsidy_list(&self, scope: ReportScope) -> DeskResult<Vec<SubsidyCase>> {
         self.require_report_reader()?;
         let as_of = self.report_day(scope.quarter)?;
-        let (_, cases) =
-            self.quarter_compute()?
-                .subsidies_due(scope.quarter, as_of, self.today())?;
+        let compute = self.quarter_compute()?;
+        let bases = compute.named_bases(scope.quarter, as_of)?;
+        let (_, cases) = compute.subsidies_due(scope.quarter, self.today(), bases)?;
         let reach = self.reach();
         Ok(cases
             .into_iter()
@@ -217,8 +289,10 @@ impl Desk {
                 today,
                 issuer: String::new(),
             };
+            let every_payment = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid");
             let (_, cases) = compute
-                .subsidies_due(q, q.end(), chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid"))
+                .named_bases(q, q.end())
+                .and_then(|bases| compute.subsidies_due(q, every_payment, bases))
                 .map_err(|e| surety_store::StoreError::Corrupt(e.message_en))?;
             let chosen: Vec<&DueCase> = cases
                 .iter()
