@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod pilot;
 pub mod processes;
+pub mod quarter;
 pub mod window;
 
 pub use window::{skip_ui_tests, AppWindow};
