@@ -242,3 +242,62 @@ fn a_claim_after_a_part_prepayment_follows_the_new_schedule() {
     assert_eq!(claim["insurer"], "162431.94");
     assert_eq!(claim["bank"], "40607.99");
 }
+
+/// R-REPORT-1 reads a rescheduled loan as it stood each quarter's last day: before the
+/// part prepayment on the contract's schedule, after it on the new one.
+#[test]
+fn the_quarter_report_reads_a_rescheduled_loan_as_it_stood() {
+    let o = weifang_pilot();
+    let c = loan(
+        &o,
+        "潍坊海晟渔业有限公司",
+        CODE_A,
+        "300000",
+        "interest_monthly",
+        12,
+    );
+    pay(&o, &c, "2016-04-10", "1413.75");
+    // 100,000 on 04-25: 706.88 accrued interest, 99,293.12 principal: 200,706.88 left.
+    o.ok(
+        "bo-wf",
+        "2016-04-25",
+        &["case", "prepay"],
+        json!({"case_no": c, "amount": "100000"}),
+    );
+    let bank = |q: &str| -> Value {
+        let r = o.ok(
+            "auditor",
+            "2016-12-31",
+            &[
+                "report",
+                "quarter",
+                "--year",
+                "2016",
+                "--quarter",
+                q,
+                "--city",
+                "weifang",
+            ],
+            json!({}),
+        );
+        r["npl"][0].clone()
+    };
+    // 2016-03-31: the contract's schedule, nothing due yet: 300,000.00 正常.
+    let q1 = bank("1");
+    assert_eq!(
+        (&q1["balance"], &q1["normal"]),
+        (&json!("300000.00"), &json!("300000.00"))
+    );
+    // 2016-06-30: on the new schedule 05-10's 472.92 is unpaid: 51 days, 关注.
+    let q2 = bank("2");
+    assert_eq!(
+        (&q2["balance"], &q2["special_mention"], &q2["npl_balance"]),
+        (&json!("200706.88"), &json!("200706.88"), &json!("0.00"))
+    );
+    // 2016-09-30: 143 days since 05-10: 次级, non-performing.
+    let q3 = bank("3");
+    assert_eq!(
+        (&q3["substandard"], &q3["exempt"]),
+        (&json!("200706.88"), &json!(false))
+    );
+}
