@@ -153,6 +153,17 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         Command::Audit {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),
+        Command::Audit {
+            action: AuditAction::Check,
+        } => {
+            let audit = desk.audit_verify()?;
+            let integrity = desk.integrity_check()?;
+            json(&serde_json::json!({
+                "audit": audit,
+                "integrity": integrity,
+                "ok": audit.ok && integrity == "ok",
+            }))
+        }
         Command::Backup { out } => json(&desk.backup(&out)?),
         Command::Print { document, cases } => {
             let document = if document == "contracts" {

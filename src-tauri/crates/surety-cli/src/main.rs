@@ -344,7 +344,10 @@ pub enum CreditAction {
 
 #[derive(Subcommand)]
 pub enum AuditAction {
+    /// The audit log's hash chain.
     Verify,
+    /// The chain and SQLite's integrity check of the whole file.
+    Check,
 }
 
 #[derive(Subcommand)]

@@ -400,6 +400,17 @@ impl Desk {
         Ok(surety_store::audit::verify(self.store.connection())?)
     }
 
+    /// SQLite's own check of every page and index (`PRAGMA integrity_check`): "ok", or what
+    /// is damaged. Admins and auditors, like the audit chain's check.
+    pub fn integrity_check(&self) -> DeskResult<String> {
+        self.require_role(
+            &[Role::Admin, Role::Auditor],
+            "检查数据库完整性",
+            "check the database's integrity",
+        )?;
+        Ok(self.store.integrity_check()?)
+    }
+
     /// An encrypted backup written to `out` (outside the app's data folder), on record.
     pub fn backup(&mut self, out: &std::path::Path) -> DeskResult<BackupInfo> {
         self.require_role(&[Role::Admin], "备份数据库", "back up the database")?;
