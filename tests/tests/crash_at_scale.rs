@@ -4,6 +4,8 @@
 //! there afterwards; the audit chain and SQLite's integrity check pass; a killed backup
 //! leaves no file at its target (it appears whole, by rename, or not at all).
 
+// Kill moments are fractions of a run's duration; money never is a float.
+#![allow(clippy::float_arithmetic)]
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;

@@ -4,6 +4,8 @@
 //! again (never stuck as USER_EXISTS / UNKNOWN_USER); a password change leaves exactly one
 //! of the old and the new password working; the audit chain stays whole.
 
+// Kill moments are fractions of a run's duration; money never is a float.
+#![allow(clippy::float_arithmetic)]
 use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Stdio};
