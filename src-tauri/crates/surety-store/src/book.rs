@@ -301,6 +301,52 @@ pub fn loss_ratio_inputs(
     Ok(out)
 }
 
+/// A paid claim: the loss, the insurers' payment, and what recoveries since credited to the
+/// bank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidClaim {
+    pub loss: Money,
+    pub insurer: Money,
+    pub bank_recovered: Money,
+}
+
+/// Every paid claim by case (claims are few: one read of the table and its recoveries).
+pub fn paid_claims(conn: &Connection) -> StoreResult<HashMap<i64, PaidClaim>> {
+    let mut out: HashMap<i64, PaidClaim> = HashMap::new();
+    let mut stmt = conn
+        .prepare("SELECT case_id, loss_fen, insurer_fen FROM claims WHERE paid_on IS NOT NULL")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.insert(
+            r.get(0)?,
+            PaidClaim {
+                loss: Money::from_fen(r.get(1)?),
+                insurer: Money::from_fen(r.get(2)?),
+                bank_recovered: Money::ZERO,
+            },
+        );
+    }
+    let mut stmt =
+        conn.prepare("SELECT case_id, bank_fen FROM recoveries WHERE before_claim = 0")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(c) = out.get_mut(&r.get(0)?) {
+            c.bank_recovered += Money::from_fen(r.get(1)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The amount disbursed on each of the cases `ids`.
+pub fn disbursed_of(conn: &Connection, ids: &[i64]) -> StoreResult<HashMap<i64, Money>> {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT case_id, amount_fen FROM disbursements WHERE case_id IN ({list})"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, Money::from_fen(r.get(1)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// A loan as it stood on the bank's book at the end of a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookLoan {
@@ -401,24 +447,54 @@ pub fn book_facts(
     as_of: chrono::NaiveDate,
     interest_from: &str,
 ) -> StoreResult<Book> {
+    book_facts_of(conn, at, as_of, interest_from, None)
+}
+
+/// The same for the cases `only` (the dashboard's live loans), read through the case
+/// indexes instead of whole tables.
+pub fn book_facts_of(
+    conn: &Connection,
+    at: &str,
+    as_of: chrono::NaiveDate,
+    interest_from: &str,
+    only: Option<&[i64]>,
+) -> StoreResult<Book> {
+    // Integers formatted by us: nothing from outside reaches this SQL text.
+    let within = |column: &str| match only {
+        Some(ids) => format!(
+            " AND {column} IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+        None => String::new(),
+    };
     use std::collections::HashSet;
     use surety_domain::claim::{standing, standing_from_total};
     use surety_domain::Installment;
     let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM cases", [], |r| r.get(0))?;
     let mut facts = vec![BookFacts::default(); slot(max_id) + 1];
     let replaced: HashSet<i64> = conn
-        .prepare("SELECT id FROM cases WHERE schedule_version > 1")?
+        .prepare(&format!(
+            "SELECT id FROM cases WHERE schedule_version > 1{}",
+            within("id")
+        ))?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     // Paid in all, in fen (for a loan never rescheduled, all of it on its one schedule).
     let mut paid = vec![0i64; facts.len()];
     {
-        let mut stmt = conn.prepare(
+        // For a few cases, their index, not the day index (`+` keeps SQLite off the latter).
+        let paid_on = if only.is_some() {
+            "+paid_on"
+        } else {
+            "paid_on"
+        };
+        let mut stmt = conn.prepare(&format!(
             "SELECT case_id, max(paid_on), amount_fen, sum(principal_fen),
                     sum(CASE WHEN paid_on >= ?2 THEN interest_fen ELSE 0 END),
                     sum(principal_fen + interest_fen)
-             FROM repayments WHERE paid_on <= ?1 GROUP BY case_id",
-        )?;
+             FROM repayments WHERE {paid_on} <= ?1{} GROUP BY case_id",
+            within("case_id")
+        ))?;
         let mut rows = stmt.query(params![at, interest_from])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
@@ -438,11 +514,12 @@ pub fn book_facts(
     // Per schedule: due before the day, and what was carried onto it when it began.
     let mut behind = Vec::new();
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT case_id, sum(CASE WHEN due_date < ?1 THEN principal_fen + interest_fen ELSE 0 END),
                     sum(opening_interest_fen + opening_principal_fen)
-             FROM schedule GROUP BY case_id",
-        )?;
+             FROM schedule WHERE 1 = 1{} GROUP BY case_id",
+            within("case_id")
+        ))?;
         let mut rows = stmt.query([at])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;

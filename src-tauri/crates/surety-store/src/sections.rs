@@ -866,6 +866,46 @@ pub fn loss_ratio_inputs(
     Ok((Money::from_fen(premiums), Money::from_fen(claims)))
 }
 
+/// (insurer, city) → (guarantee premiums received, claims paid by the insurer).
+pub type PairInputs = std::collections::HashMap<(i64, String), (Money, Money)>;
+
+/// `loss_ratio_inputs` for every insurer and city at once, between two dates inclusive —
+/// one grouped read instead of one per pair.
+pub fn loss_ratio_inputs_all(conn: &Connection, from: &str, to: &str) -> StoreResult<PairInputs> {
+    let mut out: std::collections::HashMap<(i64, String), (Money, Money)> =
+        std::collections::HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT c.insurer_id, c.city, sum(p.amount_fen) FROM premiums p JOIN cases c ON c.id = p.case_id
+         WHERE p.line = 'guarantee' AND p.received_on BETWEEN ?1 AND ?2 AND c.insurer_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM premium_refunds r
+                           WHERE r.case_id = p.case_id AND r.line = p.line AND r.refunded_on <= ?2)
+         GROUP BY 1, 2",
+    )?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((
+            (r.get::<_, i64>(0)?, r.get::<_, String>(1)?),
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (key, fen) = row?;
+        out.entry(key).or_insert((Money::ZERO, Money::ZERO)).0 = Money::from_fen(fen);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT c.insurer_id, c.city, sum(k.insurer_fen) FROM claims k JOIN cases c ON c.id = k.case_id
+         WHERE k.paid_on BETWEEN ?1 AND ?2 AND c.insurer_id IS NOT NULL GROUP BY 1, 2",
+    )?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((
+            (r.get::<_, i64>(0)?, r.get::<_, String>(1)?),
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (key, fen) = row?;
+        out.entry(key).or_insert((Money::ZERO, Money::ZERO)).1 = Money::from_fen(fen);
+    }
+    Ok(out)
+}
+
 /// R-CLAIM-4 for an insurer in a city: the claims neither paid nor refused, each as (filed
 /// on, the agreement's payment days), and the number refused between `from` and `to`.
 pub fn claim_settlement_inputs(

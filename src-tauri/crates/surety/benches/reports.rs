@@ -389,6 +389,17 @@ fn main() {
     };
     let q3 = quarter(3);
     let q4 = quarter(4);
+    let book = runs(&mut || {
+        let d = desk.dashboard().unwrap();
+        assert!(!d.npl.is_empty());
+    });
+    let on_book: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE status IN ('disbursed', 'overdue', 'claimed', 'claim_refused', 'claim_paid', 'recovery')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     let input = CreditReportInput {
         organisation: "sd-pool".into(),
         report_date: "2016-12-31".into(),
@@ -421,6 +432,10 @@ fn main() {
     );
     println!("| quarter report 2016Q3, every city | {} |", ms(q3));
     println!("| quarter report 2016Q4, every city | {} |", ms(q4));
+    println!(
+        "| dashboard (admin), {on_book} loans on the books | {} |",
+        ms(book)
+    );
     println!(
         "| credit preview, {cases} guarantee accounts | {} |",
         ms(preview)

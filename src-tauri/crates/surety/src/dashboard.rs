@@ -104,11 +104,9 @@ impl Desk {
 
         // R-NPL-1: every loan on a bank's book, claimed ones included (`bank_book`).
         let mut by_bank: BTreeMap<i64, Vec<BookEntry>> = BTreeMap::new();
-        for (loan, status) in sections::book_loans(conn)? {
-            by_bank
-                .entry(loan.bank_id)
-                .or_default()
-                .push(self.book_entry(loan.case_id, status)?);
+        let loans = sections::book_loans(conn)?;
+        for ((loan, _), entry) in loans.iter().zip(self.book_entries(&loans)?) {
+            by_bank.entry(loan.bank_id).or_default().push(entry);
         }
         let mut npl = Vec::new();
         // Banks outside the user's work show only as one total.

@@ -494,13 +494,29 @@ impl Desk {
         // Insurers outside the reader's work show only as one total.
         let (mut other_premiums, mut other_claims) = (Money::ZERO, Money::ZERO);
         let mut other_settlement = crate::claim_settlement::ClaimSettlement::default();
+        // One grouped read per distinct pilot year (cities share them as a rule).
+        let mut by_year: std::collections::BTreeMap<(String, String), sections::PairInputs> =
+            std::collections::BTreeMap::new();
         for (insurer_id, city_code) in pairs {
             let city: City = city_code.parse().map_err(|_| {
                 surety_store::StoreError::Corrupt(format!(
                     "agreements: column city holds `{city_code}`"
                 ))
             })?;
-            let ratio = self.loss_ratio(insurer_id, city, date)?;
+            let span_year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+            let span = (
+                span_year.start.to_string(),
+                span_year.end.min(date).to_string(),
+            );
+            if !by_year.contains_key(&span) {
+                let inputs = sections::loss_ratio_inputs_all(conn, &span.0, &span.1)?;
+                by_year.insert(span.clone(), inputs);
+            }
+            let (premiums, claims) = by_year[&span]
+                .get(&(insurer_id, city_code.clone()))
+                .copied()
+                .unwrap_or((Money::ZERO, Money::ZERO));
+            let ratio = LossRatio::new(claims, premiums);
             let stop = self.stop_in_force(insurer_id, city, date)?;
             let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
             let settlement = self.claim_settlement(insurer_id, city, &year, date)?;
