@@ -3,7 +3,7 @@
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
     AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, CreditAction, OrgAction,
-    Period, RateAction, ReportAction, SettingsAction, SubsidyAction, UserAction,
+    Period, RateAction, ReportAction, SettingsAction, SubsidyAction, SyncAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -149,6 +149,11 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         Command::Dashboard => json(&desk.dashboard()?),
         Command::Report { action } => report(desk, action),
         Command::Credit { action } => credit(desk, action),
+        Command::Sync { action } => match action {
+            SyncAction::Identity => json(&desk.sync_identity()?),
+            SyncAction::Status => json(&desk.sync_status()?),
+            SyncAction::Show { id } => json(&desk.sync_envelope(id)?),
+        },
         Command::Subsidy { action } => subsidy(desk, action),
         Command::Audit {
             action: AuditAction::Verify,

@@ -114,6 +114,13 @@ pub enum Command {
         #[command(subcommand)]
         action: CreditAction,
     },
+    /// The provincial hub (issue 15): `identity` (the installation's public key and its
+    /// fingerprint, for registration), `status` (the outbox: envelopes closing a quarter
+    /// wrote), `show --id N` (one envelope as it will be sent). Delivery is not built yet.
+    Sync {
+        #[command(subcommand)]
+        action: SyncAction,
+    },
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
     /// bank (R-NPL-1), monthly disbursements.
     Dashboard,
@@ -339,6 +346,16 @@ pub enum CreditAction {
         date: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SyncAction {
+    Identity,
+    Status,
+    Show {
+        #[arg(long)]
+        id: i64,
     },
 }
 

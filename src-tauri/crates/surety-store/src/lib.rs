@@ -16,6 +16,7 @@ pub mod files;
 pub mod keys;
 pub mod migrations;
 pub mod orgs;
+pub mod outbox;
 pub mod quarter_figures;
 pub mod schedules;
 pub mod sections;

@@ -102,7 +102,7 @@ pub fn set_meta(tx: &Transaction, key: &str, value: &str) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) fn now_rfc3339() -> String {
+pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 

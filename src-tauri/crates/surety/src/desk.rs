@@ -45,6 +45,8 @@ impl Desk {
         store.write(&user.username, "settings.init", |tx| {
             orgs::save_settings_toml(tx, &toml)?;
             orgs::save_rate_table(tx, &settings.reference_rates)?;
+            // The installation's Ed25519 key for the provincial hub (issue 15).
+            crate::sync::identity_in(tx)?;
             Ok((
                 (),
                 AuditNote::new("settings", "1", "defaults from DOMAIN.md"),

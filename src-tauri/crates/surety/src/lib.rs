@@ -35,6 +35,7 @@ pub mod quarter_report;
 pub mod quote;
 pub mod steps;
 pub mod subsidies;
+pub mod sync;
 pub mod text;
 pub mod views;
 pub mod withdrawal;

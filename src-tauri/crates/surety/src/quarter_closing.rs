@@ -109,6 +109,19 @@ impl Desk {
         let label = q.label();
         let issuer = self.issuer()?;
         let settings = self.settings.clone();
+        // The closing user's organisation speaks for the installation (none for an admin).
+        let organisation = self
+            .user
+            .organisation_id
+            .and_then(|id| {
+                surety_store::orgs::org_by_id(self.store.connection(), id)
+                    .ok()
+                    .flatten()
+            })
+            .map(|o| o.code)
+            .unwrap_or_default();
+        let made_at = surety_store::store::now_rfc3339();
+        let actor_name = self.actor();
         self.store.write(&actor, "quarter.close", |tx| {
             // Read inside the transaction: a second closing at the same moment waits and
             // then sees this one.
@@ -135,13 +148,24 @@ impl Desk {
             let json = serde_json::to_string(&report).expect("a report serializes");
             let sha = sha256_hex(&json);
             figures::insert_closing(tx, &label, revision, &json, &sha, &today.to_string(), user_id)?;
+            // The province's copy: one signed envelope per city, waiting in the outbox.
+            let closing = QuarterState {
+                closed: true,
+                revision,
+                closed_on: Some(today.to_string()),
+                closed_by: Some(actor_name.clone()),
+                sha256: Some(sha.clone()),
+                ..QuarterState::default()
+            };
+            let envelopes =
+                crate::sync::write_envelopes(tx, &report, q, &closing, &organisation, &made_at)?;
             Ok((
                 revision,
                 AuditNote::new(
                     "quarter",
                     &label,
                     format!(
-                        "R-REPORT-1 closed {label} revision {revision}: {} loans disbursed, balance {}, sha256 {sha}",
+                        "R-REPORT-1 closed {label} revision {revision}: {} loans disbursed, balance {}, sha256 {sha}; {envelopes} envelope(s) for the province",
                         report.business_total.disbursed_count, report.business_total.balance.0
                     ),
                 ),

@@ -1,0 +1,182 @@
+//! Issue 15, the desk's side: closing a quarter writes one signed envelope per city into the
+//! outbox, in the closing's transaction. Checked here as the hub will check them, with this
+//! test's own canonical form, SHA-256 and Ed25519 verification (not the desk's code): the
+//! signature verifies with the installation's public key, the payload matches its hash and
+//! carries one city's summary figures and no borrower's name or ID, and a quarter reopened
+//! and closed again sends a higher revision.
+
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use surety_e2e::pilot::*;
+
+/// Object keys sorted, no spaces (serde_json's map is a sorted map here).
+fn canonical(v: &Value) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+fn verify(envelope: &Value, public_key: &str) {
+    let mut unsigned = envelope.clone();
+    let signature = unsigned
+        .as_object_mut()
+        .unwrap()
+        .remove("signature")
+        .unwrap();
+    let key: [u8; 32] = hex::decode(public_key).unwrap().try_into().unwrap();
+    let sig: [u8; 64] = hex::decode(signature.as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    VerifyingKey::from_bytes(&key)
+        .unwrap()
+        .verify(
+            canonical(&unsigned).as_bytes(),
+            &Signature::from_bytes(&sig),
+        )
+        .expect("the signature verifies");
+    let hash = hex::encode(Sha256::digest(canonical(&envelope["payload"]).as_bytes()));
+    assert_eq!(envelope["payload_sha256"], hash.as_str());
+}
+
+#[test]
+fn closing_a_quarter_writes_signed_envelopes_per_city_for_the_province() {
+    let o = pilot();
+    let a = approved(
+        &o,
+        &YANTAI,
+        "烟台海德机械有限公司",
+        CODE_A,
+        "200000",
+        "2016-02-10",
+    );
+    disbursed(&o, &YANTAI, &a, "2016-02-10");
+    let mut app = application(&DEZHOU, "德州禹城粮食合作社", CODE_C, "100000");
+    app["borrower"]["address"] = json!("山东省德州市禹城市市中街道1号");
+    let c = approved_with(&o, &DEZHOU, app, "2016-03-05");
+    disbursed(&o, &DEZHOU, &c, "2016-03-05");
+
+    let id = o.ok("admin", "2016-04-05", &["sync", "identity"], json!({}));
+    let public_key = id["public_key"].as_str().unwrap().to_string();
+    assert_eq!(public_key.len(), 64);
+    assert_eq!(id["fingerprint"].as_str().unwrap().split('-').count(), 8);
+    assert!(o
+        .ok("admin", "2016-04-05", &["sync", "status"], json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    o.ok(
+        "uw-pool",
+        "2016-04-05",
+        &["report", "close", "--year", "2016", "--quarter", "1"],
+        json!({}),
+    );
+    let status = o.ok("admin", "2016-04-05", &["sync", "status"], json!({}));
+    let rows = status.as_array().unwrap();
+    let mut cities: Vec<&str> = rows.iter().map(|r| r["city"].as_str().unwrap()).collect();
+    cities.sort();
+    assert_eq!(cities, ["dezhou", "yantai"]);
+    for r in rows {
+        assert_eq!(
+            (&r["state"], &r["revision"], &r["period"]),
+            (&json!("pending"), &json!(1), &json!("2016Q1"))
+        );
+        assert_eq!(
+            r["organisation"], "sd-pool",
+            "the closing underwriter's organisation"
+        );
+        let e = o.ok(
+            "admin",
+            "2016-04-05",
+            &["sync", "show", "--id", &r["id"].to_string()],
+            json!({}),
+        );
+        assert_eq!(e["public_key"], public_key.as_str());
+        verify(&e, &public_key);
+        assert_eq!(e["sha256"], Value::Null);
+        assert_eq!(r["sha256"], e["payload_sha256"]);
+        assert_eq!(
+            (&e["period_start"], &e["period_end"]),
+            (&json!("2016-01-01"), &json!("2016-03-31"))
+        );
+        let city = r["city"].as_str().unwrap();
+        assert_eq!(e["payload"]["city"], city);
+        assert!(e["payload"]["business"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["city"] == city));
+        assert_eq!(e["payload"]["state"]["closed"], true);
+        let text = e.to_string();
+        for personal in [
+            "烟台海德机械有限公司",
+            "德州禹城粮食合作社",
+            CODE_A,
+            CODE_C,
+            &a,
+            &c,
+        ] {
+            assert!(!text.contains(personal), "{personal} in the envelope");
+        }
+        assert!(e["audit_head"]["count"].as_u64().unwrap() > 10);
+    }
+    // The Yantai envelope's figures: one 200,000.00 loan on the book at 2016-03-31.
+    let yantai = rows.iter().find(|r| r["city"] == "yantai").unwrap();
+    let e = o.ok(
+        "admin",
+        "2016-04-05",
+        &["sync", "show", "--id", &yantai["id"].to_string()],
+        json!({}),
+    );
+    assert_eq!(e["payload"]["business_total"]["balance"], "200000.00");
+
+    // A changed byte breaks it for the hub.
+    let mut tampered = e.clone();
+    tampered["payload"]["business_total"]["balance"] = json!("200000.01");
+    let hash = hex::encode(Sha256::digest(canonical(&tampered["payload"]).as_bytes()));
+    assert_ne!(tampered["payload_sha256"], hash.as_str());
+
+    // Reopened and closed again: a second revision for each city; the first stays.
+    o.ok(
+        "admin",
+        "2016-04-10",
+        &[
+            "report",
+            "reopen",
+            "--year",
+            "2016",
+            "--quarter",
+            "1",
+            "--reason",
+            "补录",
+        ],
+        json!({}),
+    );
+    o.ok(
+        "uw-pool",
+        "2016-04-11",
+        &["report", "close", "--year", "2016", "--quarter", "1"],
+        json!({}),
+    );
+    let status = o.ok("admin", "2016-04-11", &["sync", "status"], json!({}));
+    let revisions: Vec<u64> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_u64().unwrap())
+        .collect();
+    assert_eq!(revisions, [2, 2, 1, 1]);
+    // Bank staff read the outbox; field agents do not.
+    o.ok("bo-icbc", "2016-04-11", &["sync", "status"], json!({}));
+    o.refused(
+        "agent",
+        "2016-04-11",
+        &["sync", "status"],
+        "",
+        "NOT_PERMITTED",
+    );
+    assert_eq!(
+        o.ok("admin", "2016-04-11", &["audit", "check"], json!({}))["ok"],
+        true
+    );
+}
