@@ -11,10 +11,10 @@ use surety::api::{
     AccidentClaimInput, AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef,
     CaseView, CityInput, CityRow, CompensationInput, CompensationView, CreditReport,
     CreditReportInput, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
-    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PayoffInput, PayoffView,
-    PoolMemberInput, PoolRow, PremiumInput, QuarterInput, QuarterReport, QuoteInput, RateInput,
-    RateRow, ReopenInput, SettingsView, SignInput, SubsidyCase, SubsidyPaymentInput, TrendPoint,
-    UserInput,
+    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, OutboxEntry, PayoffInput,
+    PayoffView, PoolMemberInput, PoolRow, PremiumInput, QuarterInput, QuarterReport, QuoteInput,
+    RateInput, RateRow, ReopenInput, SettingsView, SignInput, SubsidyCase, SubsidyPaymentInput,
+    SyncIdentity, TrendPoint, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -520,6 +520,22 @@ pub fn credit_report(
         return Ok(None);
     };
     session.with(|d| Ok(Some(d.credit_report_to(&input, &password, &path)?)))
+}
+
+// --- the provincial hub (issue 15) ---
+
+/// The installation's identity for registration at the hub (made on first use by an admin).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_identity(session: State<Session>) -> R<SyncIdentity> {
+    session.with(|d| d.sync_identity())
+}
+
+/// The outbox: the envelopes closing quarters wrote, newest first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_status(session: State<Session>) -> R<Vec<OutboxEntry>> {
+    session.with(|d| d.sync_status())
 }
 
 // --- settings ---

@@ -54,6 +54,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::export_subsidies,
             commands::credit_preview,
             commands::credit_report,
+            commands::sync_identity,
+            commands::sync_status,
             commands::users,
             commands::add_user,
             commands::remove_user,

@@ -137,5 +137,30 @@ async fn the_quarter_page_shows_closes_prints_and_reopens_2016q3() {
         .await;
     assert!(written.is_null(), "{written}");
     assert!(archive.exists(), "the archive was written");
+
+    // 设置 → 省级报送: the key to register (the same the CLI shows) and the envelopes the
+    // closing above wrote, one per city, waiting to be sent.
+    let identity: Value = serde_json::from_slice(&surety(&["sync", "identity"]).stdout).unwrap();
+    app.click("menu-settings").await;
+    app.by_test_id("settings-tabs").await;
+    app.click_css("#tab-sync").await;
+    let shown = app
+        .wait_contains(
+            "sync-identity",
+            &[identity["fingerprint"].as_str().unwrap()],
+        )
+        .await;
+    assert!(
+        shown.contains(identity["public_key"].as_str().unwrap()),
+        "{shown}"
+    );
+    let outbox = app
+        .wait_contains("sync-outbox", &["2016Q3", "待发送"])
+        .await;
+    assert!(
+        outbox.contains("烟台") && outbox.contains("德州"),
+        "{outbox}"
+    );
+    app.screenshot("sync-outbox").await;
     app.close().await;
 }

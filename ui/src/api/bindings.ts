@@ -100,6 +100,10 @@ export const commands = {
 	 *  `null` if they cancelled (nothing is then recorded as reported).
 	 */
 	creditReport: (input: CreditReportInput, password: string) => typedError<CreditReport | null, DeskError>(__TAURI_INVOKE("credit_report", { input, password })),
+	/**  The installation's identity for registration at the hub (made on first use by an admin). */
+	syncIdentity: () => typedError<SyncIdentity, DeskError>(__TAURI_INVOKE("sync_identity")),
+	/**  The outbox: the envelopes closing quarters wrote, newest first. */
+	syncStatus: () => typedError<OutboxEntry[], DeskError>(__TAURI_INVOKE("sync_status")),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
@@ -814,6 +818,21 @@ export type OrgInput = {
 
 export type OrgKind = "insurer" | "pool" | "bank" | "city";
 
+/**  One envelope in the outbox. */
+export type OutboxEntry = {
+	id: number,
+	period: string,
+	city: string,
+	organisation: string,
+	revision: number,
+	sha256: string,
+	/**  pending, delivered, refused. */
+	state: string,
+	created_at: string,
+	sent_at: string | null,
+	refused_reason: string | null,
+};
+
 export type OverdueView = {
 	since: string,
 	days: number,
@@ -1191,6 +1210,15 @@ export type SubsidyPaymentInput = {
 	/**  One case; empty for the whole list of the city's unpaid cases. */
 	case_no?: string,
 	paid_on: string,
+};
+
+/**  What the hub registers an installation by. */
+export type SyncIdentity = {
+	installation_id: string,
+	/**  Ed25519 public key, hex. */
+	public_key: string,
+	/**  The key's fingerprint, to read out when registering (8 groups of 4 hex digits). */
+	fingerprint: string,
 };
 
 export type TodoItem = {

@@ -196,6 +196,18 @@ const en: Messages = {
       c50: "other information",
     },
   },
+  sync: {
+    installation: "Installation",
+    fingerprint: "Key fingerprint",
+    publicKey: "Public key (Ed25519)",
+    hint: "Give the public key and its fingerprint when registering this installation with the provincial finance office (check the fingerprint by phone). Closing a quarter writes a signed envelope per city into the outbox; sending to the provincial hub is not available yet.",
+    empty: "No envelopes yet: closing a quarter writes them",
+    period: "Period",
+    revision: "Revision",
+    state: "State",
+    made: "Made",
+    states: { pending: "pending", delivered: "delivered", refused: "refused" },
+  },
   settings: {
     title: "Settings",
     language: "Interface language",
@@ -206,6 +218,7 @@ const en: Messages = {
       cities: "Cities, rates & limits",
       users: "Users & roles",
       backup: "Backup & restore",
+      sync: "Provincial reporting",
     },
   },
   signin: {

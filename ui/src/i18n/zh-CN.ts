@@ -191,6 +191,18 @@ export default {
       c50: "其他信息变化",
     },
   },
+  sync: {
+    installation: "安装编号",
+    fingerprint: "密钥指纹",
+    publicKey: "公钥（Ed25519）",
+    hint: "向省财政厅登记本机构时提供公钥及指纹（电话核对指纹）。每关闭一个季度，系统按城市生成签名的报送信封，暂存于发件箱；向省级平台发送的功能尚未开放。",
+    empty: "尚无报送信封：关闭一个季度后生成",
+    period: "期间",
+    revision: "版本",
+    state: "状态",
+    made: "生成时间",
+    states: { pending: "待发送", delivered: "已送达", refused: "被拒收" },
+  },
   settings: {
     title: "设置",
     language: "界面语言",
@@ -201,6 +213,7 @@ export default {
       cities: "城市、利率与上限",
       users: "用户与角色",
       backup: "备份与恢复",
+      sync: "省级报送",
     },
   },
   signin: {
