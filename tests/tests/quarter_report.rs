@@ -400,6 +400,22 @@ fn r_report_1_a_closed_quarter_stays_as_it_was_until_an_admin_reopens_it() {
     assert_eq!(audit["ok"], true);
 }
 
+/// `surety subsidy pay` of Yantai's 2016Q1 list on `day`.
+fn pay_q1_yantai(day: &str) -> [&str; 10] {
+    [
+        "subsidy",
+        "pay",
+        "--year",
+        "2016",
+        "--quarter",
+        "1",
+        "--city",
+        "yantai",
+        "--paid-on",
+        day,
+    ]
+}
+
 #[test]
 fn r_subsidy_1_the_city_pays_the_quarters_list_once() {
     let (o, a, _c) = scenario();
@@ -442,54 +458,21 @@ fn r_subsidy_1_the_city_pays_the_quarters_list_once() {
     o.refused(
         "admin",
         "2016-04-20",
-        &[
-            "subsidy",
-            "pay",
-            "--year",
-            "2016",
-            "--quarter",
-            "1",
-            "--city",
-            "yantai",
-            "--paid-on",
-            "2016-03-31",
-        ],
+        &pay_q1_yantai("2016-03-31"),
         "",
         "R-SUBSIDY-1",
     );
     let paid = o.ok(
         "admin",
         "2016-04-20",
-        &[
-            "subsidy",
-            "pay",
-            "--year",
-            "2016",
-            "--quarter",
-            "1",
-            "--city",
-            "yantai",
-            "--paid-on",
-            "2016-04-20",
-        ],
+        &pay_q1_yantai("2016-04-20"),
         json!({}),
     );
     assert_eq!(paid[0]["paid_on"], "2016-04-20");
     o.refused(
         "admin",
         "2016-04-21",
-        &[
-            "subsidy",
-            "pay",
-            "--year",
-            "2016",
-            "--quarter",
-            "1",
-            "--city",
-            "yantai",
-            "--paid-on",
-            "2016-04-21",
-        ],
+        &pay_q1_yantai("2016-04-21"),
         "",
         "R-SUBSIDY-1",
     );
