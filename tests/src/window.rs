@@ -166,8 +166,18 @@ impl AppWindow {
             .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
     }
 
-    /// Clicks the first element matching a CSS selector, the way a script would.
+    /// Clicks the first element matching a CSS selector, the way a script would, once it is
+    /// there (a page's code loads when the page is first opened).
     pub async fn click_css(&self, css: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        let present = format!("return document.querySelector('{css}') !== null");
+        while std::time::Instant::now() < deadline {
+            let found = self.client.execute(&present, vec![]).await;
+            if matches!(found, Ok(serde_json::Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let script = format!("document.querySelector('{css}').click()");
         self.client
             .execute(&script, vec![])

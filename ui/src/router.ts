@@ -1,10 +1,12 @@
 import { createRouter, createWebHashHistory } from "vue-router";
 import DashboardPage from "./pages/dashboard/DashboardPage.vue";
-import CasesPage from "./pages/cases/CasesPage.vue";
-import CaseDetailPage from "./pages/cases/CaseDetailPage.vue";
-import IntakePage from "./pages/cases/IntakePage.vue";
-import StatisticsPage from "./pages/statistics/StatisticsPage.vue";
-import SettingsPage from "./pages/settings/SettingsPage.vue";
+
+// The first page loads with the app; every other page's code when it is first opened.
+const CasesPage = () => import("./pages/cases/CasesPage.vue");
+const CaseDetailPage = () => import("./pages/cases/CaseDetailPage.vue");
+const IntakePage = () => import("./pages/cases/IntakePage.vue");
+const StatisticsPage = () => import("./pages/statistics/StatisticsPage.vue");
+const SettingsPage = () => import("./pages/settings/SettingsPage.vue");
 
 // Hash history: the app is served from a custom protocol with no server-side routing.
 export function makeRouter() {
