@@ -339,11 +339,12 @@ pub fn paid_claims(conn: &Connection) -> StoreResult<HashMap<i64, PaidClaim>> {
 
 /// The amount disbursed on each of the cases `ids`.
 pub fn disbursed_of(conn: &Connection, ids: &[i64]) -> StoreResult<HashMap<i64, Money>> {
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let mut stmt = conn.prepare(&format!(
-        "SELECT case_id, amount_fen FROM disbursements WHERE case_id IN ({list})"
-    ))?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, Money::from_fen(r.get(1)?))))?;
+    let ids = serde_json::to_string(ids).expect("ids serialize");
+    let mut stmt = conn.prepare(
+        "SELECT d.case_id, d.amount_fen FROM json_each(?1) AS j
+         CROSS JOIN disbursements d ON d.case_id = j.value",
+    )?;
+    let rows = stmt.query_map([ids], |r| Ok((r.get(0)?, Money::from_fen(r.get(1)?))))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -459,26 +460,33 @@ pub fn book_facts_of(
     interest_from: &str,
     only: Option<&[i64]>,
 ) -> StoreResult<Book> {
-    // Integers formatted by us: nothing from outside reaches this SQL text.
-    let within = |column: &str| match only {
-        Some(ids) => format!(
-            " AND {column} IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        ),
-        None => String::new(),
+    // The cases asked for, as a JSON array bound as a parameter: `CROSS JOIN` makes SQLite
+    // walk the list and seek each case in the table's case index.
+    let ids_json = only.map(|ids| serde_json::to_string(ids).expect("ids serialize"));
+    let from = |table: &str, ids_param: &str| match only {
+        Some(_) => {
+            format!("json_each({ids_param}) AS j CROSS JOIN {table} ON {table}.case_id = j.value")
+        }
+        None => table.to_string(),
     };
     use std::collections::HashSet;
     use surety_domain::claim::{standing, standing_from_total};
     use surety_domain::Installment;
     let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM cases", [], |r| r.get(0))?;
     let mut facts = vec![BookFacts::default(); slot(max_id) + 1];
-    let replaced: HashSet<i64> = conn
-        .prepare(&format!(
-            "SELECT id FROM cases WHERE schedule_version > 1{}",
-            within("id")
-        ))?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let replaced: HashSet<i64> = match &ids_json {
+        Some(ids) => conn
+            .prepare(
+                "SELECT cases.id FROM json_each(?1) AS j CROSS JOIN cases ON cases.id = j.value
+                 WHERE cases.schedule_version > 1",
+            )?
+            .query_map([ids], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+        None => conn
+            .prepare("SELECT id FROM cases WHERE schedule_version > 1")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+    };
     // Paid in all, in fen (for a loan never rescheduled, all of it on its one schedule).
     let mut paid = vec![0i64; facts.len()];
     {
@@ -489,13 +497,16 @@ pub fn book_facts_of(
             "paid_on"
         };
         let mut stmt = conn.prepare(&format!(
-            "SELECT case_id, max(paid_on), amount_fen, sum(principal_fen),
+            "SELECT repayments.case_id, max(paid_on), amount_fen, sum(principal_fen),
                     sum(CASE WHEN paid_on >= ?2 THEN interest_fen ELSE 0 END),
                     sum(principal_fen + interest_fen)
-             FROM repayments WHERE {paid_on} <= ?1{} GROUP BY case_id",
-            within("case_id")
+             FROM {} WHERE {paid_on} <= ?1 GROUP BY repayments.case_id",
+            from("repayments", "?3")
         ))?;
-        let mut rows = stmt.query(params![at, interest_from])?;
+        let mut rows = match &ids_json {
+            Some(ids) => stmt.query(params![at, interest_from, ids])?,
+            None => stmt.query(params![at, interest_from])?,
+        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let Some(f) = facts.get_mut(slot(id)) else {
@@ -515,12 +526,16 @@ pub fn book_facts_of(
     let mut behind = Vec::new();
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT case_id, sum(CASE WHEN due_date < ?1 THEN principal_fen + interest_fen ELSE 0 END),
+            "SELECT schedule.case_id,
+                    sum(CASE WHEN due_date < ?1 THEN principal_fen + interest_fen ELSE 0 END),
                     sum(opening_interest_fen + opening_principal_fen)
-             FROM schedule WHERE 1 = 1{} GROUP BY case_id",
-            within("case_id")
+             FROM {} GROUP BY schedule.case_id",
+            from("schedule", "?2")
         ))?;
-        let mut rows = stmt.query([at])?;
+        let mut rows = match &ids_json {
+            Some(ids) => stmt.query(params![at, ids])?,
+            None => stmt.query([at])?,
+        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             if replaced.contains(&id) || slot(id) >= facts.len() {
