@@ -295,6 +295,8 @@ async fn an_insurer_records_the_citys_compensation_payment() {
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("uw-cpic", "demo-2016").await;
     app.click("menu-statistics").await;
+    // The quarter card above loads first; the rows below stop moving once it has.
+    app.by_test_id("quarter-state").await;
     app.wait_contains("stats-loss-ratios", &["德州"]).await;
     app.click("record-compensation-cpic-dezhou").await;
     app.by_test_id("form-dialog").await;
