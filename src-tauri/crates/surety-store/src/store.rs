@@ -71,29 +71,16 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
         raw_key_literal(key)
     ))?;
     // The first read proves the key: a wrong key or a foreign file fails here ("not a
-    // database"); any other failure is reported as itself. Under a loaded machine that read
-    // has been seen to fail once right after another connection to the file closed (rare,
-    // not reproducible alone): it is tried three times before the file is called foreign —
-    // a wrong key fails every time.
-    let mut attempt = 0;
-    loop {
-        let read = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        });
-        match read {
-            Ok(_) => break,
-            Err(e) => match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) | None if attempt < 2 => {
-                    attempt += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Some(rusqlite::ErrorCode::NotADatabase) | None => {
-                    return Err(StoreError::NotOurDatabase(path.display().to_string()))
-                }
-                Some(_) => return Err(StoreError::from(e)),
-            },
+    // database"); any other failure is reported as itself.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | None => {
+            StoreError::NotOurDatabase(path.display().to_string())
         }
-    }
+        Some(_) => StoreError::from(e),
+    })?;
     // A 64 MiB page cache keeps decrypted pages in memory between queries (the default
     // 2 MiB makes every list query decrypt the same pages again). Memory security (wiping
     // every freed allocation) costs more than it protects here: the key stays in this
