@@ -97,6 +97,16 @@ pub fn record_reported(
     Ok(())
 }
 
+/// How many files the institution has written in all: a run compares it before and in its
+/// transaction, so two runs at once cannot both report the same changes.
+pub fn files_in_all(conn: &Connection, institution: &str) -> StoreResult<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM credit_files WHERE institution = ?1",
+        [institution],
+        |r| r.get(0),
+    )?)
+}
+
 /// How many files of a record type the institution already wrote for a report date (the
 /// next one's serial is one more).
 pub fn files_written(

@@ -246,7 +246,7 @@ impl Desk {
         let to = date.to_string();
         let accounts = store::accounts(conn, org.id, guarantees, &to)?;
         // The whole book's standings and repayments in two passes, not per account.
-        let facts = surety_store::book::book_facts(conn, &to, date, &to)?;
+        let facts = surety_store::book::book_facts(conn, date, &to)?;
         let mut pending = Vec::new();
         for a in &accounts {
             let fact = facts.get(a.case_id);
@@ -318,6 +318,7 @@ impl Desk {
         let (org, guarantees, institution) = self.credit_scope(&input.organisation)?;
         let date = self.credit_date(&input.report_date)?;
         crate::output::check(self.store.path(), out)?;
+        let generation = store::files_in_all(self.store.connection(), &institution)?;
         let (accounts, pending) = self.credit_pending(&org, guarantees, &institution, date)?;
         if pending.is_empty() {
             // Nothing changed since the last file: no archive to send.
@@ -369,6 +370,11 @@ impl Desk {
         let user_id = self.user.id;
         let total = pending.len();
         let recorded = self.store.write(&actor, "credit.report", |tx| {
+            // What was compared against must still be the last report: another run since
+            // would make this one report its changes again.
+            if store::files_in_all(tx, &institution)? != generation {
+                return Err(surety_store::StoreError::Busy);
+            }
             for (f, (_, bytes)) in files.iter().zip(&contents) {
                 store::insert_file(
                     tx,
