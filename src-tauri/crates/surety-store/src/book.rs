@@ -435,7 +435,7 @@ impl Book {
     }
 }
 
-/// Every loan's standing and repayments at the end of `at` (`as_of` is the same day), with
+/// Every loan's standing and repayments at the end of `as_of`, with
 /// two grouped reads instead of a walk per loan: the repayments summed per case (SQLite
 /// takes the last repayment's amount from the row of its `max(paid_on)`), and per schedule
 /// what fell due before the day. A loan that has paid all that is current; only the others
@@ -444,22 +444,21 @@ impl Book {
 /// stood on the day.
 pub fn book_facts(
     conn: &Connection,
-    at: &str,
     as_of: chrono::NaiveDate,
     interest_from: &str,
 ) -> StoreResult<Book> {
-    book_facts_of(conn, at, as_of, interest_from, None)
+    book_facts_of(conn, as_of, interest_from, None)
 }
 
 /// The same for the cases `only` (the dashboard's live loans), read through the case
 /// indexes instead of whole tables.
 pub fn book_facts_of(
     conn: &Connection,
-    at: &str,
     as_of: chrono::NaiveDate,
     interest_from: &str,
     only: Option<&[i64]>,
 ) -> StoreResult<Book> {
+    let at = &as_of.to_string();
     // The cases asked for, as a JSON array bound as a parameter: `CROSS JOIN` makes SQLite
     // walk the list and seek each case in the table's case index.
     let ids_json = only.map(|ids| serde_json::to_string(ids).expect("ids serialize"));

@@ -27,6 +27,6 @@ pub mod withdrawals;
 pub use audit::{AuditNote, AuditReport};
 pub use error::{StoreError, StoreResult};
 pub use keys::{key_file_path, KdfParams};
-pub use rusqlite::Connection;
+pub use rusqlite::{Connection, Transaction};
 pub use store::Store;
 pub use users::{NewUser, Role, User};

@@ -93,11 +93,5 @@ pub fn envelope(conn: &Connection, id: i64) -> StoreResult<Option<String>> {
 
 /// The installation's signing key (hex), if one was made.
 pub fn signing_key(conn: &Connection) -> StoreResult<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [SIGNING_KEY],
-            |r| r.get(0),
-        )
-        .optional()?)
+    crate::store::meta_value(conn, SIGNING_KEY)
 }

@@ -4,7 +4,7 @@
 //! Amounts are summed in SQL on integer fen; rules stay in the service layer.
 
 use crate::error::StoreResult;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, Row, Transaction};
 use surety_domain::Money;
 
 /// What the report's lines are kept by: the city and the two parties of the loan.
@@ -304,18 +304,6 @@ pub fn latest_closing(conn: &Connection, period: &str) -> StoreResult<Option<Clo
     Ok(closings(conn, period)?.into_iter().next())
 }
 
-/// Periods closed at their newest revision (and not reopened).
-pub fn closed_periods(conn: &Connection) -> StoreResult<Vec<(String, u32)>> {
-    let mut stmt = conn.prepare(
-        "SELECT period, revision FROM quarter_reports q
-         WHERE reopened_on IS NULL
-           AND revision = (SELECT max(revision) FROM quarter_reports WHERE period = q.period)
-         ORDER BY period",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 pub fn insert_closing(
     tx: &Transaction,
     period: &str,
@@ -347,16 +335,4 @@ pub fn reopen(
          WHERE period = ?1 AND revision = ?2 AND reopened_on IS NULL",
         params![period, revision, on, user_id, reason],
     )? == 1)
-}
-
-/// Whether a case's subsidy for a period was already recorded as paid.
-pub fn subsidy_paid(conn: &Connection, case_id: i64, period: &str) -> StoreResult<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM subsidy_payments WHERE case_id = ?1 AND period = ?2",
-            params![case_id, period],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
 }

@@ -93,6 +93,14 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
     Ok(conn)
 }
 
+/// A `meta` value, on any connection (inside a write, its transaction).
+pub fn meta_value(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
 /// Sets a `meta` value inside a write.
 pub fn set_meta(tx: &Transaction, key: &str, value: &str) -> StoreResult<()> {
     tx.execute(
@@ -507,11 +515,7 @@ impl Store {
 
     /// A value of the installation's `meta` table (e.g. a demo database's business date).
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        meta_value(&self.conn, key)
     }
 
     pub fn integrity_check(&self) -> StoreResult<String> {

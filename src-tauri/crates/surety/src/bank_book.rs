@@ -29,7 +29,7 @@ impl Desk {
         let today = self.today();
         let day = today.to_string();
         let ids: Vec<i64> = loans.iter().map(|(l, _)| l.case_id).collect();
-        let facts = surety_store::book::book_facts_of(conn, &day, today, &day, Some(&ids))?;
+        let facts = surety_store::book::book_facts_of(conn, today, &day, Some(&ids))?;
         let claims = surety_store::book::paid_claims(conn)?;
         let disbursed = surety_store::book::disbursed_of(conn, &ids)?;
         loans

@@ -192,6 +192,14 @@ impl Desk {
             .includes(case.bank_id, case.insurer_id, case.created_by)
     }
 
+    /// The signed-in user's organisation (none for an admin or an auditor without one).
+    pub(crate) fn own_organisation(&self) -> DeskResult<Option<orgs::Org>> {
+        Ok(match self.user.organisation_id {
+            Some(id) => orgs::org_by_id(self.store.connection(), id)?,
+            None => None,
+        })
+    }
+
     /// The organisations this user's work touches: their own and those it has an
     /// agreement with (a bank's insurers, an insurer's banks). Everyone's for all-readers.
     pub(crate) fn partners(&self) -> DeskResult<Option<std::collections::BTreeSet<i64>>> {

@@ -110,18 +110,8 @@ impl Desk {
         let issuer = self.issuer()?;
         let settings = self.settings.clone();
         // The closing user's organisation speaks for the installation (none for an admin).
-        let organisation = self
-            .user
-            .organisation_id
-            .and_then(|id| {
-                surety_store::orgs::org_by_id(self.store.connection(), id)
-                    .ok()
-                    .flatten()
-            })
-            .map(|o| o.code)
-            .unwrap_or_default();
+        let organisation = self.own_organisation()?.map(|o| o.code).unwrap_or_default();
         let made_at = surety_store::store::now_rfc3339();
-        let actor_name = self.actor();
         self.store.write(&actor, "quarter.close", |tx| {
             // Read inside the transaction: a second closing at the same moment waits and
             // then sees this one.
@@ -153,7 +143,7 @@ impl Desk {
                 closed: true,
                 revision,
                 closed_on: Some(today.to_string()),
-                closed_by: Some(actor_name.clone()),
+                closed_by: Some(actor.clone()),
                 sha256: Some(sha.clone()),
                 ..QuarterState::default()
             };
@@ -228,33 +218,18 @@ impl Desk {
     /// The lines a reader may see: all for admins and auditors; for an insurer's or a bank's
     /// staff their own organisation's lines, everyone else's as one total line per table
     /// (so the totals stay the installation's).
-    pub(crate) fn for_reader(&self, mut r: QuarterReport) -> QuarterReport {
+    pub(crate) fn for_reader(&self, mut r: QuarterReport) -> DeskResult<QuarterReport> {
         if matches!(self.user.role, Role::Admin | Role::Auditor) {
-            return r;
+            return Ok(r);
         }
-        let own = self
-            .user
-            .organisation_id
-            .and_then(|id| {
-                surety_store::orgs::org_by_id(self.store.connection(), id)
-                    .ok()
-                    .flatten()
-            })
-            .map(|o| o.code)
-            .unwrap_or_default();
-        let partners: std::collections::BTreeSet<String> = self
-            .partners()
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|id| {
-                surety_store::orgs::org_by_id(self.store.connection(), id)
-                    .ok()
-                    .flatten()
-            })
-            .map(|o| o.code)
-            .collect();
+        let own = self.own_organisation()?.map(|o| o.code).unwrap_or_default();
+        let partner_ids = self.partners()?.unwrap_or_default();
+        let partners: std::collections::BTreeSet<String> =
+            surety_store::orgs::list_orgs(self.store.connection())?
+                .into_iter()
+                .filter(|o| partner_ids.contains(&o.id))
+                .map(|o| o.code)
+                .collect();
 
         let (mine, others): (Vec<BusinessLine>, Vec<BusinessLine>) = r
             .business
@@ -303,7 +278,7 @@ impl Desk {
                 compensation_paid: Money::ZERO.into(),
             });
         }
-        r.with_totals()
+        Ok(r.with_totals())
     }
 
     fn merged_npl(&self, lines: &[QuarterNpl]) -> QuarterNpl {

@@ -23,7 +23,8 @@ pub fn wan(a: &Amount) -> String {
     d.to_string()
 }
 
-fn city_zh(code: &str) -> String {
+/// A city's Chinese name; "合计" for a total line's empty code.
+pub(crate) fn city_zh(code: &str) -> String {
     if code.is_empty() {
         return "合计".into();
     }

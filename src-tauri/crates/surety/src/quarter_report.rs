@@ -297,10 +297,10 @@ pub struct ReportScope {
 }
 
 /// Organisation codes and names by id, read once per report.
-struct Names(HashMap<i64, (String, String)>);
+pub(crate) struct Names(HashMap<i64, (String, String)>);
 
 impl Names {
-    fn read(conn: &surety_store::Connection) -> DeskResult<Names> {
+    pub(crate) fn read(conn: &surety_store::Connection) -> DeskResult<Names> {
         Ok(Names(
             orgs::list_orgs(conn)?
                 .into_iter()
@@ -309,7 +309,8 @@ impl Names {
         ))
     }
 
-    fn of(&self, id: i64) -> (String, String) {
+    /// (code, name); empty for an id with no organisation.
+    pub(crate) fn of(&self, id: i64) -> (String, String) {
         self.0.get(&id).cloned().unwrap_or_default()
     }
 }
@@ -396,12 +397,10 @@ impl Desk {
     /// 填报单位: the signed-in user's organisation, else the installation's organisations
     /// that report (insurers and banks).
     pub(crate) fn issuer(&self) -> DeskResult<String> {
-        let conn = self.store.connection();
-        if let Some(org) = self.user.organisation_id {
-            if let Some(o) = orgs::org_by_id(conn, org)? {
-                return Ok(o.name);
-            }
+        if let Some(o) = self.own_organisation()? {
+            return Ok(o.name);
         }
+        let conn = self.store.connection();
         let mut names: Vec<String> = orgs::list_orgs(conn)?
             .into_iter()
             .filter(|o| !matches!(o.kind, orgs::OrgKind::City))
@@ -424,7 +423,7 @@ impl Desk {
                 r
             }
         };
-        Ok(self.for_reader(report.for_city(scope.city)?))
+        self.for_reader(report.for_city(scope.city))
     }
 }
 
@@ -547,7 +546,7 @@ impl QuarterCompute<'_> {
 
         // The banks' books at the end of the day (R-NPL-1), by parties, kind and bank.
         let mut books: BTreeMap<(String, i64), Vec<(Money, u32)>> = BTreeMap::new();
-        let facts = book::book_facts(conn, &to, as_of, &from)?;
+        let facts = book::book_facts(conn, as_of, &from)?;
         for loan in book::loans_on_book(conn, &dir, &to)? {
             let fact = facts.get(loan.case_id);
             let balance = match loan.paid_claim {
@@ -748,9 +747,9 @@ impl QuarterReport {
     }
 
     /// One city's lines (with their totals), or all.
-    pub fn for_city(mut self, city: Option<City>) -> DeskResult<QuarterReport> {
+    pub fn for_city(mut self, city: Option<City>) -> QuarterReport {
         let Some(city) = city else {
-            return Ok(self);
+            return self;
         };
         let code = city.code();
         self.city = Some(code.to_string());
@@ -760,7 +759,7 @@ impl QuarterReport {
         self.npl.retain(|l| l.city == code);
         self.subsidies.retain(|l| l.city == code);
         self.defaulters.retain(|l| l.city == code);
-        Ok(self.with_totals())
+        self.with_totals()
     }
 }
 

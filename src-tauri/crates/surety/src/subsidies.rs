@@ -148,10 +148,7 @@ impl QuarterCompute<'_> {
                 .into_iter()
                 .map(|p| (p.case_id, p))
                 .collect();
-        let names: BTreeMap<i64, String> = surety_store::orgs::list_orgs(self.conn)?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = crate::quarter_report::Names::read(self.conn)?;
         let mut lines: BTreeMap<String, SubsidyLine> = BTreeMap::new();
         let mut cases = Vec::new();
         for base in bases {
@@ -193,14 +190,8 @@ impl QuarterCompute<'_> {
                     borrower_name: base.borrower_name,
                     city: base.parties.city.clone(),
                     kind: base.kind,
-                    bank_name: names
-                        .get(&base.parties.bank_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    insurer_name: names
-                        .get(&base.parties.insurer_id)
-                        .cloned()
-                        .unwrap_or_default(),
+                    bank_name: names.of(base.parties.bank_id).1,
+                    insurer_name: names.of(base.parties.insurer_id).1,
                     premiums: base.premiums.into(),
                     interest: base.interest.into(),
                     premium_due: due.premium.into(),
@@ -372,12 +363,7 @@ impl Desk {
             .iter()
             .map(|c| {
                 vec![
-                    Cell::Text(
-                        c.city
-                            .parse::<surety_domain::City>()
-                            .map(|x| x.name_zh().to_string())
-                            .unwrap_or_default(),
-                    ),
+                    Cell::Text(crate::quarter_documents::city_zh(&c.city)),
                     Cell::Text(c.case_no.clone()),
                     Cell::Text(c.borrower_name.clone()),
                     Cell::Text(crate::quarter_report::kind_name_zh(&c.kind).into()),

@@ -59,27 +59,25 @@ impl From<OutboxRow> for OutboxEntry {
 }
 
 /// The installation's key, made and stored inside `tx` when there is none yet.
-pub(crate) fn identity_in(tx: &surety_store::Connection) -> StoreResult<Identity> {
+pub(crate) fn identity_in(tx: &surety_store::Transaction) -> StoreResult<Identity> {
     match outbox::signing_key(tx)? {
-        Some(hex) => Identity::from_hex(&hex)
-            .map_err(|e| StoreError::Corrupt(format!("meta {}: {e}", outbox::SIGNING_KEY))),
+        Some(hex) => identity_from(&hex),
         None => {
             let id = Identity::generate();
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                [outbox::SIGNING_KEY, &id.to_hex()],
-            )?;
+            surety_store::store::set_meta(tx, outbox::SIGNING_KEY, &id.to_hex())?;
             Ok(id)
         }
     }
 }
 
+fn identity_from(hex: &str) -> StoreResult<Identity> {
+    Identity::from_hex(hex)
+        .map_err(|e| StoreError::Corrupt(format!("meta {}: {e}", outbox::SIGNING_KEY)))
+}
+
 fn installation_id(conn: &surety_store::Connection) -> StoreResult<String> {
-    Ok(conn.query_row(
-        "SELECT value FROM meta WHERE key = 'installation_id'",
-        [],
-        |r| r.get(0),
-    )?)
+    surety_store::store::meta_value(conn, "installation_id")?
+        .ok_or_else(|| StoreError::Corrupt("meta: no installation_id".into()))
 }
 
 /// Every city a report has a line for.
@@ -102,7 +100,7 @@ fn cities_of(report: &QuarterReport) -> Vec<String> {
 /// Writes the closed report's envelopes (one per city) into the outbox, inside the closing's
 /// transaction. Returns how many.
 pub(crate) fn write_envelopes(
-    tx: &surety_store::Connection,
+    tx: &surety_store::Transaction,
     report: &QuarterReport,
     q: Quarter,
     closing: &crate::quarter_report::QuarterState,
@@ -118,10 +116,7 @@ pub(crate) fn write_envelopes(
         let city: surety_domain::City = city_code
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("a report line's city `{city_code}`")))?;
-        let mut for_city = report
-            .clone()
-            .for_city(Some(city))
-            .map_err(|e| StoreError::Corrupt(e.message_en))?;
+        let mut for_city = report.clone().for_city(Some(city));
         for_city.state = closing.clone();
         let payload = serde_json::to_value(&for_city).expect("a report serializes");
         let envelope = Envelope {
@@ -211,8 +206,7 @@ impl Desk {
                 "the signing key is missing".into(),
             )
         })?;
-        let id = Identity::from_hex(&hex)
-            .map_err(|e| StoreError::Corrupt(format!("meta {}: {e}", outbox::SIGNING_KEY)))?;
+        let id = identity_from(&hex)?;
         Ok(SyncIdentity {
             installation_id: installation_id(conn)?,
             public_key: id.public_key(),
