@@ -7,7 +7,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Tauri v2 on Linux (webkit2gtk-4.1, gtk, rsvg, ssl), the test display and WebDriver,
-# a CJK font so Chinese renders, and the PDF tools the document tests read back with.
+# a CJK font so Chinese renders, the PDF tools the document tests read back with, and
+# PostgreSQL for the provincial hub's tests (each starts a private cluster of its own).
 PKGS=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libxdo-dev
@@ -15,6 +16,7 @@ PKGS=(
   xvfb xauth webkit2gtk-driver
   fonts-noto-cjk
   poppler-utils qpdf sqlcipher
+  postgresql
 )
 
 missing=()

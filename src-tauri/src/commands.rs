@@ -10,11 +10,11 @@ use std::sync::atomic::Ordering;
 use surety::api::{
     AccidentClaimInput, AgreementInput, AgreementRow, AmountInput, CaseListInput, CaseRef,
     CaseView, CityInput, CityRow, CompensationInput, CompensationView, CreditReport,
-    CreditReportInput, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, IntakeInput,
-    InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, OutboxEntry, PayoffInput,
-    PayoffView, PoolMemberInput, PoolRow, PremiumInput, QuarterInput, QuarterReport, QuoteInput,
-    RateInput, RateRow, ReopenInput, SettingsView, SignInput, SubsidyCase, SubsidyPaymentInput,
-    SyncIdentity, TrendPoint, UserInput,
+    CreditReportInput, Dashboard, DecisionInput, Desk, DeskError, FlaggedBorrower, HubInput,
+    IntakeInput, InvestigationInput, KdfParams, LossRatioLine, NoteInput, OrgInput, PayoffInput,
+    PayoffView, PoolMemberInput, PoolRow, PremiumInput, PushSummary, QuarterInput, QuarterReport,
+    QuoteInput, RateInput, RateRow, ReopenInput, SettingsView, SignInput, SubsidyCase,
+    SubsidyPaymentInput, SyncIdentity, SyncStatus, TrendPoint, UserInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -531,11 +531,30 @@ pub fn sync_identity(session: State<Session>) -> R<SyncIdentity> {
     session.with(|d| d.sync_identity())
 }
 
-/// The outbox: the envelopes closing quarters wrote, newest first.
+/// The outbox: the envelopes closing quarters wrote, newest first, and the hub's state.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn sync_status(session: State<Session>) -> R<Vec<OutboxEntry>> {
+pub fn sync_status(session: State<Session>) -> R<SyncStatus> {
     session.with(|d| d.sync_status())
+}
+
+/// Sets or clears the provincial hub (admins).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_hub(session: State<Session>, input: HubInput) -> R<SyncStatus> {
+    session.with(|d| d.set_hub(&input))
+}
+
+/// Sends every pending envelope now (the app also does it by itself, with backoff). The
+/// database is not held while the hub answers.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_push(session: State<'_, Session>) -> R<PushSummary> {
+    let Some(round) = session.with(|d| d.sync_round(true))? else {
+        return Err(surety::sync::not_configured());
+    };
+    let outcomes = surety::sync::deliver(round).await;
+    session.with(|d| d.sync_record(outcomes.clone()))
 }
 
 // --- settings ---

@@ -56,6 +56,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::credit_report,
             commands::sync_identity,
             commands::sync_status,
+            commands::sync_push,
+            commands::set_hub,
             commands::users,
             commands::add_user,
             commands::remove_user,
@@ -100,6 +102,35 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Sends the outbox to the provincial hub while someone is signed in: each envelope when
+/// it is due (backoff after failures), never holding the database while the hub answers.
+/// Offline, nothing else notices.
+async fn deliver_envelopes(handle: tauri::AppHandle) {
+    use tauri::Manager;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+        let round = handle
+            .state::<session::Session>()
+            .in_background(|d| d.sync_round(false));
+        let Some(Some(round)) = round else { continue };
+        if round.is_empty() {
+            continue;
+        }
+        let outcomes = surety::sync::deliver(round).await;
+        // The desk may be busy a moment; an answer not recorded is sent again later and
+        // the hub answers "already stored".
+        for _ in 0..30 {
+            let recorded = handle
+                .state::<session::Session>()
+                .in_background(|d| d.sync_record(outcomes.clone()));
+            if recorded.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}
+
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
@@ -114,6 +145,7 @@ pub fn run() {
                 std::thread::sleep(std::time::Duration::from_secs(5));
                 handle.state::<session::Session>().lock_if_idle();
             });
+            tauri::async_runtime::spawn(deliver_envelopes(app.handle().clone()));
             Ok(())
         })
         .invoke_handler(builder.invoke_handler())

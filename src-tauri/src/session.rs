@@ -96,6 +96,16 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Work the app does by itself (delivering envelopes): runs only when someone is
+    /// signed in and the desk is free this moment, and does not count as the user's
+    /// activity, so the idle lock still comes.
+    pub fn in_background<T>(&self, f: impl FnOnce(&mut Desk) -> DeskResult<T>) -> Option<T> {
+        let mut guard = self.desk.try_lock().ok()?;
+        f(guard.as_mut()?).ok()
+    }
+}
+
 /// The database the CLI uses too (`surety::paths`): the app's data folder, or `SURETY_DB`.
 pub fn database_path() -> PathBuf {
     surety::paths::default_database()

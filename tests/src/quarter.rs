@@ -149,16 +149,25 @@ pub fn expected(cases: &[Value], from: &str, to: &str) -> Expected {
     e
 }
 
+/// A report's business total and by-kind lines as the same figures.
 pub fn reported(r: &Value) -> Expected {
-    let t = &r["business_total"];
-    let n = |k: &str| t[k].as_u64().unwrap();
-    let mut by_kind = BTreeMap::new();
-    for k in r["by_kind"].as_array().unwrap() {
-        let b = fen(&k["balance"]);
+    let kinds = r["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kind"].as_str().unwrap().to_string(), fen(&k["balance"])));
+    from_figures(&r["business_total"], kinds)
+}
+
+/// Figures named as the report names them (counts as numbers, amounts as yuan text; a
+/// missing one is zero) and the balances by kind.
+pub fn from_figures(t: &Value, balances_by_kind: impl Iterator<Item = (String, i64)>) -> Expected {
+    let n = |k: &str| t.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let f = |k: &str| t.get(k).map(fen).unwrap_or(0);
+    let mut balance_by_kind = BTreeMap::new();
+    for (kind, b) in balances_by_kind {
         if b > 0 {
-            *by_kind
-                .entry(k["kind"].as_str().unwrap().to_string())
-                .or_default() += b;
+            *balance_by_kind.entry(kind).or_default() += b;
         }
     }
     Expected {
@@ -167,19 +176,41 @@ pub fn reported(r: &Value) -> Expected {
         declined_by_insurer: n("declined_by_insurer"),
         declined_by_bank: n("declined_by_bank"),
         disbursed_count: n("disbursed_count"),
-        disbursed_fen: fen(&t["disbursed_amount"]),
+        disbursed_fen: f("disbursed_amount"),
         ytd_count: n("ytd_count"),
-        ytd_fen: fen(&t["ytd_amount"]),
+        ytd_fen: f("ytd_amount"),
         loans_on_book: n("loans_on_book"),
-        balance_fen: fen(&t["balance"]),
-        guarantee_received_fen: fen(&t["guarantee_received"]),
-        accident_received_fen: fen(&t["accident_received"]),
-        guarantee_written_fen: fen(&t["guarantee_written"]),
+        balance_fen: f("balance"),
+        guarantee_received_fen: f("guarantee_received"),
+        accident_received_fen: f("accident_received"),
+        guarantee_written_fen: f("guarantee_written"),
         claims_filed: n("claims_filed"),
         claims_paid: n("claims_paid"),
-        claims_paid_fen: fen(&t["claims_paid_amount"]),
+        claims_paid_fen: f("claims_paid_amount"),
         claims_refused: n("claims_refused"),
-        recovered_fen: fen(&t["recovered"]),
-        balance_by_kind: by_kind,
+        recovered_fen: f("recovered"),
+        balance_by_kind,
     }
+}
+
+/// Every case of an office, as `case show` gives it (read by its auditor).
+pub fn all_cases(o: &crate::cli::Office) -> Vec<Value> {
+    let list = o.ok(
+        "auditor",
+        "2016-12-31",
+        &["case", "list", "--limit", "100"],
+        serde_json::json!({}),
+    );
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            o.ok(
+                "auditor",
+                "2016-12-31",
+                &["case", "show", r["case_no"].as_str().unwrap()],
+                serde_json::json!({}),
+            )
+        })
+        .collect()
 }

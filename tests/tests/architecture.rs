@@ -1,6 +1,6 @@
 //! The crate boundaries of ARCHITECTURE.md, checked from `cargo metadata`: the front ends
 //! (the window's shell, the CLI) depend on the service layer only, and nothing under
-//! `src-tauri/crates/` knows about Tauri.
+//! `src-tauri/crates/` knows about Tauri; the hub shares no desk-side crate.
 
 use std::process::Command;
 
@@ -46,6 +46,15 @@ fn front_ends_use_only_the_service_layer_and_no_library_crate_knows_tauri() {
                 "{front_end} depends on {below} directly"
             );
         }
+    }
+    // The province's hub shares only the envelope format and the domain's calendars with
+    // the desks: none of their service layer, store or documents.
+    let hub = deps("surety-hub");
+    for desk_side in ["surety", "surety-store", "surety-docs"] {
+        assert!(
+            !hub.iter().any(|x| x == desk_side),
+            "surety-hub depends on {desk_side}"
+        );
     }
     // The UI's contract is the service layer's: the store and the domain derive no
     // TypeScript types, so nothing of theirs reaches the generated bindings.

@@ -17,7 +17,7 @@
 use serde_json::{json, Value};
 use surety_e2e::cli::Office;
 use surety_e2e::pilot::*;
-use surety_e2e::quarter::{expected, reported};
+use surety_e2e::quarter::{all_cases, expected, reported};
 
 const CODE_LATE: &str = "91370302MA0000005K";
 
@@ -252,25 +252,7 @@ fn r_report_1_a_quarter_sums_its_own_events_as_of_its_last_day() {
 #[test]
 fn r_report_1_the_scenarios_quarters_equal_the_sum_of_its_cases_events() {
     let (o, _a, _c) = scenario();
-    let list = o.ok(
-        "auditor",
-        "2016-12-31",
-        &["case", "list", "--limit", "100"],
-        json!({}),
-    );
-    let cases: Vec<Value> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            o.ok(
-                "auditor",
-                "2016-12-31",
-                &["case", "show", r["case_no"].as_str().unwrap()],
-                json!({}),
-            )
-        })
-        .collect();
+    let cases = all_cases(&o);
     assert_eq!(cases.len(), 3);
     for (q, from, to) in [
         ("1", "2016-01-01", "2016-03-31"),

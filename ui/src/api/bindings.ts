@@ -102,8 +102,15 @@ export const commands = {
 	creditReport: (input: CreditReportInput, password: string) => typedError<CreditReport | null, DeskError>(__TAURI_INVOKE("credit_report", { input, password })),
 	/**  The installation's identity for registration at the hub (made on first use by an admin). */
 	syncIdentity: () => typedError<SyncIdentity, DeskError>(__TAURI_INVOKE("sync_identity")),
-	/**  The outbox: the envelopes closing quarters wrote, newest first. */
-	syncStatus: () => typedError<OutboxEntry[], DeskError>(__TAURI_INVOKE("sync_status")),
+	/**  The outbox: the envelopes closing quarters wrote, newest first, and the hub's state. */
+	syncStatus: () => typedError<SyncStatus, DeskError>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  Sends every pending envelope now (the app also does it by itself, with backoff). The
+	 *  database is not held while the hub answers.
+	 */
+	syncPush: () => typedError<PushSummary, DeskError>(__TAURI_INVOKE("sync_push")),
+	/**  Sets or clears the provincial hub (admins). */
+	setHub: (input: HubInput) => typedError<SyncStatus, DeskError>(__TAURI_INVOKE("set_hub", { input })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
 	addUser: (input: UserInput, password: string) => typedError<User, DeskError>(__TAURI_INVOKE("add_user", { input, password })),
 	removeUser: (username: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_user", { username })),
@@ -241,11 +248,17 @@ export type AuditEntry = {
 	summary: string,
 };
 
-/**  The audit chain checked: how many entries, the first broken one if any. */
+/**
+ *  The audit chain checked: how many entries, the first broken one if any, and whether
+ *  it still holds the head the provincial hub acknowledged.
+ */
 export type AuditReport = {
 	entries: number,
 	first_broken: number | null,
 	ok: boolean,
+	anchor_count: number | null,
+	anchor_received_at: string | null,
+	anchor_holds: boolean | null,
 };
 
 export type BackupInfo = {
@@ -678,6 +691,13 @@ export type FlaggedBorrower = {
 	note: string,
 };
 
+/**  The hub to report to, as an admin sets it in 设置 → 省级报送. */
+export type HubInput = {
+	url: string,
+	public_key: string,
+	ca_pem?: string,
+};
+
 /**  One scheduled repayment. */
 export type Installment = {
 	period: number,
@@ -831,6 +851,12 @@ export type OutboxEntry = {
 	created_at: string,
 	sent_at: string | null,
 	refused_reason: string | null,
+	/**  The hub's time of receipt (delivered envelopes). */
+	received_at: string | null,
+	attempts: number,
+	/**  Why the last try failed and when the next one is due (pending envelopes). */
+	last_error: string | null,
+	next_attempt_at: string | null,
 };
 
 export type OverdueView = {
@@ -917,6 +943,17 @@ export type Printed = {
 	bytes: number,
 	/**  Whether the system viewer was asked to open it. */
 	opened: boolean,
+};
+
+/**  What one delivery round did. */
+export type PushSummary = {
+	delivered: number,
+	refused: number,
+	failed: number,
+	/**  Still pending afterwards (failed, or not tried after a failure kept the order). */
+	pending: number,
+	/**  Why the round stopped, when it did. */
+	error: string | null,
 };
 
 /**  Which quarter to close. */
@@ -1219,6 +1256,18 @@ export type SyncIdentity = {
 	public_key: string,
 	/**  The key's fingerprint, to read out when registering (8 groups of 4 hex digits). */
 	fingerprint: string,
+};
+
+/**
+ *  The outbox as the window shows it: the envelopes, whether a hub is configured and the
+ *  last time it answered.
+ */
+export type SyncStatus = {
+	hub_url: string,
+	configured: boolean,
+	last_contact: string | null,
+	pending: number,
+	envelopes: OutboxEntry[],
 };
 
 export type TodoItem = {

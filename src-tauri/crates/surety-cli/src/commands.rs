@@ -153,6 +153,8 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             SyncAction::Identity => json(&desk.sync_identity()?),
             SyncAction::Status => json(&desk.sync_status()?),
             SyncAction::Show { id } => json(&desk.sync_envelope(id)?),
+            SyncAction::Push => json(&surety::sync::push_now(desk)?),
+            SyncAction::Hub => json(&desk.set_hub(&read_json::<surety::api::HubInput>()?)?),
         },
         Command::Subsidy { action } => subsidy(desk, action),
         Command::Audit {

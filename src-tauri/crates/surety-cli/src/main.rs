@@ -351,8 +351,15 @@ pub enum CreditAction {
 
 #[derive(Subcommand)]
 pub enum SyncAction {
+    /// The installation's public key and fingerprint, to register at the hub.
     Identity,
+    /// The outbox: each envelope's state, and the hub's last contact.
     Status,
+    /// Sends every pending envelope now (the window does it by itself, with backoff).
+    Push,
+    /// Sets the hub (admin): JSON on stdin, {"url", "public_key", "ca_pem"}; an empty url
+    /// clears it.
+    Hub,
     Show {
         #[arg(long)]
         id: i64,

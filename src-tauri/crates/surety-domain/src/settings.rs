@@ -24,6 +24,70 @@ pub struct Settings {
     pub reference_rates: RateTable,
     /// R-CREDIT-1: the institutions' codes and the files' encoding.
     pub credit_reporting: CreditReporting,
+    /// R-REPORT-1: where the closed quarters go (the provincial hub).
+    pub sync: HubSettings,
+}
+
+/// The provincial hub this installation reports to (issue 15). Empty: not configured, the
+/// envelopes wait in the outbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HubSettings {
+    /// `https://…` (plain `http://` only to this machine, for a trial).
+    pub url: String,
+    /// The hub's receipt-signing key (hex, 64 digits), from `surety-hub key`: a receipt
+    /// signed by any other key is not taken.
+    pub public_key: String,
+    /// The province's own CA certificate (PEM), when the hub's certificate is not from a
+    /// CA the operating system trusts.
+    pub ca_pem: String,
+}
+
+impl HubSettings {
+    pub fn configured(&self) -> bool {
+        !self.url.is_empty()
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        if self.url.is_empty() && self.public_key.is_empty() {
+            return Ok(());
+        }
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|p| {
+                self.url
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+            });
+        let https = self.url.starts_with("https://") && self.url.len() > 8;
+        if !(https || loopback) {
+            return Err(bad(
+                "sync.url",
+                format!("省级平台地址「{}」应以 https:// 开头（http:// 仅限本机试用）", self.url),
+                format!(
+                    "the hub address `{}` must start with https:// (http:// only to this machine, for a trial)",
+                    self.url
+                ),
+            ));
+        }
+        let hex_ok =
+            self.public_key.len() == 64 && self.public_key.chars().all(|c| c.is_ascii_hexdigit());
+        if !hex_ok {
+            return Err(bad(
+                "sync.public_key",
+                "省级平台公钥应为 64 位十六进制（surety-hub key 显示）",
+                "the hub's public key must be 64 hex digits (as `surety-hub key` prints it)",
+            ));
+        }
+        if !self.ca_pem.is_empty() && !self.ca_pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(bad(
+                "sync.ca_pem",
+                "CA 证书应为 PEM 格式（-----BEGIN CERTIFICATE-----）",
+                "the CA certificate must be PEM (-----BEGIN CERTIFICATE-----)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// R-CREDIT-1: what the credit-reporting files need that the interface leaves to each
@@ -157,6 +221,7 @@ impl Default for Settings {
             cities: BTreeMap::new(),
             reference_rates: RateTable::defaults(),
             credit_reporting: CreditReporting::default(),
+            sync: HubSettings::default(),
         }
     }
 }
@@ -209,6 +274,7 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), SettingsError> {
         self.limits.validate("limits", false)?;
+        self.sync.validate()?;
         for (org, code) in &self.credit_reporting.institutions {
             if !crate::credit_report::valid_institution_code(code) {
                 return Err(bad(

@@ -74,7 +74,14 @@ pub struct AuditReport {
     pub entries: u64,
     /// The id of the first entry whose link or content does not match.
     pub first_broken: Option<i64>,
+    /// False when the chain is broken or does not hold the hub's anchor.
     pub ok: bool,
+    /// The newest audit head a hub receipt acknowledged (issue 15): how many entries, the
+    /// hub's time, and whether the local chain still has that entry with that hash (a
+    /// truncated or rewritten log does not).
+    pub anchor_count: Option<u64>,
+    pub anchor_received_at: Option<String>,
+    pub anchor_holds: Option<bool>,
 }
 
 pub fn verify(conn: &Connection) -> StoreResult<AuditReport> {
@@ -106,6 +113,9 @@ pub fn verify(conn: &Connection) -> StoreResult<AuditReport> {
                 entries,
                 first_broken: Some(id),
                 ok: false,
+                anchor_count: None,
+                anchor_received_at: None,
+                anchor_holds: None,
             });
         }
         prev = stored_hash;
@@ -114,7 +124,24 @@ pub fn verify(conn: &Connection) -> StoreResult<AuditReport> {
         entries,
         first_broken: None,
         ok: true,
+        anchor_count: None,
+        anchor_received_at: None,
+        anchor_holds: None,
     })
+}
+
+/// The hash of the `n`-th entry (1-based), if the log has that many.
+pub fn hash_at(conn: &Connection, n: u64) -> StoreResult<Option<String>> {
+    if n == 0 {
+        return Ok(Some(GENESIS.to_string()));
+    }
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM audit_log ORDER BY id LIMIT 1 OFFSET ?1",
+            [n as i64 - 1],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// One entry as shown on a case's timeline.

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_quarter_reports.sql"),
     include_str!("../migrations/0012_credit_reporting.sql"),
     include_str!("../migrations/0013_sync_outbox.sql"),
+    include_str!("../migrations/0014_sync_delivery.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -320,6 +320,19 @@ impl Store {
         &self.key_file
     }
 
+    /// Bookkeeping that changes no case, user or figure (a delivery try's counter and its
+    /// next time): one transaction, no audit entry, so a hub that stays down for a week
+    /// does not fill the log with retries.
+    pub fn write_bookkeeping<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let tx = self.conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// One state change: `f` writes inside a transaction and says what it did; the audit
     /// entry is appended in the same transaction. Any error rolls everything back.
     pub fn write<T>(

@@ -5,9 +5,15 @@
 //! who sent what and that nothing changed on the way. No I/O here: the service layer stores
 //! and delivers.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub mod backoff;
+#[cfg(feature = "push")]
+pub mod push;
+mod receipt;
+pub use receipt::{status, Receipt, Refusal};
 
 /// The envelope format's version: the hub refuses one it does not know.
 pub const FORMAT: u32 = 1;
@@ -26,6 +32,10 @@ pub enum SyncError {
     Signature,
     #[error("the envelope is not in a known form: {0}")]
     Malformed(String),
+    #[error("the hub's receipt is not valid: {0}")]
+    Receipt(String),
+    #[error("the hub connection is not set up right: {0}")]
+    Config(String),
 }
 
 /// The installation's signing key.
@@ -62,6 +72,15 @@ impl Identity {
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.0.verifying_key().to_bytes())
     }
+
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.0
+    }
+}
+
+/// The fingerprint of a public key given in hex (what the hub shows at registration).
+pub fn fingerprint_hex(public_key: &str) -> Result<String, SyncError> {
+    Ok(fingerprint(receipt::verifying_key(public_key)?.as_bytes()))
 }
 
 pub fn fingerprint(public_key: &[u8]) -> String {
@@ -148,11 +167,7 @@ impl Envelope {
         if sha256_hex(&canonical(&self.payload)) != self.payload_sha256 {
             return Err(SyncError::PayloadHash);
         }
-        let key: [u8; 32] = hex::decode(&self.public_key)
-            .map_err(|_| SyncError::Signature)?
-            .try_into()
-            .map_err(|_| SyncError::Signature)?;
-        let key = VerifyingKey::from_bytes(&key).map_err(|_| SyncError::Signature)?;
+        let key = receipt::verifying_key(&self.public_key)?;
         let sig: [u8; 64] = hex::decode(&self.signature)
             .map_err(|_| SyncError::Signature)?
             .try_into()

@@ -397,7 +397,18 @@ impl Desk {
             "校验审计日志",
             "verify the audit log",
         )?;
-        Ok(surety_store::audit::verify(self.store.connection())?)
+        let conn = self.store.connection();
+        let mut report = surety_store::audit::verify(conn)?;
+        // Once a quarter has reached the hub, its receipt anchors the chain: the entry it
+        // acknowledged must still be there with the same hash.
+        if let Some((count, hash, at)) = surety_store::outbox::last_anchor(conn)? {
+            let holds = surety_store::audit::hash_at(conn, count)?.as_deref() == Some(&hash);
+            report.anchor_count = Some(count);
+            report.anchor_received_at = Some(at);
+            report.anchor_holds = Some(holds);
+            report.ok &= holds;
+        }
+        Ok(report)
     }
 
     /// SQLite's own check of every page and index (`PRAGMA integrity_check`): "ok", or what

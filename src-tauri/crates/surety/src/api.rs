@@ -24,7 +24,7 @@ pub use crate::quarter_closing::{QuarterInput, ReopenInput};
 pub use crate::quarter_report::{QuarterReport, ReportScope, TrendPoint};
 pub use crate::quote::{parse_business_date, quote, quote_input_from_json, QuoteInput};
 pub use crate::subsidies::{SubsidyCase, SubsidyPaymentInput};
-pub use crate::sync::{OutboxEntry, SyncIdentity};
+pub use crate::sync::{HubInput, OutboxEntry, PushSummary, SyncIdentity, SyncStatus};
 pub use crate::views::{CaseListInput, CaseView};
 pub use surety_domain::identity::{credit_check_char, resident_check_char};
 pub use surety_domain::quote::premium;

@@ -381,8 +381,12 @@ mirror_struct!(
     }
 );
 mirror_struct!(
-    /// The audit chain checked: how many entries, the first broken one if any.
-    AuditReport from surety_store::AuditReport { entries: u64, first_broken: Option<i64>, ok: bool }
+    /// The audit chain checked: how many entries, the first broken one if any, and whether
+    /// it still holds the head the provincial hub acknowledged.
+    AuditReport from surety_store::AuditReport {
+        entries: u64, first_broken: Option<i64>, ok: bool, anchor_count: Option<u64>,
+        anchor_received_at: Option<String>, anchor_holds: Option<bool>,
+    }
 );
 mirror_struct!(
     User from surety_store::User {

@@ -1,0 +1,273 @@
+//! The province's view of one quarter: who reported and who is missing, the sums by city,
+//! insurer, bank and borrower kind, loss ratios against the stop line (R-STOP-1, 150%) and
+//! NPL ratios against 2% (R-NPL-1), and a trend over every quarter held.
+
+use crate::repo::{HubResult, Repository, Total};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use surety_domain::City;
+
+/// R-STOP-1: new business stops at a loss ratio of 150%.
+pub const STOP_LINE_PERCENT: i64 = 150;
+/// R-NPL-1: an NPL ratio at or under 2% is exempt from assessment.
+pub const NPL_LIMIT_PERCENT: i64 = 2;
+
+/// The figures the trend follows (table, metric).
+pub const TREND: &[(&str, &str)] = &[
+    ("business", "disbursed_amount"),
+    ("business", "balance"),
+    ("business", "guarantee_received"),
+    ("business", "claims_paid_amount"),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub city: String,
+    pub city_zh: String,
+    pub insurer: String,
+    pub insurer_name: String,
+    pub bank: String,
+    pub bank_name: String,
+    pub kind: String,
+    /// Counts as numbers, money as yuan text ("1234.50").
+    pub figures: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratio {
+    pub city: String,
+    pub city_zh: String,
+    pub code: String,
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    /// Percent with two decimals, none without a denominator.
+    pub percent: Option<String>,
+    pub over_line: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallationState {
+    pub installation_id: String,
+    pub name: String,
+    pub city: String,
+    pub city_zh: String,
+    pub reported: bool,
+    pub revision: Option<u32>,
+    pub received_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub period: String,
+    pub figures: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceView {
+    pub period: String,
+    pub periods: Vec<String>,
+    pub stop_line_percent: i64,
+    pub npl_limit_percent: i64,
+    pub reporting: Vec<InstallationState>,
+    pub reported: usize,
+    pub expected: usize,
+    pub by_city: Vec<Line>,
+    pub business: Vec<Line>,
+    pub by_kind: Vec<Line>,
+    pub loss_ratios: Vec<Ratio>,
+    pub npl: Vec<Ratio>,
+    pub subsidies: Vec<Line>,
+    pub defaulters: Vec<Line>,
+    pub trend: Vec<TrendPoint>,
+}
+
+pub fn yuan(fen: i64) -> String {
+    Decimal::new(fen, 2).to_string()
+}
+
+fn city_zh(code: &str) -> String {
+    code.parse::<City>()
+        .map(|c| c.name_zh().to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+fn percent(num: i64, den: i64) -> Option<String> {
+    (den > 0).then(|| {
+        (Decimal::from(num) * Decimal::ONE_HUNDRED / Decimal::from(den))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .to_string()
+    })
+}
+
+/// Lines of one table keyed by (city, insurer, bank, kind).
+fn lines(totals: &[Total], table: &str, names: &BTreeMap<String, String>) -> Vec<Line> {
+    let mut out: BTreeMap<(String, String, String, String), Line> = BTreeMap::new();
+    for t in totals.iter().filter(|t| t.table == table) {
+        let key = (
+            t.city.clone(),
+            t.insurer.clone(),
+            t.bank.clone(),
+            t.kind.clone(),
+        );
+        let line = out.entry(key).or_insert_with(|| Line {
+            city: t.city.clone(),
+            city_zh: city_zh(&t.city),
+            insurer: t.insurer.clone(),
+            insurer_name: names.get(&t.insurer).cloned().unwrap_or_default(),
+            bank: t.bank.clone(),
+            bank_name: names.get(&t.bank).cloned().unwrap_or_default(),
+            kind: t.kind.clone(),
+            figures: BTreeMap::new(),
+        });
+        let value = if crate::dataset::is_money(table, &t.metric) {
+            serde_json::Value::String(yuan(t.value))
+        } else {
+            serde_json::Value::from(t.value)
+        };
+        line.figures.insert(t.metric.clone(), value);
+    }
+    out.into_values().collect()
+}
+
+fn fen_of(totals: &[Total], table: &str, metric: &str, pick: impl Fn(&Total) -> bool) -> i64 {
+    totals
+        .iter()
+        .filter(|t| t.table == table && t.metric == metric && pick(t))
+        .map(|t| t.value)
+        .sum()
+}
+
+pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<ProvinceView> {
+    let periods = repo.periods().await?;
+    let period = period
+        .map(str::to_string)
+        .or_else(|| periods.last().cloned())
+        .unwrap_or_default();
+    let totals = repo.totals(Some(&period), &[]).await?;
+    let names: BTreeMap<String, String> = repo.org_names().await?.into_iter().collect();
+
+    let reported = repo.reported(&period).await?;
+    let mut reporting = Vec::new();
+    for inst in repo.installations().await? {
+        if inst.revoked_at.is_some() {
+            continue;
+        }
+        for city in &inst.cities {
+            let r = reported
+                .iter()
+                .find(|r| r.installation_id == inst.installation_id && &r.city == city);
+            reporting.push(InstallationState {
+                installation_id: inst.installation_id.clone(),
+                name: inst.name.clone(),
+                city: city.clone(),
+                city_zh: city_zh(city),
+                reported: r.is_some(),
+                revision: r.map(|r| r.revision),
+                received_at: r.map(|r| r.received_at.clone()),
+            });
+        }
+    }
+    let expected = reporting.len();
+    let reported_n = reporting.iter().filter(|r| r.reported).count();
+
+    // The city sums of the business table.
+    let by_city_totals: Vec<Total> = totals
+        .iter()
+        .filter(|t| t.table == "business")
+        .map(|t| Total {
+            insurer: String::new(),
+            bank: String::new(),
+            ..t.clone()
+        })
+        .fold(BTreeMap::<(String, String), Total>::new(), |mut acc, t| {
+            acc.entry((t.city.clone(), t.metric.clone()))
+                .and_modify(|a| a.value += t.value)
+                .or_insert(t);
+            acc
+        })
+        .into_values()
+        .collect();
+
+    let mut loss_ratios = Vec::new();
+    let mut pairs: Vec<(String, String)> = totals
+        .iter()
+        .filter(|t| t.table == "loss_ratios")
+        .map(|t| (t.city.clone(), t.insurer.clone()))
+        .collect();
+    pairs.dedup();
+    pairs.sort();
+    pairs.dedup();
+    for (city, insurer) in pairs {
+        let pick = |t: &Total| t.city == city && t.insurer == insurer;
+        let claims = fen_of(&totals, "loss_ratios", "claims_paid", pick);
+        let premiums = fen_of(&totals, "loss_ratios", "premiums_received", pick);
+        loss_ratios.push(Ratio {
+            city_zh: city_zh(&city),
+            name: names.get(&insurer).cloned().unwrap_or_default(),
+            numerator: yuan(claims),
+            denominator: yuan(premiums),
+            percent: percent(claims, premiums),
+            over_line: claims * 100 >= STOP_LINE_PERCENT * premiums && claims > 0,
+            city,
+            code: insurer,
+        });
+    }
+    let mut npl = Vec::new();
+    let mut banks: Vec<(String, String)> = totals
+        .iter()
+        .filter(|t| t.table == "npl")
+        .map(|t| (t.city.clone(), t.bank.clone()))
+        .collect();
+    banks.sort();
+    banks.dedup();
+    for (city, bank) in banks {
+        let pick = |t: &Total| t.city == city && t.bank == bank;
+        let bad = fen_of(&totals, "npl", "npl_balance", pick);
+        let balance = fen_of(&totals, "npl", "balance", pick);
+        npl.push(Ratio {
+            city_zh: city_zh(&city),
+            name: names.get(&bank).cloned().unwrap_or_default(),
+            numerator: yuan(bad),
+            denominator: yuan(balance),
+            percent: percent(bad, balance),
+            over_line: bad * 100 > NPL_LIMIT_PERCENT * balance,
+            city,
+            code: bank,
+        });
+    }
+
+    let mut trend: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for t in repo.totals(None, TREND).await? {
+        *trend
+            .entry(t.period)
+            .or_default()
+            .entry(t.metric)
+            .or_default() += t.value;
+    }
+
+    Ok(ProvinceView {
+        periods,
+        stop_line_percent: STOP_LINE_PERCENT,
+        npl_limit_percent: NPL_LIMIT_PERCENT,
+        reporting,
+        reported: reported_n,
+        expected,
+        by_city: lines(&by_city_totals, "business", &names),
+        business: lines(&totals, "business", &names),
+        by_kind: lines(&totals, "by_kind", &names),
+        loss_ratios,
+        npl,
+        subsidies: lines(&totals, "subsidies", &names),
+        defaulters: lines(&totals, "defaulters", &names),
+        trend: trend
+            .into_iter()
+            .map(|(period, f)| TrendPoint {
+                period,
+                figures: f.into_iter().map(|(k, v)| (k, yuan(v))).collect(),
+            })
+            .collect(),
+        period,
+    })
+}

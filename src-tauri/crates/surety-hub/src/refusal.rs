@@ -1,0 +1,43 @@
+//! Every reason the hub turns an envelope away: a code for programs (stable), a message in
+//! both languages for people, and the HTTP status it travels with.
+
+pub use surety_sync::Refusal;
+
+pub const TOO_LARGE: &str = "TOO_LARGE";
+pub const MALFORMED: &str = "MALFORMED";
+pub const FORMAT_UNKNOWN: &str = "FORMAT_UNKNOWN";
+pub const DATASET_UNKNOWN: &str = "DATASET_UNKNOWN";
+pub const BAD_SIGNATURE: &str = "BAD_SIGNATURE";
+pub const UNKNOWN_INSTALLATION: &str = "UNKNOWN_INSTALLATION";
+pub const REVOKED: &str = "REVOKED";
+pub const CITY_NOT_REGISTERED: &str = "CITY_NOT_REGISTERED";
+pub const ORGANISATION_NOT_REGISTERED: &str = "ORGANISATION_NOT_REGISTERED";
+pub const PERIOD_INVALID: &str = "PERIOD_INVALID";
+pub const PERIOD_NOT_ENDED: &str = "PERIOD_NOT_ENDED";
+pub const SCHEMA: &str = "SCHEMA";
+pub const REVISION_CONFLICT: &str = "REVISION_CONFLICT";
+pub const REVISION_SUPERSEDED: &str = "REVISION_SUPERSEDED";
+pub const AUDIT_CHAIN_BEHIND: &str = "AUDIT_CHAIN_BEHIND";
+pub const AUDIT_CHAIN_FORKED: &str = "AUDIT_CHAIN_FORKED";
+pub const STORAGE: &str = "STORAGE";
+
+/// The HTTP status a refusal travels with.
+pub fn status(code: &str) -> u16 {
+    match code {
+        TOO_LARGE => 413,
+        MALFORMED | FORMAT_UNKNOWN | PERIOD_INVALID => 400,
+        BAD_SIGNATURE => 401,
+        UNKNOWN_INSTALLATION | REVOKED | CITY_NOT_REGISTERED | ORGANISATION_NOT_REGISTERED => 403,
+        REVISION_CONFLICT | REVISION_SUPERSEDED | AUDIT_CHAIN_BEHIND | AUDIT_CHAIN_FORKED => 409,
+        DATASET_UNKNOWN | PERIOD_NOT_ENDED | SCHEMA => 422,
+        _ => 500,
+    }
+}
+
+pub fn storage(e: impl std::fmt::Display) -> Refusal {
+    Refusal::new(
+        STORAGE,
+        "省级平台暂时无法保存，请稍后重试",
+        format!("the hub could not store it just now; try again later ({e})"),
+    )
+}

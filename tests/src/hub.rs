@@ -1,0 +1,336 @@
+//! A real provincial hub for the tests: the `surety-hub` binary on 127.0.0.1 over SQLite or
+//! over a private PostgreSQL cluster (initdb in a temporary folder, a free port, stopped
+//! when dropped), its admin commands, and plain HTTP requests to it.
+
+use crate::processes::{free_port, Reaped};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+pub fn hub_binary() -> PathBuf {
+    let path = crate::target_dir().join("surety-hub");
+    assert!(
+        path.exists(),
+        "the hub binary {} does not exist: run `cargo build --workspace --bins` first (the README's test command does)",
+        path.display()
+    );
+    path
+}
+
+/// A PostgreSQL server of the test's own, in a temporary folder.
+pub struct PgCluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    pub port: u16,
+}
+
+fn postgres_bin() -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is not installed (the test command installs Debian's postgresql)")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
+    found.sort();
+    found.pop().expect("no PostgreSQL server binaries")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+impl PgCluster {
+    pub fn start() -> PgCluster {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = postgres_bin();
+        let port = free_port();
+        if is_root() {
+            // PostgreSQL does not run as root: the cluster belongs to Debian's postgres user.
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "chown the cluster folder");
+        }
+        let cluster = PgCluster { dir, bin, port };
+        let data = cluster.dir.path().join("data");
+        cluster.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "hub",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+        );
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+            cluster.dir.path().display()
+        );
+        let log = cluster.dir.path().join("server.log");
+        cluster.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &options,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+        cluster.run(
+            "createdb",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-U",
+                "hub",
+                "hub",
+            ],
+        );
+        cluster
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let mut cmd = if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        assert!(
+            out.status.success(),
+            "{tool} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://hub@127.0.0.1:{}/hub", self.port)
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        let _ = cmd
+            .args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Where a hub keeps its data: a SQLite file or a PostgreSQL cluster.
+pub enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(PgCluster),
+}
+
+impl Backend {
+    pub fn sqlite() -> Backend {
+        Backend::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    pub fn postgres() -> Backend {
+        Backend::Postgres(PgCluster::start())
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Backend::Sqlite(dir) => format!("sqlite:{}", dir.path().join("hub.db").display()),
+            Backend::Postgres(pg) => pg.url(),
+        }
+    }
+
+    /// `surety-hub --db … args…`: the exit code and stdout as JSON (or Null).
+    pub fn admin(&self, args: &[&str]) -> (i32, Value, String) {
+        let out = Command::new(hub_binary())
+            .arg("--db")
+            .arg(self.url())
+            .args(args)
+            .env("SURETY_HUB_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Registers an installation for `cities` and `organisations`.
+    pub fn register(&self, identity: &Value, name: &str, cities: &[&str], organisations: &[&str]) {
+        let mut args = vec![
+            "install",
+            "add",
+            "--installation-id",
+            identity["installation_id"].as_str().unwrap(),
+            "--public-key",
+            identity["public_key"].as_str().unwrap(),
+            "--name",
+            name,
+        ];
+        for c in cities {
+            args.extend(["--city", c]);
+        }
+        for o in organisations {
+            args.extend(["--organisation", o]);
+        }
+        let (code, out, err) = self.admin(&args);
+        assert_eq!(code, 0, "install add: {err}");
+        assert_eq!(
+            out["fingerprint"], identity["fingerprint"],
+            "the hub shows the same fingerprint the desk does"
+        );
+    }
+}
+
+/// A running hub.
+pub struct HubProcess {
+    _process: Reaped,
+    pub base: String,
+    pub public_key: String,
+    pub log: PathBuf,
+}
+
+impl HubProcess {
+    /// Starts `surety-hub serve` on a free port (or `port`) and waits for its first line.
+    pub fn start(backend: &Backend, port: Option<u16>, log_dir: &Path) -> HubProcess {
+        let log = log_dir.join(format!("hub-{}.log", free_port()));
+        let mut child = Command::new(hub_binary())
+            .arg("--db")
+            .arg(backend.url())
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", port.unwrap_or(0)),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start surety-hub");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let first: Value = serde_json::from_str(&line).unwrap_or_else(|_| {
+            panic!(
+                "the hub did not start: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
+        HubProcess {
+            _process: Reaped::adopt("surety-hub", child),
+            base: format!("http://{}", first["listening"].as_str().unwrap()),
+            public_key: first["public_key"].as_str().unwrap().to_string(),
+            log,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        request(self.port(), "GET", path, b"")
+    }
+
+    pub fn get_json(&self, path: &str) -> Value {
+        let (status, body) = self.get(path);
+        assert_eq!(
+            status,
+            200,
+            "GET {path}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    pub fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
+        let (status, body) = request(self.port(), "POST", path, body);
+        let json = serde_json::from_slice(&body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+        (status, json)
+    }
+}
+
+/// One HTTP/1.1 request with `Connection: close`; the status and the body.
+pub fn request(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the hub");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // A body over the limit is answered before it is all read; the rest may not go.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    (status, body)
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+}
