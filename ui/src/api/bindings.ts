@@ -667,7 +667,9 @@ export type ErrorCode =
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | 
 /**  Another change held the database past the wait: try again. */
-"DATABASE_BUSY" | "FONT_MISSING" | "XLSX" | "ARCHIVE";
+"DATABASE_BUSY" | "FONT_MISSING" | 
+/**  A push to the provincial hub with no hub set up. */
+"SYNC_NOT_CONFIGURED" | "XLSX" | "ARCHIVE";
 
 export type FeeInput = {
 	name: string,

@@ -88,6 +88,8 @@ codes! {
     /// Another change held the database past the wait: try again.
     DatabaseBusy = "DATABASE_BUSY",
     FontMissing = "FONT_MISSING",
+    /// A push to the provincial hub with no hub set up.
+    SyncNotConfigured = "SYNC_NOT_CONFIGURED",
     Xlsx = "XLSX",
     Archive = "ARCHIVE",
 }
