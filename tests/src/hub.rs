@@ -3,14 +3,19 @@
 //! when dropped), its admin commands, and plain HTTP requests to it.
 
 use crate::processes::{free_port, Reaped};
-use serde_json::Value;
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+/// `SURETY_HUB_BIN`, or the workspace's debug build.
 pub fn hub_binary() -> PathBuf {
-    let path = crate::target_dir().join("surety-hub");
+    let path = std::env::var_os("SURETY_HUB_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::target_dir().join("surety-hub"));
     assert!(
         path.exists(),
         "the hub binary {} does not exist: run `cargo build --workspace --bins` first (the README's test command does)",
@@ -179,13 +184,23 @@ impl Backend {
 
     /// `surety-hub --db … args…`: the exit code and stdout as JSON (or Null).
     pub fn admin(&self, args: &[&str]) -> (i32, Value, String) {
-        let out = Command::new(hub_binary())
+        self.admin_with_stdin(args, "")
+    }
+
+    /// The same with `stdin`.
+    pub fn admin_with_stdin(&self, args: &[&str], stdin: &str) -> (i32, Value, String) {
+        let mut child = Command::new(hub_binary())
             .arg("--db")
             .arg(self.url())
             .args(args)
             .env("SURETY_HUB_LOG", "warn")
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        let out = child.wait_with_output().unwrap();
         (
             out.status.code().unwrap_or(-1),
             serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
@@ -333,4 +348,138 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&data[end + 2..end + 2 + size]);
         data = &data[end + 2 + size + 2..];
     }
+}
+
+/// Envelopes signed by keys of the test's own (registered at the hub like any desk's), in
+/// the test's own canonical form: object keys sorted, no spaces (serde_json's map is sorted).
+pub fn signed(key: &SigningKey, mut e: Value) -> Value {
+    let canonical = |v: &Value| serde_json::to_string(v).unwrap();
+    e["payload_sha256"] = json!(hex::encode(Sha256::digest(
+        canonical(&e["payload"]).as_bytes()
+    )));
+    e["public_key"] = json!(hex::encode(key.verifying_key().to_bytes()));
+    let mut unsigned = e.clone();
+    unsigned.as_object_mut().unwrap().remove("signature");
+    e["signature"] = json!(hex::encode(
+        key.sign(canonical(&unsigned).as_bytes()).to_bytes()
+    ));
+    e
+}
+
+/// A quarter's first and last days.
+pub fn quarter_days(period: &str) -> (String, String) {
+    let (year, q) = period.split_once('Q').unwrap();
+    let q: u32 = q.parse().unwrap();
+    let (start, end) = [
+        ("01-01", "03-31"),
+        ("04-01", "06-30"),
+        ("07-01", "09-30"),
+        ("10-01", "12-31"),
+    ][(q - 1) as usize];
+    (format!("{year}-{start}"), format!("{year}-{end}"))
+}
+
+/// An unsigned envelope of `installation` for `city` and `period` carrying `payload`.
+pub fn envelope(
+    installation: &str,
+    city: &str,
+    period: &str,
+    revision: u32,
+    payload: Value,
+) -> Value {
+    let (start, end) = quarter_days(period);
+    json!({
+        "format": 1, "installation_id": installation, "organisation": "", "city": city,
+        "period": period, "period_start": start, "period_end": end,
+        "dataset": "quarter_report", "dataset_version": 1, "revision": revision,
+        "payload": payload, "payload_sha256": "", "audit_head": {"count": revision, "hash": format!("{revision:064x}")},
+        "made_at": "2016-04-05T00:00:00Z", "public_key": "", "signature": ""
+    })
+}
+
+const BUSINESS: &[&str] = &[
+    "applications",
+    "approved",
+    "declined_by_insurer",
+    "declined_by_bank",
+    "disbursed_count",
+    "disbursed_amount",
+    "ytd_count",
+    "ytd_amount",
+    "loans_on_book",
+    "balance",
+    "guarantee_written",
+    "accident_written",
+    "guarantee_received",
+    "accident_received",
+    "premiums_refunded",
+    "claims_filed",
+    "claims_filed_loss",
+    "claims_paid",
+    "claims_paid_amount",
+    "claims_refused",
+    "claims_delayed",
+    "accident_claims_paid",
+    "accident_claims_amount",
+    "recovered",
+    "recovered_insurer",
+    "recovered_bank",
+];
+const COUNTS: &[&str] = &[
+    "applications",
+    "approved",
+    "declined_by_insurer",
+    "declined_by_bank",
+    "disbursed_count",
+    "ytd_count",
+    "loans_on_book",
+    "claims_filed",
+    "claims_paid",
+    "claims_refused",
+    "claims_delayed",
+    "accident_claims_paid",
+    "loans",
+    "cases",
+    "flagged_in_quarter",
+    "flagged_to_date",
+];
+
+/// A line with every figure of `names` zero, then `given` over it.
+fn line(keys: Value, names: &[&str], given: Value) -> Value {
+    let mut l = keys;
+    for n in names {
+        l[*n] = if COUNTS.contains(n) {
+            json!(0)
+        } else {
+            json!("0.00")
+        };
+    }
+    for (k, v) in given.as_object().unwrap() {
+        l[k] = v.clone();
+    }
+    l
+}
+
+/// A closed quarter's payload for one city: one insurer × bank line with `business`
+/// figures, the insurer's loss-ratio line and the bank's NPL line.
+pub fn payload(
+    period: &str,
+    city: &str,
+    insurer: &str,
+    bank: &str,
+    business: Value,
+    loss: Value,
+    npl: Value,
+) -> Value {
+    json!({
+        "period": period, "city": city, "complete": true, "state": {"closed": true},
+        "business": [line(json!({"city": city, "insurer": insurer, "insurer_name": format!("{insurer} 保险"), "bank": bank, "bank_name": format!("{bank} 银行")}), BUSINESS, business)],
+        "by_kind": [line(json!({"city": city, "kind": "small_business"}),
+            &["disbursed_count", "disbursed_amount", "ytd_count", "ytd_amount", "loans_on_book", "balance"], json!({}))],
+        "loss_ratios": [line(json!({"city": city, "insurer": insurer, "insurer_name": format!("{insurer} 保险"), "stopped": false}),
+            &["premiums_received", "claims_paid", "compensation_due", "compensation_paid"], loss)],
+        "npl": [line(json!({"city": city, "bank": bank, "bank_name": format!("{bank} 银行")}),
+            &["loans", "balance", "normal", "special_mention", "substandard", "doubtful", "loss", "npl_balance"], npl)],
+        "subsidies": [], "defaulters": []
+    })
 }

@@ -6,13 +6,12 @@
 //! or insurer not registered: each refused with its code and nothing stored; the audit
 //! chain is anchored by the hub's receipts; no borrower's name or ID reaches the hub.
 
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use surety_e2e::cli::{Office, PASSWORD};
-use surety_e2e::hub::{Backend, HubProcess};
+use surety_e2e::hub::{signed, Backend, HubProcess};
 use surety_e2e::pilot::*;
 use surety_e2e::processes::free_port;
 use surety_e2e::quarter::{all_cases, expected, fen, from_figures, Expected};
@@ -101,21 +100,6 @@ fn held(hub: &HubProcess, period: &str) -> BTreeMap<(String, String), Vec<u64>> 
         .push(r["revision"].as_u64().unwrap());
     }
     out
-}
-
-/// This test's own canonical form and signature (not the desk's code).
-fn signed(key: &SigningKey, mut e: Value) -> Value {
-    let canonical = |v: &Value| serde_json::to_string(v).unwrap();
-    e["payload_sha256"] = json!(hex::encode(Sha256::digest(
-        canonical(&e["payload"]).as_bytes()
-    )));
-    e["public_key"] = json!(hex::encode(key.verifying_key().to_bytes()));
-    let mut unsigned = e.clone();
-    unsigned.as_object_mut().unwrap().remove("signature");
-    e["signature"] = json!(hex::encode(
-        key.sign(canonical(&unsigned).as_bytes()).to_bytes()
-    ));
-    e
 }
 
 fn forged(period: &str, start: &str, end: &str, revision: u32, note: &str) -> Value {

@@ -30,7 +30,8 @@ function wan(yuan) {
 function chart(id, option) {
   if (!window.echarts) return;
   if (!charts[id]) charts[id] = window.echarts.init($(id));
-  charts[id].setOption(option, true);
+  // A report, not a show: drawn at once (and a screenshot shows the real bars).
+  charts[id].setOption({ animation: false, ...option }, true);
 }
 
 function ratioChart(id, lines, line) {
@@ -43,7 +44,14 @@ function ratioChart(id, lines, line) {
       {
         type: "bar",
         data: lines.map((l) => ({ value: Number(l.percent || 0), itemStyle: { color: l.over_line ? "#f56c6c" : "#409eff" } })),
-        markLine: { symbol: "none", data: [{ yAxis: line }], lineStyle: { color: "#e6a23c", type: "dashed" } },
+      },
+      // The line itself as a flat series (ECharts' small build has no markLine).
+      {
+        type: "line",
+        name: `${line}%`,
+        data: lines.map(() => line),
+        symbol: "none",
+        lineStyle: { color: "#e6a23c", type: "dashed" },
       },
     ],
   });
@@ -79,10 +87,10 @@ async function load(period) {
       cell(l.city_zh),
       cell(l.figures.applications || 0, "num"),
       cell(l.figures.approved || 0, "num"),
-      cell(l.figures.disbursed_amount || "0", "num"),
-      cell(l.figures.balance || "0", "num"),
-      cell(l.figures.guarantee_received || "0", "num"),
-      cell(l.figures.claims_paid_amount || "0", "num"),
+      cell(l.figures.disbursed_amount || "0.00", "num"),
+      cell(l.figures.balance || "0.00", "num"),
+      cell(l.figures.guarantee_received || "0.00", "num"),
+      cell(l.figures.claims_paid_amount || "0.00", "num"),
     ]),
   );
   fill(

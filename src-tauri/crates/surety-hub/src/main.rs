@@ -62,6 +62,9 @@ enum InstallAction {
         #[arg(long = "organisation", required = true)]
         organisations: Vec<String>,
     },
+    /// Registers many at once, all or none: a JSON array on stdin of
+    /// {"installation_id", "public_key", "name", "cities": [..], "organisations": [..]}.
+    Import,
     List,
     Revoke {
         installation_id: String,
@@ -117,54 +120,73 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
                 cities,
                 organisations,
             } => {
-                let public_key = public_key.trim().to_ascii_lowercase();
-                let Ok(fingerprint) = surety_sync::fingerprint_hex(&public_key) else {
-                    return Ok(fail(
-                        2,
-                        "公钥无效：应为 64 位十六进制（surety sync identity 的 public_key）",
-                        "the public key is not valid: 64 hex digits expected (public_key from surety sync identity)",
-                    ));
-                };
-                for c in &cities {
-                    if c.parse::<surety_domain::City>().is_err() {
-                        return Ok(fail(
-                            2,
-                            &format!("未知的地市代码 {c}"),
-                            &format!("unknown city code {c}"),
-                        ));
-                    }
-                }
-                if installation_id.trim().is_empty()
-                    || name.trim().is_empty()
-                    || organisations
-                        .iter()
-                        .any(|o| o.trim().is_empty() || o.contains(','))
+                let i = match registration(installation_id, public_key, name, cities, organisations)
                 {
-                    return Ok(fail(
-                        2,
-                        "机构编号、名称和保险公司代码不能为空，代码中不能有逗号",
-                        "the installation id, name and organisation codes must not be empty, nor codes contain commas",
-                    ));
-                }
-                let i = Installation {
-                    installation_id,
-                    public_key,
-                    name,
-                    cities,
-                    organisations,
-                    registered_at: now(),
-                    revoked_at: None,
+                    Ok(i) => i,
+                    Err((zh, en)) => return Ok(fail(2, &zh, &en)),
                 };
-                match repo.add_installation(&i).await {
+                match repo.add_installations(std::slice::from_ref(&i)).await {
                     Err(HubError::Invalid(en)) => {
                         return Ok(fail(2, "该机构编号或公钥已登记", &en));
                     }
                     other => other?,
                 }
+                let fingerprint = surety_sync::fingerprint_hex(&i.public_key).unwrap_or_default();
                 println!(
                     "{}",
                     serde_json::json!({"registered": i, "fingerprint": fingerprint})
                 );
+            }
+            InstallAction::Import => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Row {
+                    installation_id: String,
+                    public_key: String,
+                    name: String,
+                    cities: Vec<String>,
+                    organisations: Vec<String>,
+                }
+                let rows: Vec<Row> = match serde_json::from_reader(std::io::stdin()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return Ok(fail(
+                            2,
+                            &format!("标准输入应为机构登记的 JSON 数组：{e}"),
+                            &format!("stdin must be a JSON array of registrations: {e}"),
+                        ))
+                    }
+                };
+                let mut list = Vec::with_capacity(rows.len());
+                for (n, r) in rows.into_iter().enumerate() {
+                    match registration(
+                        r.installation_id,
+                        r.public_key,
+                        r.name,
+                        r.cities,
+                        r.organisations,
+                    ) {
+                        Ok(i) => list.push(i),
+                        Err((zh, en)) => {
+                            return Ok(fail(
+                                2,
+                                &format!("第 {} 条：{zh}", n + 1),
+                                &format!("entry {}: {en}", n + 1),
+                            ))
+                        }
+                    }
+                }
+                match repo.add_installations(&list).await {
+                    Err(HubError::Invalid(en)) => {
+                        return Ok(fail(
+                            2,
+                            "有机构编号或公钥已登记，未登记任何机构",
+                            &format!("{en}; none registered"),
+                        ));
+                    }
+                    other => other?,
+                }
+                println!("{}", serde_json::json!({"registered": list.len()}));
             }
             InstallAction::List => {
                 println!(
@@ -185,6 +207,53 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A registration checked: a valid Ed25519 key, known cities, non-empty names and codes.
+fn registration(
+    installation_id: String,
+    public_key: String,
+    name: String,
+    cities: Vec<String>,
+    organisations: Vec<String>,
+) -> Result<Installation, (String, String)> {
+    let public_key = public_key.trim().to_ascii_lowercase();
+    if surety_sync::fingerprint_hex(&public_key).is_err() {
+        return Err((
+            "公钥无效：应为 64 位十六进制（surety sync identity 的 public_key）".into(),
+            "the public key is not valid: 64 hex digits expected (public_key from surety sync identity)".into(),
+        ));
+    }
+    for c in &cities {
+        if c.parse::<surety_domain::City>().is_err() {
+            return Err((
+                format!("未知的地市代码 {c}"),
+                format!("unknown city code {c}"),
+            ));
+        }
+    }
+    if installation_id.trim().is_empty()
+        || name.trim().is_empty()
+        || cities.is_empty()
+        || organisations.is_empty()
+        || organisations
+            .iter()
+            .any(|o| o.trim().is_empty() || o.contains(','))
+    {
+        return Err((
+            "机构编号、名称、地市和保险公司代码不能为空，代码中不能有逗号".into(),
+            "the installation id, name, cities and organisation codes must not be empty, nor codes contain commas".into(),
+        ));
+    }
+    Ok(Installation {
+        installation_id: installation_id.trim().to_string(),
+        public_key,
+        name: name.trim().to_string(),
+        cities,
+        organisations: organisations.iter().map(|o| o.trim().to_string()).collect(),
+        registered_at: now(),
+        revoked_at: None,
+    })
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, finish the requests in flight.

@@ -260,13 +260,15 @@ impl Repository for PgRepo {
         )
     }
 
-    async fn add_installation(&self, i: &Installation) -> HubResult<()> {
-        self.client()
-            .await?
-            .execute(
-                &format!(
-                    "INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                ),
+    async fn add_installations(&self, list: &[Installation]) -> HubResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(storage)?;
+        let insert = format!(
+            "INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        );
+        for i in list {
+            tx.execute(
+                &insert,
                 &[
                     &i.installation_id,
                     &i.public_key,
@@ -280,14 +282,16 @@ impl Repository for PgRepo {
             .await
             .map_err(|e| {
                 if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                    HubError::Invalid(
-                        "this installation id or public key is registered already".into(),
-                    )
+                    HubError::Invalid(format!(
+                        "installation {} or its public key is registered already",
+                        i.installation_id
+                    ))
                 } else {
                     storage(e)
                 }
             })?;
-        Ok(())
+        }
+        tx.commit().await.map_err(storage)
     }
 
     async fn installations(&self) -> HubResult<Vec<Installation>> {

@@ -95,9 +95,10 @@ fn city_zh(code: &str) -> String {
 
 fn percent(num: i64, den: i64) -> Option<String> {
     (den > 0).then(|| {
-        (Decimal::from(num) * Decimal::ONE_HUNDRED / Decimal::from(den))
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            .to_string()
+        let mut p = (Decimal::from(num) * Decimal::ONE_HUNDRED / Decimal::from(den))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        p.rescale(2);
+        p.to_string()
     })
 }
 

@@ -235,7 +235,11 @@ pub trait Repository: Clone + Send + Sync + 'static {
         key: &str,
         value: &str,
     ) -> impl Future<Output = HubResult<String>> + Send;
-    fn add_installation(&self, i: &Installation) -> impl Future<Output = HubResult<()>> + Send;
+    /// Registers installations, all or none.
+    fn add_installations(
+        &self,
+        list: &[Installation],
+    ) -> impl Future<Output = HubResult<()>> + Send;
     fn installations(&self) -> impl Future<Output = HubResult<Vec<Installation>>> + Send;
     /// Whether an installation not yet revoked was revoked now.
     fn revoke(

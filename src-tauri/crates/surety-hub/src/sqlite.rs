@@ -241,28 +241,32 @@ impl Repository for SqliteRepo {
         .await
     }
 
-    async fn add_installation(&self, i: &Installation) -> HubResult<()> {
-        let i = i.clone();
+    async fn add_installations(&self, list: &[Installation]) -> HubResult<()> {
+        let list = list.to_vec();
         self.with(move |c| {
-            c.execute(
-                &format!("INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
-                params![
-                    i.installation_id,
-                    i.public_key,
-                    i.name,
-                    join(&i.cities),
-                    join(&i.organisations),
-                    i.registered_at,
-                    i.revoked_at
-                ],
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => HubError::Invalid(
-                    "this installation id or public key is registered already".into(),
-                ),
-                _ => storage(e),
-            })?;
-            Ok(())
+            let tx = c.transaction().map_err(storage)?;
+            for i in &list {
+                tx.execute(
+                    &format!("INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    params![
+                        i.installation_id,
+                        i.public_key,
+                        i.name,
+                        join(&i.cities),
+                        join(&i.organisations),
+                        i.registered_at,
+                        i.revoked_at
+                    ],
+                )
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation) => HubError::Invalid(format!(
+                        "installation {} or its public key is registered already",
+                        i.installation_id
+                    )),
+                    _ => storage(e),
+                })?;
+            }
+            tx.commit().map_err(storage)
         })
         .await
     }
