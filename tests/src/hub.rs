@@ -317,11 +317,11 @@ pub fn request(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8
     // A body over the limit is answered before it is all read; the rest may not go.
     let _ = s.write_all(body);
     let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
+    let read = s.read_to_end(&mut raw);
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("an HTTP answer");
+        .unwrap_or_else(|| panic!("no HTTP answer ({} bytes read: {read:?})", raw.len()));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
     let mut body = raw[split + 4..].to_vec();

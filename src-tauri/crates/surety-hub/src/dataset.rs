@@ -124,6 +124,16 @@ const TABLES: &[Table] = &[
     },
 ];
 
+/// Facts summed by (table, metric): what they add to the city's totals.
+pub fn city_sums(facts: &[Fact]) -> Vec<(&'static str, &'static str, i64)> {
+    let mut sums: std::collections::BTreeMap<(&'static str, &'static str), i64> =
+        std::collections::BTreeMap::new();
+    for f in facts {
+        *sums.entry((f.table, f.metric)).or_default() += f.value;
+    }
+    sums.into_iter().map(|((t, m), v)| (t, m, v)).collect()
+}
+
 /// Whether a table's figure is money (whole fen) rather than a count or a flag.
 pub fn is_money(table: &str, metric: &str) -> bool {
     TABLES.iter().any(|t| {

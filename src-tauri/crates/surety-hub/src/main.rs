@@ -87,7 +87,7 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
     match command {
         Command::Serve { listen } => {
             let hub = Arc::new(Hub::open(repo).await?);
-            let listener = tokio::net::TcpListener::bind(&listen)
+            let listener = listen_on(&listen)
                 .await
                 .map_err(|e| HubError::Invalid(format!("cannot listen on {listen}: {e}")))?;
             let addr = listener
@@ -254,6 +254,23 @@ fn registration(
         registered_at: now(),
         revoked_at: None,
     })
+}
+
+/// A listener with a deep accept queue: a thousand offices sending at the same minute
+/// must wait in the queue, not be reset by a full one while the two cores verify.
+async fn listen_on(address: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let addr = tokio::net::lookup_host(address)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::other("no address"))?;
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, finish the requests in flight.

@@ -12,8 +12,13 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
 /// The hub's migrations, in order (SQLite runs the same files).
-pub(crate) const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_hub", include_str!("../migrations/0001_hub.sql"))];
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_hub", include_str!("../migrations/0001_hub.sql")),
+    (
+        "0002_city_totals",
+        include_str!("../migrations/0002_city_totals.sql"),
+    ),
+];
 
 #[derive(Clone)]
 pub struct PgRepo {
@@ -22,6 +27,14 @@ pub struct PgRepo {
 
 fn storage(e: impl std::fmt::Display) -> HubError {
     HubError::Storage(e.to_string())
+}
+
+/// tokio-postgres says only "db error" for what the server refused: the server's own words.
+fn described(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
 }
 
 /// Why one try at a submission failed.
@@ -215,6 +228,20 @@ async fn add_facts(
         ],
     )
     .await?;
+    let sums = crate::dataset::city_sums(facts);
+    let tables: Vec<&str> = sums.iter().map(|(t, _, _)| *t).collect();
+    let metrics: Vec<&str> = sums.iter().map(|(_, m, _)| *m).collect();
+    let values: Vec<i64> = sums.iter().map(|(_, _, v)| v * sign).collect();
+    tx.execute(
+        "INSERT INTO city_totals (period, city, tbl, metric, value)
+         SELECT $1, $2, t.tbl, t.metric, t.value
+         FROM UNNEST($3::text[], $4::text[], $5::bigint[]) AS t (tbl, metric, value)
+         ORDER BY t.tbl, t.metric
+         ON CONFLICT (tbl, metric, period, city)
+         DO UPDATE SET value = city_totals.value + excluded.value",
+        &[&period, &city, &tables, &metrics, &values],
+    )
+    .await?;
     Ok(())
 }
 
@@ -346,6 +373,7 @@ impl Repository for PgRepo {
             match self.try_submit(s).await {
                 Ok(answer) => return Ok(answer),
                 Err(e) if tries < 5 && is_retryable(&e) => continue,
+                Err(TryError::Query(e)) => return Err(storage(described(&e))),
                 Err(e) => return Err(storage(e)),
             }
         }
@@ -370,11 +398,10 @@ impl Repository for PgRepo {
                 let tables: Vec<&str> = metrics.iter().map(|(t, _)| *t).collect();
                 let names: Vec<&str> = metrics.iter().map(|(_, m)| *m).collect();
                 c.query(
-                    "SELECT t.period, t.city, t.tbl, '', '', '', t.metric, SUM(t.value)::bigint
-                     FROM totals t
+                    "SELECT t.period, t.city, t.tbl, '', '', '', t.metric, t.value
+                     FROM city_totals t
                      JOIN UNNEST($1::text[], $2::text[]) AS m (tbl, metric)
-                       ON t.tbl = m.tbl AND t.metric = m.metric
-                     GROUP BY t.period, t.city, t.tbl, t.metric",
+                       ON t.tbl = m.tbl AND t.metric = m.metric",
                     &[&tables, &names],
                 )
                 .await
@@ -421,7 +448,16 @@ impl Repository for PgRepo {
         Ok(self
             .client()
             .await?
-            .query("SELECT DISTINCT period FROM totals ORDER BY period", &[])
+            .query(
+                "WITH RECURSIVE p (period) AS (
+                    SELECT min(period) FROM totals
+                    UNION ALL
+                    SELECT (SELECT min(period) FROM totals WHERE period > p.period) FROM p
+                    WHERE p.period IS NOT NULL
+                 )
+                 SELECT period FROM p WHERE period IS NOT NULL",
+                &[],
+            )
             .await
             .map_err(storage)?
             .iter()

@@ -132,21 +132,16 @@ fn lines(totals: &[Total], table: &str, names: &BTreeMap<String, String>) -> Vec
     out.into_values().collect()
 }
 
-fn fen_of(totals: &[Total], table: &str, metric: &str, pick: impl Fn(&Total) -> bool) -> i64 {
-    totals
-        .iter()
-        .filter(|t| t.table == table && t.metric == metric && pick(t))
-        .map(|t| t.value)
-        .sum()
-}
-
 pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<ProvinceView> {
+    let started = std::time::Instant::now();
     let periods = repo.periods().await?;
+    let t_periods = started.elapsed();
     let period = period
         .map(str::to_string)
         .or_else(|| periods.last().cloned())
         .unwrap_or_default();
     let totals = repo.totals(Some(&period), &[]).await?;
+    let t_totals = started.elapsed();
     let names: BTreeMap<String, String> = repo.org_names().await?.into_iter().collect();
 
     let reported = repo.reported(&period).await?;
@@ -191,56 +186,71 @@ pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<Pr
         .into_values()
         .collect();
 
-    let mut loss_ratios = Vec::new();
-    let mut pairs: Vec<(String, String)> = totals
-        .iter()
-        .filter(|t| t.table == "loss_ratios")
-        .map(|t| (t.city.clone(), t.insurer.clone()))
-        .collect();
-    pairs.dedup();
-    pairs.sort();
-    pairs.dedup();
-    for (city, insurer) in pairs {
-        let pick = |t: &Total| t.city == city && t.insurer == insurer;
-        let claims = fen_of(&totals, "loss_ratios", "claims_paid", pick);
-        let premiums = fen_of(&totals, "loss_ratios", "premiums_received", pick);
-        loss_ratios.push(Ratio {
-            city_zh: city_zh(&city),
-            name: names.get(&insurer).cloned().unwrap_or_default(),
-            numerator: yuan(claims),
-            denominator: yuan(premiums),
-            percent: percent(claims, premiums),
-            over_line: claims * 100 >= STOP_LINE_PERCENT * premiums && claims > 0,
-            city,
-            code: insurer,
-        });
+    // One pass over the totals for both ratios: (city, code) → (numerator, denominator).
+    let mut losses: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    let mut books: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for t in &totals {
+        match (t.table.as_str(), t.metric.as_str()) {
+            ("loss_ratios", "claims_paid") => {
+                losses
+                    .entry((t.city.clone(), t.insurer.clone()))
+                    .or_default()
+                    .0 += t.value
+            }
+            ("loss_ratios", "premiums_received") => {
+                losses
+                    .entry((t.city.clone(), t.insurer.clone()))
+                    .or_default()
+                    .1 += t.value
+            }
+            ("npl", "npl_balance") => {
+                books.entry((t.city.clone(), t.bank.clone())).or_default().0 += t.value
+            }
+            ("npl", "balance") => {
+                books.entry((t.city.clone(), t.bank.clone())).or_default().1 += t.value
+            }
+            _ => {}
+        }
     }
-    let mut npl = Vec::new();
-    let mut banks: Vec<(String, String)> = totals
-        .iter()
-        .filter(|t| t.table == "npl")
-        .map(|t| (t.city.clone(), t.bank.clone()))
-        .collect();
-    banks.sort();
-    banks.dedup();
-    for (city, bank) in banks {
-        let pick = |t: &Total| t.city == city && t.bank == bank;
-        let bad = fen_of(&totals, "npl", "npl_balance", pick);
-        let balance = fen_of(&totals, "npl", "balance", pick);
-        npl.push(Ratio {
+    let ratio =
+        |((city, code), (num, den)): ((String, String), (i64, i64)), over_line: bool| Ratio {
             city_zh: city_zh(&city),
-            name: names.get(&bank).cloned().unwrap_or_default(),
-            numerator: yuan(bad),
-            denominator: yuan(balance),
-            percent: percent(bad, balance),
-            over_line: bad * 100 > NPL_LIMIT_PERCENT * balance,
+            name: names.get(&code).cloned().unwrap_or_default(),
+            numerator: yuan(num),
+            denominator: yuan(den),
+            percent: percent(num, den),
+            over_line,
             city,
-            code: bank,
-        });
-    }
+            code,
+        };
+    let loss_ratios: Vec<Ratio> = losses
+        .into_iter()
+        .map(|(k, (claims, premiums))| {
+            let over = claims > 0 && claims * 100 >= STOP_LINE_PERCENT * premiums;
+            ratio((k, (claims, premiums)), over)
+        })
+        .collect();
+    let npl: Vec<Ratio> = books
+        .into_iter()
+        .map(|(k, (bad, balance))| {
+            let over = bad * 100 > NPL_LIMIT_PERCENT * balance;
+            ratio((k, (bad, balance)), over)
+        })
+        .collect();
 
+    let t_lines = started.elapsed();
     let mut trend: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    for t in repo.totals(None, TREND).await? {
+    let trend_totals = repo.totals(None, TREND).await?;
+    tracing::info!(
+        %period,
+        rows = totals.len(),
+        periods_ms = t_periods.as_millis() as u64,
+        totals_ms = t_totals.as_millis() as u64,
+        lines_ms = t_lines.as_millis() as u64,
+        trend_ms = started.elapsed().as_millis() as u64,
+        "province view"
+    );
+    for t in trend_totals {
         *trend
             .entry(t.period)
             .or_default()

@@ -256,13 +256,16 @@ pub trait Repository: Clone + Send + Sync + 'static {
         &self,
         s: &Submission,
     ) -> impl Future<Output = HubResult<Result<Outcome, Refusal>>> + Send;
-    /// The totals of `period`, or of every period for the `metrics` given (the trend).
+    /// The totals of `period`, or the city sums of every period for the `metrics` given
+    /// (the trend).
     fn totals(
         &self,
         period: Option<&str>,
         metrics: &[(&str, &str)],
     ) -> impl Future<Output = HubResult<Vec<Total>>> + Send;
     fn reported(&self, period: &str) -> impl Future<Output = HubResult<Vec<Reported>>> + Send;
+    /// The periods with totals, in order (a walk down the totals' key: one index probe
+    /// per period, not a scan of every row).
     fn periods(&self) -> impl Future<Output = HubResult<Vec<String>>> + Send;
     /// Every revision received for a period, superseded ones included.
     fn history(&self, period: &str) -> impl Future<Output = HubResult<Vec<Received>>> + Send;

@@ -116,6 +116,17 @@ fn add_facts(
         ])
         .map_err(storage)?;
     }
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO city_totals (period, city, tbl, metric, value)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (tbl, metric, period, city) DO UPDATE SET value = value + excluded.value",
+        )
+        .map_err(storage)?;
+    for (table, metric, value) in crate::dataset::city_sums(facts) {
+        stmt.execute(params![period, city, table, metric, value * sign])
+            .map_err(storage)?;
+    }
     Ok(())
 }
 
@@ -354,9 +365,8 @@ impl Repository for SqliteRepo {
                 None => {
                     let mut stmt = c
                         .prepare(
-                            "SELECT period, city, tbl, '', '', '', metric, SUM(value) FROM totals
-                             WHERE tbl = ?1 AND metric = ?2
-                             GROUP BY period, city, tbl, metric",
+                            "SELECT period, city, tbl, '', '', '', metric, value FROM city_totals
+                             WHERE tbl = ?1 AND metric = ?2",
                         )
                         .map_err(storage)?;
                     for (t, m) in &metrics {
@@ -398,7 +408,15 @@ impl Repository for SqliteRepo {
     async fn periods(&self) -> HubResult<Vec<String>> {
         self.with(|c| {
             let mut stmt = c
-                .prepare("SELECT DISTINCT period FROM totals ORDER BY period")
+                .prepare(
+                    "WITH RECURSIVE p (period) AS (
+                    SELECT min(period) FROM totals
+                    UNION ALL
+                    SELECT (SELECT min(period) FROM totals WHERE period > p.period) FROM p
+                    WHERE p.period IS NOT NULL
+                 )
+                 SELECT period FROM p WHERE period IS NOT NULL",
+                )
                 .map_err(storage)?;
             let rows = stmt.query_map([], |r| r.get(0)).map_err(storage)?;
             rows.collect::<Result<_, _>>().map_err(storage)
