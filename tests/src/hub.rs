@@ -237,7 +237,7 @@ impl Backend {
 
 /// A running hub.
 pub struct HubProcess {
-    _process: Reaped,
+    process: Reaped,
     pub base: String,
     pub public_key: String,
     pub log: PathBuf,
@@ -246,6 +246,16 @@ pub struct HubProcess {
 impl HubProcess {
     /// Starts `surety-hub serve` on a free port (or `port`) and waits for its first line.
     pub fn start(backend: &Backend, port: Option<u16>, log_dir: &Path) -> HubProcess {
+        Self::start_with(backend, port, log_dir, &[])
+    }
+
+    /// The same with more `serve` options (`--tls-cert`, `--tls-key`).
+    pub fn start_with(
+        backend: &Backend,
+        port: Option<u16>,
+        log_dir: &Path,
+        options: &[&str],
+    ) -> HubProcess {
         let log = log_dir.join(format!("hub-{}.log", free_port()));
         let mut child = Command::new(hub_binary())
             .arg("--db")
@@ -255,6 +265,7 @@ impl HubProcess {
                 "--listen",
                 &format!("127.0.0.1:{}", port.unwrap_or(0)),
             ])
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
@@ -271,11 +282,16 @@ impl HubProcess {
             )
         });
         HubProcess {
-            _process: Reaped::adopt("surety-hub", child),
+            process: Reaped::adopt("surety-hub", child),
             base: format!("http://{}", first["listening"].as_str().unwrap()),
             public_key: first["public_key"].as_str().unwrap().to_string(),
             log,
         }
+    }
+
+    /// SIGTERM, and the exit status if it stopped within `timeout`.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        self.process.terminate(timeout)
     }
 
     pub fn port(&self) -> u16 {

@@ -38,6 +38,23 @@ impl Reaped {
     }
 }
 
+impl Reaped {
+    /// Asks the process to stop (SIGTERM) and waits up to `timeout` for it to exit.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
 impl Drop for Reaped {
     fn drop(&mut self) {
         // The group id is the leader's pid (process_group(0)); kill(1) reaches the group

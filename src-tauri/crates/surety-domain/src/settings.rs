@@ -488,6 +488,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_hub_is_https_with_its_key_or_http_only_to_this_machine() {
+        let key = "ab".repeat(32);
+        let hub = |url: &str, public_key: &str| {
+            Settings::from_toml(&format!(
+                "[sync]\nurl = \"{url}\"\npublic_key = \"{public_key}\"\n"
+            ))
+        };
+        assert!(hub("https://hub.czt.shandong.gov.cn", &key).is_ok());
+        assert!(hub("http://127.0.0.1:8480", &key).is_ok());
+        assert!(hub("http://localhost", &key).is_ok());
+        assert!(hub("", "").is_ok(), "not configured");
+        for url in ["http://hub.example.cn", "http://127.0.0.1.evil.cn", "ftp://x", "https://"] {
+            assert_eq!(hub(url, &key).unwrap_err().key, "sync.url", "{url}");
+        }
+        assert_eq!(
+            hub("https://hub.example.cn", "abc").unwrap_err().key,
+            "sync.public_key"
+        );
+        assert_eq!(hub("", &key).unwrap_err().key, "sync.url", "a key but no address");
+    }
+
+    #[test]
     fn defaults_are_domain_md_numbers() {
         let s = Settings::default();
         assert_eq!(s.agreement.insurer_share, Decimal::new(7, 1));

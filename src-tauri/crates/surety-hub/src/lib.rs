@@ -14,6 +14,7 @@ pub mod province;
 pub mod refusal;
 pub mod repo;
 pub mod sqlite;
+pub mod tls;
 pub mod workbook;
 
 use repo::{HubResult, Repository};

@@ -35,6 +35,12 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8480")]
         listen: String,
+        /// Serve HTTPS with this PEM certificate chain (and --tls-key); without, plain HTTP
+        /// for a TLS proxy in front.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// The hub's receipt-signing public key and fingerprint (for installations' settings).
     Key,
@@ -85,7 +91,18 @@ fn now() -> String {
 
 async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubError> {
     match command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            let acceptor = match (&tls_cert, &tls_key) {
+                (Some(cert), Some(key)) => match surety_hub::tls::acceptor(cert, key) {
+                    Ok(a) => Some(a),
+                    Err(en) => return Ok(fail(2, &format!("TLS 证书或私钥无效：{en}"), &en)),
+                },
+                _ => None,
+            };
             let hub = Arc::new(Hub::open(repo).await?);
             let listener = listen_on(&listen)
                 .await
@@ -96,13 +113,25 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
             // The first line on stdout says where (tests start it on port 0).
             println!(
                 "{}",
-                serde_json::json!({"listening": addr.to_string(), "public_key": hub.identity.public_key()})
+                serde_json::json!({"listening": addr.to_string(), "tls": acceptor.is_some(), "public_key": hub.identity.public_key()})
             );
-            tracing::info!(%addr, fingerprint = %hub.identity.fingerprint(), "hub listening");
-            axum::serve(listener, surety_hub::api::router(hub))
-                .with_graceful_shutdown(shutdown())
-                .await
-                .map_err(|e| HubError::Storage(e.to_string()))?;
+            tracing::info!(%addr, tls = acceptor.is_some(), fingerprint = %hub.identity.fingerprint(), "hub listening");
+            let app = surety_hub::api::router(hub);
+            let served = match acceptor {
+                Some(acceptor) => {
+                    let tls = surety_hub::tls::TlsListener::new(listener, acceptor)
+                        .map_err(|e| HubError::Storage(e.to_string()))?;
+                    axum::serve(tls, app)
+                        .with_graceful_shutdown(shutdown())
+                        .await
+                }
+                None => {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown())
+                        .await
+                }
+            };
+            served.map_err(|e| HubError::Storage(e.to_string()))?;
             tracing::info!("hub stopped");
         }
         Command::Key => {

@@ -8,6 +8,22 @@ use rustls::pki_types::CertificateDer;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// An error with its causes ("error sending request" says little; the certificate's
+/// unknown issuer underneath says what to fix).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
 /// What one try came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -78,12 +94,14 @@ impl HubClient {
             .await;
         let response = match answer {
             Ok(r) => r,
-            Err(e) => return Delivery::Failed(format!("the hub did not answer: {e}")),
+            Err(e) => return Delivery::Failed(format!("the hub did not answer: {}", chain(&e))),
         };
         let code = response.status();
         let body = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return Delivery::Failed(format!("the hub's answer broke off: {e}")),
+            Err(e) => {
+                return Delivery::Failed(format!("the hub's answer broke off: {}", chain(&e)))
+            }
         };
         if code.is_success() {
             return match serde_json::from_slice::<Receipt>(&body) {
