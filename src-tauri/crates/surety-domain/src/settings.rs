@@ -499,14 +499,23 @@ mod tests {
         assert!(hub("http://127.0.0.1:8480", &key).is_ok());
         assert!(hub("http://localhost", &key).is_ok());
         assert!(hub("", "").is_ok(), "not configured");
-        for url in ["http://hub.example.cn", "http://127.0.0.1.evil.cn", "ftp://x", "https://"] {
+        for url in [
+            "http://hub.example.cn",
+            "http://127.0.0.1.evil.cn",
+            "ftp://x",
+            "https://",
+        ] {
             assert_eq!(hub(url, &key).unwrap_err().key, "sync.url", "{url}");
         }
         assert_eq!(
             hub("https://hub.example.cn", "abc").unwrap_err().key,
             "sync.public_key"
         );
-        assert_eq!(hub("", &key).unwrap_err().key, "sync.url", "a key but no address");
+        assert_eq!(
+            hub("", &key).unwrap_err().key,
+            "sync.url",
+            "a key but no address"
+        );
     }
 
     #[test]

@@ -17,6 +17,12 @@ pub fn hub_today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&cst).date_naive()
 }
 
+fn city_zh(code: &str) -> String {
+    code.parse::<City>()
+        .map(|c| c.name_zh().to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
 pub async fn receive<R: Repository>(
     hub: &Hub<R>,
     body: &[u8],
@@ -113,9 +119,14 @@ pub async fn receive<R: Repository>(
         return Err(Refusal::new(
             refusal::CITY_NOT_REGISTERED,
             format!(
-                "本机构未登记报送 {} 的数据（已登记：{}）",
-                envelope.city,
-                installation.cities.join("、")
+                "本机构未登记报送{}的数据（已登记：{}）",
+                city_zh(&envelope.city),
+                installation
+                    .cities
+                    .iter()
+                    .map(|c| city_zh(c))
+                    .collect::<Vec<_>>()
+                    .join("、")
             ),
             format!(
                 "this installation is not registered to report for {} (registered: {})",
