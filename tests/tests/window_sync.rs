@@ -110,6 +110,15 @@ async fn the_outbox_shows_what_the_hub_took_and_what_it_refused() {
     assert!(!state.contains("从未"), "a last contact now: {state}");
     app.screenshot("sync-outbox").await;
 
+    // The audit check now also holds the chain against the hub's receipt.
+    app.click_css("#tab-backup").await;
+    app.click("audit-verify").await;
+    let audit = app.wait_contains("audit-result", &["与省级平台"]).await;
+    assert!(
+        audit.contains("审计链完整") && audit.contains("回执一致"),
+        "{audit}"
+    );
+
     let held = hub.get_json("/v1/submissions?period=2016Q1");
     let cities: BTreeSet<&str> = held
         .as_array()

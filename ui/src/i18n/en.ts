@@ -592,6 +592,8 @@ const en: Messages = {
     verify: "Verify the audit chain",
     auditOk: "Audit chain intact: {n} entries",
     auditBroken: "Audit chain broken at entry {n}",
+    anchorHolds: "matches the hub's receipt of {at} (entry {count})",
+    anchorLost: "The audit log does not match the hub's receipt of {at}: entry {count} was removed or rewritten",
   },
   export: {
     title: "Export to Excel (encrypted)",

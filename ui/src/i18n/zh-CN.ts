@@ -582,6 +582,8 @@ export default {
     verify: "校验审计链",
     auditOk: "审计链完整，共 {n} 条",
     auditBroken: "审计链在第 {n} 条处断裂",
+    anchorHolds: "与省级平台 {at} 的回执一致（第 {count} 条）",
+    anchorLost: "审计日志与省级平台 {at} 的回执不符：第 {count} 条已被删除或改写",
   },
   export: {
     title: "导出 Excel（加密）",

@@ -38,10 +38,20 @@ pub const CIPHER_DEFAULTS: &str =
 /// connection opened on another thread in that moment lacks the function and its backup
 /// fails ("no such function: sqlcipher_export"; seen once in CI with tests in parallel).
 /// Finishing the first initialisation before any connection opens closes that window.
+///
+/// The cipher defaults are the process's, not a connection's: set here once. Setting them
+/// on every connection (as before) rewrote them while other threads opened theirs, and
+/// `cipher_default_compatibility = 3` passes through SQLCipher 3's 1 KiB pages before the
+/// next pragma sets 4 KiB: a connection keyed in that moment read 4 KiB pages as 1 KiB ones
+/// and failed as "not our database" (the rare NOT_OUR_DATABASE of full test runs).
 fn sqlcipher_ready() {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
-        let _ = Connection::open_in_memory();
+        let defaults = Connection::open_in_memory().and_then(|c| c.execute_batch(CIPHER_DEFAULTS));
+        if let Err(e) = defaults {
+            // Every later open fails on its first read with a clear error; nothing to add.
+            eprintln!("SQLCipher defaults could not be set: {e}");
+        }
     });
 }
 
@@ -62,12 +72,13 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
         return Err(StoreError::NotSqlcipher);
     }
     // SQLCipher 3 page format with 4 KiB pages, so that Debian 12's `sqlcipher` shell
-    // (3.4.1) can open the file with the raw key in an emergency (ARCHITECTURE.md).
-    // Set as defaults so that attached backup files get the same format.
+    // (3.4.1) can open the file with the raw key in an emergency (ARCHITECTURE.md): the
+    // process's defaults, set once by `sqlcipher_ready`, so attached backup files get the
+    // same format.
     // Waiting for a lock applies to the first read too: under load another connection may
     // hold the file for a moment, which is not a wrong key.
     conn.execute_batch(&format!(
-        "{CIPHER_DEFAULTS} PRAGMA busy_timeout = 5000; PRAGMA key = {};",
+        "PRAGMA busy_timeout = 5000; PRAGMA key = {};",
         raw_key_literal(key)
     ))?;
     // The first read proves the key: a wrong key or a foreign file fails here ("not a
