@@ -2,8 +2,9 @@
 
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
-    AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command, CreditAction, OrgAction,
-    Period, RateAction, ReportAction, SettingsAction, SubsidyAction, SyncAction, UserAction,
+    AttachmentAction, AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command,
+    CreditAction, OrgAction, Period, RateAction, ReportAction, SettingsAction, SubsidyAction,
+    SyncAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -157,6 +158,26 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             SyncAction::Hub => json(&desk.set_hub(&read_json::<surety::api::HubInput>()?)?),
         },
         Command::Subsidy { action } => subsidy(desk, action),
+        Command::Attachment { action } => match action {
+            AttachmentAction::Add {
+                case_no,
+                section,
+                name,
+                file,
+            } => json(&desk.attach_file(
+                &surety::api::AttachInput {
+                    case_no,
+                    section,
+                    file_name: name.unwrap_or_default(),
+                },
+                &file,
+            )?),
+            AttachmentAction::List { case_no } => json(&desk.attachments(&case_no)?),
+            AttachmentAction::Save { id, out } => {
+                let saved = desk.save_attachment(&id, &out)?;
+                json(&serde_json::json!({ "file": saved.path, "bytes": saved.bytes }))
+            }
+        },
         Command::Audit {
             action: AuditAction::Verify,
         } => json(&desk.audit_verify()?),

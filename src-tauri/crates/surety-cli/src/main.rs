@@ -115,11 +115,16 @@ pub enum Command {
         action: CreditAction,
     },
     /// The provincial hub (issue 15): `identity` (the installation's public key and its
-    /// fingerprint, for registration), `status` (the outbox: envelopes closing a quarter
-    /// wrote), `show --id N` (one envelope as it will be sent). Delivery is not built yet.
+    /// fingerprint, for registration), `hub` (where to send), `status` (the outbox and what
+    /// the hub answered), `push` (send now), `show --id N` (one envelope as sent).
     Sync {
         #[command(subcommand)]
         action: SyncAction,
+    },
+    /// Photos and scans attached to cases (issue 16): add, list, save.
+    Attachment {
+        #[command(subcommand)]
+        action: AttachmentAction,
     },
     /// 工作台 figures as of the business date: pipeline, your to-do, loss ratios, NPL per
     /// bank (R-NPL-1), monthly disbursements.
@@ -344,6 +349,35 @@ pub enum CreditAction {
         segment: String,
         #[arg(long)]
         date: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AttachmentAction {
+    /// Attaches a photo or scan (JPEG, PNG, PDF, at most 20 MB) to a section of a case:
+    /// intake, investigation (your side's), loan_contract, guarantee_policy,
+    /// accident_policy, claim, recoveries.
+    Add {
+        #[arg(long = "case")]
+        case_no: String,
+        #[arg(long)]
+        section: String,
+        /// The file's name as shown (default: the file's own).
+        #[arg(long)]
+        name: Option<String>,
+        file: PathBuf,
+    },
+    /// A case's attachments (without their content).
+    List {
+        #[arg(long = "case")]
+        case_no: String,
+    },
+    /// Writes an attachment to a file (on the audit record).
+    Save {
+        #[arg(long)]
+        id: String,
         #[arg(long)]
         out: PathBuf,
     },

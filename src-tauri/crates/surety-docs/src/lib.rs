@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod font;
 pub mod format;
+pub mod images;
 pub mod layout;
 pub mod model;
 pub mod report;

@@ -4,6 +4,7 @@
 //! transaction that also appends one hash-chained audit entry (`Store::write`).
 
 pub mod accident_claims;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod book;

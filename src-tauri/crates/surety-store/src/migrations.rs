@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_credit_reporting.sql"),
     include_str!("../migrations/0013_sync_outbox.sql"),
     include_str!("../migrations/0014_sync_delivery.sql"),
+    include_str!("../migrations/0015_attachments.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

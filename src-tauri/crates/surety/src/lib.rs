@@ -9,6 +9,7 @@ pub mod about;
 pub mod accident_claim;
 pub mod admin;
 pub mod api;
+pub mod attachments;
 pub mod bank_book;
 pub mod case_access;
 pub mod case_flow;
