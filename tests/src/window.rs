@@ -136,6 +136,23 @@ impl AppWindow {
         }
     }
 
+    /// Runs `script` (which returns text) until the text contains every one of `needles`,
+    /// and returns the last text.
+    pub async fn wait_script(&self, script: &str, needles: &[&str]) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let text = match self.client.execute(script, vec![]).await {
+                Ok(serde_json::Value::String(s)) => s,
+                Ok(other) => other.to_string(),
+                Err(_) => String::new(),
+            };
+            if needles.iter().all(|n| text.contains(n)) || std::time::Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Types into the input with `data-testid`, or the first input inside the element with
     /// it (Element Plus date pickers keep the attribute off their input), replacing its text.
     pub async fn type_into(&self, id: &str, text: &str) {

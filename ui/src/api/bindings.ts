@@ -109,6 +109,18 @@ export const commands = {
 	 *  database is not held while the hub answers.
 	 */
 	syncPush: () => typedError<PushSummary, DeskError>(__TAURI_INVOKE("sync_push")),
+	/**  A case's photos and scans (without their content). */
+	attachments: (caseNo: string) => typedError<Attachment[], DeskError>(__TAURI_INVOKE("attachments", { caseNo })),
+	/**
+	 *  Picks a photo or scan in the system's dialog and attaches it to a section of the case.
+	 *  `null` if the user cancelled.
+	 */
+	attachFile: (input: AttachInput) => typedError<Attachment | null, DeskError>(__TAURI_INVOKE("attach_file", { input })),
+	/**  An image's thumbnail as base64 JPEG (`null` for a PDF). */
+	attachmentThumbnail: (uid: string) => typedError<string | null, DeskError>(__TAURI_INVOKE("attachment_thumbnail", { uid })),
+	attachmentContent: (uid: string) => typedError<AttachmentContent, DeskError>(__TAURI_INVOKE("attachment_content", { uid })),
+	/**  Saves an attachment where the user chooses (on the audit record). `null` if cancelled. */
+	saveAttachment: (uid: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("save_attachment", { uid })),
 	/**  Sets or clears the provincial hub (admins). */
 	setHub: (input: HubInput) => typedError<SyncStatus, DeskError>(__TAURI_INVOKE("set_hub", { input })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
@@ -235,6 +247,41 @@ export type AppInfo = {
 	statuses: string[],
 	borrower_kinds: string[],
 	repayment_methods: string[],
+};
+
+/**
+ *  What to attach: the case, the section by its name (`intake`, `investigation`,
+ *  `loan_contract`, `guarantee_policy`, `accident_policy`, `claim`, `recoveries`) and the
+ *  file's name as the user knows it.
+ */
+export type AttachInput = {
+	case_no: string,
+	section: string,
+	file_name: string,
+};
+
+/**  An attachment as lists show it (no content). */
+export type Attachment = {
+	uid: string,
+	case_no: string,
+	/**  `intake`, `investigation:insurer`, `investigation:bank`, `document:loan_contract`, … */
+	section: string,
+	/**  `jpeg`, `png` or `pdf`. */
+	kind: string,
+	file_name: string,
+	bytes: number,
+	sha256: string,
+	width: number | null,
+	height: number | null,
+	added_by: string,
+	added_at: string,
+};
+
+/**  A whole attachment for the viewer: its MIME type and base64 content. */
+export type AttachmentContent = {
+	attachment: Attachment,
+	mime: string,
+	base64: string,
 };
 
 /**  One entry as shown on a case's timeline. */
