@@ -1305,6 +1305,8 @@ export type SyncIdentity = {
 	public_key: string,
 	/**  The key's fingerprint, to read out when registering (8 groups of 4 hex digits). */
 	fingerprint: string,
+	/**  Where bundles to this installation are sealed (age X25519 recipient, `age1…`). */
+	seal_recipient: string,
 };
 
 /**

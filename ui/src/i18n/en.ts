@@ -228,6 +228,7 @@ const en: Messages = {
     installation: "Installation",
     fingerprint: "Key fingerprint",
     publicKey: "Public key (Ed25519)",
+    sealRecipient: "Bundle key (age)",
     hint: "Give the public key and its fingerprint when registering this installation with the provincial finance office (check the fingerprint by phone). Closing a quarter writes a signed envelope per city into the outbox; once the hub is set, the app sends them by itself (offline they wait and are retried).",
     hubUrl: "Hub address",
     hubKey: "Hub public key",

@@ -223,6 +223,7 @@ export default {
     installation: "安装编号",
     fingerprint: "密钥指纹",
     publicKey: "公钥（Ed25519）",
+    sealRecipient: "数据包接收密钥（age）",
     hint: "向省财政厅登记本机构时提供公钥及指纹（电话核对指纹）。每关闭一个季度，系统按城市生成签名的报送信封放入发件箱，设置省级平台后自动发送（断网时等待，恢复后重试）。",
     hubUrl: "省级平台地址",
     hubKey: "平台公钥",

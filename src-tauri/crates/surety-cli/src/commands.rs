@@ -3,8 +3,8 @@
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
     AttachmentAction, AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command,
-    CreditAction, OrgAction, Period, RateAction, ReportAction, SettingsAction, SubsidyAction,
-    SyncAction, UserAction,
+    CreditAction, OrgAction, PeerAction, Period, RateAction, ReportAction, SettingsAction,
+    SubsidyAction, SyncAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -158,6 +158,10 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             SyncAction::Hub => json(&desk.set_hub(&read_json::<surety::api::HubInput>()?)?),
         },
         Command::Subsidy { action } => subsidy(desk, action),
+        Command::Peer { action } => match action {
+            PeerAction::Add => json(&desk.add_peer(&read_json::<surety::api::PeerInput>()?)?),
+            PeerAction::List => json(&desk.peers()?),
+        },
         Command::Attachment { action } => match action {
             AttachmentAction::Add {
                 case_no,

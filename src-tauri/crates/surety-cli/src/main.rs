@@ -121,6 +121,12 @@ pub enum Command {
         #[command(subcommand)]
         action: SyncAction,
     },
+    /// The installations bundles are exchanged with (issue 16): `add` (admin; JSON on
+    /// stdin: the other side's `sync identity` plus a "name"), `list`.
+    Peer {
+        #[command(subcommand)]
+        action: PeerAction,
+    },
     /// Photos and scans attached to cases (issue 16): add, list, save.
     Attachment {
         #[command(subcommand)]
@@ -352,6 +358,12 @@ pub enum CreditAction {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum PeerAction {
+    Add,
+    List,
 }
 
 #[derive(Subcommand)]

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod migrations;
 pub mod orgs;
 pub mod outbox;
+pub mod peers;
 pub mod quarter_figures;
 pub mod schedules;
 pub mod sections;

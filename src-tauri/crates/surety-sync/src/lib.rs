@@ -76,6 +76,22 @@ impl Identity {
     pub(crate) fn signing_key(&self) -> &SigningKey {
         &self.0
     }
+
+    /// An Ed25519 signature over `bytes` (a bundle's manifest).
+    pub fn sign_bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        self.0.sign(bytes).to_bytes().to_vec()
+    }
+}
+
+/// Whether `signature` over `bytes` verifies under `public_key` (hex).
+pub fn verify_bytes(public_key: &str, bytes: &[u8], signature: &[u8]) -> bool {
+    let Ok(key) = receipt::verifying_key(public_key) else {
+        return false;
+    };
+    let Ok(sig) = <[u8; 64]>::try_from(signature) else {
+        return false;
+    };
+    key.verify(bytes, &Signature::from_bytes(&sig)).is_ok()
 }
 
 /// The fingerprint of a public key given in hex (what the hub shows at registration).

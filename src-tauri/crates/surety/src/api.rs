@@ -20,6 +20,7 @@ pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
 pub use crate::early_repayment::{PayoffInput, PayoffView};
 pub use crate::error::{DeskError, DeskResult};
 pub use crate::loan_flow::{AmountInput, LossRatioLine};
+pub use crate::peers::{PeerInput, PeerView};
 pub use crate::printing::{check_export_password, Printed};
 pub use crate::quarter_closing::{QuarterInput, ReopenInput};
 pub use crate::quarter_report::{QuarterReport, ReportScope, TrendPoint};

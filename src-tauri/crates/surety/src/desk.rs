@@ -47,6 +47,7 @@ impl Desk {
             orgs::save_rate_table(tx, &settings.reference_rates)?;
             // The installation's Ed25519 key for the provincial hub (issue 15).
             crate::sync::identity_in(tx)?;
+            crate::peers::seal_key_in(tx)?;
             Ok((
                 (),
                 AuditNote::new("settings", "1", "defaults from DOMAIN.md"),

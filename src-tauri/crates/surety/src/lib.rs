@@ -29,6 +29,7 @@ pub mod intake;
 pub mod loan_flow;
 pub mod output;
 pub mod paths;
+pub mod peers;
 pub mod printing;
 pub mod quarter_closing;
 pub mod quarter_documents;

@@ -126,6 +126,8 @@ pub struct SyncIdentity {
     pub public_key: String,
     /// The key's fingerprint, to read out when registering (8 groups of 4 hex digits).
     pub fingerprint: String,
+    /// Where bundles to this installation are sealed (age X25519 recipient, `age1…`).
+    pub seal_recipient: String,
 }
 
 /// One envelope in the outbox.
@@ -344,7 +346,9 @@ impl Desk {
     pub fn sync_identity(&mut self) -> DeskResult<SyncIdentity> {
         self.require_sync_reader()?;
         let conn = self.store.connection();
-        if outbox::signing_key(conn)?.is_none() {
+        let seal_missing =
+            surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?.is_none();
+        if outbox::signing_key(conn)?.is_none() || seal_missing {
             self.require_admin(
                 "生成本机构的报送密钥",
                 "make the installation's signing key",
@@ -352,6 +356,7 @@ impl Desk {
             let actor = self.actor();
             self.store.write(&actor, "sync.identity", |tx| {
                 let id = identity_in(tx)?;
+                crate::peers::seal_key_in(tx)?;
                 Ok((
                     (),
                     AuditNote::new(
@@ -372,10 +377,13 @@ impl Desk {
             )
         })?;
         let id = identity_from(&hex)?;
+        let seal = surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?
+            .ok_or_else(|| StoreError::Corrupt("meta: no bundle key".into()))?;
         Ok(SyncIdentity {
             installation_id: installation_id(conn)?,
             public_key: id.public_key(),
             fingerprint: id.fingerprint(),
+            seal_recipient: crate::peers::seal_key_from(&seal)?.recipient(),
         })
     }
 
