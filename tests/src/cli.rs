@@ -83,6 +83,13 @@ impl Office {
         office
     }
 
+    /// A temporary folder with no database yet (a laptop before `surety field init`).
+    pub fn empty() -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("surety.db");
+        Office { _dir: dir, db }
+    }
+
     pub fn path(&self) -> &Path {
         &self.db
     }
@@ -107,6 +114,19 @@ impl Office {
         args: &[&str],
         stdin: &str,
     ) -> Outcome {
+        self.run_with(user, password, as_of, args, stdin, &[])
+    }
+
+    /// The same with more environment (a passphrase, say).
+    pub fn run_with(
+        &self,
+        user: Option<&str>,
+        password: &str,
+        as_of: Option<&str>,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+    ) -> Outcome {
         let mut cmd = Command::new(surety_binary());
         cmd.arg("--db").arg(&self.db);
         if let Some(u) = user {
@@ -121,6 +141,8 @@ impl Office {
             .env("SURETY_NEW_PASSWORD", PASSWORD)
             .env("SURETY_EXPORT_PASSWORD", EXPORT_PASSWORD)
             .env("SURETY_TEST_FAST_KDF", "1")
+            // The caller's own settings win over the defaults above.
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -27,6 +27,8 @@ pub enum BundleError {
     BadSignature,
     #[error("this installation's bundle key is damaged")]
     BadKey,
+    #[error("the passphrase is wrong")]
+    WrongPassphrase,
 }
 
 /// The installation's key for receiving bundles (age X25519). The secret stays inside the
@@ -54,6 +56,30 @@ impl SealKey {
     pub fn recipient(&self) -> String {
         self.0.to_public().to_string()
     }
+}
+
+/// Seals `plain` with a passphrase (age scrypt): for what goes to an installation that has
+/// no key yet — a field laptop's enrolment. `log_n` lowers scrypt's work for tests only.
+pub fn seal_with_passphrase(
+    plain: &[u8],
+    passphrase: &str,
+    log_n: Option<u8>,
+) -> Result<Vec<u8>, BundleError> {
+    let mut to = age::scrypt::Recipient::new(passphrase.to_owned().into());
+    if let Some(n) = log_n {
+        to.set_work_factor(n);
+    }
+    age::encrypt(&to, plain).map_err(|e| BundleError::Damaged(e.to_string()))
+}
+
+pub fn open_with_passphrase(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>, BundleError> {
+    let me = age::scrypt::Identity::new(passphrase.to_owned().into());
+    age::decrypt(&me, bytes).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys
+        | age::DecryptError::DecryptionFailed
+        | age::DecryptError::KeyDecryptionFailed => BundleError::WrongPassphrase,
+        other => BundleError::Damaged(other.to_string()),
+    })
 }
 
 /// Whether `text` is an age X25519 recipient (`age1…`).
@@ -366,6 +392,23 @@ mod tests {
             open(&forged, &office, 1 << 30).unwrap_err(),
             BundleError::BadSignature
         );
+    }
+
+    #[test]
+    fn a_passphrase_opens_what_it_sealed_and_nothing_else() {
+        let sealed = seal_with_passphrase(b"reference data", "field-2016-pass", Some(10)).unwrap();
+        assert_eq!(
+            open_with_passphrase(&sealed, "field-2016-pass").unwrap(),
+            b"reference data"
+        );
+        assert_eq!(
+            open_with_passphrase(&sealed, "wrong-pass").unwrap_err(),
+            BundleError::WrongPassphrase
+        );
+        assert!(matches!(
+            open_with_passphrase(&sealed[..sealed.len() - 3], "field-2016-pass"),
+            Err(BundleError::Damaged(_))
+        ));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
     AttachmentAction, AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command,
-    CreditAction, OrgAction, PeerAction, Period, RateAction, ReportAction, SettingsAction,
-    SubsidyAction, SyncAction, UserAction,
+    CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
+    SettingsAction, SubsidyAction, SyncAction, UserAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -37,6 +37,24 @@ pub fn run(cli: Cli) -> DeskResult<String> {
             let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
             let desk = Desk::first_run(&db, &admin, &display_name, &pw, kdf())?;
             json(&serde_json::json!({ "database": db, "admin": desk.user() }))
+        }
+        Command::Field {
+            action: FieldAction::Init { from },
+        } => {
+            let package = std::fs::read(&from).map_err(|e| {
+                DeskError::invalid(
+                    "from",
+                    format!("无法读取登记文件 {}：{e}", from.display()),
+                    format!("cannot read the enrolment {}: {e}", from.display()),
+                )
+            })?;
+            let phrase = password(
+                "SURETY_ENROL_PASSPHRASE",
+                "登记文件口令 / enrolment passphrase: ",
+            )?;
+            let pw = password("SURETY_NEW_PASSWORD", "您的新密码 / your new password: ")?;
+            let desk = Desk::init_field(&db, &package, &phrase, &pw, kdf())?;
+            json(&serde_json::json!({ "database": db, "user": desk.user() }))
         }
         Command::Restore {
             from,
@@ -158,6 +176,38 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             SyncAction::Hub => json(&desk.set_hub(&read_json::<surety::api::HubInput>()?)?),
         },
         Command::Subsidy { action } => subsidy(desk, action),
+        Command::Field {
+            action:
+                FieldAction::Enrol {
+                    agent,
+                    prefix,
+                    laptop_name,
+                    office_name,
+                    out,
+                },
+        } => {
+            let phrase = password(
+                "SURETY_ENROL_PASSPHRASE",
+                "登记文件口令 / enrolment passphrase: ",
+            )?;
+            json(&desk.enrol_field_to(
+                &surety::field::FieldEnrolInput {
+                    agent,
+                    prefix,
+                    laptop_name,
+                    office_name,
+                },
+                &phrase,
+                &out,
+            )?)
+        }
+        Command::Field {
+            action: FieldAction::Init { .. },
+        } => Err(DeskError::invalid(
+            "db",
+            "外勤笔记本只能在还没有数据库时建立",
+            "a field laptop is made only where there is no database yet",
+        )),
         Command::Peer { action } => match action {
             PeerAction::Add => json(&desk.add_peer(&read_json::<surety::api::PeerInput>()?)?),
             PeerAction::List => json(&desk.peers()?),

@@ -127,6 +127,14 @@ pub enum Command {
         #[command(subcommand)]
         action: PeerAction,
     },
+    /// Field laptops (issue 16): `enrol` (admin at the office: a sealed enrolment file for
+    /// an agent's laptop; the passphrase from SURETY_ENROL_PASSPHRASE or a prompt) and
+    /// `init --from FILE` (on the laptop, no database yet: makes it from the file; the
+    /// agent's new password from SURETY_NEW_PASSWORD or a prompt).
+    Field {
+        #[command(subcommand)]
+        action: FieldAction,
+    },
     /// Photos and scans attached to cases (issue 16): add, list, save.
     Attachment {
         #[command(subcommand)]
@@ -357,6 +365,28 @@ pub enum CreditAction {
         date: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FieldAction {
+    Enrol {
+        /// The field agent (a user here).
+        #[arg(long)]
+        agent: String,
+        /// 2–6 letters or digits starting the laptop's provisional numbers.
+        #[arg(long)]
+        prefix: String,
+        #[arg(long)]
+        laptop_name: String,
+        #[arg(long)]
+        office_name: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    Init {
+        #[arg(long)]
+        from: PathBuf,
     },
 }
 

@@ -288,7 +288,18 @@ impl KeyFile {
         password: &str,
         kdf: KdfParams,
     ) -> StoreResult<(KeyFile, Key, Key)> {
-        let installation_id = hex::encode(random_bytes::<16>());
+        Self::create_for(&hex::encode(random_bytes::<16>()), username, password, kdf)
+    }
+
+    /// The same for an installation whose id was chosen elsewhere (a field laptop enrolled
+    /// by its office, which registered it under that id).
+    pub fn create_for(
+        installation_id: &str,
+        username: &str,
+        password: &str,
+        kdf: KdfParams,
+    ) -> StoreResult<(KeyFile, Key, Key)> {
+        let installation_id = installation_id.to_string();
         let db_key = random_key();
         let kek = random_key();
         let mut kf = KeyFile {

@@ -20,6 +20,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod peers;
 pub mod quarter_figures;
+pub mod reference;
 pub mod schedules;
 pub mod sections;
 pub mod store;

@@ -140,11 +140,6 @@ impl Store {
         password: &str,
         kdf: KdfParams,
     ) -> StoreResult<(Store, User)> {
-        let kpath = key_file_path(path);
-        if path.exists() || kpath.exists() {
-            return Err(StoreError::AlreadyExists(path.display().to_string()));
-        }
-        users::validate_new(admin, password)?;
         if admin.role != Role::Admin {
             return Err(StoreError::invalid(
                 "role",
@@ -152,8 +147,45 @@ impl Store {
                 "the first user must be an admin",
             ));
         }
+        Self::create_with(path, admin, password, kdf, None)
+    }
+
+    /// A field laptop's database (issue 16): its one user is the field agent, and its
+    /// installation id is the one its office registered it under.
+    pub fn create_field(
+        path: &Path,
+        agent: &NewUser,
+        password: &str,
+        kdf: KdfParams,
+        installation_id: &str,
+    ) -> StoreResult<(Store, User)> {
+        if agent.role != Role::FieldAgent {
+            return Err(StoreError::invalid(
+                "role",
+                "外勤笔记本的用户必须是外勤人员",
+                "a field laptop's user must be a field agent",
+            ));
+        }
+        Self::create_with(path, agent, password, kdf, Some(installation_id))
+    }
+
+    fn create_with(
+        path: &Path,
+        admin: &NewUser,
+        password: &str,
+        kdf: KdfParams,
+        installation_id: Option<&str>,
+    ) -> StoreResult<(Store, User)> {
+        let kpath = key_file_path(path);
+        if path.exists() || kpath.exists() {
+            return Err(StoreError::AlreadyExists(path.display().to_string()));
+        }
+        users::validate_new(admin, password)?;
         let result = (|| {
-            let (key_file, db_key, kek) = KeyFile::create(&admin.username, password, kdf)?;
+            let (key_file, db_key, kek) = match installation_id {
+                Some(id) => KeyFile::create_for(id, &admin.username, password, kdf)?,
+                None => KeyFile::create(&admin.username, password, kdf)?,
+            };
             // Created 0600 first: SQLite gives its WAL and shared-memory files the
             // database's mode.
             crate::files::create_private(path)?;
@@ -174,7 +206,7 @@ impl Store {
                     params![installation, now_rfc3339()],
                 )?;
                 let user = users::insert(tx, admin)?;
-                Ok((user, AuditNote::new("user", &admin.username, format!("first admin {}", admin.username))))
+                Ok((user, AuditNote::new("user", &admin.username, format!("first user {} ({})", admin.username, admin.role.code()))))
             })?;
             store.key_file.save(&kpath)?;
             Ok((store, user))
@@ -311,6 +343,10 @@ impl Store {
     }
 
     /// Argon2 parameters for passwords set from now on (tests make them cheap).
+    pub fn kdf(&self) -> KdfParams {
+        self.kdf
+    }
+
     pub fn set_kdf(&mut self, kdf: KdfParams) {
         self.kdf = kdf;
     }

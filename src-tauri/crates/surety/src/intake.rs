@@ -210,8 +210,15 @@ impl Desk {
         let user_id = self.user.id;
         let year = application_date.year();
         let case_no = self.store.write(&actor, "case.intake", |tx| {
-            let seq = orgs::next_number(tx, bank.id, "case", year)?;
-            let case_no = format!("{}-{year}-{seq:06}", bank.code.to_uppercase());
+            // A field laptop numbers provisionally (the office issues the case number when
+            // the application reaches it); an office numbers by bank and year.
+            let case_no = match crate::field::field_prefix(tx)? {
+                Some(prefix) => crate::field::provisional_no(&prefix, application_date),
+                None => {
+                    let seq = orgs::next_number(tx, bank.id, "case", year)?;
+                    format!("{}-{year}-{seq:06}", bank.code.to_uppercase())
+                }
+            };
             // One ID, one borrower: a second application under another name is a typo in
             // the name or the ID, never a silent rename or a silently kept old name.
             if let Some(known) = surety_store::cases::borrower_name(tx, &borrower.id_number)? {

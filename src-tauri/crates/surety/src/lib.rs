@@ -25,6 +25,7 @@ pub mod dto;
 pub mod early_repayment;
 pub mod error;
 pub mod error_code;
+pub mod field;
 pub mod intake;
 pub mod loan_flow;
 pub mod output;

@@ -343,8 +343,8 @@ impl Desk {
 
     /// The installation's identity for registration at the hub, made on first use (an
     /// admin's; others read it once it exists).
+    /// (Public keys: anyone signed in may read them — a field agent shows their laptop's.)
     pub fn sync_identity(&mut self) -> DeskResult<SyncIdentity> {
-        self.require_sync_reader()?;
         let conn = self.store.connection();
         let seal_missing =
             surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?.is_none();
