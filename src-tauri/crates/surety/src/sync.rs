@@ -445,6 +445,13 @@ impl Desk {
         let now = now_iso();
         let mut answered = false;
         for (id, delivery) in outcomes {
+            // Another round (the window's, a push by hand) may have recorded it already:
+            // nothing to store twice. The write below checks again inside its transaction.
+            let still_pending =
+                outbox::state(self.store.connection(), id)?.as_deref() == Some("pending");
+            if !still_pending {
+                continue;
+            }
             match delivery {
                 Delivery::Accepted(receipt) => {
                     answered = true;
