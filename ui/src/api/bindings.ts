@@ -716,7 +716,15 @@ export type ErrorCode =
 /**  Another change held the database past the wait: try again. */
 "DATABASE_BUSY" | "FONT_MISSING" | 
 /**  A push to the provincial hub with no hub set up. */
-"SYNC_NOT_CONFIGURED" | "XLSX" | "ARCHIVE";
+"SYNC_NOT_CONFIGURED" | 
+/**  A bundle sealed to another installation. */
+"BUNDLE_NOT_FOR_US" | 
+/**  A bundle cut, changed, too large, or not a bundle. */
+"BUNDLE_DAMAGED" | 
+/**  A bundle signed by an installation that is not a registered peer. */
+"BUNDLE_UNKNOWN_SENDER" | 
+/**  A bundle event seen before with other content. */
+"BUNDLE_REPLAYED" | "XLSX" | "ARCHIVE";
 
 export type FeeInput = {
 	name: string,

@@ -2,8 +2,8 @@
 
 use crate::io::{json, password, read_json, read_stdin};
 use crate::{
-    AttachmentAction, AuditAction, BorrowerAction, CaseAction, CityAction, Cli, Command,
-    CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
+    AttachmentAction, AuditAction, BorrowerAction, BundleAction, CaseAction, CityAction, Cli,
+    Command, CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
     SettingsAction, SubsidyAction, SyncAction, UserAction,
 };
 use std::path::Path;
@@ -208,6 +208,19 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             "外勤笔记本只能在还没有数据库时建立",
             "a field laptop is made only where there is no database yet",
         )),
+        Command::Bundle { action } => match action {
+            BundleAction::Export { to, out } => json(&desk.export_bundle_to(&to, &out)?),
+            BundleAction::Import { from, preview } => {
+                let bytes = std::fs::read(&from).map_err(|e| {
+                    DeskError::invalid(
+                        "from",
+                        format!("无法读取数据包 {}：{e}", from.display()),
+                        format!("cannot read the bundle {}: {e}", from.display()),
+                    )
+                })?;
+                json(&desk.import_bundle(&bytes, !preview)?)
+            }
+        },
         Command::Peer { action } => match action {
             PeerAction::Add => json(&desk.add_peer(&read_json::<surety::api::PeerInput>()?)?),
             PeerAction::List => json(&desk.peers()?),

@@ -135,6 +135,12 @@ pub enum Command {
         #[command(subcommand)]
         action: FieldAction,
     },
+    /// Bundles between a field laptop and its office (issue 16): `export --to PEER --out FILE`
+    /// (on the laptop: every application not sent yet), `import --from FILE [--preview]`.
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
+    },
     /// Photos and scans attached to cases (issue 16): add, list, save.
     Attachment {
         #[command(subcommand)]
@@ -365,6 +371,24 @@ pub enum CreditAction {
         date: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BundleAction {
+    Export {
+        /// The receiving installation's id (`surety peer list`).
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    Import {
+        #[arg(long)]
+        from: PathBuf,
+        /// Only say what the bundle would change.
+        #[arg(long)]
+        preview: bool,
     },
 }
 

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod book;
+pub mod bundles;
 pub mod cases;
 pub mod compensations;
 pub mod corrupt;

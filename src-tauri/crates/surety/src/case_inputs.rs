@@ -2,9 +2,9 @@
 //! as the window's forms and the CLI's JSON carry them.
 
 use crate::quote::FeeInput;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct BorrowerInput {
@@ -24,7 +24,7 @@ pub struct BorrowerInput {
     pub operating_since: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct IntakeInput {

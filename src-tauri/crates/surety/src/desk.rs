@@ -33,6 +33,9 @@ pub struct Desk {
     pub(crate) user: User,
     pub(crate) settings: Settings,
     today: Option<NaiveDate>,
+    /// Set only while an office replays a field laptop's intake from a bundle: where the
+    /// application came from, written in the intake's own transaction.
+    pub(crate) import: Option<crate::bundles::IntakeImport>,
 }
 
 impl Desk {
@@ -58,6 +61,7 @@ impl Desk {
             user,
             settings,
             today: None,
+            import: None,
         })
     }
 
@@ -100,6 +104,7 @@ impl Desk {
             user,
             settings,
             today,
+            import: None,
         })
     }
 

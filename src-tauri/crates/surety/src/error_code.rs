@@ -90,6 +90,14 @@ codes! {
     FontMissing = "FONT_MISSING",
     /// A push to the provincial hub with no hub set up.
     SyncNotConfigured = "SYNC_NOT_CONFIGURED",
+    /// A bundle sealed to another installation.
+    BundleNotForUs = "BUNDLE_NOT_FOR_US",
+    /// A bundle cut, changed, too large, or not a bundle.
+    BundleDamaged = "BUNDLE_DAMAGED",
+    /// A bundle signed by an installation that is not a registered peer.
+    BundleUnknownSender = "BUNDLE_UNKNOWN_SENDER",
+    /// A bundle event seen before with other content.
+    BundleReplayed = "BUNDLE_REPLAYED",
     Xlsx = "XLSX",
     Archive = "ARCHIVE",
 }

@@ -209,11 +209,14 @@ impl Desk {
         let actor = self.actor();
         let user_id = self.user.id;
         let year = application_date.year();
+        let import = self.import.take();
+        let input_json = serde_json::to_string(input).expect("an intake serializes");
         let case_no = self.store.write(&actor, "case.intake", |tx| {
             // A field laptop numbers provisionally (the office issues the case number when
             // the application reaches it); an office numbers by bank and year.
-            let case_no = match crate::field::field_prefix(tx)? {
-                Some(prefix) => crate::field::provisional_no(&prefix, application_date),
+            let field = crate::field::field_prefix(tx)?;
+            let case_no = match &field {
+                Some(prefix) => crate::field::provisional_no(prefix, application_date),
                 None => {
                     let seq = orgs::next_number(tx, bank.id, "case", year)?;
                     format!("{}-{year}-{seq:06}", bank.code.to_uppercase())
@@ -260,6 +263,13 @@ impl Desk {
                 },
             )?;
             sections::set_agreement(tx, case_id, agreement.id)?;
+            if field.is_some() {
+                // Kept exactly as entered: the office replays it when the bundle arrives.
+                surety_store::bundles::record_field_intake(tx, case_id, &input_json)?;
+            }
+            if let Some(import) = &import {
+                crate::bundles::record_import(tx, import, case_id, &case_no, user_id)?;
+            }
             let warn = if quote.warnings.is_empty() {
                 ""
             } else {
@@ -271,8 +281,17 @@ impl Desk {
                     "case",
                     &case_no,
                     format!(
-                        "intake: {} {} CNY {} months{warn}",
-                        borrower.name, principal, terms.term_months
+                        "intake: {} {} CNY {} months{warn}{}",
+                        borrower.name,
+                        principal,
+                        terms.term_months,
+                        import
+                            .as_ref()
+                            .map(|i| format!(
+                                "; taken in on field laptop {} as {} (bundle {})",
+                                i.origin, i.provisional_no, i.bundle_id
+                            ))
+                            .unwrap_or_default()
                     ),
                 ),
             ))

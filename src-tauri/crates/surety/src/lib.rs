@@ -11,6 +11,7 @@ pub mod admin;
 pub mod api;
 pub mod attachments;
 pub mod bank_book;
+pub mod bundles;
 pub mod case_access;
 pub mod case_flow;
 pub mod case_inputs;

@@ -186,6 +186,13 @@ pub(crate) fn identity_in(tx: &surety_store::Transaction) -> StoreResult<Identit
     }
 }
 
+/// The installation's key as stored (made at init).
+pub(crate) fn identity_in_conn(conn: &surety_store::Connection) -> StoreResult<Identity> {
+    let hex = outbox::signing_key(conn)?
+        .ok_or_else(|| StoreError::Corrupt("meta: no installation signing key".into()))?;
+    identity_from(&hex)
+}
+
 fn identity_from(hex: &str) -> StoreResult<Identity> {
     Identity::from_hex(hex)
         .map_err(|e| StoreError::Corrupt(format!("meta {}: {e}", outbox::SIGNING_KEY)))

@@ -1,0 +1,89 @@
+//! Issue 16: what bundles carried — a laptop's intakes as entered and when they were sent,
+//! an office's events taken in.
+
+use crate::error::StoreResult;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// On a field laptop, inside the intake's transaction.
+pub fn record_field_intake(tx: &Connection, case_id: i64, input_json: &str) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO field_intakes (case_id, input_json) VALUES (?1, ?2)",
+        params![case_id, input_json],
+    )?;
+    Ok(())
+}
+
+/// An intake not sent yet: (case id, provisional number, input JSON, created_at).
+pub type Unsent = (i64, String, String);
+
+pub fn unsent_intakes(conn: &Connection) -> StoreResult<Vec<Unsent>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.case_id, c.case_no, f.input_json FROM field_intakes f
+         JOIN cases c ON c.id = f.case_id WHERE f.sent_at IS NULL ORDER BY f.case_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn mark_sent(tx: &Connection, case_id: i64, bundle_id: &str, at: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE field_intakes SET sent_at = ?3, bundle_id = ?2 WHERE case_id = ?1",
+        params![case_id, bundle_id, at],
+    )?;
+    Ok(())
+}
+
+/// An event taken in before: (sha256, outcome, case number).
+pub fn event(
+    conn: &Connection,
+    event_id: &str,
+) -> StoreResult<Option<(String, String, Option<String>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT sha256, outcome, case_no FROM bundle_events WHERE event_id = ?1",
+            [event_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+pub struct TakenEvent<'a> {
+    pub event_id: &'a str,
+    pub sha256: &'a str,
+    pub bundle_id: &'a str,
+    pub from_installation: &'a str,
+    pub applied_at: &'a str,
+    pub outcome: &'a str,
+    pub case_no: Option<&'a str>,
+}
+
+pub fn record_event(tx: &Connection, e: &TakenEvent) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO bundle_events (event_id, sha256, bundle_id, from_installation, applied_at,
+            outcome, case_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            e.event_id,
+            e.sha256,
+            e.bundle_id,
+            e.from_installation,
+            e.applied_at,
+            e.outcome,
+            e.case_no
+        ],
+    )?;
+    Ok(())
+}
+
+/// Marks a case as the one a laptop numbered `provisional_no`.
+pub fn set_origin(
+    tx: &Connection,
+    case_id: i64,
+    origin: &str,
+    provisional_no: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE cases SET origin_installation = ?2, provisional_no = ?3 WHERE id = ?1",
+        params![case_id, origin, provisional_no],
+    )?;
+    Ok(())
+}

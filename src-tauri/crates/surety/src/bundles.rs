@@ -1,0 +1,506 @@
+//! Issue 16: bundles between a field laptop and its office — so far the first direction:
+//! the applications an agent took in offline, each exactly as entered with its intake
+//! photos and scans, go to the office, which replays its own intake for each (its own
+//! checks, e.g. the borrower's other loans a laptop cannot know) in the agent's name and
+//! issues the case number, keeping the laptop's provisional number beside it. A bundle is
+//! opened only if sealed to this installation and signed by a registered peer; every event
+//! is taken in once (the same bundle again changes nothing; a known event with other
+//! content refuses the bundle before anything is applied).
+
+use crate::case_inputs::IntakeInput;
+use crate::desk::Desk;
+use crate::error::{DeskError, DeskResult};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use surety_bundle::{Event, Manifest};
+use surety_docs::images;
+use surety_store::attachments::{self as stored_files, NewAttachment};
+use surety_store::bundles::{self as stored, TakenEvent};
+use surety_store::{AuditNote, Role, StoreResult};
+
+/// The largest bundle opened (a thousand cases with their photos).
+pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// One application as a laptop sends it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntakePart {
+    provisional_no: String,
+    agent: String,
+    input: serde_json::Value,
+    files: Vec<FilePart>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePart {
+    uid: String,
+    file_name: String,
+    sha256: String,
+    added_at: String,
+    part: String,
+}
+
+/// A file to store with a replayed intake.
+#[derive(Debug, Clone)]
+pub(crate) struct ImportedFile {
+    uid: String,
+    file_name: String,
+    sha256: String,
+    added_at: String,
+    content: Vec<u8>,
+    inspected: images::Inspected,
+}
+
+/// Where a replayed intake came from (set on the Desk only during the replay).
+#[derive(Debug, Clone)]
+pub(crate) struct IntakeImport {
+    pub origin: String,
+    pub provisional_no: String,
+    pub event_id: String,
+    pub sha256: String,
+    pub bundle_id: String,
+    files: Vec<ImportedFile>,
+}
+
+/// Inside the replayed intake's transaction: the origin on the case, the event taken in,
+/// the files.
+pub(crate) fn record_import(
+    tx: &surety_store::Transaction,
+    import: &IntakeImport,
+    case_id: i64,
+    case_no: &str,
+    user_id: i64,
+) -> StoreResult<()> {
+    stored::set_origin(tx, case_id, &import.origin, &import.provisional_no)?;
+    let now = now();
+    stored::record_event(
+        tx,
+        &TakenEvent {
+            event_id: &import.event_id,
+            sha256: &import.sha256,
+            bundle_id: &import.bundle_id,
+            from_installation: &import.origin,
+            applied_at: &now,
+            outcome: "taken",
+            case_no: Some(case_no),
+        },
+    )?;
+    for f in &import.files {
+        stored_files::insert(
+            tx,
+            &NewAttachment {
+                uid: &f.uid,
+                case_id,
+                section: "intake",
+                kind: f.inspected.kind.code(),
+                file_name: &f.file_name,
+                sha256: &f.sha256,
+                width: f.inspected.width,
+                height: f.inspected.height,
+                content: &f.content,
+                thumbnail: f.inspected.thumbnail.as_deref(),
+                added_by: user_id,
+                added_at: &f.added_at,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Exported {
+    pub path: String,
+    pub bundle_id: String,
+    pub cases: Vec<String>,
+    pub files: u32,
+    pub bytes: u64,
+}
+
+/// One event of a bundle and what becomes (or became) of it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportLine {
+    pub provisional_no: String,
+    /// new, taken, already, refused.
+    pub outcome: String,
+    pub case_no: Option<String>,
+    pub reason_zh: Option<String>,
+    pub reason_en: Option<String>,
+    pub files: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    pub bundle_id: String,
+    pub from_installation: String,
+    pub from_name: String,
+    pub applied: bool,
+    pub lines: Vec<ImportLine>,
+}
+
+fn refused(code: &str, zh: String, en: String) -> DeskError {
+    DeskError::new(code, Some("file"), zh, en)
+}
+
+impl Desk {
+    /// On a field laptop: every application not sent yet, with its intake files, sealed to
+    /// the office `to` (a peer's installation id) and written to `out`.
+    pub fn export_bundle_to(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
+        self.require_role(
+            &[Role::FieldAgent, Role::Admin],
+            "导出数据包",
+            "export a bundle",
+        )?;
+        let conn = self.store.connection();
+        let peer = surety_store::peers::by_id(conn, to.trim())?
+            .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
+        let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
+        let identity = crate::sync::identity_in_conn(conn)?;
+        let unsent = stored::unsent_intakes(conn)?;
+        if unsent.is_empty() {
+            return Err(DeskError::invalid(
+                "cases",
+                "没有尚未发送的申请",
+                "there are no applications not sent yet",
+            ));
+        }
+        let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut events = Vec::new();
+        let mut files = 0u32;
+        for (case_id, provisional_no, input_json) in &unsent {
+            let mut file_parts = Vec::new();
+            for a in stored_files::of_case(conn, *case_id)?
+                .into_iter()
+                .filter(|a| a.section == "intake")
+            {
+                let content = stored_files::content(conn, &a.uid)?.unwrap_or_default();
+                let part = format!("files/{}", a.uid);
+                file_parts.push(FilePart {
+                    uid: a.uid.clone(),
+                    file_name: a.file_name.clone(),
+                    sha256: a.sha256.clone(),
+                    added_at: a.added_at.clone(),
+                    part: part.clone(),
+                });
+                parts.push((part, content));
+                files += 1;
+            }
+            let body = IntakePart {
+                provisional_no: provisional_no.clone(),
+                agent: self.user.username.clone(),
+                input: serde_json::from_str(input_json).map_err(|e| {
+                    surety_store::StoreError::Corrupt(format!("field_intakes {case_id}: {e}"))
+                })?,
+                files: file_parts,
+            };
+            let bytes = serde_json::to_vec(&body).expect("an intake part serializes");
+            let part = format!("intake/{provisional_no}.json");
+            events.push(Event {
+                // One application's intake is one event, whatever bundle carries it.
+                event_id: surety_bundle::sha256_hex(
+                    format!("{me}/{provisional_no}/intake").as_bytes(),
+                ),
+                case_uid: provisional_no.clone(),
+                section: "intake".into(),
+                base: String::new(),
+                hash: surety_bundle::sha256_hex(&bytes),
+                part: part.clone(),
+            });
+            parts.push((part, bytes));
+        }
+        let manifest = Manifest {
+            format: surety_bundle::FORMAT,
+            bundle_id: bundle_id.clone(),
+            sender_installation: me,
+            sender_key: String::new(),
+            recipient_installation: peer.installation_id.clone(),
+            created_at: now(),
+            events,
+            parts: vec![],
+        };
+        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
+            .map_err(|e| {
+                refused(
+                    "BUNDLE_DAMAGED",
+                    format!("无法生成数据包：{e}"),
+                    e.to_string(),
+                )
+            })?;
+        let cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
+        let printed = self.deliver(
+            out,
+            &sealed,
+            ("bundle.exported", "installation", &peer.installation_id),
+            format!(
+                "bundle {bundle_id}: {} applications, {files} files, to `{}`",
+                cases.len(),
+                peer.name
+            ),
+        )?;
+        let at = now();
+        self.store.write_bookkeeping(|tx| {
+            for (case_id, _, _) in &unsent {
+                stored::mark_sent(tx, *case_id, &bundle_id, &at)?;
+            }
+            Ok(())
+        })?;
+        Ok(Exported {
+            path: printed.path.display().to_string(),
+            bundle_id,
+            cases,
+            files,
+            bytes: printed.bytes,
+        })
+    }
+
+    /// At the office: opens a bundle and says what it holds and what becomes of each
+    /// application (`apply: false`), or takes them in (`apply: true`).
+    pub fn import_bundle(&mut self, bytes: &[u8], apply: bool) -> DeskResult<ImportReport> {
+        self.require_role(
+            &[Role::Admin, Role::BankOfficer, Role::Underwriter],
+            "导入数据包",
+            "import a bundle",
+        )?;
+        let conn = self.store.connection();
+        let secret = surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?
+            .ok_or_else(|| surety_store::StoreError::Corrupt("meta: no bundle key".into()))?;
+        let key = crate::peers::seal_key_from(&secret)?;
+        let opened = surety_bundle::open(bytes, &key, MAX_BUNDLE_BYTES).map_err(|e| match e {
+            surety_bundle::BundleError::NotForUs => refused(
+                "BUNDLE_NOT_FOR_US",
+                "这个数据包是发给另一个机构的，本机无法打开".into(),
+                "this bundle was sealed to another installation: it cannot be opened here".into(),
+            ),
+            other => refused(
+                "BUNDLE_DAMAGED",
+                format!("数据包已损坏、不完整或被改动，未导入任何内容：{other}"),
+                format!(
+                    "the bundle is damaged, incomplete or changed; nothing was taken in: {other}"
+                ),
+            ),
+        })?;
+        let m = &opened.manifest;
+        let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
+        if m.recipient_installation != me {
+            return Err(refused(
+                "BUNDLE_NOT_FOR_US",
+                "这个数据包是发给另一个机构的".into(),
+                "this bundle is addressed to another installation".into(),
+            ));
+        }
+        let peer = surety_store::peers::by_signing_key(conn, &m.sender_key)?
+            .filter(|p| p.installation_id == m.sender_installation)
+            .ok_or_else(|| {
+                refused(
+                    "BUNDLE_UNKNOWN_SENDER",
+                    "数据包的发送方未在本机登记（设置 → 交换数据的机构）".into(),
+                    "the bundle's sender is not registered here as a peer".into(),
+                )
+            })?;
+        // Every event is checked before anything is applied.
+        let mut plan = Vec::new();
+        for e in &m.events {
+            if e.section != "intake" {
+                return Err(refused(
+                    "BUNDLE_DAMAGED",
+                    format!("数据包含有本程序尚不能导入的内容（{}）", e.section),
+                    format!(
+                        "the bundle holds a section this program cannot take in yet ({})",
+                        e.section
+                    ),
+                ));
+            }
+            let part = opened.part(&e.part).ok_or_else(|| {
+                refused(
+                    "BUNDLE_DAMAGED",
+                    "数据包缺少内容".into(),
+                    "a part of the bundle is missing".into(),
+                )
+            })?;
+            let body: IntakePart = serde_json::from_slice(part).map_err(|err| {
+                refused(
+                    "BUNDLE_DAMAGED",
+                    format!("数据包内容无法读取：{err}"),
+                    format!("a part cannot be read: {err}"),
+                )
+            })?;
+            let before = stored::event(self.store.connection(), &e.event_id)?;
+            if let Some((sha, _, _)) = &before {
+                if *sha != e.hash {
+                    return Err(refused(
+                        "BUNDLE_REPLAYED",
+                        format!("申请 {} 此前已以不同内容导入：整个数据包不予导入", body.provisional_no),
+                        format!(
+                            "application {} was taken in before with other content: the whole bundle is refused",
+                            body.provisional_no
+                        ),
+                    ));
+                }
+            }
+            plan.push((e.clone(), body, before));
+        }
+        let mut lines = Vec::new();
+        for (event, body, before) in plan {
+            let files = body.files.len() as u32;
+            if let Some((_, outcome, case_no)) = before {
+                lines.push(ImportLine {
+                    provisional_no: body.provisional_no,
+                    outcome: if outcome == "taken" {
+                        "already".into()
+                    } else {
+                        outcome
+                    },
+                    case_no,
+                    reason_zh: None,
+                    reason_en: None,
+                    files,
+                });
+                continue;
+            }
+            if !apply {
+                lines.push(ImportLine {
+                    provisional_no: body.provisional_no,
+                    outcome: "new".into(),
+                    case_no: None,
+                    reason_zh: None,
+                    reason_en: None,
+                    files,
+                });
+                continue;
+            }
+            let line = self.take_in(&peer.installation_id, &m.bundle_id, &event, &body, &opened);
+            lines.push(line);
+        }
+        if apply {
+            let actor = self.actor();
+            let taken = lines.iter().filter(|l| l.outcome == "taken").count();
+            let refused_n = lines.iter().filter(|l| l.outcome == "refused").count();
+            self.store.write(&actor, "bundle.imported", |_| {
+                Ok((
+                    (),
+                    AuditNote::new(
+                        "installation",
+                        &peer.installation_id,
+                        format!(
+                            "bundle {} from `{}`: {taken} applications taken in, {refused_n} refused",
+                            m.bundle_id, peer.name
+                        ),
+                    ),
+                ))
+            })?;
+        }
+        Ok(ImportReport {
+            bundle_id: m.bundle_id.clone(),
+            from_installation: peer.installation_id,
+            from_name: peer.name,
+            applied: apply,
+            lines,
+        })
+    }
+
+    /// Replays one application's intake in its agent's name, with its files, in one
+    /// transaction; a refusal by the office's own checks is recorded as the event's outcome.
+    fn take_in(
+        &mut self,
+        origin: &str,
+        bundle_id: &str,
+        event: &Event,
+        body: &IntakePart,
+        opened: &surety_bundle::Opened,
+    ) -> ImportLine {
+        let line = |outcome: &str, case_no: Option<String>, e: Option<&DeskError>| ImportLine {
+            provisional_no: body.provisional_no.clone(),
+            outcome: outcome.into(),
+            case_no,
+            reason_zh: e.map(|e| e.message_zh.clone()),
+            reason_en: e.map(|e| e.message_en.clone()),
+            files: body.files.len() as u32,
+        };
+        let result = (|| -> DeskResult<String> {
+            let input: IntakeInput = serde_json::from_value(body.input.clone()).map_err(|err| {
+                DeskError::invalid(
+                    "file",
+                    format!("申请内容无法读取：{err}"),
+                    format!("the application cannot be read: {err}"),
+                )
+            })?;
+            let agent = surety_store::users::by_username(self.store.connection(), &body.agent)?
+                .filter(|u| u.active && u.role == Role::FieldAgent)
+                .ok_or_else(|| {
+                    DeskError::invalid(
+                        "agent",
+                        format!("本机没有外勤人员“{}”：请先在设置中添加", body.agent),
+                        format!(
+                            "there is no field agent `{}` here: add the user first",
+                            body.agent
+                        ),
+                    )
+                })?;
+            let mut files = Vec::new();
+            for f in &body.files {
+                let content = opened.part(&f.part).unwrap_or_default().to_vec();
+                let inspected = images::inspect(&content).map_err(|err| {
+                    DeskError::invalid(
+                        "file",
+                        format!("附件“{}”无法使用：{err}", f.file_name),
+                        format!("attachment `{}` cannot be used: {err}", f.file_name),
+                    )
+                })?;
+                files.push(ImportedFile {
+                    uid: f.uid.clone(),
+                    file_name: f.file_name.clone(),
+                    sha256: f.sha256.clone(),
+                    added_at: f.added_at.clone(),
+                    content,
+                    inspected,
+                });
+            }
+            self.import = Some(IntakeImport {
+                origin: origin.to_string(),
+                provisional_no: body.provisional_no.clone(),
+                event_id: event.event_id.clone(),
+                sha256: event.hash.clone(),
+                bundle_id: bundle_id.to_string(),
+                files,
+            });
+            // The intake is the agent's: replayed in their name, checked by this office.
+            let importer = std::mem::replace(&mut self.user, agent);
+            let taken = self.intake(&input);
+            self.user = importer;
+            self.import = None;
+            Ok(taken?.case_no)
+        })();
+        match result {
+            Ok(case_no) => line("taken", Some(case_no), None),
+            Err(e) => {
+                // Remembered, so that the same bundle again says so instead of trying again.
+                let at = now();
+                let outcome = format!("refused: {}", e.message_en);
+                let _ = self.store.write_bookkeeping(|tx| {
+                    stored::record_event(
+                        tx,
+                        &TakenEvent {
+                            event_id: &event.event_id,
+                            sha256: &event.hash,
+                            bundle_id,
+                            from_installation: origin,
+                            applied_at: &at,
+                            outcome: &outcome,
+                            case_no: None,
+                        },
+                    )
+                });
+                line("refused", None, Some(&e))
+            }
+        }
+    }
+}

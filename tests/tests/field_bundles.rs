@@ -1,0 +1,315 @@
+//! Issue 16: applications taken on a field laptop reach the office in a bundle. The office
+//! previews it (nothing changes), then takes each application in with its own intake — the
+//! agent's name on it, an office case number issued, the laptop's provisional number kept,
+//! the intake photos with it. The same bundle again changes nothing; a bundle for another
+//! office, a changed byte or a cut file is refused with nothing taken in.
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use surety_e2e::cli::{Office, Outcome, PASSWORD};
+use surety_e2e::pilot::*;
+
+const CODE_D: &str = "91370302MA0000005K";
+
+const PHRASE: &str = "village-2016-wu";
+const LAPTOP_PASSWORD: &str = "laptop-pass-2016";
+
+/// An office's laptop for its agent: (laptop, the office's installation id).
+fn laptop_of(office: &Office, dir: &std::path::Path, name: &str) -> (Office, String) {
+    let file = dir.join(format!("{name}.enrol"));
+    let out = office.run_with(
+        Some("admin"),
+        PASSWORD,
+        Some("2016-02-20"),
+        &[
+            "field",
+            "enrol",
+            "--agent",
+            "agent",
+            "--prefix",
+            "wu",
+            "--laptop-name",
+            name,
+            "--office-name",
+            "办公室",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        "",
+        &[("SURETY_ENROL_PASSPHRASE", PHRASE)],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let laptop = Office::empty();
+    let made = laptop.run_with(
+        None,
+        PASSWORD,
+        None,
+        &["field", "init", "--from", file.to_str().unwrap()],
+        "",
+        &[
+            ("SURETY_ENROL_PASSPHRASE", PHRASE),
+            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
+        ],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let id = office.ok("admin", "2016-02-20", &["sync", "identity"], json!({}));
+    (laptop, id["installation_id"].as_str().unwrap().to_string())
+}
+
+fn agent(laptop: &Office, args: &[&str], body: &str) -> Outcome {
+    laptop.run_as(
+        Some("agent"),
+        LAPTOP_PASSWORD,
+        Some("2016-03-01"),
+        args,
+        body,
+    )
+}
+
+fn import(office: &Office, file: &std::path::Path, preview: bool) -> Outcome {
+    let mut args = vec!["bundle", "import", "--from", file.to_str().unwrap()];
+    if preview {
+        args.push("--preview");
+    }
+    office.run(Some("admin"), Some("2016-03-05"), &args, "")
+}
+
+fn photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 180) as u8, 60])
+    });
+    let mut out = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut out),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    out
+}
+
+fn case_count(office: &Office) -> usize {
+    office
+        .ok(
+            "auditor",
+            "2016-03-05",
+            &["case", "list", "--limit", "100"],
+            json!({}),
+        )
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn applications_taken_offline_reach_the_office_once_with_their_photos() {
+    let office = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let (laptop, office_id) = laptop_of(&office, dir.path(), "吴磊的笔记本");
+
+    // Three applications in the village, the first with its ID card photo.
+    let mut provisional = Vec::new();
+    for (ch, name, code, principal) in [
+        (&YANTAI, "烟台海德机械有限公司", CODE_A, "200000"),
+        (&YANTAI, "烟台福山果蔬合作社", CODE_B, "150000"),
+        (&DEZHOU, "德州禹城粮食合作社", CODE_C, "100000"),
+    ] {
+        let out = agent(
+            &laptop,
+            &["case", "intake"],
+            &application(ch, name, code, principal).to_string(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        provisional.push(out.json()["case_no"].as_str().unwrap().to_string());
+    }
+    let id_card = photo();
+    let file = dir.path().join("身份证.jpg");
+    std::fs::write(&file, &id_card).unwrap();
+    let out = agent(
+        &laptop,
+        &[
+            "attachment",
+            "add",
+            "--case",
+            &provisional[0],
+            "--section",
+            "intake",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let b1 = dir.path().join("b1.bundle");
+    let out = agent(
+        &laptop,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &office_id,
+            "--out",
+            b1.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let exported = out.json();
+    assert_eq!(exported["cases"], json!(provisional));
+    assert_eq!(exported["files"], 1);
+    let sealed = std::fs::read(&b1).unwrap();
+    for readable in ["烟台海德机械有限公司", CODE_A, &provisional[0]] {
+        assert!(
+            !sealed
+                .windows(readable.len())
+                .any(|w| w == readable.as_bytes()),
+            "{readable}"
+        );
+    }
+    let again = agent(
+        &laptop,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &office_id,
+            "--out",
+            dir.path().join("empty.bundle").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(
+        again.error()["message_en"],
+        "there are no applications not sent yet"
+    );
+
+    // The preview changes nothing.
+    let out = import(&office, &b1, true);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let preview = out.json();
+    assert_eq!(preview["from_name"], "吴磊的笔记本");
+    let outcomes: Vec<&str> = preview["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["new", "new", "new"]);
+    assert_eq!(case_count(&office), 0);
+
+    // Taken in: office numbers, the agent's name, the provisional number and the photo kept.
+    let out = import(&office, &b1, false);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let lines = report["lines"].as_array().unwrap();
+    let numbers: Vec<&str> = lines
+        .iter()
+        .map(|l| l["case_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            "ICBC-YT-2016-000001",
+            "ICBC-YT-2016-000002",
+            "RCB-DZ-2016-000001"
+        ]
+    );
+    assert!(lines.iter().all(|l| l["outcome"] == "taken"));
+    assert_eq!(case_count(&office), 3);
+    let shown = office.ok(
+        "agent",
+        "2016-03-05",
+        &["case", "show", numbers[0]],
+        json!({}),
+    );
+    assert_eq!(shown["borrower"]["name"], "烟台海德机械有限公司");
+    assert_eq!(shown["principal"], "200000.00");
+    let intake = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "case.intake")
+        .unwrap()
+        .clone();
+    assert_eq!(intake["actor"], "agent", "the agent's application");
+    assert!(
+        intake["summary"]
+            .as_str()
+            .unwrap()
+            .contains(&provisional[0]),
+        "{intake}"
+    );
+    let files = office.ok(
+        "uw-pool",
+        "2016-03-05",
+        &["attachment", "list", "--case", numbers[0]],
+        json!({}),
+    );
+    assert_eq!(files[0]["file_name"], "身份证.jpg");
+    assert_eq!(files[0]["sha256"], hex::encode(Sha256::digest(&id_card)));
+
+    // The same bundle again: nothing changes.
+    let out = import(&office, &b1, false);
+    let repeat: Value = out.json();
+    assert!(
+        repeat["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["outcome"] == "already"),
+        "{repeat}"
+    );
+    assert_eq!(repeat["lines"][2]["case_no"], "RCB-DZ-2016-000001");
+    assert_eq!(case_count(&office), 3);
+
+    // A changed byte, a cut file, a bundle for another office: refused, nothing taken in.
+    let out = agent(
+        &laptop,
+        &["case", "intake"],
+        &application(&YANTAI, "烟台开发区电子厂", CODE_D, "50000").to_string(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let b2 = dir.path().join("b2.bundle");
+    assert_eq!(
+        agent(
+            &laptop,
+            &[
+                "bundle",
+                "export",
+                "--to",
+                &office_id,
+                "--out",
+                b2.to_str().unwrap()
+            ],
+            ""
+        )
+        .code,
+        0
+    );
+    let whole = std::fs::read(&b2).unwrap();
+    let mut flipped = whole.clone();
+    let at = flipped.len() / 2;
+    flipped[at] ^= 0x04;
+    let bad = dir.path().join("bad.bundle");
+    std::fs::write(&bad, &flipped).unwrap();
+    assert_eq!(
+        import(&office, &bad, false).error()["code"],
+        "BUNDLE_DAMAGED"
+    );
+    std::fs::write(&bad, &whole[..whole.len() - 100]).unwrap();
+    assert_eq!(
+        import(&office, &bad, false).error()["code"],
+        "BUNDLE_DAMAGED"
+    );
+    let other_office = pilot();
+    let other = import(&other_office, &b2, false);
+    assert_eq!(
+        other.error()["code"],
+        "BUNDLE_NOT_FOR_US",
+        "{}",
+        other.stderr
+    );
+    assert_eq!(case_count(&office), 3);
+    let out = import(&office, &b2, false);
+    assert_eq!(out.json()["lines"][0]["case_no"], "ICBC-YT-2016-000003");
+    assert_eq!(case_count(&office), 4);
+}
