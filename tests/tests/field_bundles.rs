@@ -2,7 +2,8 @@
 //! previews it (nothing changes), then takes each application in with its own intake — the
 //! agent's name on it, an office case number issued, the laptop's provisional number kept,
 //! the intake photos with it. The same bundle again changes nothing; a bundle for another
-//! office, a changed byte or a cut file is refused with nothing taken in.
+//! office, a changed byte or a cut file is refused with nothing taken in. The office's word
+//! (case numbers, where each stands) goes back to the laptop the same way.
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -312,4 +313,121 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
     let out = import(&office, &b2, false);
     assert_eq!(out.json()["lines"][0]["case_no"], "ICBC-YT-2016-000003");
     assert_eq!(case_count(&office), 4);
+
+    // Back to the laptop: the office's word on each application — its number and where it
+    // stands. The first is approved by both sides at the office.
+    let c = numbers[0];
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+    let day = "2016-03-06";
+    office.ok(
+        "uw-pool",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean, "note": "实地调查"}),
+    );
+    office.ok(
+        "bo-icbc",
+        day,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    office.ok(
+        "bo-icbc",
+        day,
+        &["case", "review"],
+        json!({"case_no": c, "note": "会商同意"}),
+    );
+    office.ok(
+        "uw-pool",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    office.ok(
+        "bo-icbc",
+        day,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    let laptop_id = agent(&laptop, &["sync", "identity"], "").json()["installation_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let back = dir.path().join("back.bundle");
+    let out = office.run(
+        Some("admin"),
+        Some(day),
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &laptop_id,
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["cases"].as_array().unwrap().len(), 4);
+    let out = agent(
+        &laptop,
+        &["bundle", "import", "--from", back.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.json()["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["outcome"] == "taken"));
+    let first = agent(&laptop, &["case", "show", &provisional[0]], "").json();
+    assert_eq!(first["office"]["case_no"], "ICBC-YT-2016-000001");
+    assert_eq!(
+        (&first["office"]["status"], &first["office"]["status_zh"]),
+        (&json!("approved"), &json!("双方批准"))
+    );
+    let third = agent(&laptop, &["case", "show", &provisional[2]], "").json();
+    assert_eq!(
+        (&third["office"]["case_no"], &third["office"]["status"]),
+        (&json!("RCB-DZ-2016-000001"), &json!("intake"))
+    );
+    // Nothing new at the office: the next bundle back changes nothing on the laptop.
+    let again = dir.path().join("again.bundle");
+    assert_eq!(
+        office
+            .run(
+                Some("admin"),
+                Some(day),
+                &[
+                    "bundle",
+                    "export",
+                    "--to",
+                    &laptop_id,
+                    "--out",
+                    again.to_str().unwrap()
+                ],
+                ""
+            )
+            .code,
+        0
+    );
+    let out = agent(
+        &laptop,
+        &["bundle", "import", "--from", again.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        out.json()["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["outcome"] == "already"),
+        "{}",
+        out.stdout
+    );
+    // A laptop takes no applications from a bundle, nor an office its own word.
+    assert_eq!(
+        import(&office, &back, false).error()["code"],
+        "BUNDLE_NOT_FOR_US"
+    );
 }

@@ -499,6 +499,11 @@ export type CaseView = {
 	/**  The side the signed-in user acts for on this case, if any. */
 	my_side: Side | null,
 	/**
+	 *  On a field laptop: what the office made of this application (its case number and
+	 *  status), as of the office's last bundle.
+	 */
+	office: OfficeWord | null,
+	/**
 	 *  The steps the signed-in user can take now (`surety_domain::process::next_steps`):
 	 *  the case page offers exactly these (the service refuses any other anyway).
 	 */
@@ -875,6 +880,13 @@ export type NplLine = {
 	loss: Money,
 	/**  Paid by the insurers on these loans' claims: not the bank's, shown beside it. */
 	insurer_paid: Money,
+};
+
+export type OfficeWord = {
+	case_no: string,
+	status: string,
+	status_zh: string,
+	as_of: string,
 };
 
 export type Org = {

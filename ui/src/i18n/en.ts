@@ -380,6 +380,7 @@ const en: Messages = {
     withdraw: "Withdraw",
   },
   case: {
+    office: "Office: {no} ({status})",
     claimFiled: "Claim filed",
     accidentClaims: "Accident claims",
     refund: "Premium refunded",

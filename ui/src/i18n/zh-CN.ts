@@ -375,6 +375,7 @@ export default {
     withdraw: "撤回申请",
   },
   case: {
+    office: "办公室：{no}（{status}）",
     claimFiled: "索赔日期",
     accidentClaims: "意外险赔款",
     refund: "退还保费",

@@ -87,3 +87,62 @@ pub fn set_origin(
     )?;
     Ok(())
 }
+
+/// At an office: the cases a field laptop's bundles brought, (case number, provisional).
+pub fn cases_from(conn: &Connection, origin: &str) -> StoreResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT case_no, provisional_no FROM cases
+         WHERE origin_installation = ?1 AND provisional_no IS NOT NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([origin], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The office's word on a laptop case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeWord {
+    pub case_no: String,
+    pub status: String,
+    pub decisions: String,
+    pub as_of: String,
+}
+
+pub fn set_office_word(
+    tx: &Connection,
+    case_id: i64,
+    w: &OfficeWord,
+    bundle_id: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO office_updates (case_id, case_no, status, decisions, as_of, bundle_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (case_id) DO UPDATE SET case_no = excluded.case_no, status = excluded.status,
+            decisions = excluded.decisions, as_of = excluded.as_of, bundle_id = excluded.bundle_id",
+        params![
+            case_id,
+            w.case_no,
+            w.status,
+            w.decisions,
+            w.as_of,
+            bundle_id
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn office_word(conn: &Connection, case_id: i64) -> StoreResult<Option<OfficeWord>> {
+    Ok(conn
+        .query_row(
+            "SELECT case_no, status, decisions, as_of FROM office_updates WHERE case_id = ?1",
+            [case_id],
+            |r| {
+                Ok(OfficeWord {
+                    case_no: r.get(0)?,
+                    status: r.get(1)?,
+                    decisions: r.get(2)?,
+                    as_of: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}

@@ -41,6 +41,47 @@ struct FilePart {
     part: String,
 }
 
+/// The office's word on one application, as it goes back to the laptop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficePart {
+    provisional_no: String,
+    case_no: String,
+    status: String,
+    decisions: serde_json::Value,
+    as_of: String,
+}
+
+/// One event's content, by the section it carries.
+enum Incoming {
+    Intake(IntakePart),
+    Office(OfficePart),
+}
+
+impl Incoming {
+    fn parse(section: &str, part: &[u8]) -> Result<Incoming, serde_json::Error> {
+        Ok(if section == "office" {
+            Incoming::Office(serde_json::from_slice(part)?)
+        } else {
+            Incoming::Intake(serde_json::from_slice(part)?)
+        })
+    }
+
+    fn provisional_no(&self) -> &str {
+        match self {
+            Incoming::Intake(i) => &i.provisional_no,
+            Incoming::Office(o) => &o.provisional_no,
+        }
+    }
+
+    fn files(&self) -> u32 {
+        match self {
+            Incoming::Intake(i) => i.files.len() as u32,
+            Incoming::Office(_) => 0,
+        }
+    }
+}
+
 /// A file to store with a replayed intake.
 #[derive(Debug, Clone)]
 pub(crate) struct ImportedFile {
@@ -154,6 +195,9 @@ impl Desk {
     /// On a field laptop: every application not sent yet, with its intake files, sealed to
     /// the office `to` (a peer's installation id) and written to `out`.
     pub fn export_bundle_to(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
+        if crate::field::field_prefix(self.store.connection())?.is_none() {
+            return self.export_office_word(to, out);
+        }
         self.require_role(
             &[Role::FieldAgent, Role::Admin],
             "导出数据包",
@@ -262,14 +306,117 @@ impl Desk {
         })
     }
 
+    /// At an office: the office's word on every application a laptop sent — the case
+    /// number issued, the status, each side's decision — sealed to that laptop (admins).
+    fn export_office_word(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
+        self.require_admin(
+            "向外勤笔记本导出案件进展",
+            "export case progress to a field laptop",
+        )?;
+        let conn = self.store.connection();
+        let peer = surety_store::peers::by_id(conn, to.trim())?
+            .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
+        let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
+        let identity = crate::sync::identity_in_conn(conn)?;
+        let from_laptop = stored::cases_from(conn, &peer.installation_id)?;
+        if from_laptop.is_empty() {
+            return Err(DeskError::invalid(
+                "to",
+                format!("“{}”没有送来过申请，没有可回传的进展", peer.name),
+                format!(
+                    "`{}` has sent no applications: there is no progress to send back",
+                    peer.name
+                ),
+            ));
+        }
+        let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let as_of = now();
+        let mut parts = Vec::new();
+        let mut events = Vec::new();
+        let mut cases = Vec::new();
+        for (case_no, provisional_no) in &from_laptop {
+            let view = self.case_show(case_no)?;
+            let word = OfficePart {
+                provisional_no: provisional_no.clone(),
+                case_no: case_no.clone(),
+                status: serde_json::to_value(view.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                decisions: serde_json::to_value(&view.decisions).expect("decisions serialize"),
+                as_of: as_of.clone(),
+            };
+            // Content-addressed: the same word twice is one event, a changed one another.
+            let mut stable = word.clone();
+            stable.as_of = String::new();
+            let key = surety_bundle::sha256_hex(&serde_json::to_vec(&stable).expect("serializes"));
+            let bytes = serde_json::to_vec(&word).expect("an office part serializes");
+            let part = format!("office/{provisional_no}.json");
+            events.push(Event {
+                event_id: surety_bundle::sha256_hex(
+                    format!("{me}/{case_no}/office/{key}").as_bytes(),
+                ),
+                case_uid: provisional_no.clone(),
+                section: "office".into(),
+                base: String::new(),
+                hash: surety_bundle::sha256_hex(&bytes),
+                part: part.clone(),
+            });
+            parts.push((part, bytes));
+            cases.push(case_no.clone());
+        }
+        let manifest = Manifest {
+            format: surety_bundle::FORMAT,
+            bundle_id: bundle_id.clone(),
+            sender_installation: me,
+            sender_key: String::new(),
+            recipient_installation: peer.installation_id.clone(),
+            created_at: as_of,
+            events,
+            parts: vec![],
+        };
+        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
+            .map_err(|e| {
+                refused(
+                    "BUNDLE_DAMAGED",
+                    format!("无法生成数据包：{e}"),
+                    e.to_string(),
+                )
+            })?;
+        let printed = self.deliver(
+            out,
+            &sealed,
+            ("bundle.exported", "installation", &peer.installation_id),
+            format!(
+                "bundle {bundle_id}: progress of {} applications, to `{}`",
+                cases.len(),
+                peer.name
+            ),
+        )?;
+        Ok(Exported {
+            path: printed.path.display().to_string(),
+            bundle_id,
+            cases,
+            files: 0,
+            bytes: printed.bytes,
+        })
+    }
+
     /// At the office: opens a bundle and says what it holds and what becomes of each
     /// application (`apply: false`), or takes them in (`apply: true`).
     pub fn import_bundle(&mut self, bytes: &[u8], apply: bool) -> DeskResult<ImportReport> {
         self.require_role(
-            &[Role::Admin, Role::BankOfficer, Role::Underwriter],
+            &[
+                Role::Admin,
+                Role::BankOfficer,
+                Role::Underwriter,
+                Role::FieldAgent,
+            ],
             "导入数据包",
             "import a bundle",
         )?;
+        let on_laptop = crate::field::field_prefix(self.store.connection())?.is_some();
+        let wanted = if on_laptop { "office" } else { "intake" };
         let conn = self.store.connection();
         let secret = surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?
             .ok_or_else(|| surety_store::StoreError::Corrupt("meta: no bundle key".into()))?;
@@ -309,7 +456,7 @@ impl Desk {
         // Every event is checked before anything is applied.
         let mut plan = Vec::new();
         for e in &m.events {
-            if e.section != "intake" {
+            if e.section != wanted {
                 return Err(refused(
                     "BUNDLE_DAMAGED",
                     format!("数据包含有本程序尚不能导入的内容（{}）", e.section),
@@ -326,7 +473,7 @@ impl Desk {
                     "a part of the bundle is missing".into(),
                 )
             })?;
-            let body: IntakePart = serde_json::from_slice(part).map_err(|err| {
+            let body = Incoming::parse(&e.section, part).map_err(|err| {
                 refused(
                     "BUNDLE_DAMAGED",
                     format!("数据包内容无法读取：{err}"),
@@ -338,10 +485,10 @@ impl Desk {
                 if *sha != e.hash {
                     return Err(refused(
                         "BUNDLE_REPLAYED",
-                        format!("申请 {} 此前已以不同内容导入：整个数据包不予导入", body.provisional_no),
+                        format!("申请 {} 此前已以不同内容导入：整个数据包不予导入", body.provisional_no()),
                         format!(
                             "application {} was taken in before with other content: the whole bundle is refused",
-                            body.provisional_no
+                            body.provisional_no()
                         ),
                     ));
                 }
@@ -350,10 +497,10 @@ impl Desk {
         }
         let mut lines = Vec::new();
         for (event, body, before) in plan {
-            let files = body.files.len() as u32;
+            let files = body.files();
             if let Some((_, outcome, case_no)) = before {
                 lines.push(ImportLine {
-                    provisional_no: body.provisional_no,
+                    provisional_no: body.provisional_no().to_string(),
                     outcome: if outcome == "taken" {
                         "already".into()
                     } else {
@@ -368,7 +515,7 @@ impl Desk {
             }
             if !apply {
                 lines.push(ImportLine {
-                    provisional_no: body.provisional_no,
+                    provisional_no: body.provisional_no().to_string(),
                     outcome: "new".into(),
                     case_no: None,
                     reason_zh: None,
@@ -377,7 +524,14 @@ impl Desk {
                 });
                 continue;
             }
-            let line = self.take_in(&peer.installation_id, &m.bundle_id, &event, &body, &opened);
+            let line = match &body {
+                Incoming::Intake(intake) => {
+                    self.take_in(&peer.installation_id, &m.bundle_id, &event, intake, &opened)
+                }
+                Incoming::Office(word) => {
+                    self.take_office_word(&peer.installation_id, &m.bundle_id, &event, word)?
+                }
+            };
             lines.push(line);
         }
         if apply {
@@ -404,6 +558,66 @@ impl Desk {
             from_name: peer.name,
             applied: apply,
             lines,
+        })
+    }
+
+    /// On the laptop: records the office's word on one of its applications (one
+    /// transaction, one audit entry on the case).
+    fn take_office_word(
+        &mut self,
+        origin: &str,
+        bundle_id: &str,
+        event: &Event,
+        word: &OfficePart,
+    ) -> DeskResult<ImportLine> {
+        let case =
+            surety_store::sections::case_by_no(self.store.connection(), &word.provisional_no)?
+                .ok_or_else(|| DeskError::not_found("案件", "case", &word.provisional_no))?;
+        let actor = self.actor();
+        let at = now();
+        self.store.write(&actor, "case.office_word", |tx| {
+            stored::set_office_word(
+                tx,
+                case.id,
+                &stored::OfficeWord {
+                    case_no: word.case_no.clone(),
+                    status: word.status.clone(),
+                    decisions: word.decisions.to_string(),
+                    as_of: word.as_of.clone(),
+                },
+                bundle_id,
+            )?;
+            stored::record_event(
+                tx,
+                &TakenEvent {
+                    event_id: &event.event_id,
+                    sha256: &event.hash,
+                    bundle_id,
+                    from_installation: origin,
+                    applied_at: &at,
+                    outcome: "taken",
+                    case_no: Some(&word.case_no),
+                },
+            )?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "case",
+                    &case.case_no,
+                    format!(
+                        "the office's word (bundle {bundle_id}): case {}, {}",
+                        word.case_no, word.status
+                    ),
+                ),
+            ))
+        })?;
+        Ok(ImportLine {
+            provisional_no: word.provisional_no.clone(),
+            outcome: "taken".into(),
+            case_no: Some(word.case_no.clone()),
+            reason_zh: None,
+            reason_en: None,
+            files: 0,
         })
     }
 

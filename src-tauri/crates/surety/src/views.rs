@@ -44,6 +44,15 @@ pub struct OverdueView {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OfficeWord {
+    pub case_no: String,
+    pub status: String,
+    pub status_zh: String,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseView {
     pub case_no: String,
     pub status: dto::CaseStatus,
@@ -100,6 +109,9 @@ pub struct CaseView {
     pub timeline: Vec<dto::AuditEntry>,
     /// The side the signed-in user acts for on this case, if any.
     pub my_side: Option<dto::Side>,
+    /// On a field laptop: what the office made of this application (its case number and
+    /// status), as of the office's last bundle.
+    pub office: Option<OfficeWord>,
     /// The steps the signed-in user can take now (`surety_domain::process::next_steps`):
     /// the case page offers exactly these (the service refuses any other anyway).
     pub next_steps: Vec<dto::Step>,
@@ -317,6 +329,16 @@ impl Desk {
                 &case.case_no,
             )?),
             my_side: self.side_on(case, "", "").ok().map(Into::into),
+            office: surety_store::bundles::office_word(conn, case.id)?.map(|w| OfficeWord {
+                status_zh: w
+                    .status
+                    .parse::<surety_domain::CaseStatus>()
+                    .map(|s| s.name_zh().to_string())
+                    .unwrap_or_default(),
+                case_no: w.case_no,
+                status: w.status,
+                as_of: w.as_of,
+            }),
             next_steps: dto::list(self.next_steps(case)?),
             printable: self.printable(case)?,
         })
