@@ -248,6 +248,16 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
     assert_eq!(files[0]["file_name"], "身份证.jpg");
     assert_eq!(files[0]["sha256"], hex::encode(Sha256::digest(&id_card)));
 
+    // The office finds it by the laptop's number too.
+    let found = office.ok(
+        "auditor",
+        "2016-03-05",
+        &["case", "list", "--search", &provisional[1]],
+        json!({}),
+    );
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["case_no"], numbers[1]);
+
     // The same bundle again: nothing changes.
     let out = import(&office, &b1, false);
     let repeat: Value = out.json();
@@ -391,7 +401,9 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         (&third["office"]["case_no"], &third["office"]["status"]),
         (&json!("RCB-DZ-2016-000001"), &json!("intake"))
     );
-    // Nothing new at the office: the next bundle back changes nothing on the laptop.
+    // Nothing new at the office: the next bundle back — made later — changes nothing on
+    // the laptop (the word is dated by the case's last change, not by the export).
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
     let again = dir.path().join("again.bundle");
     assert_eq!(
         office

@@ -410,13 +410,13 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
     {
         borrowers.push(id);
     }
-    if let Some(id) = conn
-        .query_row("SELECT id FROM cases WHERE case_no = ?1", [&exact], |r| {
-            r.get(0)
-        })
-        .optional()?
-    {
-        cases.push(id);
+    // The case number, or the provisional number a field laptop gave it (issue 16).
+    let mut by_number = conn.prepare_cached(
+        "SELECT id FROM cases WHERE case_no = ?1
+         UNION SELECT id FROM cases WHERE provisional_no = ?1",
+    )?;
+    for id in by_number.query_map([&exact], |r| r.get::<_, i64>(0))? {
+        cases.push(id?);
     }
     let mut collect = |sql: &str, param: String| -> StoreResult<()> {
         let mut stmt = conn.prepare_cached(sql)?;

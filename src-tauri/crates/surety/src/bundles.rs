@@ -330,7 +330,7 @@ impl Desk {
             ));
         }
         let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let as_of = now();
+        let made_at = now();
         let mut parts = Vec::new();
         let mut events = Vec::new();
         let mut cases = Vec::new();
@@ -344,13 +344,16 @@ impl Desk {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
                 decisions: serde_json::to_value(&view.decisions).expect("decisions serialize"),
-                as_of: as_of.clone(),
+                // As of the case's last recorded change: while nothing changes at the
+                // office, the word is the same bytes and so the same event.
+                as_of: view
+                    .timeline
+                    .last()
+                    .map(|e| e.at.clone())
+                    .unwrap_or_default(),
             };
-            // Content-addressed: the same word twice is one event, a changed one another.
-            let mut stable = word.clone();
-            stable.as_of = String::new();
-            let key = surety_bundle::sha256_hex(&serde_json::to_vec(&stable).expect("serializes"));
             let bytes = serde_json::to_vec(&word).expect("an office part serializes");
+            let key = surety_bundle::sha256_hex(&bytes);
             let part = format!("office/{provisional_no}.json");
             events.push(Event {
                 event_id: surety_bundle::sha256_hex(
@@ -371,7 +374,7 @@ impl Desk {
             sender_installation: me,
             sender_key: String::new(),
             recipient_installation: peer.installation_id.clone(),
-            created_at: as_of,
+            created_at: made_at,
             events,
             parts: vec![],
         };
