@@ -311,6 +311,33 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         import(&office, &bad, false).error()["code"],
         "BUNDLE_DAMAGED"
     );
+    // Sealed to this office by an installation it never registered: refused.
+    let stranger = surety_sync::Identity::generate();
+    let office_identity = office.ok("admin", "2016-03-05", &["sync", "identity"], json!({}));
+    let forged = surety_bundle::seal(
+        surety_bundle::Manifest {
+            format: surety_bundle::FORMAT,
+            bundle_id: "stranger".into(),
+            sender_installation: "stranger".into(),
+            sender_key: String::new(),
+            recipient_installation: office_id.clone(),
+            created_at: "2016-03-05T00:00:00Z".into(),
+            events: vec![],
+            parts: vec![],
+        },
+        &[],
+        &stranger,
+        office_identity["seal_recipient"].as_str().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(&bad, forged).unwrap();
+    let out = import(&office, &bad, false);
+    assert_eq!(
+        out.error()["code"],
+        "BUNDLE_UNKNOWN_SENDER",
+        "{}",
+        out.stderr
+    );
     let other_office = pilot();
     let other = import(&other_office, &b2, false);
     assert_eq!(
