@@ -207,7 +207,6 @@ impl Desk {
         let peer = surety_store::peers::by_id(conn, to.trim())?
             .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
         let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
-        let identity = crate::sync::identity_in_conn(conn)?;
         let unsent = stored::unsent_intakes(conn)?;
         if unsent.is_empty() {
             return Err(DeskError::invalid(
@@ -261,34 +260,15 @@ impl Desk {
             });
             parts.push((part, bytes));
         }
-        let manifest = Manifest {
-            format: surety_bundle::FORMAT,
-            bundle_id: bundle_id.clone(),
-            sender_installation: me,
-            sender_key: String::new(),
-            recipient_installation: peer.installation_id.clone(),
-            created_at: now(),
-            events,
-            parts: vec![],
-        };
-        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
-            .map_err(|e| {
-                refused(
-                    "BUNDLE_DAMAGED",
-                    format!("无法生成数据包：{e}"),
-                    e.to_string(),
-                )
-            })?;
         let cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
-        let printed = self.deliver(
+        let printed = self.seal_and_deliver(
+            &peer,
+            &bundle_id,
+            me,
+            events,
+            &parts,
             out,
-            &sealed,
-            ("bundle.exported", "installation", &peer.installation_id),
-            format!(
-                "bundle {bundle_id}: {} applications, {files} files, to `{}`",
-                cases.len(),
-                peer.name
-            ),
+            format!("{} applications, {files} files", cases.len()),
         )?;
         let at = now();
         self.store.write_bookkeeping(|tx| {
@@ -317,7 +297,6 @@ impl Desk {
         let peer = surety_store::peers::by_id(conn, to.trim())?
             .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
         let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
-        let identity = crate::sync::identity_in_conn(conn)?;
         let from_laptop = stored::cases_from(conn, &peer.installation_id)?;
         if from_laptop.is_empty() {
             return Err(DeskError::invalid(
@@ -330,7 +309,6 @@ impl Desk {
             ));
         }
         let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let made_at = now();
         let mut parts = Vec::new();
         let mut events = Vec::new();
         let mut cases = Vec::new();
@@ -368,33 +346,14 @@ impl Desk {
             parts.push((part, bytes));
             cases.push(case_no.clone());
         }
-        let manifest = Manifest {
-            format: surety_bundle::FORMAT,
-            bundle_id: bundle_id.clone(),
-            sender_installation: me,
-            sender_key: String::new(),
-            recipient_installation: peer.installation_id.clone(),
-            created_at: made_at,
+        let printed = self.seal_and_deliver(
+            &peer,
+            &bundle_id,
+            me,
             events,
-            parts: vec![],
-        };
-        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
-            .map_err(|e| {
-                refused(
-                    "BUNDLE_DAMAGED",
-                    format!("无法生成数据包：{e}"),
-                    e.to_string(),
-                )
-            })?;
-        let printed = self.deliver(
+            &parts,
             out,
-            &sealed,
-            ("bundle.exported", "installation", &peer.installation_id),
-            format!(
-                "bundle {bundle_id}: progress of {} applications, to `{}`",
-                cases.len(),
-                peer.name
-            ),
+            format!("progress of {} applications", cases.len()),
         )?;
         Ok(Exported {
             path: printed.path.display().to_string(),
@@ -403,6 +362,46 @@ impl Desk {
             files: 0,
             bytes: printed.bytes,
         })
+    }
+
+    /// Signs and seals a bundle to `peer` and writes it where the user chose (a disclosure
+    /// on the record: `what` says what left).
+    #[allow(clippy::too_many_arguments)]
+    fn seal_and_deliver(
+        &mut self,
+        peer: &surety_store::peers::Peer,
+        bundle_id: &str,
+        me: String,
+        events: Vec<Event>,
+        parts: &[(String, Vec<u8>)],
+        out: &Path,
+        what: String,
+    ) -> DeskResult<crate::printing::Printed> {
+        let identity = crate::sync::identity_in_conn(self.store.connection())?;
+        let manifest = Manifest {
+            format: surety_bundle::FORMAT,
+            bundle_id: bundle_id.to_string(),
+            sender_installation: me,
+            sender_key: String::new(),
+            recipient_installation: peer.installation_id.clone(),
+            created_at: now(),
+            events,
+            parts: vec![],
+        };
+        let sealed = surety_bundle::seal(manifest, parts, &identity, &peer.seal_recipient)
+            .map_err(|e| {
+                refused(
+                    "BUNDLE_DAMAGED",
+                    format!("无法生成数据包：{e}"),
+                    e.to_string(),
+                )
+            })?;
+        self.deliver(
+            out,
+            &sealed,
+            ("bundle.exported", "installation", &peer.installation_id),
+            format!("bundle {bundle_id}: {what}, to `{}`", peer.name),
+        )
     }
 
     /// At the office: opens a bundle and says what it holds and what becomes of each
