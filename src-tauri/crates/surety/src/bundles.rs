@@ -153,6 +153,45 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A random 128-bit id in hex (a bundle's, a field laptop's installation).
+pub(crate) fn random_id() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+/// A bundle being made: to whom, from whom, its events and their parts.
+struct Outgoing {
+    bundle_id: String,
+    me: String,
+    peer: surety_store::peers::Peer,
+    events: Vec<Event>,
+    parts: Vec<(String, Vec<u8>)>,
+}
+
+impl Outgoing {
+    /// Adds one section of a case as an event with its part. Its id names the sender, the
+    /// case and the section — and, when `content_addressed`, the content's hash too, so the
+    /// same content is one event however often it is sent and changed content another.
+    fn section(&mut self, case_uid: &str, section: &str, bytes: Vec<u8>, content_addressed: bool) {
+        let hash = surety_bundle::sha256_hex(&bytes);
+        let me = &self.me;
+        let id = if content_addressed {
+            format!("{me}/{case_uid}/{section}/{hash}")
+        } else {
+            format!("{me}/{case_uid}/{section}")
+        };
+        let part = format!("{section}/{case_uid}.json");
+        self.events.push(Event {
+            event_id: surety_bundle::sha256_hex(id.as_bytes()),
+            case_uid: case_uid.to_string(),
+            section: section.to_string(),
+            base: String::new(),
+            hash,
+            part: part.clone(),
+        });
+        self.parts.push((part, bytes));
+    }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -192,6 +231,20 @@ fn refused(code: &str, zh: String, en: String) -> DeskError {
 }
 
 impl Desk {
+    /// A bundle to the peer `to` (its installation id), empty yet.
+    fn outgoing(&self, to: &str) -> DeskResult<Outgoing> {
+        let conn = self.store.connection();
+        let peer = surety_store::peers::by_id(conn, to.trim())?
+            .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
+        Ok(Outgoing {
+            bundle_id: random_id(),
+            me: surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default(),
+            peer,
+            events: Vec::new(),
+            parts: Vec::new(),
+        })
+    }
+
     /// On a field laptop: every application not sent yet, with its intake files, sealed to
     /// the office `to` (a peer's installation id) and written to `out`.
     pub fn export_bundle_to(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
@@ -203,10 +256,8 @@ impl Desk {
             "导出数据包",
             "export a bundle",
         )?;
+        let mut bundle = self.outgoing(to)?;
         let conn = self.store.connection();
-        let peer = surety_store::peers::by_id(conn, to.trim())?
-            .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
-        let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
         let unsent = stored::unsent_intakes(conn)?;
         if unsent.is_empty() {
             return Err(DeskError::invalid(
@@ -215,9 +266,6 @@ impl Desk {
                 "there are no applications not sent yet",
             ));
         }
-        let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut events = Vec::new();
         let mut files = 0u32;
         for (case_id, provisional_no, input_json) in &unsent {
             let mut file_parts = Vec::new();
@@ -234,7 +282,7 @@ impl Desk {
                     added_at: a.added_at.clone(),
                     part: part.clone(),
                 });
-                parts.push((part, content));
+                bundle.parts.push((part, content));
                 files += 1;
             }
             let body = IntakePart {
@@ -245,28 +293,18 @@ impl Desk {
                 })?,
                 files: file_parts,
             };
-            let bytes = serde_json::to_vec(&body).expect("an intake part serializes");
-            let part = format!("intake/{provisional_no}.json");
-            events.push(Event {
-                // One application's intake is one event, whatever bundle carries it.
-                event_id: surety_bundle::sha256_hex(
-                    format!("{me}/{provisional_no}/intake").as_bytes(),
-                ),
-                case_uid: provisional_no.clone(),
-                section: "intake".into(),
-                base: String::new(),
-                hash: surety_bundle::sha256_hex(&bytes),
-                part: part.clone(),
-            });
-            parts.push((part, bytes));
+            // One application's intake is one event, whatever bundle carries it.
+            bundle.section(
+                provisional_no,
+                "intake",
+                serde_json::to_vec(&body).expect("an intake part serializes"),
+                false,
+            );
         }
         let cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
+        let bundle_id = bundle.bundle_id.clone();
         let printed = self.seal_and_deliver(
-            &peer,
-            &bundle_id,
-            me,
-            events,
-            &parts,
+            bundle,
             out,
             format!("{} applications, {files} files", cases.len()),
         )?;
@@ -293,24 +331,19 @@ impl Desk {
             "向外勤笔记本导出案件进展",
             "export case progress to a field laptop",
         )?;
-        let conn = self.store.connection();
-        let peer = surety_store::peers::by_id(conn, to.trim())?
-            .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
-        let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
-        let from_laptop = stored::cases_from(conn, &peer.installation_id)?;
+        let mut bundle = self.outgoing(to)?;
+        let from_laptop =
+            stored::cases_from(self.store.connection(), &bundle.peer.installation_id)?;
         if from_laptop.is_empty() {
             return Err(DeskError::invalid(
                 "to",
-                format!("“{}”没有送来过申请，没有可回传的进展", peer.name),
+                format!("“{}”没有送来过申请，没有可回传的进展", bundle.peer.name),
                 format!(
                     "`{}` has sent no applications: there is no progress to send back",
-                    peer.name
+                    bundle.peer.name
                 ),
             ));
         }
-        let bundle_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let mut parts = Vec::new();
-        let mut events = Vec::new();
         let mut cases = Vec::new();
         for (case_no, provisional_no) in &from_laptop {
             let view = self.case_show(case_no)?;
@@ -330,28 +363,18 @@ impl Desk {
                     .map(|e| e.at.clone())
                     .unwrap_or_default(),
             };
-            let bytes = serde_json::to_vec(&word).expect("an office part serializes");
-            let key = surety_bundle::sha256_hex(&bytes);
-            let part = format!("office/{provisional_no}.json");
-            events.push(Event {
-                event_id: surety_bundle::sha256_hex(
-                    format!("{me}/{case_no}/office/{key}").as_bytes(),
-                ),
-                case_uid: provisional_no.clone(),
-                section: "office".into(),
-                base: String::new(),
-                hash: surety_bundle::sha256_hex(&bytes),
-                part: part.clone(),
-            });
-            parts.push((part, bytes));
+            // Content-addressed: the same word twice is one event, a changed one another.
+            bundle.section(
+                provisional_no,
+                "office",
+                serde_json::to_vec(&word).expect("an office part serializes"),
+                true,
+            );
             cases.push(case_no.clone());
         }
+        let bundle_id = bundle.bundle_id.clone();
         let printed = self.seal_and_deliver(
-            &peer,
-            &bundle_id,
-            me,
-            events,
-            &parts,
+            bundle,
             out,
             format!("progress of {} applications", cases.len()),
         )?;
@@ -364,23 +387,25 @@ impl Desk {
         })
     }
 
-    /// Signs and seals a bundle to `peer` and writes it where the user chose (a disclosure
-    /// on the record: `what` says what left).
-    #[allow(clippy::too_many_arguments)]
+    /// Signs and seals a bundle to its peer and writes it where the user chose (a
+    /// disclosure on the record: `what` says what left).
     fn seal_and_deliver(
         &mut self,
-        peer: &surety_store::peers::Peer,
-        bundle_id: &str,
-        me: String,
-        events: Vec<Event>,
-        parts: &[(String, Vec<u8>)],
+        bundle: Outgoing,
         out: &Path,
         what: String,
     ) -> DeskResult<crate::printing::Printed> {
         let identity = crate::sync::identity_in_conn(self.store.connection())?;
+        let Outgoing {
+            bundle_id,
+            me,
+            peer,
+            events,
+            parts,
+        } = bundle;
         let manifest = Manifest {
             format: surety_bundle::FORMAT,
-            bundle_id: bundle_id.to_string(),
+            bundle_id: bundle_id.clone(),
             sender_installation: me,
             sender_key: String::new(),
             recipient_installation: peer.installation_id.clone(),
@@ -388,7 +413,7 @@ impl Desk {
             events,
             parts: vec![],
         };
-        let sealed = surety_bundle::seal(manifest, parts, &identity, &peer.seal_recipient)
+        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
             .map_err(|e| {
                 refused(
                     "BUNDLE_DAMAGED",

@@ -143,7 +143,7 @@ impl Desk {
         let office = self.sync_identity()?;
         let laptop_key = Identity::generate();
         let laptop_seal = SealKey::generate();
-        let installation_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let installation_id = crate::bundles::random_id();
         let conn = self.store.connection();
         let enrolment = Enrolment {
             format: FORMAT,

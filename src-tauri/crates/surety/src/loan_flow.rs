@@ -503,11 +503,8 @@ impl Desk {
                     "agreements: column city holds `{city_code}`"
                 ))
             })?;
-            let span_year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
-            let span = (
-                span_year.start.to_string(),
-                span_year.end.min(date).to_string(),
-            );
+            let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
+            let span = (year.start.to_string(), year.end.min(date).to_string());
             if !by_year.contains_key(&span) {
                 let inputs = sections::loss_ratio_inputs_all(conn, &span.0, &span.1)?;
                 by_year.insert(span.clone(), inputs);
@@ -518,7 +515,6 @@ impl Desk {
                 .unwrap_or((Money::ZERO, Money::ZERO));
             let ratio = LossRatio::new(claims, premiums);
             let stop = self.stop_in_force(insurer_id, city, date)?;
-            let year = pilot_year_of(date, self.settings.pilot_year_start_for(city));
             let settlement = self.claim_settlement(insurer_id, city, &year, date)?;
             if partners.as_ref().is_some_and(|p| !p.contains(&insurer_id)) {
                 other_premiums += ratio.premiums_received;
