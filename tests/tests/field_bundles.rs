@@ -180,7 +180,7 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
     );
     assert_eq!(
         again.error()["message_en"],
-        "there are no applications not sent yet"
+        "there are no applications or changes not sent yet"
     );
 
     // The preview changes nothing.

@@ -4,7 +4,7 @@ use crate::io::{json, password, read_json, read_stdin};
 use crate::{
     AttachmentAction, AuditAction, BorrowerAction, BundleAction, CaseAction, CityAction, Cli,
     Command, CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
-    SettingsAction, SubsidyAction, SyncAction, UserAction,
+    SettingsAction, SubsidyAction, SyncAction, UserAction, VisitAction,
 };
 use std::path::Path;
 use surety::api::{
@@ -220,6 +220,17 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 })?;
                 json(&desk.import_bundle(&bytes, !preview)?)
             }
+            BundleAction::Conflicts { all } => json(&desk.conflicts(all)?),
+            BundleAction::Resolve => {
+                json(&desk.resolve_conflict(&read_json::<surety::api::ResolveInput>()?)?)
+            }
+            BundleAction::Backlog => json(&desk.backlog()?),
+        },
+        Command::Visit { action } => match action {
+            VisitAction::Record => {
+                json(&desk.record_site_visit(&read_json::<surety::api::SiteVisitInput>()?)?)
+            }
+            VisitAction::Show { case_no } => json(&desk.site_visit(&case_no)?),
         },
         Command::Peer { action } => match action {
             PeerAction::Add => json(&desk.add_peer(&read_json::<surety::api::PeerInput>()?)?),

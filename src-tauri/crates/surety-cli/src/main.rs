@@ -136,10 +136,19 @@ pub enum Command {
         action: FieldAction,
     },
     /// Bundles between a field laptop and its office (issue 16): `export --to PEER --out FILE`
-    /// (on the laptop: every application not sent yet), `import --from FILE [--preview]`.
+    /// (every application and site-visit change the other side has not had yet),
+    /// `import --from FILE [--preview]`, `conflicts [--all]`, `resolve` (JSON on stdin:
+    /// {"id", "keep": ours|theirs|edited, "edited"}), `backlog`.
     Bundle {
         #[command(subcommand)]
         action: BundleAction,
+    },
+    /// 实地走访 (issue 16): `record` (JSON on stdin: case_no, visited_on, place,
+    /// in_operation, findings, recommendation support|caution|against, base = the revision
+    /// it corrects), `show --case NO`.
+    Visit {
+        #[command(subcommand)]
+        action: VisitAction,
     },
     /// Photos and scans attached to cases (issue 16): add, list, save.
     Attachment {
@@ -389,6 +398,24 @@ pub enum BundleAction {
         /// Only say what the bundle would change.
         #[arg(long)]
         preview: bool,
+    },
+    /// Sections changed on both sides: both versions, for a person of the owning side.
+    Conflicts {
+        /// Resolved ones too.
+        #[arg(long)]
+        all: bool,
+    },
+    Resolve,
+    /// Changes waiting for the case or revision they build on.
+    Backlog,
+}
+
+#[derive(Subcommand)]
+pub enum VisitAction {
+    Record,
+    Show {
+        #[arg(long = "case")]
+        case_no: String,
     },
 }
 

@@ -128,6 +128,8 @@ pub enum Step {
     Close,
     Withdraw,
     Flag,
+    /// 实地走访: the site visit's findings (premises, whether the business runs).
+    Visit,
 }
 
 /// A section of a case: what one step writes.
@@ -151,6 +153,8 @@ pub enum Section {
     Recoveries,
     Flags,
     Withdrawal,
+    /// The site visit: the field agent's findings, which either side may correct.
+    SiteVisit,
 }
 
 /// Who may write a section.
@@ -175,7 +179,7 @@ impl Section {
             Premium(_) | ClaimPayment | AccidentClaims => Owner::Party(Party::Insurer),
             Disbursement | Repayments | Claim => Owner::Party(Party::Bank),
             JointReview | Recoveries | Flags => Owner::EitherSide,
-            Withdrawal => Owner::AnyParty,
+            Withdrawal | SiteVisit => Owner::AnyParty,
         }
     }
 
@@ -211,6 +215,7 @@ impl Step {
             Step::Close => Section::Recoveries,
             Step::Withdraw => Section::Withdrawal,
             Step::Flag => Section::Flags,
+            Step::Visit => Section::SiteVisit,
         }
     }
 
@@ -233,6 +238,7 @@ impl Step {
             Step::Close => "结案",
             Step::Withdraw => "撤回申请",
             Step::Flag => "标记恶意逃废债",
+            Step::Visit => "记录实地走访",
         }
     }
 
@@ -255,6 +261,7 @@ impl Step {
             Step::Close => "close the case",
             Step::Withdraw => "withdraw the application",
             Step::Flag => "flag debt evasion",
+            Step::Visit => "record a site visit",
         }
     }
 }
@@ -513,6 +520,19 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
                     "the {} has already agreed to withdraw: the other side confirms",
                     party.name_en()
                 ),
+            ))
+        }
+        Step::Visit if s.is_final() => Err(wrong_state(
+            s,
+            "案件已结束，不能再修改实地走访记录",
+            "the case is over: its site visit no longer changes",
+        )),
+        // The agent's findings are theirs until a side decides; the sides' after that.
+        Step::Visit if party == Party::FieldAgent && (!facts.decisions.is_empty() || s >= Approved) => {
+            Err(wrong_state(
+                s,
+                "已有审批意见，外勤人员不能再修改实地走访记录",
+                "a side has decided: a field agent can no longer change the site visit",
             ))
         }
         _ => Ok(()),

@@ -13,6 +13,13 @@ pub fn record_field_intake(tx: &Connection, case_id: i64, input_json: &str) -> S
     Ok(())
 }
 
+/// On a field laptop: every case it took in.
+pub fn field_case_ids(conn: &Connection) -> StoreResult<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT case_id FROM field_intakes ORDER BY case_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// An intake not sent yet: (case id, provisional number, input JSON, created_at).
 pub type Unsent = (i64, String, String);
 

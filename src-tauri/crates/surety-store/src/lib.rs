@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod peers;
 pub mod quarter_figures;
 pub mod reference;
+pub mod revisions;
 pub mod schedules;
 pub mod sections;
 pub mod store;

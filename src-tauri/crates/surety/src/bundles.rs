@@ -10,6 +10,7 @@
 use crate::case_inputs::IntakeInput;
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
+use crate::merge::RevisionPart;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use surety_bundle::{Event, Manifest};
@@ -56,14 +57,15 @@ struct OfficePart {
 enum Incoming {
     Intake(IntakePart),
     Office(OfficePart),
+    Revision(RevisionPart),
 }
 
 impl Incoming {
     fn parse(section: &str, part: &[u8]) -> Result<Incoming, serde_json::Error> {
-        Ok(if section == "office" {
-            Incoming::Office(serde_json::from_slice(part)?)
-        } else {
-            Incoming::Intake(serde_json::from_slice(part)?)
+        Ok(match section {
+            "office" => Incoming::Office(serde_json::from_slice(part)?),
+            crate::site_visits::SECTION => Incoming::Revision(serde_json::from_slice(part)?),
+            _ => Incoming::Intake(serde_json::from_slice(part)?),
         })
     }
 
@@ -71,13 +73,14 @@ impl Incoming {
         match self {
             Incoming::Intake(i) => &i.provisional_no,
             Incoming::Office(o) => &o.provisional_no,
+            Incoming::Revision(r) => &r.case_key,
         }
     }
 
     fn files(&self) -> u32 {
         match self {
             Incoming::Intake(i) => i.files.len() as u32,
-            Incoming::Office(_) => 0,
+            _ => 0,
         }
     }
 }
@@ -149,7 +152,7 @@ pub(crate) fn record_import(
     Ok(())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -192,6 +195,22 @@ impl Outgoing {
     }
 }
 
+impl Outgoing {
+    /// Adds a section revision as it stands here: its own id, the revision it was made on.
+    fn revision(&mut self, part: RevisionPart, event_id: &str, sha256: &str) {
+        let name = format!("{}/{event_id}.json", part.section);
+        self.events.push(Event {
+            event_id: event_id.to_string(),
+            case_uid: part.case_key.clone(),
+            section: part.section.clone(),
+            base: part.base.clone(),
+            hash: sha256.to_string(),
+            part: name.clone(),
+        });
+        self.parts.push((name, part.bytes()));
+    }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -208,6 +227,8 @@ pub struct Exported {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportLine {
     pub provisional_no: String,
+    /// intake, office or site_visit.
+    pub section: String,
     /// new, taken, already, refused.
     pub outcome: String,
     pub case_no: Option<String>,
@@ -259,11 +280,13 @@ impl Desk {
         let mut bundle = self.outgoing(to)?;
         let conn = self.store.connection();
         let unsent = stored::unsent_intakes(conn)?;
-        if unsent.is_empty() {
+        let revisions =
+            self.unsent_revisions(&bundle.peer.installation_id, &stored::field_case_ids(conn)?)?;
+        if unsent.is_empty() && revisions.is_empty() {
             return Err(DeskError::invalid(
                 "cases",
-                "没有尚未发送的申请",
-                "there are no applications not sent yet",
+                "没有尚未发送的申请或修改",
+                "there are no applications or changes not sent yet",
             ));
         }
         let mut files = 0u32;
@@ -301,17 +324,26 @@ impl Desk {
                 false,
             );
         }
-        let cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
+        let mut cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
+        let sent = self.add_revisions(&mut bundle, revisions, &mut cases)?;
         let bundle_id = bundle.bundle_id.clone();
+        let peer = bundle.peer.installation_id.clone();
         let printed = self.seal_and_deliver(
             bundle,
             out,
-            format!("{} applications, {files} files", cases.len()),
+            format!(
+                "{} applications, {files} files, {} section changes",
+                unsent.len(),
+                sent.len()
+            ),
         )?;
         let at = now();
         self.store.write_bookkeeping(|tx| {
             for (case_id, _, _) in &unsent {
                 stored::mark_sent(tx, *case_id, &bundle_id, &at)?;
+            }
+            for id in &sent {
+                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
             }
             Ok(())
         })?;
@@ -345,8 +377,10 @@ impl Desk {
             ));
         }
         let mut cases = Vec::new();
+        let mut ids = Vec::new();
         for (case_no, provisional_no) in &from_laptop {
             let view = self.case_show(case_no)?;
+            ids.push(self.case(case_no)?.id);
             let word = OfficePart {
                 provisional_no: provisional_no.clone(),
                 case_no: case_no.clone(),
@@ -372,12 +406,27 @@ impl Desk {
             );
             cases.push(case_no.clone());
         }
+        let revisions = self.unsent_revisions(&bundle.peer.installation_id, &ids)?;
+        let mut changed = Vec::new();
+        let sent = self.add_revisions(&mut bundle, revisions, &mut changed)?;
         let bundle_id = bundle.bundle_id.clone();
+        let peer = bundle.peer.installation_id.clone();
         let printed = self.seal_and_deliver(
             bundle,
             out,
-            format!("progress of {} applications", cases.len()),
+            format!(
+                "progress of {} applications, {} section changes",
+                cases.len(),
+                sent.len()
+            ),
         )?;
+        let at = now();
+        self.store.write_bookkeeping(|tx| {
+            for id in &sent {
+                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
+            }
+            Ok(())
+        })?;
         Ok(Exported {
             path: printed.path.display().to_string(),
             bundle_id,
@@ -385,6 +434,39 @@ impl Desk {
             files: 0,
             bytes: printed.bytes,
         })
+    }
+
+    /// Revisions of these cases the peer does not have yet, each with its case's key.
+    fn unsent_revisions(
+        &self,
+        peer: &str,
+        case_ids: &[i64],
+    ) -> DeskResult<Vec<surety_store::revisions::Revision>> {
+        Ok(surety_store::revisions::unsent(
+            self.store.connection(),
+            peer,
+            case_ids,
+        )?)
+    }
+
+    /// Puts revisions in the bundle (their cases named in `cases`); returns their ids.
+    fn add_revisions(
+        &self,
+        bundle: &mut Outgoing,
+        revisions: Vec<surety_store::revisions::Revision>,
+        cases: &mut Vec<String>,
+    ) -> DeskResult<Vec<String>> {
+        let conn = self.store.connection();
+        let mut sent = Vec::new();
+        for r in revisions {
+            let key = surety_store::revisions::case_key(conn, r.case_id)?;
+            if !cases.contains(&key) {
+                cases.push(key.clone());
+            }
+            bundle.revision(RevisionPart::of(&r, key), &r.event_id, &r.sha256);
+            sent.push(r.event_id);
+        }
+        Ok(sent)
     }
 
     /// Signs and seals a bundle to its peer and writes it where the user chose (a
@@ -483,7 +565,7 @@ impl Desk {
         // Every event is checked before anything is applied.
         let mut plan = Vec::new();
         for e in &m.events {
-            if e.section != wanted {
+            if e.section != wanted && e.section != crate::site_visits::SECTION {
                 return Err(refused(
                     "BUNDLE_DAMAGED",
                     format!("数据包含有本程序尚不能导入的内容（{}）", e.section),
@@ -507,14 +589,33 @@ impl Desk {
                     format!("a part cannot be read: {err}"),
                 )
             })?;
-            let before = stored::event(self.store.connection(), &e.event_id)?;
+            if let Incoming::Revision(rev) = &body {
+                // The event's hash is the revision's identity: it must be the part's.
+                if rev.sha256() != e.hash || surety_bundle::sha256_hex(part) != e.hash {
+                    return Err(refused(
+                        "BUNDLE_DAMAGED",
+                        "数据包中的一项修改与其校验值不符".into(),
+                        "a change in the bundle does not match its hash".into(),
+                    ));
+                }
+            }
+            let conn = self.store.connection();
+            let mut before = stored::event(conn, &e.event_id)?;
+            // A revision written here or waiting in the backlog is known too.
+            if before.is_none() {
+                if let Some(r) = surety_store::revisions::by_id(conn, &e.event_id)? {
+                    before = Some((r.sha256, "taken".into(), None));
+                } else if let Some(sha) = surety_store::revisions::waiting(conn, &e.event_id)? {
+                    before = Some((sha, "waiting".into(), None));
+                }
+            }
             if let Some((sha, _, _)) = &before {
                 if *sha != e.hash {
                     return Err(refused(
                         "BUNDLE_REPLAYED",
-                        format!("申请 {} 此前已以不同内容导入：整个数据包不予导入", body.provisional_no()),
+                        format!("申请 {} 的一项内容此前已以不同内容导入：整个数据包不予导入", body.provisional_no()),
                         format!(
-                            "application {} was taken in before with other content: the whole bundle is refused",
+                            "an event of application {} was taken in before with other content: the whole bundle is refused",
                             body.provisional_no()
                         ),
                     ));
@@ -528,10 +629,10 @@ impl Desk {
             if let Some((_, outcome, case_no)) = before {
                 lines.push(ImportLine {
                     provisional_no: body.provisional_no().to_string(),
-                    outcome: if outcome == "taken" {
-                        "already".into()
-                    } else {
-                        outcome
+                    section: event.section.clone(),
+                    outcome: match outcome.as_str() {
+                        "taken" | "conflict" => "already".into(),
+                        _ => outcome,
                     },
                     case_no,
                     reason_zh: None,
@@ -541,14 +642,20 @@ impl Desk {
                 continue;
             }
             if !apply {
-                lines.push(ImportLine {
-                    provisional_no: body.provisional_no().to_string(),
-                    outcome: "new".into(),
-                    case_no: None,
-                    reason_zh: None,
-                    reason_en: None,
-                    files,
-                });
+                let mut line = self.preview_line(&peer.installation_id, &event, &body)?;
+                // A change to an application that comes in the same bundle goes in with it.
+                if line.outcome == "waiting"
+                    && lines.iter().any(|l: &ImportLine| {
+                        l.section == "intake"
+                            && l.outcome == "new"
+                            && l.provisional_no == line.provisional_no
+                    })
+                {
+                    line.outcome = "update".into();
+                    line.reason_zh = None;
+                    line.reason_en = None;
+                }
+                lines.push(line);
                 continue;
             }
             let line = match &body {
@@ -558,8 +665,23 @@ impl Desk {
                 Incoming::Office(word) => {
                     self.take_office_word(&peer.installation_id, &m.bundle_id, &event, word)?
                 }
+                Incoming::Revision(rev) => self.take_revision(
+                    &peer.installation_id,
+                    &m.bundle_id,
+                    &event.event_id,
+                    &event.hash,
+                    rev,
+                )?,
             };
             lines.push(line);
+        }
+        if apply {
+            // What waited for this bundle's cases or revisions may go in now.
+            let moved = self.retry_backlog()?;
+            lines.extend(moved.into_iter().map(|mut l| {
+                l.outcome = format!("{} (backlog)", l.outcome);
+                l
+            }));
         }
         if apply {
             let actor = self.actor();
@@ -586,6 +708,32 @@ impl Desk {
             applied: apply,
             lines,
         })
+    }
+
+    /// What an event would do, for the preview: a new application, the office's word, or
+    /// a revision taken, in conflict, waiting or refused.
+    fn preview_line(&self, from: &str, event: &Event, body: &Incoming) -> DeskResult<ImportLine> {
+        let mut line = ImportLine {
+            provisional_no: body.provisional_no().to_string(),
+            section: event.section.clone(),
+            outcome: "new".into(),
+            case_no: None,
+            reason_zh: None,
+            reason_en: None,
+            files: body.files(),
+        };
+        if let Incoming::Revision(rev) = body {
+            let merge = self.preview_revision(from, &event.event_id, &event.hash, rev)?;
+            line.outcome = match merge.outcome() {
+                "taken" => "update".into(),
+                other => other.into(),
+            };
+            if let crate::merge::Merge::Refuse(e) = &merge {
+                line.reason_zh = Some(e.message_zh.clone());
+                line.reason_en = Some(e.message_en.clone());
+            }
+        }
+        Ok(line)
     }
 
     /// On the laptop: records the office's word on one of its applications (one
@@ -640,6 +788,7 @@ impl Desk {
         })?;
         Ok(ImportLine {
             provisional_no: word.provisional_no.clone(),
+            section: "office".into(),
             outcome: "taken".into(),
             case_no: Some(word.case_no.clone()),
             reason_zh: None,
@@ -660,6 +809,7 @@ impl Desk {
     ) -> ImportLine {
         let line = |outcome: &str, case_no: Option<String>, e: Option<&DeskError>| ImportLine {
             provisional_no: body.provisional_no.clone(),
+            section: "intake".into(),
             outcome: outcome.into(),
             case_no,
             reason_zh: e.map(|e| e.message_zh.clone()),

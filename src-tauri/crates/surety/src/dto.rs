@@ -99,6 +99,7 @@ pub enum Step {
     Close,
     Withdraw,
     Flag,
+    Visit,
 }
 
 impl From<surety_domain::process::Step> for Step {
@@ -122,6 +123,7 @@ impl From<surety_domain::process::Step> for Step {
             S::Close => Step::Close,
             S::Withdraw => Step::Withdraw,
             S::Flag => Step::Flag,
+            S::Visit => Step::Visit,
         }
     }
 }
