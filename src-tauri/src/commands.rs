@@ -16,6 +16,10 @@ use surety::api::{
     QuarterReport, QuoteInput, RateInput, RateRow, ReopenInput, SettingsView, SignInput,
     SubsidyCase, SubsidyPaymentInput, SyncIdentity, SyncStatus, TrendPoint, UserInput,
 };
+use surety::api::{
+    ConflictView, Exported, ImportReport, PeerView, ResolveInput, SiteVisitInput, SiteVisitView,
+    Unsent, WaitingView,
+};
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
 use surety::dto::{AuditReport, BackupInfo, CasePage, Org, Quote, RestoreInfo, User};
@@ -603,6 +607,121 @@ pub fn save_attachment(app: AppHandle, session: State<Session>, uid: String) -> 
         return Ok(None);
     };
     session.with(|d| Ok(Some(printed(d.save_attachment(&uid, &path)?, false))))
+}
+
+// --- site visits and bundles (issue 16) ---
+
+/// The site visit this installation holds for a case (`null` if none yet).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn site_visit(session: State<Session>, case_no: String) -> R<Option<SiteVisitView>> {
+    session.with(|d| d.site_visit(&case_no))
+}
+
+/// Records or corrects the site visit, on top of the revision the form showed.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn record_site_visit(session: State<Session>, input: SiteVisitInput) -> R<SiteVisitView> {
+    session.with(|d| d.record_site_visit(&input))
+}
+
+/// The installations bundles are exchanged with.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn peers(session: State<Session>) -> R<Vec<PeerView>> {
+    session.with(|d| d.peers())
+}
+
+/// What has not left this installation yet (a field laptop's unsent work).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_unsent(session: State<Session>) -> R<Vec<Unsent>> {
+    session.with(|d| d.waiting_to_send())
+}
+
+/// Writes a bundle for the peer `to` where the user chooses. `null` if cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_export(app: AppHandle, session: State<Session>, to: String) -> R<Option<Exported>> {
+    let name = format!(
+        "surety-to-{}.bundle",
+        to.chars().take(8).collect::<String>()
+    );
+    let choice = Choice::Save {
+        title: "保存数据包 / Save the bundle",
+        name: &name,
+        filter: ("Surety bundle", &["bundle"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    session.with(|d| d.export_bundle_to(&to, &path).map(Some))
+}
+
+/// Picks a bundle in the system's dialog and says what it would change (nothing is
+/// written); the bundle is kept for `bundle_apply`. `null` if cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<ImportReport>> {
+    let choice = Choice::Open {
+        title: "选择数据包 / Choose a bundle",
+        filter: ("Surety bundle", &["bundle"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(&path).map_err(|e| {
+        DeskError::invalid(
+            "file",
+            format!("无法读取数据包 {}：{e}", path.display()),
+            format!("cannot read the bundle {}: {e}", path.display()),
+        )
+    })?;
+    let report = session.with(|d| d.import_bundle(&bytes, false))?;
+    *session
+        .pending_bundle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(bytes);
+    Ok(Some(report))
+}
+
+/// Takes in the bundle last previewed.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_apply(session: State<Session>) -> R<ImportReport> {
+    let bytes = session
+        .pending_bundle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .ok_or_else(|| {
+            DeskError::invalid(
+                "file",
+                "请先选择并预览数据包",
+                "choose and preview a bundle first",
+            )
+        })?;
+    session.with(|d| d.import_bundle(&bytes, true))
+}
+
+/// Sections changed on both sides (open ones; all with `all`).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_conflicts(session: State<Session>, all: bool) -> R<Vec<ConflictView>> {
+    session.with(|d| d.conflicts(all))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn resolve_conflict(session: State<Session>, input: ResolveInput) -> R<ConflictView> {
+    session.with(|d| d.resolve_conflict(&input))
+}
+
+/// Changes waiting for the case or revision they build on.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bundle_backlog(session: State<Session>) -> R<Vec<WaitingView>> {
+    session.with(|d| d.backlog())
 }
 
 // --- the provincial hub (issue 15) ---

@@ -16,6 +16,8 @@ pub struct Session {
     pub batch_folder: Mutex<Option<PathBuf>>,
     /// The backup the admin chose to restore.
     pub restore_from: Mutex<Option<PathBuf>>,
+    /// The bundle the user chose and previewed, applied by the next `bundle_apply`.
+    pub pending_bundle: Mutex<Option<Vec<u8>>>,
     /// The idle lock, enforced here (not only by the page): the last command, and how long
     /// the desk may sit unused before its keys are dropped.
     last_active: Mutex<Instant>,
@@ -30,6 +32,7 @@ impl Session {
             cancel: AtomicBool::new(false),
             batch_folder: Mutex::new(None),
             restore_from: Mutex::new(None),
+            pending_bundle: Mutex::new(None),
             last_active: Mutex::new(Instant::now()),
             idle_limit: Mutex::new(surety::api::DEFAULT_IDLE_LOCK),
         }

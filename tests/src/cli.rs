@@ -83,6 +83,14 @@ impl Office {
         office
     }
 
+    /// An installation that already exists elsewhere (a demo's database).
+    pub fn at(db: PathBuf) -> Office {
+        Office {
+            _dir: tempfile::tempdir().unwrap(),
+            db,
+        }
+    }
+
     /// A temporary folder with no database yet (a laptop before `surety field init`).
     pub fn empty() -> Office {
         let dir = tempfile::tempdir().unwrap();

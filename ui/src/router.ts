@@ -7,6 +7,7 @@ const CaseDetailPage = () => import("./pages/cases/CaseDetailPage.vue");
 const IntakePage = () => import("./pages/cases/IntakePage.vue");
 const StatisticsPage = () => import("./pages/statistics/StatisticsPage.vue");
 const SettingsPage = () => import("./pages/settings/SettingsPage.vue");
+const BundlesPage = () => import("./pages/bundles/BundlesPage.vue");
 
 // Hash history: the app is served from a custom protocol with no server-side routing.
 export function makeRouter() {
@@ -19,6 +20,7 @@ export function makeRouter() {
       { path: "/cases/new", component: IntakePage },
       { path: "/cases/:no", component: CaseDetailPage },
       { path: "/statistics", component: StatisticsPage },
+      { path: "/bundles", component: BundlesPage },
       { path: "/settings", component: SettingsPage },
     ],
   });

@@ -121,6 +121,28 @@ export const commands = {
 	attachmentContent: (uid: string) => typedError<AttachmentContent, DeskError>(__TAURI_INVOKE("attachment_content", { uid })),
 	/**  Saves an attachment where the user chooses (on the audit record). `null` if cancelled. */
 	saveAttachment: (uid: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("save_attachment", { uid })),
+	/**  The site visit this installation holds for a case (`null` if none yet). */
+	siteVisit: (caseNo: string) => typedError<SiteVisitView | null, DeskError>(__TAURI_INVOKE("site_visit", { caseNo })),
+	/**  Records or corrects the site visit, on top of the revision the form showed. */
+	recordSiteVisit: (input: SiteVisitInput) => typedError<SiteVisitView, DeskError>(__TAURI_INVOKE("record_site_visit", { input })),
+	/**  The installations bundles are exchanged with. */
+	peers: () => typedError<PeerView[], DeskError>(__TAURI_INVOKE("peers")),
+	/**  What has not left this installation yet (a field laptop's unsent work). */
+	bundleUnsent: () => typedError<Unsent[], DeskError>(__TAURI_INVOKE("bundle_unsent")),
+	/**  Writes a bundle for the peer `to` where the user chooses. `null` if cancelled. */
+	bundleExport: (to: string) => typedError<Exported | null, DeskError>(__TAURI_INVOKE("bundle_export", { to })),
+	/**
+	 *  Picks a bundle in the system's dialog and says what it would change (nothing is
+	 *  written); the bundle is kept for `bundle_apply`. `null` if cancelled.
+	 */
+	bundlePreview: () => typedError<ImportReport | null, DeskError>(__TAURI_INVOKE("bundle_preview")),
+	/**  Takes in the bundle last previewed. */
+	bundleApply: () => typedError<ImportReport, DeskError>(__TAURI_INVOKE("bundle_apply")),
+	/**  Sections changed on both sides (open ones; all with `all`). */
+	bundleConflicts: (all: boolean) => typedError<ConflictView[], DeskError>(__TAURI_INVOKE("bundle_conflicts", { all })),
+	resolveConflict: (input: ResolveInput) => typedError<ConflictView, DeskError>(__TAURI_INVOKE("resolve_conflict", { input })),
+	/**  Changes waiting for the case or revision they build on. */
+	bundleBacklog: () => typedError<WaitingView[], DeskError>(__TAURI_INVOKE("bundle_backlog")),
 	/**  Sets or clears the provincial hub (admins). */
 	setHub: (input: HubInput) => typedError<SyncStatus, DeskError>(__TAURI_INVOKE("set_hub", { input })),
 	users: () => typedError<User[], DeskError>(__TAURI_INVOKE("users")),
@@ -612,6 +634,20 @@ export type CompensationView = {
 	payments: CompensationPayment[],
 };
 
+/**  A conflict as the review list shows it: both versions side by side. */
+export type ConflictView = {
+	id: number,
+	case_no: string,
+	section: string,
+	ours: SiteVisitView,
+	theirs: SiteVisitView,
+	opened_at: string,
+	resolved_at: string | null,
+	resolved_by: string | null,
+	/**  Whether the signed-in user is of the side that owns the section now. */
+	may_resolve: boolean,
+};
+
 export type Contract = {
 	doc_kind: string,
 	doc_no: string,
@@ -731,6 +767,15 @@ export type ErrorCode =
 /**  A bundle event seen before with other content. */
 "BUNDLE_REPLAYED" | "XLSX" | "ARCHIVE";
 
+/**  What an export wrote. */
+export type Exported = {
+	path: string,
+	bundle_id: string,
+	cases: string[],
+	files: number,
+	bytes: number,
+};
+
 export type FeeInput = {
 	name: string,
 	amount: string,
@@ -758,6 +803,27 @@ export type HubInput = {
 	url: string,
 	public_key: string,
 	ca_pem?: string,
+};
+
+/**  One event of a bundle and what becomes (or became) of it. */
+export type ImportLine = {
+	provisional_no: string,
+	/**  intake, office or site_visit. */
+	section: string,
+	/**  new, taken, already, refused. */
+	outcome: string,
+	case_no: string | null,
+	reason_zh: string | null,
+	reason_en: string | null,
+	files: number,
+};
+
+export type ImportReport = {
+	bundle_id: string,
+	from_installation: string,
+	from_name: string,
+	applied: boolean,
+	lines: ImportLine[],
 };
 
 /**  One scheduled repayment. */
@@ -957,6 +1023,15 @@ export type PayoffView = {
 	total: Money,
 	/**  人民币大写 of the total. */
 	total_capital: string,
+};
+
+export type PeerView = {
+	installation_id: string,
+	name: string,
+	fingerprint: string,
+	seal_recipient: string,
+	added_at: string,
+	added_by: string,
 };
 
 export type PolicyLimits = {
@@ -1211,6 +1286,13 @@ export type Repayment = {
 	allocations: Allocation[],
 };
 
+export type ResolveInput = {
+	id: number,
+	/**  ours, theirs, or edited (then `edited` is the content to keep). */
+	keep: string,
+	edited?: SiteVisit | null,
+};
+
 export type RestoreInfo = {
 	path: string,
 	bytes: number,
@@ -1273,8 +1355,40 @@ export type SignInput = {
 	document: string,
 };
 
+/**  A site visit's content, as stored and as it travels in a bundle. */
+export type SiteVisit = {
+	visited_on: string,
+	place: string,
+	in_operation: boolean,
+	findings: string,
+	recommendation: string,
+};
+
+export type SiteVisitInput = {
+	case_no: string,
+	visited_on: string,
+	place: string,
+	in_operation: boolean,
+	findings: string,
+	/**  support, caution or against. */
+	recommendation: string,
+	/**  The revision the form showed ('' or none when there was none yet). */
+	base?: string | null,
+};
+
+/**  One revision as the case page and the conflict list show it. */
+export type SiteVisitView = {
+	revision: string,
+	visit: SiteVisit,
+	party: string,
+	author: string,
+	/**  Where it was written: this installation, or the peer's name. */
+	written_at_installation: string,
+	written_at: string,
+};
+
 /**  A step a user can take on a case (`surety_domain::process::Step`). */
-export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "accident_claim" | "recover" | "close" | "withdraw" | "flag";
+export type Step = "investigate" | "review" | "exception" | "approve" | "refuse" | ({ sign: Document }) & { premium?: never } | ({ premium: PremiumLine }) & { sign?: never } | "disburse" | "repay" | "claim" | "pay_claim" | "refuse_claim" | "accident_claim" | "recover" | "close" | "withdraw" | "flag" | "visit";
 
 /**  One case's subsidy for a quarter. */
 export type SubsidyCase = {
@@ -1369,6 +1483,13 @@ export type TrendPoint = {
 	loans_on_book: number,
 };
 
+/**  Something not sent yet: an application, or a change to a section of one. */
+export type Unsent = {
+	case_no: string,
+	section: string,
+	written_at: string | null,
+};
+
 export type User = {
 	id: number,
 	username: string,
@@ -1394,6 +1515,15 @@ export type Violation = {
 	message_zh: string,
 	message_en: string,
 	limit?: string | null,
+};
+
+/**  A revision waiting in the backlog. */
+export type WaitingView = {
+	case_key: string,
+	section: string,
+	from_installation: string,
+	waiting_for: string,
+	since: string,
 };
 
 /* Tauri Specta runtime */

@@ -131,6 +131,17 @@ pub fn unsent(conn: &Connection, peer: &str, case_ids: &[i64]) -> StoreResult<Ve
     Ok(out)
 }
 
+/// Revisions written here that no bundle has carried anywhere yet.
+pub fn never_sent(conn: &Connection) -> StoreResult<Vec<Revision>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM section_revisions r WHERE r.bundle_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM section_sent s WHERE s.event_id = r.event_id)
+         ORDER BY r.rowid"
+    ))?;
+    let rows = stmt.query_map([], revision)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Records that revisions went to `peer`; also used for one received from it (it has it).
 pub fn mark_sent(
     tx: &Connection,

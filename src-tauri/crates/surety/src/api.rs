@@ -5,6 +5,7 @@
 pub use crate::accident_claim::AccidentClaimInput;
 pub use crate::admin::{restore, AgreementInput, OrgInput, PoolMemberInput, UserInput};
 pub use crate::attachments::{AttachInput, Attachment};
+pub use crate::bundles::{Exported, ImportLine, ImportReport, Unsent};
 pub use crate::case_flow::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
     NoteInput, PremiumInput, SignInput,

@@ -211,6 +211,15 @@ impl Outgoing {
     }
 }
 
+/// Something not sent yet: an application, or a change to a section of one.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Unsent {
+    pub case_no: String,
+    pub section: String,
+    pub written_at: Option<String>,
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -229,7 +238,8 @@ pub struct ImportLine {
     pub provisional_no: String,
     /// intake, office or site_visit.
     pub section: String,
-    /// new, taken, already, refused.
+    /// new, update, taken, already, conflict, waiting, refused (a backlog entry that moved:
+    /// "taken (backlog)").
     pub outcome: String,
     pub case_no: Option<String>,
     pub reason_zh: Option<String>,
@@ -354,6 +364,29 @@ impl Desk {
             files,
             bytes: printed.bytes,
         })
+    }
+
+    /// What this installation holds that has not left yet: on a field laptop, the
+    /// applications not sent and the site-visit changes no bundle carried yet.
+    pub fn waiting_to_send(&self) -> DeskResult<Vec<Unsent>> {
+        let conn = self.store.connection();
+        let mut out: Vec<Unsent> = stored::unsent_intakes(conn)?
+            .into_iter()
+            .map(|(_, case_no, _)| Unsent {
+                case_no,
+                section: "intake".into(),
+                written_at: None,
+            })
+            .collect();
+        for r in surety_store::revisions::never_sent(conn)? {
+            let case_no = surety_store::revisions::case_key(conn, r.case_id)?;
+            out.push(Unsent {
+                case_no,
+                section: r.section,
+                written_at: Some(r.written_at),
+            });
+        }
+        Ok(out)
     }
 
     /// At an office: the office's word on every application a laptop sent — the case
