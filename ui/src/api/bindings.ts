@@ -810,7 +810,10 @@ export type ImportLine = {
 	provisional_no: string,
 	/**  intake, office or site_visit. */
 	section: string,
-	/**  new, taken, already, refused. */
+	/**
+	 *  new, update, taken, already, conflict, waiting, refused (a backlog entry that moved:
+	 *  "taken (backlog)").
+	 */
 	outcome: string,
 	case_no: string | null,
 	reason_zh: string | null,
@@ -1032,6 +1035,7 @@ export type PeerView = {
 	seal_recipient: string,
 	added_at: string,
 	added_by: string,
+	organisations: string[],
 };
 
 export type PolicyLimits = {

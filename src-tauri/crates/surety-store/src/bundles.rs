@@ -95,6 +95,15 @@ pub fn set_origin(
     Ok(())
 }
 
+/// Marks a case as one a partner office sent (numbered there, not provisionally).
+pub fn set_origin_only(tx: &Connection, case_id: i64, origin: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE cases SET origin_installation = ?2 WHERE id = ?1",
+        params![case_id, origin],
+    )?;
+    Ok(())
+}
+
 /// At an office: the cases a field laptop's bundles brought, (case number, provisional).
 pub fn cases_from(conn: &Connection, origin: &str) -> StoreResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare(

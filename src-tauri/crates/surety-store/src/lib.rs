@@ -19,6 +19,7 @@ pub mod keys;
 pub mod migrations;
 pub mod orgs;
 pub mod outbox;
+pub mod partners;
 pub mod peers;
 pub mod quarter_figures;
 pub mod reference;

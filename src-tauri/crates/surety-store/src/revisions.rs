@@ -285,6 +285,8 @@ pub fn resolve_conflict(
 /// A revision waiting for its case or its base.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiting {
+    /// site_visit (a revision) or step (a partner office's step).
+    pub section: String,
     pub event_id: String,
     pub sha256: String,
     pub bundle_id: String,
@@ -297,7 +299,7 @@ pub struct Waiting {
 pub fn wait(tx: &Connection, w: &Waiting) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO section_backlog (event_id, sha256, bundle_id, from_installation, part_json,
-            waiting_for, since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            waiting_for, since, section) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (event_id) DO UPDATE SET waiting_for = excluded.waiting_for",
         params![
             w.event_id,
@@ -306,7 +308,8 @@ pub fn wait(tx: &Connection, w: &Waiting) -> StoreResult<()> {
             w.from_installation,
             w.part_json,
             w.waiting_for,
-            w.since
+            w.since,
+            w.section
         ],
     )?;
     Ok(())
@@ -314,7 +317,8 @@ pub fn wait(tx: &Connection, w: &Waiting) -> StoreResult<()> {
 
 pub fn backlog(conn: &Connection) -> StoreResult<Vec<Waiting>> {
     let mut stmt = conn.prepare(
-        "SELECT event_id, sha256, bundle_id, from_installation, part_json, waiting_for, since
+        "SELECT event_id, sha256, bundle_id, from_installation, part_json, waiting_for, since,
+                section
          FROM section_backlog ORDER BY since, rowid",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -326,6 +330,7 @@ pub fn backlog(conn: &Connection) -> StoreResult<Vec<Waiting>> {
             part_json: r.get(4)?,
             waiting_for: r.get(5)?,
             since: r.get(6)?,
+            section: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -372,6 +377,19 @@ pub fn case_by_key(
     })
 }
 
+/// Between partner offices: the case numbered `key` there and here, or the laptop's
+/// provisional number both keep.
+pub fn case_by_shared_key(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT case_no FROM cases WHERE case_no = ?1 OR provisional_no = ?1
+             ORDER BY case_no = ?1 DESC LIMIT 1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// The key both installations know a case by: the laptop's provisional number where it
 /// has one, else its case number.
 pub fn case_key(conn: &Connection, case_id: i64) -> StoreResult<String> {
@@ -380,4 +398,12 @@ pub fn case_key(conn: &Connection, case_id: i64) -> StoreResult<String> {
         [case_id],
         |r| r.get(0),
     )?)
+}
+
+pub fn case_no_of(conn: &Connection, case_id: i64) -> StoreResult<String> {
+    Ok(
+        conn.query_row("SELECT case_no FROM cases WHERE id = ?1", [case_id], |r| {
+            r.get(0)
+        })?,
+    )
 }

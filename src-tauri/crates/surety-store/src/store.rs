@@ -8,6 +8,9 @@ use crate::users::{self, NewUser, Role, User};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
 
+/// A write added to the next state change's transaction (see [`Store::after_next_write`]).
+pub type Rider = Box<dyn FnOnce(&Transaction) -> StoreResult<()> + Send>;
+
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
@@ -15,6 +18,7 @@ pub struct Store {
     kek: Key,
     db_key: Key,
     kdf: KdfParams,
+    rider: Option<Rider>,
 }
 
 /// The raw-key form SQLCipher takes: `x'<64 hex>'` (no key derivation inside SQLCipher).
@@ -198,6 +202,7 @@ impl Store {
                 kek,
                 db_key,
                 kdf,
+                rider: None,
             };
             let installation = store.key_file.installation_id.clone();
             let user = store.write("system", "installation.create", |tx| {
@@ -284,6 +289,7 @@ impl Store {
             kek,
             db_key,
             kdf: KdfParams::default(),
+            rider: None,
         };
         if !orphans.is_empty() {
             store.drop_orphan_keys(username, &orphans)?;
@@ -390,9 +396,23 @@ impl Store {
     ) -> StoreResult<T> {
         let tx = self.conn.transaction()?;
         let (value, note) = f(&tx)?;
+        if let Some(rider) = self.rider.take() {
+            rider(&tx)?;
+        }
         audit::append(&tx, &now_rfc3339(), actor, action, &note)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Adds `rider` to the next [`Store::write`]'s transaction, so that it commits (or
+    /// rolls back) with that change: a bundle's event is recorded with the step it
+    /// replays. Cleared by [`Store::clear_after_next_write`] if no write came.
+    pub fn after_next_write(&mut self, rider: Rider) {
+        self.rider = Some(rider);
+    }
+
+    pub fn clear_after_next_write(&mut self) {
+        self.rider = None;
     }
 
     pub fn add_user(&mut self, actor: &str, new: &NewUser, password: &str) -> StoreResult<User> {

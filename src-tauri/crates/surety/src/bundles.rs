@@ -11,6 +11,7 @@ use crate::case_inputs::IntakeInput;
 use crate::desk::Desk;
 use crate::error::{DeskError, DeskResult};
 use crate::merge::RevisionPart;
+use crate::partners::{CasePart, StepPart};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use surety_bundle::{Event, Manifest};
@@ -25,16 +26,16 @@ pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// One application as a laptop sends it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IntakePart {
-    provisional_no: String,
-    agent: String,
-    input: serde_json::Value,
-    files: Vec<FilePart>,
+pub(crate) struct IntakePart {
+    pub provisional_no: String,
+    pub agent: String,
+    pub input: serde_json::Value,
+    pub files: Vec<FilePart>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FilePart {
+pub(crate) struct FilePart {
     uid: String,
     file_name: String,
     sha256: String,
@@ -58,6 +59,8 @@ enum Incoming {
     Intake(IntakePart),
     Office(OfficePart),
     Revision(RevisionPart),
+    Case(CasePart),
+    Step(StepPart),
 }
 
 impl Incoming {
@@ -65,6 +68,8 @@ impl Incoming {
         Ok(match section {
             "office" => Incoming::Office(serde_json::from_slice(part)?),
             crate::site_visits::SECTION => Incoming::Revision(serde_json::from_slice(part)?),
+            crate::partners::CASE => Incoming::Case(serde_json::from_slice(part)?),
+            crate::partners::STEP => Incoming::Step(serde_json::from_slice(part)?),
             _ => Incoming::Intake(serde_json::from_slice(part)?),
         })
     }
@@ -74,12 +79,15 @@ impl Incoming {
             Incoming::Intake(i) => &i.provisional_no,
             Incoming::Office(o) => &o.provisional_no,
             Incoming::Revision(r) => &r.case_key,
+            Incoming::Case(c) => &c.case_no,
+            Incoming::Step(s) => &s.case_no,
         }
     }
 
     fn files(&self) -> u32 {
         match self {
             Incoming::Intake(i) => i.files.len() as u32,
+            Incoming::Case(c) => c.files.len() as u32,
             _ => 0,
         }
     }
@@ -100,11 +108,17 @@ pub(crate) struct ImportedFile {
 #[derive(Debug, Clone)]
 pub(crate) struct IntakeImport {
     pub origin: String,
+    /// The installation whose bundle brought it (the laptop, or a partner office).
+    pub sender: String,
     pub provisional_no: String,
     pub event_id: String,
     pub sha256: String,
     pub bundle_id: String,
     files: Vec<ImportedFile>,
+    /// A partner office's case keeps the number it was given there.
+    pub case_no: Option<String>,
+    /// Whether the origin numbered it provisionally (a laptop's application).
+    pub provisional: bool,
 }
 
 /// Inside the replayed intake's transaction: the origin on the case, the event taken in,
@@ -116,7 +130,11 @@ pub(crate) fn record_import(
     case_no: &str,
     user_id: i64,
 ) -> StoreResult<()> {
-    stored::set_origin(tx, case_id, &import.origin, &import.provisional_no)?;
+    if import.provisional {
+        stored::set_origin(tx, case_id, &import.origin, &import.provisional_no)?;
+    } else {
+        stored::set_origin_only(tx, case_id, &import.origin)?;
+    }
     let now = now();
     stored::record_event(
         tx,
@@ -124,7 +142,7 @@ pub(crate) fn record_import(
             event_id: &import.event_id,
             sha256: &import.sha256,
             bundle_id: &import.bundle_id,
-            from_installation: &import.origin,
+            from_installation: &import.sender,
             applied_at: &now,
             outcome: "taken",
             case_no: Some(case_no),
@@ -162,7 +180,7 @@ pub(crate) fn random_id() -> String {
 }
 
 /// A bundle being made: to whom, from whom, its events and their parts.
-struct Outgoing {
+pub(crate) struct Outgoing {
     bundle_id: String,
     me: String,
     peer: surety_store::peers::Peer,
@@ -171,6 +189,29 @@ struct Outgoing {
 }
 
 impl Outgoing {
+    pub(crate) fn peer_id(&self) -> &str {
+        &self.peer.installation_id
+    }
+
+    /// Adds a content-addressed event (the same content is one event however often it is
+    /// made); returns its id.
+    pub(crate) fn content_event(
+        &mut self,
+        case_uid: &str,
+        section: &str,
+        bytes: Vec<u8>,
+    ) -> String {
+        self.section(case_uid, section, bytes, true);
+        self.events.last().expect("just added").event_id.clone()
+    }
+
+    /// Takes back the last event added (and its part).
+    pub(crate) fn drop_last(&mut self) {
+        if let Some(e) = self.events.pop() {
+            self.parts.retain(|(name, _)| *name != e.part);
+        }
+    }
+
     /// Adds one section of a case as an event with its part. Its id names the sender, the
     /// case and the section — and, when `content_addressed`, the content's hash too, so the
     /// same content is one event however often it is sent and changed content another.
@@ -182,7 +223,11 @@ impl Outgoing {
         } else {
             format!("{me}/{case_uid}/{section}")
         };
-        let part = format!("{section}/{case_uid}.json");
+        let part = if content_addressed {
+            format!("{section}/{case_uid}/{hash}.json")
+        } else {
+            format!("{section}/{case_uid}.json")
+        };
         self.events.push(Event {
             event_id: surety_bundle::sha256_hex(id.as_bytes()),
             case_uid: case_uid.to_string(),
@@ -218,6 +263,33 @@ pub struct Unsent {
     pub case_no: String,
     pub section: String,
     pub written_at: Option<String>,
+}
+
+/// A case's intake files as parts of the bundle.
+pub(crate) fn intake_files(
+    conn: &surety_store::Connection,
+    case_id: i64,
+    bundle: &mut Outgoing,
+) -> DeskResult<Vec<FilePart>> {
+    let mut file_parts = Vec::new();
+    for a in stored_files::of_case(conn, case_id)?
+        .into_iter()
+        .filter(|a| a.section == "intake")
+    {
+        let content = stored_files::content(conn, &a.uid)?.unwrap_or_default();
+        let part = format!("files/{}", a.uid);
+        file_parts.push(FilePart {
+            uid: a.uid.clone(),
+            file_name: a.file_name.clone(),
+            sha256: a.sha256.clone(),
+            added_at: a.added_at.clone(),
+            part: part.clone(),
+        });
+        if !bundle.parts.iter().any(|(n, _)| *n == part) {
+            bundle.parts.push((part, content));
+        }
+    }
+    Ok(file_parts)
 }
 
 /// What an export wrote.
@@ -280,6 +352,10 @@ impl Desk {
     /// the office `to` (a peer's installation id) and written to `out`.
     pub fn export_bundle_to(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
         if crate::field::field_prefix(self.store.connection())?.is_none() {
+            let partner = self.partner_orgs(to.trim())?;
+            if !partner.is_empty() {
+                return self.export_to_partner(to, out, &partner);
+            }
             return self.export_office_word(to, out);
         }
         self.require_role(
@@ -301,23 +377,8 @@ impl Desk {
         }
         let mut files = 0u32;
         for (case_id, provisional_no, input_json) in &unsent {
-            let mut file_parts = Vec::new();
-            for a in stored_files::of_case(conn, *case_id)?
-                .into_iter()
-                .filter(|a| a.section == "intake")
-            {
-                let content = stored_files::content(conn, &a.uid)?.unwrap_or_default();
-                let part = format!("files/{}", a.uid);
-                file_parts.push(FilePart {
-                    uid: a.uid.clone(),
-                    file_name: a.file_name.clone(),
-                    sha256: a.sha256.clone(),
-                    added_at: a.added_at.clone(),
-                    part: part.clone(),
-                });
-                bundle.parts.push((part, content));
-                files += 1;
-            }
+            let file_parts = intake_files(conn, *case_id, &mut bundle)?;
+            files += file_parts.len() as u32;
             let body = IntakePart {
                 provisional_no: provisional_no.clone(),
                 agent: self.user.username.clone(),
@@ -469,6 +530,61 @@ impl Desk {
         })
     }
 
+    /// At an office: to a partner office, the cases they share and this office's sides'
+    /// steps on them that the partner has not had, with every site-visit change (admins).
+    fn export_to_partner(&mut self, to: &str, out: &Path, orgs: &[String]) -> DeskResult<Exported> {
+        self.require_admin("向合作机构导出案件", "export cases to a partner office")?;
+        let mut bundle = self.outgoing(to)?;
+        let mut cases = Vec::new();
+        let events = self.partner_events(&mut bundle, orgs, &mut cases)?;
+        let ids: Vec<i64> = surety_store::partners::shared_cases(self.store.connection(), orgs)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let revisions = self.unsent_revisions(&bundle.peer.installation_id, &ids)?;
+        let sent = self.add_revisions(&mut bundle, revisions, &mut cases)?;
+        if events.is_empty() && sent.is_empty() {
+            return Err(DeskError::invalid(
+                "to",
+                format!("没有“{}”尚未收到的案件或修改", bundle.peer.name),
+                format!("there is nothing `{}` has not had yet", bundle.peer.name),
+            ));
+        }
+        let files = bundle
+            .parts
+            .iter()
+            .filter(|(n, _)| n.starts_with("files/"))
+            .count() as u32;
+        let bundle_id = bundle.bundle_id.clone();
+        let peer = bundle.peer.installation_id.clone();
+        let printed = self.seal_and_deliver(
+            bundle,
+            out,
+            format!(
+                "{} cases' steps and intakes, {} section changes",
+                cases.len(),
+                sent.len()
+            ),
+        )?;
+        let at = now();
+        self.store.write_bookkeeping(|tx| {
+            for id in &events {
+                surety_store::partners::mark_sent(tx, id, &peer, &bundle_id, &at)?;
+            }
+            for id in &sent {
+                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
+            }
+            Ok(())
+        })?;
+        Ok(Exported {
+            path: printed.path.display().to_string(),
+            bundle_id,
+            cases,
+            files,
+            bytes: printed.bytes,
+        })
+    }
+
     /// Revisions of these cases the peer does not have yet, each with its case's key.
     fn unsent_revisions(
         &self,
@@ -493,8 +609,9 @@ impl Desk {
         let mut sent = Vec::new();
         for r in revisions {
             let key = surety_store::revisions::case_key(conn, r.case_id)?;
-            if !cases.contains(&key) {
-                cases.push(key.clone());
+            let case_no = surety_store::revisions::case_no_of(conn, r.case_id)?;
+            if !cases.contains(&case_no) {
+                cases.push(case_no);
             }
             bundle.revision(RevisionPart::of(&r, key), &r.event_id, &r.sha256);
             sent.push(r.event_id);
@@ -598,7 +715,9 @@ impl Desk {
         // Every event is checked before anything is applied.
         let mut plan = Vec::new();
         for e in &m.events {
-            if e.section != wanted && e.section != crate::site_visits::SECTION {
+            let partner_section = !on_laptop
+                && (e.section == crate::partners::CASE || e.section == crate::partners::STEP);
+            if e.section != wanted && e.section != crate::site_visits::SECTION && !partner_section {
                 return Err(refused(
                     "BUNDLE_DAMAGED",
                     format!("数据包含有本程序尚不能导入的内容（{}）", e.section),
@@ -704,6 +823,20 @@ impl Desk {
                     &event.event_id,
                     &event.hash,
                     rev,
+                )?,
+                Incoming::Case(case) => self.take_partner_case(
+                    &peer.installation_id,
+                    &m.bundle_id,
+                    &event,
+                    case,
+                    &opened,
+                )?,
+                Incoming::Step(step) => self.take_partner_step(
+                    &peer.installation_id,
+                    &m.bundle_id,
+                    &event.event_id,
+                    &event.hash,
+                    step,
                 )?,
             };
             lines.push(line);
@@ -840,9 +973,49 @@ impl Desk {
         body: &IntakePart,
         opened: &surety_bundle::Opened,
     ) -> ImportLine {
+        let agent = surety_store::users::by_username(self.store.connection(), &body.agent)
+            .map_err(DeskError::from)
+            .and_then(|u| {
+                u.filter(|u| u.active && u.role == Role::FieldAgent)
+                    .ok_or_else(|| {
+                        DeskError::invalid(
+                            "agent",
+                            format!("本机没有外勤人员“{}”：请先在设置中添加", body.agent),
+                            format!(
+                                "there is no field agent `{}` here: add the user first",
+                                body.agent
+                            ),
+                        )
+                    })
+            });
+        self.take_in_as(
+            origin, origin, bundle_id, event, body, opened, agent, None, true,
+        )
+    }
+
+    /// Replays an intake in `agent`'s name (a laptop's agent, or a partner office's
+    /// author), under `case_no` when the case was numbered elsewhere.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn take_in_as(
+        &mut self,
+        sender: &str,
+        origin: &str,
+        bundle_id: &str,
+        event: &Event,
+        body: &IntakePart,
+        opened: &surety_bundle::Opened,
+        agent: DeskResult<surety_store::User>,
+        case_no: Option<String>,
+        provisional: bool,
+    ) -> ImportLine {
+        let section = if case_no.is_some() {
+            crate::partners::CASE
+        } else {
+            "intake"
+        };
         let line = |outcome: &str, case_no: Option<String>, e: Option<&DeskError>| ImportLine {
             provisional_no: body.provisional_no.clone(),
-            section: "intake".into(),
+            section: section.into(),
             outcome: outcome.into(),
             case_no,
             reason_zh: e.map(|e| e.message_zh.clone()),
@@ -857,18 +1030,7 @@ impl Desk {
                     format!("the application cannot be read: {err}"),
                 )
             })?;
-            let agent = surety_store::users::by_username(self.store.connection(), &body.agent)?
-                .filter(|u| u.active && u.role == Role::FieldAgent)
-                .ok_or_else(|| {
-                    DeskError::invalid(
-                        "agent",
-                        format!("本机没有外勤人员“{}”：请先在设置中添加", body.agent),
-                        format!(
-                            "there is no field agent `{}` here: add the user first",
-                            body.agent
-                        ),
-                    )
-                })?;
+            let agent = agent?;
             let mut files = Vec::new();
             for f in &body.files {
                 let content = opened.part(&f.part).unwrap_or_default().to_vec();
@@ -890,11 +1052,14 @@ impl Desk {
             }
             self.import = Some(IntakeImport {
                 origin: origin.to_string(),
+                sender: sender.to_string(),
                 provisional_no: body.provisional_no.clone(),
                 event_id: event.event_id.clone(),
                 sha256: event.hash.clone(),
                 bundle_id: bundle_id.to_string(),
                 files,
+                case_no: case_no.clone(),
+                provisional,
             });
             // The intake is the agent's: replayed in their name, checked by this office.
             let importer = std::mem::replace(&mut self.user, agent);
@@ -916,7 +1081,7 @@ impl Desk {
                             event_id: &event.event_id,
                             sha256: &event.hash,
                             bundle_id,
-                            from_installation: origin,
+                            from_installation: sender,
                             applied_at: &at,
                             outcome: &outcome,
                             case_no: None,

@@ -32,7 +32,7 @@ pub struct Desk {
     pub(crate) store: Store,
     pub(crate) user: User,
     pub(crate) settings: Settings,
-    today: Option<NaiveDate>,
+    pub(crate) today: Option<NaiveDate>,
     /// Set only while an office replays a field laptop's intake from a bundle: where the
     /// application came from, written in the intake's own transaction.
     pub(crate) import: Option<crate::bundles::IntakeImport>,

@@ -211,13 +211,20 @@ impl Desk {
         let year = application_date.year();
         let import = self.import.take();
         let input_json = serde_json::to_string(input).expect("an intake serializes");
+        // Kept for partner offices with its date fixed: replayed there, it is this day's.
+        let mut dated = input.clone();
+        dated.application_date = Some(application_date.to_string());
+        let dated_json = serde_json::to_string(&dated).expect("an intake serializes");
         let case_no = self.store.write(&actor, "case.intake", |tx| {
             // A field laptop numbers provisionally (the office issues the case number when
             // the application reaches it); an office numbers by bank and year.
             let field = crate::field::field_prefix(tx)?;
-            let case_no = match &field {
-                Some(prefix) => crate::field::provisional_no(prefix, application_date),
-                None => {
+            let forced = import.as_ref().and_then(|i| i.case_no.clone());
+            let case_no = match (&field, forced) {
+                // A partner office's case keeps the number it was given there.
+                (_, Some(no)) => no,
+                (Some(prefix), None) => crate::field::provisional_no(prefix, application_date),
+                (None, None) => {
                     let seq = orgs::next_number(tx, bank.id, "case", year)?;
                     format!("{}-{year}-{seq:06}", bank.code.to_uppercase())
                 }
@@ -263,6 +270,7 @@ impl Desk {
                 },
             )?;
             sections::set_agreement(tx, case_id, agreement.id)?;
+            surety_store::partners::record_intake_input(tx, case_id, &dated_json)?;
             if field.is_some() {
                 // Kept exactly as entered: the office replays it when the bundle arrives.
                 surety_store::bundles::record_field_intake(tx, case_id, &input_json)?;

@@ -31,6 +31,7 @@ pub mod intake;
 pub mod loan_flow;
 pub mod merge;
 pub mod output;
+pub mod partners;
 pub mod paths;
 pub mod peers;
 pub mod printing;

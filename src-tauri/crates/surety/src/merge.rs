@@ -171,6 +171,14 @@ impl Desk {
     fn revision_case(&self, from: &str, part: &RevisionPart) -> DeskResult<Option<CaseRecord>> {
         let conn = self.store.connection();
         let on_laptop = crate::field::field_prefix(conn)?.is_some();
+        let partner = !self.partner_orgs(from)?.is_empty();
+        if partner {
+            // Partner offices know a case by the same number (or the laptop's number).
+            return Ok(match revisions::case_by_shared_key(conn, &part.case_key)? {
+                Some(no) => sections::case_by_no(conn, &no)?,
+                None => None,
+            });
+        }
         let origin = (!on_laptop).then_some(from);
         Ok(
             match revisions::case_by_key(conn, origin, &part.case_key)? {
@@ -183,7 +191,7 @@ impl Desk {
     /// Whether the sender may speak for the party that wrote the revision: the office
     /// never takes a laptop's change to a section its agent does not own (or no longer
     /// owns, once a side has decided), and a laptop takes the office's sides' changes.
-    fn owner_check(&self, case: &CaseRecord, part: &RevisionPart) -> DeskResult<()> {
+    fn owner_check(&self, from: &str, case: &CaseRecord, part: &RevisionPart) -> DeskResult<()> {
         let conn = self.store.connection();
         let on_laptop = crate::field::field_prefix(conn)?.is_some();
         let party = site_visits::parse_party(&part.party).ok_or_else(|| {
@@ -210,6 +218,42 @@ impl Desk {
                 }
             }
             return Ok(());
+        }
+        let partner = self.partner_orgs(from)?;
+        if !partner.is_empty() {
+            // A partner office relays the agent's findings, and speaks for its own sides.
+            let side = match party {
+                Party::Bank => Some(surety_domain::Side::Bank),
+                Party::Insurer => Some(surety_domain::Side::Insurer),
+                Party::FieldAgent => None,
+            };
+            if let Some(side) = side {
+                let id = match side {
+                    surety_domain::Side::Bank => case.bank_id,
+                    surety_domain::Side::Insurer => case.insurer_id,
+                };
+                let code = id
+                    .map(|id| surety_store::orgs::org_by_id(conn, id))
+                    .transpose()?
+                    .flatten()
+                    .map(|o| o.code)
+                    .unwrap_or_default();
+                if !partner.contains(&code) {
+                    return Err(merge_error(
+                        format!("对方未登记为代表“{code}”：此修改未被采纳"),
+                        format!("the sender is not registered to speak for `{code}`: the change was not taken"),
+                    ));
+                }
+                return Ok(());
+            }
+            return process::check(Step::Visit, &self.facts(case)?, Party::FieldAgent).map_err(
+                |v| {
+                    merge_error(
+                        format!("外勤人员的修改未被采纳：{}", v.message_zh),
+                        format!("the agent's change was not taken: {}", v.message_en),
+                    )
+                },
+            );
         }
         // At the office: a laptop speaks for its agent alone.
         if party != Party::FieldAgent {
@@ -266,7 +310,7 @@ impl Desk {
             return Ok((None, Merge::Wait(format!("case {}", part.case_key))));
         };
         if let Err(e) = self
-            .owner_check(&case, part)
+            .owner_check(from, &case, part)
             .and_then(|()| self.content_check(&case, part))
         {
             return Ok((Some(case), Merge::Refuse(e)));
@@ -447,6 +491,7 @@ impl Desk {
             return Ok(());
         };
         let w = Waiting {
+            section: SECTION.into(),
             event_id: event_id.into(),
             sha256: sha256.into(),
             bundle_id: bundle_id.into(),
@@ -498,19 +543,32 @@ impl Desk {
         loop {
             let mut progress = false;
             for w in revisions::backlog(self.store.connection())? {
-                let part: RevisionPart = serde_json::from_str(&w.part_json).map_err(|e| {
+                let corrupt = |e: serde_json::Error| {
                     surety_store::StoreError::Corrupt(format!(
                         "section_backlog {}: {e}",
                         w.event_id
                     ))
-                })?;
-                let line = self.take_revision(
-                    &w.from_installation,
-                    &w.bundle_id,
-                    &w.event_id,
-                    &w.sha256,
-                    &part,
-                )?;
+                };
+                let line = if w.section == crate::partners::STEP {
+                    let part: crate::partners::StepPart =
+                        serde_json::from_str(&w.part_json).map_err(corrupt)?;
+                    self.take_partner_step(
+                        &w.from_installation,
+                        &w.bundle_id,
+                        &w.event_id,
+                        &w.sha256,
+                        &part,
+                    )?
+                } else {
+                    let part: RevisionPart = serde_json::from_str(&w.part_json).map_err(corrupt)?;
+                    self.take_revision(
+                        &w.from_installation,
+                        &w.bundle_id,
+                        &w.event_id,
+                        &w.sha256,
+                        &part,
+                    )?
+                };
                 if line.outcome != "waiting" {
                     self.store
                         .write_bookkeeping(|tx| revisions::unwait(tx, &w.event_id))?;
@@ -539,13 +597,17 @@ impl Desk {
         Ok(revisions::backlog(self.store.connection())?
             .into_iter()
             .map(|w| {
-                let part: Option<RevisionPart> = serde_json::from_str(&w.part_json).ok();
+                let part: serde_json::Value =
+                    serde_json::from_str(&w.part_json).unwrap_or_default();
+                let key = part
+                    .get("case_key")
+                    .or_else(|| part.get("case_no"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
                 WaitingView {
-                    case_key: part
-                        .as_ref()
-                        .map(|p| p.case_key.clone())
-                        .unwrap_or_default(),
-                    section: part.map(|p| p.section).unwrap_or_default(),
+                    case_key: key,
+                    section: w.section,
                     from_installation: w.from_installation,
                     waiting_for: w.waiting_for,
                     since: w.since,

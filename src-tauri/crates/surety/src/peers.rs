@@ -41,6 +41,11 @@ pub struct PeerInput {
     /// The fingerprint it showed, if given: must match the key (a typo caught here).
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// For a partner office (the bank's or the insurer's installation): the organisations
+    /// it speaks for (their codes here). Its bundles' sections of any other party are
+    /// refused. None for a field laptop.
+    #[serde(default)]
+    pub organisations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,6 +57,7 @@ pub struct PeerView {
     pub seal_recipient: String,
     pub added_at: String,
     pub added_by: String,
+    pub organisations: Vec<String>,
 }
 
 impl From<Peer> for PeerView {
@@ -63,6 +69,7 @@ impl From<Peer> for PeerView {
             seal_recipient: p.seal_recipient,
             added_at: p.added_at,
             added_by: p.added_by,
+            organisations: Vec::new(),
         }
     }
 }
@@ -123,6 +130,26 @@ impl Desk {
                 "this is this installation's own id",
             ));
         }
+        let mut organisations = Vec::new();
+        for (i, code) in input.organisations.iter().enumerate() {
+            let code = code.trim().to_string();
+            if orgs_known(self, &code)?.is_none() {
+                return Err(DeskError::invalid(
+                    &format!("organisations[{i}]"),
+                    format!(
+                        "找不到机构“{}”：请用本机登记的机构代码",
+                        crate::text::shown(&code)
+                    ),
+                    format!(
+                        "no organisation `{}` here: use a code registered here",
+                        crate::text::shown(&code)
+                    ),
+                ));
+            }
+            if !organisations.contains(&code) {
+                organisations.push(code);
+            }
+        }
         let peer = Peer {
             installation_id: id.clone(),
             name,
@@ -143,6 +170,7 @@ impl Desk {
                 });
             }
             peers::insert(tx, &peer)?;
+            surety_store::partners::set_organisations(tx, &peer.installation_id, &organisations)?;
             Ok((
                 (),
                 AuditNote::new(
@@ -155,14 +183,29 @@ impl Desk {
                 ),
             ))
         })?;
-        Ok(peer.into())
+        let mut view = PeerView::from(peer);
+        view.organisations = organisations;
+        Ok(view)
     }
 
     /// The installations bundles go to and come from.
     pub fn peers(&self) -> DeskResult<Vec<PeerView>> {
-        Ok(peers::list(self.store.connection())?
+        let conn = self.store.connection();
+        peers::list(conn)?
             .into_iter()
-            .map(PeerView::from)
-            .collect())
+            .map(|p| {
+                let orgs = surety_store::partners::organisations(conn, &p.installation_id)?;
+                let mut v = PeerView::from(p);
+                v.organisations = orgs;
+                Ok(v)
+            })
+            .collect()
     }
+}
+
+fn orgs_known(desk: &Desk, code: &str) -> DeskResult<Option<surety_store::orgs::Org>> {
+    Ok(surety_store::orgs::org_by_code(
+        desk.store.connection(),
+        code,
+    )?)
 }
