@@ -17,8 +17,8 @@ use surety::api::{
     SubsidyCase, SubsidyPaymentInput, SyncIdentity, SyncStatus, TrendPoint, UserInput,
 };
 use surety::api::{
-    ConflictView, Exported, ImportReport, PeerView, ResolveInput, SiteVisitInput, SiteVisitView,
-    Unsent, WaitingView,
+    ConflictView, Enrolled, Exported, FieldEnrolInput, ImportReport, PeerInput, PeerView,
+    ResolveInput, SiteVisitInput, SiteVisitView, Unsent, WaitingView,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -630,6 +630,37 @@ pub fn record_site_visit(session: State<Session>, input: SiteVisitInput) -> R<Si
 #[specta::specta]
 pub fn peers(session: State<Session>) -> R<Vec<PeerView>> {
     session.with(|d| d.peers())
+}
+
+/// Registers another installation for bundles (admins).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_peer(session: State<Session>, input: PeerInput) -> R<PeerView> {
+    session.with(|d| d.add_peer(&input))
+}
+
+/// Enrols a field laptop: the sealed enrolment file goes where the admin chooses (to carry
+/// to the laptop on a stick) and the laptop becomes a peer. `null` if cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn enrol_field(
+    app: AppHandle,
+    session: State<Session>,
+    input: FieldEnrolInput,
+    passphrase: String,
+) -> R<Option<Enrolled>> {
+    // Checked before the dialog: a bad form is told at once, not after choosing a file.
+    session.with(|d| d.check_field_enrolment(&input, &passphrase))?;
+    let name = format!("{}.enrol", input.prefix.trim().to_lowercase());
+    let choice = Choice::Save {
+        title: "保存外勤笔记本登记文件 / Save the laptop's enrolment",
+        name: &name,
+        filter: ("Surety enrolment", &["enrol"]),
+    };
+    let Some(path) = chooser::choose(&app, choice) else {
+        return Ok(None);
+    };
+    session.with(|d| d.enrol_field_to(&input, &passphrase, &path).map(Some))
 }
 
 /// What has not left this installation yet (a field laptop's unsent work).

@@ -65,6 +65,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::site_visit,
             commands::record_site_visit,
             commands::peers,
+            commands::add_peer,
+            commands::enrol_field,
             commands::bundle_unsent,
             commands::bundle_export,
             commands::bundle_preview,

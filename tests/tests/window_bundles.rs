@@ -196,3 +196,69 @@ async fn a_bank_officer_previews_a_bundle_and_resolves_the_site_visit_conflict()
         "{shown}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_enrols_a_field_laptop_in_settings_and_the_laptop_is_made_from_the_file() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(20);
+    let files = tempfile::tempdir().unwrap();
+    let enrolment = files.path().join("wu.enrol");
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("admin", DEMO_PASSWORD).await;
+    app.goto("/settings").await;
+    app.click_css("#tab-peers").await;
+    app.click("peer-enrol").await;
+    app.by_test_id("form-dialog").await;
+    app.choose("input-agent", "外勤 吴磊（agent）").await;
+    for (key, value) in [
+        ("prefix", "WU"),
+        ("laptop_name", "吴磊的笔记本"),
+        ("office_name", "烟台办公室"),
+        ("passphrase", PHRASE),
+        ("again", "village-2016-xx"),
+    ] {
+        app.type_into(&format!("field-{key}"), value).await;
+    }
+    app.submit_dialog().await;
+    app.wait_contains("form-dialog", &["两次输入的口令不一致"])
+        .await;
+    app.type_into("field-again", PHRASE).await;
+    app.answer_dialog(Some(&enrolment));
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+    let peers = app
+        .wait_contains("peers", &["吴磊的笔记本", "外勤笔记本"])
+        .await;
+    assert!(!peers.contains("合作机构"), "{peers}");
+    app.screenshot("settings-peers").await;
+    app.close().await;
+
+    // The file makes the laptop, which quotes and numbers provisionally.
+    let laptop = Office::empty();
+    let made = laptop.run_with(
+        None,
+        DEMO_PASSWORD,
+        None,
+        &["field", "init", "--from", enrolment.to_str().unwrap()],
+        "",
+        &[
+            ("SURETY_ENROL_PASSPHRASE", PHRASE),
+            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
+        ],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let out = laptop.run_as(
+        Some("agent"),
+        LAPTOP_PASSWORD,
+        Some(LAPTOP_DAY),
+        &["case", "intake"],
+        &application(&YANTAI, "烟台福山果蔬加工厂", CODE_A, "120000").to_string(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.json()["case_no"]
+        .as_str()
+        .unwrap()
+        .starts_with("WU-2016"));
+}

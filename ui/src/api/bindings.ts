@@ -127,6 +127,13 @@ export const commands = {
 	recordSiteVisit: (input: SiteVisitInput) => typedError<SiteVisitView, DeskError>(__TAURI_INVOKE("record_site_visit", { input })),
 	/**  The installations bundles are exchanged with. */
 	peers: () => typedError<PeerView[], DeskError>(__TAURI_INVOKE("peers")),
+	/**  Registers another installation for bundles (admins). */
+	addPeer: (input: PeerInput) => typedError<PeerView, DeskError>(__TAURI_INVOKE("add_peer", { input })),
+	/**
+	 *  Enrols a field laptop: the sealed enrolment file goes where the admin chooses (to carry
+	 *  to the laptop on a stick) and the laptop becomes a peer. `null` if cancelled.
+	 */
+	enrolField: (input: FieldEnrolInput, passphrase: string) => typedError<Enrolled | null, DeskError>(__TAURI_INVOKE("enrol_field", { input, passphrase })),
 	/**  What has not left this installation yet (a field laptop's unsent work). */
 	bundleUnsent: () => typedError<Unsent[], DeskError>(__TAURI_INVOKE("bundle_unsent")),
 	/**  Writes a bundle for the peer `to` where the user chooses. `null` if cancelled. */
@@ -730,6 +737,11 @@ export type DeskError = {
 
 export type Document = "loan_contract" | "guarantee_policy" | "accident_policy";
 
+export type Enrolled = {
+	path: string,
+	peer: PeerView,
+};
+
 export type ErrorCode = 
 /**  The request is not the JSON it should be. */
 "MALFORMED_REQUEST" | 
@@ -779,6 +791,18 @@ export type Exported = {
 export type FeeInput = {
 	name: string,
 	amount: string,
+};
+
+/**  What the office's admin gives to enrol a laptop. */
+export type FieldEnrolInput = {
+	/**  The field agent (a user of this installation) the laptop is for. */
+	agent: string,
+	/**  2 to 6 capital letters or digits that start the laptop's provisional numbers. */
+	prefix: string,
+	/**  The laptop's name as the office lists it. */
+	laptop_name: string,
+	/**  The office's name as the laptop lists it. */
+	office_name: string,
 };
 
 export type FindingsInput = {
@@ -1026,6 +1050,24 @@ export type PayoffView = {
 	total: Money,
 	/**  人民币大写 of the total. */
 	total_capital: string,
+};
+
+/**  Another installation, as its `surety sync identity` printed it, and a name for people. */
+export type PeerInput = {
+	installation_id: string,
+	name: string,
+	/**  Its Ed25519 public key (hex). */
+	public_key: string,
+	/**  Its age recipient (`age1…`). */
+	seal_recipient: string,
+	/**  The fingerprint it showed, if given: must match the key (a typo caught here). */
+	fingerprint?: string | null,
+	/**
+	 *  For a partner office (the bank's or the insurer's installation): the organisations
+	 *  it speaks for (their codes here). Its bundles' sections of any other party are
+	 *  refused. None for a field laptop.
+	 */
+	organisations?: string[],
 };
 
 export type PeerView = {

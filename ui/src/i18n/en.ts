@@ -264,6 +264,7 @@ const en: Messages = {
       users: "Users & roles",
       backup: "Backup & restore",
       sync: "Provincial reporting",
+      peers: "Exchange partners",
     },
   },
   signin: {
@@ -697,6 +698,29 @@ const en: Messages = {
     waitingFor: "Waiting for",
     written: "Changed",
     since: "Received",
+  },
+  peers: {
+    hint: "The installations this one exchanges bundles with: partner offices (a bank's or an insurer's own installation, registered with the organisations it speaks for) and field laptops. Compare the key's fingerprint with the other side by phone before registering.",
+    register: "Register a partner",
+    registered: "“{name}” is registered",
+    enrol: "Enrol a field laptop",
+    enrolled:
+      "“{name}” is enrolled; the enrolment file is saved to {path}: give the agent the file and the passphrase separately",
+    name: "Name",
+    kind: "Kind",
+    partner: "Partner office",
+    laptop: "Field laptop",
+    organisations: "Speaks for",
+    added: "Registered",
+    fingerprintHint: "The fingerprint the other side read out (optional; checked if given)",
+    agent: "Field agent",
+    prefix: "Provisional number prefix",
+    laptopName: "Laptop name",
+    officeName: "This office's name (shown on the laptop)",
+    passphrase: "Enrolment passphrase",
+    passphraseHint: "At least 8 characters, told to the agent separately",
+    again: "Passphrase again",
+    differ: "The two passphrases differ",
   },
 };
 

@@ -20,6 +20,7 @@ pub use crate::defaults::{FlaggedBorrower, UnflagInput};
 pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
 pub use crate::early_repayment::{PayoffInput, PayoffView};
 pub use crate::error::{DeskError, DeskResult};
+pub use crate::field::{Enrolled, FieldEnrolInput};
 pub use crate::loan_flow::{AmountInput, LossRatioLine};
 pub use crate::merge::{ConflictView, ResolveInput, WaitingView};
 pub use crate::peers::{PeerInput, PeerView};

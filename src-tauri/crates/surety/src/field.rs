@@ -115,14 +115,20 @@ pub(crate) fn provisional_no(prefix: &str, day: chrono::NaiveDate) -> String {
 }
 
 impl Desk {
-    /// Enrols a field laptop: writes the sealed enrolment to `out` and registers the laptop
-    /// as this installation's peer (admins; on the audit record).
-    pub fn enrol_field_to(
-        &mut self,
+    /// The enrolment form checked, before the file's place is asked for (admins).
+    pub fn check_field_enrolment(
+        &self,
         input: &FieldEnrolInput,
         passphrase: &str,
-        out: &Path,
-    ) -> DeskResult<Enrolled> {
+    ) -> DeskResult<()> {
+        self.enrolment_checked(input, passphrase).map(|_| ())
+    }
+
+    fn enrolment_checked(
+        &self,
+        input: &FieldEnrolInput,
+        passphrase: &str,
+    ) -> DeskResult<(String, String, String, surety_store::User)> {
         self.require_admin("登记外勤笔记本", "enrol a field laptop")?;
         passphrase_ok(passphrase)?;
         let prefix = check_prefix(&input.prefix)?;
@@ -130,8 +136,7 @@ impl Desk {
             crate::text::clean("laptop_name", &input.laptop_name, crate::text::SHORT)?;
         let office_name =
             crate::text::clean("office_name", &input.office_name, crate::text::SHORT)?;
-        let conn = self.store.connection();
-        let agent = surety_store::users::by_username(conn, input.agent.trim())?
+        let agent = surety_store::users::by_username(self.store.connection(), input.agent.trim())?
             .filter(|u| u.active && u.role == Role::FieldAgent)
             .ok_or_else(|| {
                 DeskError::invalid(
@@ -140,6 +145,19 @@ impl Desk {
                     format!("no field agent `{}`", crate::text::shown(&input.agent)),
                 )
             })?;
+        Ok((prefix, laptop_name, office_name, agent))
+    }
+
+    /// Enrols a field laptop: writes the sealed enrolment to `out` and registers the laptop
+    /// as this installation's peer (admins; on the audit record).
+    pub fn enrol_field_to(
+        &mut self,
+        input: &FieldEnrolInput,
+        passphrase: &str,
+        out: &Path,
+    ) -> DeskResult<Enrolled> {
+        let (prefix, laptop_name, office_name, agent) =
+            self.enrolment_checked(input, passphrase)?;
         let office = self.sync_identity()?;
         let laptop_key = Identity::generate();
         let laptop_seal = SealKey::generate();
