@@ -716,10 +716,13 @@ pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<Impor
     Ok(Some(report))
 }
 
-/// Takes in the bundle last previewed.
+/// Takes in the bundle last previewed, saying how far it got.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn bundle_apply(session: State<Session>) -> R<ImportReport> {
+pub fn bundle_apply(
+    session: State<Session>,
+    on_progress: Channel<BatchProgress>,
+) -> R<ImportReport> {
     let bytes = session
         .pending_bundle
         .lock()
@@ -732,7 +735,15 @@ pub fn bundle_apply(session: State<Session>) -> R<ImportReport> {
                 "choose and preview a bundle first",
             )
         })?;
-    session.with(|d| d.import_bundle(&bytes, true))
+    session.with(|d| {
+        d.import_bundle_with(&bytes, true, &mut |done, total, case_no| {
+            let _ = on_progress.send(BatchProgress {
+                done: done as u32,
+                total: total as u32,
+                case_no: case_no.to_string(),
+            });
+        })
+    })
 }
 
 /// Sections changed on both sides (open ones; all with `all`).

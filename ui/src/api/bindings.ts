@@ -143,8 +143,8 @@ export const commands = {
 	 *  written); the bundle is kept for `bundle_apply`. `null` if cancelled.
 	 */
 	bundlePreview: () => typedError<ImportReport | null, DeskError>(__TAURI_INVOKE("bundle_preview")),
-	/**  Takes in the bundle last previewed. */
-	bundleApply: () => typedError<ImportReport, DeskError>(__TAURI_INVOKE("bundle_apply")),
+	/**  Takes in the bundle last previewed, saying how far it got. */
+	bundleApply: (onProgress: Channel<BatchProgress>) => typedError<ImportReport, DeskError>(__TAURI_INVOKE("bundle_apply", { onProgress })),
 	/**  Sections changed on both sides (open ones; all with `all`). */
 	bundleConflicts: (all: boolean) => typedError<ConflictView[], DeskError>(__TAURI_INVOKE("bundle_conflicts", { all })),
 	resolveConflict: (input: ResolveInput) => typedError<ConflictView, DeskError>(__TAURI_INVOKE("resolve_conflict", { input })),
