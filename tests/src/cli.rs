@@ -62,6 +62,14 @@ pub fn open_export(path: &std::path::Path) -> calamine::Xlsx<std::io::Cursor<Vec
 }
 
 /// One database in a temporary folder; every user has `PASSWORD`.
+/// A file name made of a label's letters and digits (others become `-`).
+pub fn safe_name(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
 pub struct Office {
     _dir: tempfile::TempDir,
     pub db: PathBuf,

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod field;
 pub mod hub;
 pub mod pilot;
 pub mod processes;

@@ -8,51 +8,14 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use surety_e2e::cli::{Office, Outcome, PASSWORD};
+use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD};
 use surety_e2e::pilot::*;
 
 const CODE_D: &str = "91370302MA0000005K";
 
-const PHRASE: &str = "village-2016-wu";
-const LAPTOP_PASSWORD: &str = "laptop-pass-2016";
-
 /// An office's laptop for its agent: (laptop, the office's installation id).
 fn laptop_of(office: &Office, dir: &std::path::Path, name: &str) -> (Office, String) {
-    let file = dir.join(format!("{name}.enrol"));
-    let out = office.run_with(
-        Some("admin"),
-        PASSWORD,
-        Some("2016-02-20"),
-        &[
-            "field",
-            "enrol",
-            "--agent",
-            "agent",
-            "--prefix",
-            "wu",
-            "--laptop-name",
-            name,
-            "--office-name",
-            "办公室",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-        "",
-        &[("SURETY_ENROL_PASSPHRASE", PHRASE)],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let laptop = Office::empty();
-    let made = laptop.run_with(
-        None,
-        PASSWORD,
-        None,
-        &["field", "init", "--from", file.to_str().unwrap()],
-        "",
-        &[
-            ("SURETY_ENROL_PASSPHRASE", PHRASE),
-            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
-        ],
-    );
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    let laptop = enrol_laptop(office, PASSWORD, dir, name);
     let id = office.ok("admin", "2016-02-20", &["sync", "identity"], json!({}));
     (laptop, id["installation_id"].as_str().unwrap().to_string())
 }

@@ -7,10 +7,9 @@
 
 use serde_json::{json, Value};
 use surety_e2e::cli::{Office, Outcome, PASSWORD};
+use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD};
 use surety_e2e::pilot::*;
 
-const PHRASE: &str = "village-2016-wu";
-const LAPTOP_PASSWORD: &str = "laptop-pass-2016";
 const OFFICE_DAY: &str = "2016-03-05";
 
 struct Pair {
@@ -25,42 +24,7 @@ struct Pair {
 fn pair() -> Pair {
     let office = pilot();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("laptop.enrol");
-    let out = office.run_with(
-        Some("admin"),
-        PASSWORD,
-        Some("2016-02-20"),
-        &[
-            "field",
-            "enrol",
-            "--agent",
-            "agent",
-            "--prefix",
-            "wu",
-            "--laptop-name",
-            "吴磊的笔记本",
-            "--office-name",
-            "办公室",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-        "",
-        &[("SURETY_ENROL_PASSPHRASE", PHRASE)],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let laptop = Office::empty();
-    let made = laptop.run_with(
-        None,
-        PASSWORD,
-        None,
-        &["field", "init", "--from", file.to_str().unwrap()],
-        "",
-        &[
-            ("SURETY_ENROL_PASSPHRASE", PHRASE),
-            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
-        ],
-    );
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    let laptop = enrol_laptop(&office, PASSWORD, dir.path(), "吴磊的笔记本");
     let office_id = office.ok("admin", OFFICE_DAY, &["sync", "identity"], json!({}))
         ["installation_id"]
         .as_str()

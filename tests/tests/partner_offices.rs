@@ -9,10 +9,9 @@
 use serde_json::{json, Value};
 use surety_domain::identity::credit_check_char;
 use surety_e2e::cli::{Office, PASSWORD};
+use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD};
 use surety_e2e::pilot::*;
 
-const PHRASE: &str = "village-2016-wu";
-const LAPTOP_PASSWORD: &str = "laptop-pass-2016";
 const DAY: &str = "2016-03-05";
 
 fn credit_code(n: u32) -> String {
@@ -137,42 +136,7 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
     );
 
     // The bank's agent's laptop.
-    let file = dir.path().join("laptop.enrol");
-    let out = bank.run_with(
-        Some("admin"),
-        PASSWORD,
-        Some("2016-02-20"),
-        &[
-            "field",
-            "enrol",
-            "--agent",
-            "agent",
-            "--prefix",
-            "wu",
-            "--laptop-name",
-            "吴磊的笔记本",
-            "--office-name",
-            "工行办公室",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-        "",
-        &[("SURETY_ENROL_PASSPHRASE", PHRASE)],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let laptop = Office::empty();
-    let made = laptop.run_with(
-        None,
-        PASSWORD,
-        None,
-        &["field", "init", "--from", file.to_str().unwrap()],
-        "",
-        &[
-            ("SURETY_ENROL_PASSPHRASE", PHRASE),
-            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
-        ],
-    );
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    let laptop = enrol_laptop(&bank, PASSWORD, dir.path(), "吴磊的笔记本");
     let agent = |args: &[&str], body: &str| {
         let out = laptop.run_as(
             Some("agent"),

@@ -6,11 +6,10 @@
 use serde_json::json;
 use surety_e2e::cli::Office;
 use surety_e2e::demo::{demo_data, demo_db, DEMO_PASSWORD};
+use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD, PHRASE};
 use surety_e2e::pilot::{application, CODE_A, YANTAI};
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
 
-const PHRASE: &str = "village-2016-wu";
-const LAPTOP_PASSWORD: &str = "laptop-pass-2016";
 const LAPTOP_DAY: &str = "2016-12-20";
 
 fn visit(case_no: &str, findings: &str, recommendation: &str, base: &serde_json::Value) -> String {
@@ -41,42 +40,11 @@ async fn a_bank_officer_previews_a_bundle_and_resolves_the_site_visit_conflict()
         out.json()
     };
     let files = tempfile::tempdir().unwrap();
-    let enrolment = files.path().join("laptop.enrol");
-    as_office(
-        "admin",
-        &[
-            "field",
-            "enrol",
-            "--agent",
-            "agent",
-            "--prefix",
-            "wu",
-            "--laptop-name",
-            "吴磊的笔记本",
-            "--office-name",
-            "烟台办公室",
-            "--out",
-            enrolment.to_str().unwrap(),
-        ],
-        "",
-    );
     let office_id = as_office("admin", &["sync", "identity"], "")["installation_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let laptop = Office::empty();
-    let made = laptop.run_with(
-        None,
-        DEMO_PASSWORD,
-        None,
-        &["field", "init", "--from", enrolment.to_str().unwrap()],
-        "",
-        &[
-            ("SURETY_ENROL_PASSPHRASE", PHRASE),
-            ("SURETY_NEW_PASSWORD", LAPTOP_PASSWORD),
-        ],
-    );
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    let laptop = enrol_laptop(&office, DEMO_PASSWORD, files.path(), "吴磊的笔记本");
     let agent = |args: &[&str], body: &str| {
         let out = laptop.run_as(Some("agent"), LAPTOP_PASSWORD, Some(LAPTOP_DAY), args, body);
         assert_eq!(out.code, 0, "surety {}: {}", args.join(" "), out.stderr);

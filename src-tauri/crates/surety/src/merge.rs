@@ -490,21 +490,10 @@ impl Desk {
         let Merge::Wait(what) = merge else {
             return Ok(());
         };
-        let w = Waiting {
-            section: SECTION.into(),
-            event_id: event_id.into(),
-            sha256: sha256.into(),
-            bundle_id: bundle_id.into(),
-            from_installation: from.into(),
-            part_json: serde_json::to_string(part).expect("json"),
-            waiting_for: what.clone(),
-            since: crate::bundles::now(),
-        };
-        self.store.write_bookkeeping(|tx| revisions::wait(tx, &w))?;
-        Ok(())
+        let part_json = serde_json::to_string(part).expect("json");
+        self.park(SECTION, from, bundle_id, event_id, sha256, part_json, what)
     }
 
-    /// A refusal is remembered, so that the same bundle again says so.
     fn remember(
         &mut self,
         from: &str,
@@ -518,6 +507,46 @@ impl Desk {
             Merge::Refuse(e) => format!("refused: {}", e.message_en),
             other => other.outcome().to_string(),
         };
+        self.remember_outcome(from, bundle_id, event_id, sha256, &outcome, case_no)
+    }
+
+    /// Puts an event in the backlog until what it builds on arrives (bookkeeping).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn park(
+        &mut self,
+        section: &str,
+        from: &str,
+        bundle_id: &str,
+        event_id: &str,
+        sha256: &str,
+        part_json: String,
+        what: &str,
+    ) -> DeskResult<()> {
+        let w = Waiting {
+            section: section.into(),
+            event_id: event_id.into(),
+            sha256: sha256.into(),
+            bundle_id: bundle_id.into(),
+            from_installation: from.into(),
+            part_json,
+            waiting_for: what.into(),
+            since: crate::bundles::now(),
+        };
+        self.store.write_bookkeeping(|tx| revisions::wait(tx, &w))?;
+        Ok(())
+    }
+
+    /// Remembers what became of an event that changed nothing (a refusal), so that the
+    /// same bundle again says so instead of trying again.
+    pub(crate) fn remember_outcome(
+        &mut self,
+        from: &str,
+        bundle_id: &str,
+        event_id: &str,
+        sha256: &str,
+        outcome: &str,
+        case_no: &str,
+    ) -> DeskResult<()> {
         let at = crate::bundles::now();
         self.store.write_bookkeeping(|tx| {
             revisions::unwait(tx, event_id)?;
@@ -529,7 +558,7 @@ impl Desk {
                     bundle_id,
                     from_installation: from,
                     applied_at: &at,
-                    outcome: &outcome,
+                    outcome,
                     case_no: Some(case_no),
                 },
             )

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use surety_domain::Side;
 use surety_store::bundles::{self as stored, TakenEvent};
 use surety_store::sections::{self, CaseRecord};
-use surety_store::{partners, revisions, Role};
+use surety_store::{partners, Role};
 
 /// A case as a partner office receives it: its intake as entered, its number, its files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -177,75 +177,27 @@ impl Desk {
     /// The steps of a case taken by sides the partner does not speak for.
     fn own_steps(&self, case: &CaseRecord, partner_orgs: &[String]) -> DeskResult<Vec<StepPart>> {
         let conn = self.store.connection();
-        let mine = |side: Side| -> DeskResult<bool> {
-            Ok(!partner_orgs.contains(&self.side_org(case, side)?))
-        };
+        let all = [
+            ("investigate", partners::investigations(conn, case.id)?),
+            ("review", partners::review_notes(conn, case.id)?),
+            ("exception", partners::exceptions(conn, case.id)?),
+            ("decide", partners::decisions(conn, case.id)?),
+        ];
         let mut out = Vec::new();
-        let step = |step: &str, side: Side, by: &(String, String), on: &str, content| StepPart {
-            case_no: case.case_no.clone(),
-            step: step.into(),
-            side: side_code(side).into(),
-            author: by.0.split('@').next().unwrap_or_default().to_string(),
-            author_name: by.1.clone(),
-            on: on.chars().take(10).collect(),
-            content,
-        };
-        for i in partners::investigations(conn, case.id)? {
-            if mine(i.side)? {
-                let findings: surety_domain::eligibility::Findings =
-                    serde_json::from_str(&i.findings_json).map_err(|e| {
-                        surety_store::StoreError::Corrupt(format!(
-                            "investigations {}: {e}",
-                            case.id
-                        ))
-                    })?;
-                out.push(step(
-                    "investigate",
-                    i.side,
-                    &i.by,
-                    &i.on,
-                    serde_json::json!({
-                        "findings": {
-                            "tax_arrears_clean": findings.tax_arrears.clean,
-                            "debt_evasion_clean": findings.debt_evasion.clean,
-                            "violation_record_clean": findings.violation_record.clean,
-                        },
-                        "note": i.note,
-                    }),
-                ));
-            }
-        }
-        for n in partners::review_notes(conn, case.id)? {
-            if mine(n.side)? {
-                out.push(step(
-                    "review",
-                    n.side,
-                    &n.by,
-                    &n.on,
-                    serde_json::json!({"note": n.note}),
-                ));
-            }
-        }
-        for e in partners::exceptions(conn, case.id)? {
-            if mine(e.side)? {
-                out.push(step(
-                    "exception",
-                    e.side,
-                    &e.by,
-                    &e.on,
-                    serde_json::json!({"note": e.reason}),
-                ));
-            }
-        }
-        for d in partners::decisions(conn, case.id)? {
-            if mine(d.side)? {
-                out.push(step(
-                    "decide",
-                    d.side,
-                    &d.by,
-                    &d.on,
-                    serde_json::json!({"approve": d.approve, "reason": d.reason}),
-                ));
+        for (name, steps) in all {
+            for s in steps {
+                if partner_orgs.contains(&self.side_org(case, s.side)?) {
+                    continue;
+                }
+                out.push(StepPart {
+                    case_no: case.case_no.clone(),
+                    step: name.into(),
+                    side: side_code(s.side).into(),
+                    author: s.by.0.split('@').next().unwrap_or_default().to_string(),
+                    author_name: s.by.1.clone(),
+                    on: s.on.chars().take(10).collect(),
+                    content: step_content(name, &s, case.id)?,
+                });
             }
         }
         Ok(out)
@@ -500,17 +452,8 @@ impl Desk {
         part: &StepPart,
         what: String,
     ) -> DeskResult<ImportLine> {
-        let w = revisions::Waiting {
-            section: STEP.into(),
-            event_id: event_id.into(),
-            sha256: sha256.into(),
-            bundle_id: bundle_id.into(),
-            from_installation: from.into(),
-            part_json: serde_json::to_string(part).expect("json"),
-            waiting_for: what.clone(),
-            since: crate::bundles::now(),
-        };
-        self.store.write_bookkeeping(|tx| revisions::wait(tx, &w))?;
+        let part_json = serde_json::to_string(part).expect("json");
+        self.park(STEP, from, bundle_id, event_id, sha256, part_json, &what)?;
         let mut l = line(&part.case_no, STEP, "waiting", None);
         l.reason_zh = Some(format!("等待先到达的内容：{what}"));
         l.reason_en = Some(format!("waiting for what it follows: {what}"));
@@ -526,25 +469,37 @@ impl Desk {
         part: &StepPart,
         e: DeskError,
     ) -> DeskResult<ImportLine> {
-        let at = crate::bundles::now();
         let outcome = format!("refused: {}", e.message_en);
-        self.store.write_bookkeeping(|tx| {
-            revisions::unwait(tx, event_id)?;
-            stored::record_event(
-                tx,
-                &TakenEvent {
-                    event_id,
-                    sha256,
-                    bundle_id,
-                    from_installation: from,
-                    applied_at: &at,
-                    outcome: &outcome,
-                    case_no: Some(&part.case_no),
-                },
-            )
-        })?;
+        self.remember_outcome(from, bundle_id, event_id, sha256, &outcome, &part.case_no)?;
         Ok(line(&part.case_no, STEP, "refused", Some(&e)))
     }
+}
+
+/// What a step's replay needs, as its input takes it.
+fn step_content(
+    name: &str,
+    s: &partners::SharedStep,
+    case_id: i64,
+) -> DeskResult<serde_json::Value> {
+    Ok(match name {
+        "investigate" => {
+            let f: surety_domain::eligibility::Findings = serde_json::from_str(&s.findings_json)
+                .map_err(|e| {
+                    surety_store::StoreError::Corrupt(format!("investigations {case_id}: {e}"))
+                })?;
+            serde_json::json!({
+                "findings": {
+                    "tax_arrears_clean": f.tax_arrears.clean,
+                    "debt_evasion_clean": f.debt_evasion.clean,
+                    "violation_record_clean": f.violation_record.clean,
+                },
+                "note": s.note,
+            })
+        }
+        "review" => serde_json::json!({"note": s.note}),
+        "exception" => serde_json::json!({"note": s.reason}),
+        _ => serde_json::json!({"approve": s.approve, "reason": s.reason}),
+    })
 }
 
 fn line(case_no: &str, section: &str, outcome: &str, e: Option<&DeskError>) -> ImportLine {
