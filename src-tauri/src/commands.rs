@@ -670,10 +670,16 @@ pub fn bundle_unsent(session: State<Session>) -> R<Vec<Unsent>> {
     session.with(|d| d.waiting_to_send())
 }
 
-/// Writes a bundle for the peer `to` where the user chooses. `null` if cancelled.
+/// Writes a bundle for the peer `to` (the cases picked, or everything it has not had yet)
+/// where the user chooses. `null` if cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn bundle_export(app: AppHandle, session: State<Session>, to: String) -> R<Option<Exported>> {
+pub fn bundle_export(
+    app: AppHandle,
+    session: State<Session>,
+    to: String,
+    cases: Vec<String>,
+) -> R<Option<Exported>> {
     let name = format!(
         "surety-to-{}.bundle",
         to.chars().take(8).collect::<String>()
@@ -686,7 +692,7 @@ pub fn bundle_export(app: AppHandle, session: State<Session>, to: String) -> R<O
     let Some(path) = chooser::choose(&app, choice) else {
         return Ok(None);
     };
-    session.with(|d| d.export_bundle_to(&to, &path).map(Some))
+    session.with(|d| d.export_bundle(&to, &path, &cases).map(Some))
 }
 
 /// Picks a bundle in the system's dialog and says what it would change (nothing is

@@ -473,3 +473,54 @@ fn an_agents_change_after_a_decision_is_not_taken_and_early_changes_wait() {
     );
     assert_eq!(bad.error()["field"], "findings");
 }
+
+#[test]
+fn picked_cases_go_alone_and_the_rest_waits_for_the_next_bundle() {
+    let p = pair();
+    let x = p.intake(&YANTAI, "烟台海德机械有限公司", CODE_A);
+    let y = p.intake(&DEZHOU, "德州禹城粮食合作社", CODE_C);
+    p.agent(
+        &["visit", "record"],
+        &visit(&x, "门店正常营业", "support", &Value::Null).to_string(),
+    );
+    let only_y = p.file();
+    let out = p.agent(
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &p.office_id,
+            "--out",
+            only_y.to_str().unwrap(),
+            "--case",
+            &y,
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["cases"], json!([y]));
+    let report = p.office_import(&only_y, false);
+    assert_eq!(outcomes(&report), pairs(&[("intake", "taken")]));
+    assert_eq!(report["lines"][0]["provisional_no"], y.as_str());
+    // Unknown numbers are refused before anything is written.
+    let unknown = p.agent(
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &p.office_id,
+            "--out",
+            p.file().to_str().unwrap(),
+            "--case",
+            "WU-20160301-000000",
+        ],
+        "",
+    );
+    assert_eq!(unknown.error()["code"], "NOT_FOUND", "{}", unknown.stderr);
+    // The next bundle carries what was left: x and its site visit.
+    let rest = p.laptop_bundle();
+    assert_eq!(
+        outcomes(&p.office_import(&rest, false)),
+        pairs(&[("intake", "taken"), ("site_visit", "taken")])
+    );
+}

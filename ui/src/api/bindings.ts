@@ -136,8 +136,11 @@ export const commands = {
 	enrolField: (input: FieldEnrolInput, passphrase: string) => typedError<Enrolled | null, DeskError>(__TAURI_INVOKE("enrol_field", { input, passphrase })),
 	/**  What has not left this installation yet (a field laptop's unsent work). */
 	bundleUnsent: () => typedError<Unsent[], DeskError>(__TAURI_INVOKE("bundle_unsent")),
-	/**  Writes a bundle for the peer `to` where the user chooses. `null` if cancelled. */
-	bundleExport: (to: string) => typedError<Exported | null, DeskError>(__TAURI_INVOKE("bundle_export", { to })),
+	/**
+	 *  Writes a bundle for the peer `to` (the cases picked, or everything it has not had yet)
+	 *  where the user chooses. `null` if cancelled.
+	 */
+	bundleExport: (to: string, cases: string[]) => typedError<Exported | null, DeskError>(__TAURI_INVOKE("bundle_export", { to, cases })),
 	/**
 	 *  Picks a bundle in the system's dialog and says what it would change (nothing is
 	 *  written); the bundle is kept for `bundle_apply`. `null` if cancelled.

@@ -660,6 +660,8 @@ const en: Messages = {
     noPeers: "No installation registered for exchange yet (Settings, or `surety peer add`)",
     export: "Export…",
     exported: "Exported {cases} cases ({files} files, {bytes}) to {path}",
+    only: "Only",
+    everything: "Everything the recipient has not had (pick or type case numbers)",
     unsent: "Not sent yet",
     nothingUnsent: "Nothing waiting to be sent",
     importTitle: "Import a bundle",

@@ -649,6 +649,8 @@ export default {
     noPeers: "尚未登记交换数据的机构（设置 → 交换数据的机构，或命令 surety peer add）",
     export: "导出…",
     exported: "已导出 {cases} 件案件（{files} 个附件，{bytes}）到 {path}",
+    only: "只导出",
+    everything: "全部对方尚未收到的内容（可选择或输入案件编号）",
     unsent: "尚未发送",
     nothingUnsent: "没有尚未发送的内容",
     importTitle: "导入数据包",

@@ -209,7 +209,9 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             "a field laptop is made only where there is no database yet",
         )),
         Command::Bundle { action } => match action {
-            BundleAction::Export { to, out } => json(&desk.export_bundle_to(&to, &out)?),
+            BundleAction::Export { to, out, cases } => {
+                json(&desk.export_bundle(&to, &out, &cases)?)
+            }
             BundleAction::Import { from, preview } => {
                 let bytes = std::fs::read(&from).map_err(|e| {
                     DeskError::invalid(

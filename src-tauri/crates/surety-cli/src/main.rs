@@ -391,6 +391,10 @@ pub enum BundleAction {
         to: String,
         #[arg(long)]
         out: PathBuf,
+        /// Only these cases (their number, or the laptop's number; repeat the flag);
+        /// without it, everything the other side has not had yet.
+        #[arg(long = "case")]
+        cases: Vec<String>,
     },
     Import {
         #[arg(long)]

@@ -181,6 +181,8 @@ pub(crate) fn random_id() -> String {
 
 /// A bundle being made: to whom, from whom, its events and their parts.
 pub(crate) struct Outgoing {
+    /// The cases the user picked (none: everything the peer has not had).
+    only: Vec<String>,
     bundle_id: String,
     me: String,
     peer: surety_store::peers::Peer,
@@ -189,6 +191,11 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
+    /// Whether a case (by its number or the laptop's) goes in this bundle.
+    pub(crate) fn wants(&self, case_no: &str, key: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|c| c == case_no || c == key)
+    }
+
     pub(crate) fn peer_id(&self) -> &str {
         &self.peer.installation_id
     }
@@ -335,11 +342,20 @@ fn refused(code: &str, zh: String, en: String) -> DeskError {
 
 impl Desk {
     /// A bundle to the peer `to` (its installation id), empty yet.
-    fn outgoing(&self, to: &str) -> DeskResult<Outgoing> {
+    fn outgoing(&self, to: &str, only: &[String]) -> DeskResult<Outgoing> {
         let conn = self.store.connection();
         let peer = surety_store::peers::by_id(conn, to.trim())?
             .ok_or_else(|| DeskError::not_found("交换数据的机构", "peer installation", to))?;
+        let conn = self.store.connection();
+        let mut picked = Vec::new();
+        for no in only.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            if surety_store::revisions::case_by_shared_key(conn, no)?.is_none() {
+                return Err(DeskError::not_found("案件", "case", no));
+            }
+            picked.push(no.to_string());
+        }
         Ok(Outgoing {
+            only: picked,
             bundle_id: random_id(),
             me: surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default(),
             peer,
@@ -351,23 +367,36 @@ impl Desk {
     /// On a field laptop: every application not sent yet, with its intake files, sealed to
     /// the office `to` (a peer's installation id) and written to `out`.
     pub fn export_bundle_to(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
+        self.export_bundle(to, out, &[])
+    }
+
+    /// The same for the cases picked (by number, or by the laptop's number): only what
+    /// of them the peer has not had. Nothing picked is everything.
+    pub fn export_bundle(&mut self, to: &str, out: &Path, only: &[String]) -> DeskResult<Exported> {
         if crate::field::field_prefix(self.store.connection())?.is_none() {
             let partner = self.partner_orgs(to.trim())?;
             if !partner.is_empty() {
-                return self.export_to_partner(to, out, &partner);
+                return self.export_to_partner(to, out, &partner, only);
             }
-            return self.export_office_word(to, out);
+            return self.export_office_word(to, out, only);
         }
         self.require_role(
             &[Role::FieldAgent, Role::Admin],
             "导出数据包",
             "export a bundle",
         )?;
-        let mut bundle = self.outgoing(to)?;
+        let mut bundle = self.outgoing(to, only)?;
         let conn = self.store.connection();
-        let unsent = stored::unsent_intakes(conn)?;
-        let revisions =
-            self.unsent_revisions(&bundle.peer.installation_id, &stored::field_case_ids(conn)?)?;
+        let mut unsent = stored::unsent_intakes(conn)?;
+        unsent.retain(|(_, no, _)| bundle.wants(no, no));
+        let mut picked = Vec::new();
+        for id in stored::field_case_ids(conn)? {
+            let no = surety_store::revisions::case_no_of(conn, id)?;
+            if bundle.wants(&no, &no) {
+                picked.push(id);
+            }
+        }
+        let revisions = self.unsent_revisions(&bundle.peer.installation_id, &picked)?;
         if unsent.is_empty() && revisions.is_empty() {
             return Err(DeskError::invalid(
                 "cases",
@@ -452,14 +481,20 @@ impl Desk {
 
     /// At an office: the office's word on every application a laptop sent — the case
     /// number issued, the status, each side's decision — sealed to that laptop (admins).
-    fn export_office_word(&mut self, to: &str, out: &Path) -> DeskResult<Exported> {
+    fn export_office_word(
+        &mut self,
+        to: &str,
+        out: &Path,
+        only: &[String],
+    ) -> DeskResult<Exported> {
         self.require_admin(
             "向外勤笔记本导出案件进展",
             "export case progress to a field laptop",
         )?;
-        let mut bundle = self.outgoing(to)?;
-        let from_laptop =
+        let mut bundle = self.outgoing(to, only)?;
+        let mut from_laptop =
             stored::cases_from(self.store.connection(), &bundle.peer.installation_id)?;
+        from_laptop.retain(|(no, key)| bundle.wants(no, key));
         if from_laptop.is_empty() {
             return Err(DeskError::invalid(
                 "to",
@@ -532,13 +567,20 @@ impl Desk {
 
     /// At an office: to a partner office, the cases they share and this office's sides'
     /// steps on them that the partner has not had, with every site-visit change (admins).
-    fn export_to_partner(&mut self, to: &str, out: &Path, orgs: &[String]) -> DeskResult<Exported> {
+    fn export_to_partner(
+        &mut self,
+        to: &str,
+        out: &Path,
+        orgs: &[String],
+        only: &[String],
+    ) -> DeskResult<Exported> {
         self.require_admin("向合作机构导出案件", "export cases to a partner office")?;
-        let mut bundle = self.outgoing(to)?;
+        let mut bundle = self.outgoing(to, only)?;
         let mut cases = Vec::new();
         let events = self.partner_events(&mut bundle, orgs, &mut cases)?;
         let ids: Vec<i64> = surety_store::partners::shared_cases(self.store.connection(), orgs)?
             .into_iter()
+            .filter(|(_, no)| bundle.wants(no, no))
             .map(|(id, _)| id)
             .collect();
         let revisions = self.unsent_revisions(&bundle.peer.installation_id, &ids)?;
@@ -629,6 +671,7 @@ impl Desk {
     ) -> DeskResult<crate::printing::Printed> {
         let identity = crate::sync::identity_in_conn(self.store.connection())?;
         let Outgoing {
+            only: _,
             bundle_id,
             me,
             peer,

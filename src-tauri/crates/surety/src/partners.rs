@@ -98,6 +98,10 @@ impl Desk {
             let Some(case) = sections::case_by_no(conn, &case_no)? else {
                 continue;
             };
+            let (key, _) = partners::provisional(conn, case.id)?;
+            if !bundle.wants(&case_no, key.as_deref().unwrap_or(&case_no)) {
+                continue;
+            }
             let mut any = false;
             // The partner has the case if it sent it, or sent anything about it.
             let partner_has_it = partners::origin(conn, case.id)?.as_deref() == Some(peer.as_str())
