@@ -189,6 +189,11 @@ fn a_site_visit_changed_on_both_sides_is_a_conflict_a_person_resolves() {
     );
     let case_no = taken["lines"][0]["case_no"].as_str().unwrap().to_string();
     assert_eq!(case_no, "ICBC-YT-2016-000001");
+    // The laptop's own audit chain came along and is kept with its origin: its intake and
+    // its site visit, at least.
+    assert_eq!(taken["audit_chain"]["outcome"], "taken", "{taken}");
+    let first_entries = taken["audit_chain"]["files"].as_u64().unwrap();
+    assert!(first_entries >= 2, "{taken}");
     let at_office = p.office.ok(
         "bo-icbc",
         OFFICE_DAY,
@@ -229,14 +234,29 @@ fn a_site_visit_changed_on_both_sides_is_a_conflict_a_person_resolves() {
             &json!(r1),
         ),
     );
+    let older = b.clone();
     let b = p.laptop_bundle();
     assert_eq!(
         outcomes(&p.office_import(&b, true)),
         pairs(&[("site_visit", "conflict")])
     );
+    let merged_in = p.office_import(&b, false);
+    assert_eq!(outcomes(&merged_in), pairs(&[("site_visit", "conflict")]));
+    // The chain grew by the agent's correction (and the laptop's export record).
+    assert_eq!(merged_in["audit_chain"]["outcome"], "taken");
+    let second_entries = merged_in["audit_chain"]["files"].as_u64().unwrap();
+    // An older bundle's chain is one the office already has.
     assert_eq!(
-        outcomes(&p.office_import(&b, false)),
-        pairs(&[("site_visit", "conflict")])
+        p.office_import(&older, false)["audit_chain"]["outcome"],
+        "already"
+    );
+    let verified = p
+        .office
+        .ok("admin", OFFICE_DAY, &["audit", "verify"], json!({}));
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(
+        verified["peer_chains"],
+        json!([{"installation": p.laptop_id, "entries": first_entries + second_entries, "ok": true}])
     );
     // Nothing last-write-wins: the office still holds the bank's version, both are kept.
     let held = p.office.ok(

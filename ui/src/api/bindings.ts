@@ -328,8 +328,8 @@ export type AuditEntry = {
 };
 
 /**
- *  The audit chain checked: how many entries, the first broken one if any, and whether
- *  it still holds the head the provincial hub acknowledged.
+ *  The audit chain checked: how many entries, the first broken one if any, whether it
+ *  still holds the head the provincial hub acknowledged, and the field laptops' chains.
  */
 export type AuditReport = {
 	entries: number,
@@ -338,6 +338,7 @@ export type AuditReport = {
 	anchor_count: number | null,
 	anchor_received_at: string | null,
 	anchor_holds: boolean | null,
+	peer_chains: PeerChainReport[],
 };
 
 export type BackupInfo = {
@@ -854,6 +855,11 @@ export type ImportReport = {
 	from_name: string,
 	applied: boolean,
 	lines: ImportLine[],
+	/**
+	 *  A field laptop's audit chain (at its office): its outcome (update, taken, already,
+	 *  refused), the new entries in `files`.
+	 */
+	audit_chain: ImportLine | null,
 };
 
 /**  One scheduled repayment. */
@@ -1053,6 +1059,13 @@ export type PayoffView = {
 	total: Money,
 	/**  人民币大写 of the total. */
 	total_capital: string,
+};
+
+/**  A field laptop's chain kept at its office, verified from its genesis. */
+export type PeerChainReport = {
+	installation: string,
+	entries: number,
+	ok: boolean,
 };
 
 /**  Another installation, as its `surety sync identity` printed it, and a name for people. */

@@ -685,6 +685,12 @@ const en: Messages = {
       waiting: "Waiting",
       refused: "Not taken",
     },
+    chain: {
+      update: "The sender's audit chain: {n} new entries to keep",
+      taken: "The sender's audit chain: {n} new entries kept (checked with the audit check)",
+      already: "The sender's audit chain: already kept",
+      refused: "The sender's audit chain was not kept:",
+    },
     conflictsTitle: "Conflicts",
     conflictsHint:
       "Both sides changed the same part: both versions are kept, and the side that owns it chooses which to keep.",

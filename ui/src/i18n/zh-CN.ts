@@ -673,6 +673,12 @@ export default {
       waiting: "等待",
       refused: "未采纳",
     },
+    chain: {
+      update: "对方的审计日志：将保存新增的 {n} 条",
+      taken: "对方的审计日志：已保存新增的 {n} 条（审计校验时一并校验）",
+      already: "对方的审计日志：本机已有",
+      refused: "对方的审计日志未保存：",
+    },
     conflictsTitle: "数据冲突",
     conflictsHint: "双方都修改了同一部分：两个版本都已保留，由有权修改的一方选择保留哪个版本。",
     noConflicts: "没有待处理的冲突",

@@ -408,6 +408,19 @@ impl Desk {
             report.anchor_holds = Some(holds);
             report.ok &= holds;
         }
+        // Each field laptop's chain its bundles brought, from its genesis.
+        for origin in surety_store::audit::peer_origins(conn)? {
+            let chain = surety_store::audit::peer_chain(conn, &origin)?;
+            let ok = surety_store::audit::first_broken(&chain).is_none();
+            report.ok &= ok;
+            report
+                .peer_chains
+                .push(surety_store::audit::PeerChainReport {
+                    installation: origin,
+                    entries: chain.len() as u64,
+                    ok,
+                });
+        }
         Ok(report)
     }
 

@@ -20,6 +20,9 @@ use surety_store::attachments::{self as stored_files, NewAttachment};
 use surety_store::bundles::{self as stored, TakenEvent};
 use surety_store::{AuditNote, Role, StoreResult};
 
+/// The part of a laptop's bundle that carries its audit chain.
+const AUDIT_PART: &str = "audit/chain.json";
+
 /// The largest bundle opened (a thousand cases with their photos).
 pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
@@ -334,6 +337,9 @@ pub struct ImportReport {
     pub from_name: String,
     pub applied: bool,
     pub lines: Vec<ImportLine>,
+    /// A field laptop's audit chain (at its office): its outcome (update, taken, already,
+    /// refused), the new entries in `files`.
+    pub audit_chain: Option<ImportLine>,
 }
 
 fn refused(code: &str, zh: String, en: String) -> DeskError {
@@ -426,6 +432,12 @@ impl Desk {
         }
         let mut cases: Vec<String> = unsent.iter().map(|(_, no, _)| no.clone()).collect();
         let sent = self.add_revisions(&mut bundle, revisions, &mut cases)?;
+        // The laptop's whole audit chain goes along: the office keeps it, with its origin.
+        let chain = surety_store::audit::chain(self.store.connection())?;
+        bundle.parts.push((
+            AUDIT_PART.into(),
+            serde_json::to_vec(&chain).expect("a chain serializes"),
+        ));
         let bundle_id = bundle.bundle_id.clone();
         let peer = bundle.peer.installation_id.clone();
         let printed = self.seal_and_deliver(
@@ -897,6 +909,11 @@ impl Desk {
             };
             lines.push(line);
         }
+        let audit_chain = if on_laptop {
+            None
+        } else {
+            self.take_peer_chain(&peer, &opened, apply)?
+        };
         if apply {
             // What waited for this bundle's cases or revisions may go in now.
             let moved = self.retry_backlog()?;
@@ -929,7 +946,81 @@ impl Desk {
             from_name: peer.name,
             applied: apply,
             lines,
+            audit_chain,
         })
+    }
+
+    /// At the office: a laptop's audit chain, kept with its origin if it continues the copy
+    /// kept so far (an older bundle's is already known; a rewritten one is refused).
+    fn take_peer_chain(
+        &mut self,
+        peer: &surety_store::peers::Peer,
+        opened: &surety_bundle::Opened,
+        apply: bool,
+    ) -> DeskResult<Option<ImportLine>> {
+        use surety_store::audit::{self, PeerChain};
+        let Some(part) = opened.part(AUDIT_PART) else {
+            return Ok(None);
+        };
+        let incoming: Vec<audit::ChainEntry> = serde_json::from_slice(part).map_err(|e| {
+            refused(
+                "BUNDLE_DAMAGED",
+                format!("审计日志无法读取：{e}"),
+                format!("the audit chain cannot be read: {e}"),
+            )
+        })?;
+        let origin = peer.installation_id.clone();
+        let kept = audit::peer_chain(self.store.connection(), &origin)?;
+        let compared = audit::compare_peer_chain(&kept, &incoming);
+        let mut line = ImportLine {
+            provisional_no: String::new(),
+            section: "audit".into(),
+            outcome: "already".into(),
+            case_no: None,
+            reason_zh: None,
+            reason_en: None,
+            files: 0,
+        };
+        match compared {
+            PeerChain::Known => {}
+            PeerChain::Broken { at } => {
+                line.outcome = "refused".into();
+                line.reason_zh = Some(format!(
+                    "“{}”的审计日志在第 {} 条与本机保存的不一致或无法校验：未保存，请核查该笔记本",
+                    peer.name,
+                    at + 1
+                ));
+                line.reason_en = Some(format!(
+                    "`{}`'s audit chain does not verify or differs from the copy kept here at entry {}: not kept; check the laptop",
+                    peer.name,
+                    at + 1
+                ));
+            }
+            PeerChain::Extends { new } => {
+                line.outcome = if apply { "taken" } else { "update" }.into();
+                line.files = new as u32;
+                if apply {
+                    let actor = self.actor();
+                    let head = incoming.last().map(|e| e.hash.clone()).unwrap_or_default();
+                    let name = peer.name.clone();
+                    self.store.write(&actor, "installation.peer_audit", |tx| {
+                        audit::append_peer_chain(tx, &origin, kept.len(), &incoming)?;
+                        Ok((
+                            (),
+                            AuditNote::new(
+                                "installation",
+                                &origin,
+                                format!(
+                                    "`{name}`'s audit chain: {new} entries kept ({} in all, head {head})",
+                                    incoming.len()
+                                ),
+                            ),
+                        ))
+                    })?;
+                }
+            }
+        }
+        Ok(Some(line))
     }
 
     /// What an event would do, for the preview: a new application, the office's word, or

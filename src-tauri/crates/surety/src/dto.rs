@@ -383,13 +383,37 @@ mirror_struct!(
     }
 );
 mirror_struct!(
-    /// The audit chain checked: how many entries, the first broken one if any, and whether
-    /// it still holds the head the provincial hub acknowledged.
-    AuditReport from surety_store::AuditReport {
-        entries: u64, first_broken: Option<i64>, ok: bool, anchor_count: Option<u64>,
-        anchor_received_at: Option<String>, anchor_holds: Option<bool>,
-    }
+    /// A field laptop's chain kept at its office, verified from its genesis.
+    PeerChainReport from surety_store::audit::PeerChainReport { installation: String, entries: u64, ok: bool }
 );
+
+/// The audit chain checked: how many entries, the first broken one if any, whether it
+/// still holds the head the provincial hub acknowledged, and the field laptops' chains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AuditReport {
+    pub entries: u64,
+    pub first_broken: Option<i64>,
+    pub ok: bool,
+    pub anchor_count: Option<u64>,
+    pub anchor_received_at: Option<String>,
+    pub anchor_holds: Option<bool>,
+    pub peer_chains: Vec<PeerChainReport>,
+}
+
+impl From<surety_store::AuditReport> for AuditReport {
+    fn from(r: surety_store::AuditReport) -> Self {
+        AuditReport {
+            entries: r.entries,
+            first_broken: r.first_broken,
+            ok: r.ok,
+            anchor_count: r.anchor_count,
+            anchor_received_at: r.anchor_received_at,
+            anchor_holds: r.anchor_holds,
+            peer_chains: list(r.peer_chains),
+        }
+    }
+}
 mirror_struct!(
     User from surety_store::User {
         id: i64, username: String, display_name: String, role: Role, organisation_id: Option<i64>, active: bool,
