@@ -8,7 +8,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Tauri v2 on Linux (webkit2gtk-4.1, gtk, rsvg, ssl), the test display and WebDriver,
 # a CJK font so Chinese renders, the PDF tools the document tests read back with, and
-# PostgreSQL for the provincial hub's tests (each starts a private cluster of its own).
+# PostgreSQL for the provincial hub's tests (each starts a private cluster of its own),
+# and for the Windows build (scripts/windows.sh): mingw-w64, Wine to run its tests, NSIS
+# for its setup, fontTools to take the Chinese face out of the font collection.
 PKGS=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libxdo-dev
@@ -17,6 +19,7 @@ PKGS=(
   fonts-noto-cjk
   poppler-utils qpdf sqlcipher
   postgresql
+  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 nsis python3-fonttools
 )
 
 missing=()
@@ -37,3 +40,6 @@ if ! cargo install --list 2>/dev/null | grep -q "^tauri-driver v$TAURI_DRIVER_VE
   echo "[install-deps] cargo install tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
 fi
+
+# The Windows target of the cross-build (scripts/windows.sh).
+rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1 || rustup target add x86_64-pc-windows-gnu

@@ -2,7 +2,8 @@
 # Runs every test of Surety Desk on a fresh Debian/Ubuntu machine (root or sudo):
 # installs what is missing, then UI lint and format check, UI type check and unit tests, UI build,
 # Rust format and lint,
-# and the whole Rust workspace including the end-to-end tests of the real app window.
+# the whole Rust workspace including the end-to-end tests of the real app window, and the
+# Windows build: cross-built, its setup made, its CLI tested under Wine.
 # SURETY_SKIP_UI_TESTS=1 skips the window tests (they say so); nothing else is skippable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,8 @@ cargo build --workspace --bins --quiet
 step "cargo test"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/cargo-test.log
+step "Windows: cross-build, setup, acceptance tests under Wine (scripts/windows.sh --test)"
+bash scripts/windows.sh --test 2>&1 | tee target/windows-test.log
 step "all tests passed in $(( $(date +%s) - start ))s"
 # One closing line with the Rust totals (the UI's vitest totals are printed above).
-awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' target/cargo-test.log
+awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' target/cargo-test.log target/windows-test.log

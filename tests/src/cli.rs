@@ -18,6 +18,49 @@ pub fn surety_binary() -> PathBuf {
     path
 }
 
+/// Issue 18: with `SURETY_WINE=1` (and `SURETY_BIN` naming `surety.exe`) every command runs
+/// the Windows build under Wine, its folders under Wine's `C:` drive and every path it is
+/// given in Windows form (`C:\surety-tests\…`).
+pub fn under_wine() -> bool {
+    std::env::var("SURETY_WINE").is_ok_and(|v| v == "1")
+}
+
+/// Wine's `C:` drive.
+fn wine_c() -> PathBuf {
+    let prefix = std::env::var_os("WINEPREFIX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".wine")
+        });
+    prefix.join("drive_c")
+}
+
+/// A temporary folder for a test's files: under Wine's `C:` drive when testing the Windows
+/// build, so that the program is handed `C:\…` paths.
+pub fn temp_dir() -> tempfile::TempDir {
+    if under_wine() {
+        let root = wine_c().join("surety-tests");
+        std::fs::create_dir_all(&root).expect("a folder on Wine's C: drive");
+        tempfile::tempdir_in(root).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    }
+}
+
+/// A path as the program under test is given it: itself, or its Windows form under Wine.
+pub fn arg_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !under_wine() {
+        return text;
+    }
+    let c = wine_c().display().to_string();
+    match text.strip_prefix(&c) {
+        Some(rest) => format!("C:{}", rest.replace('/', "\\")),
+        None if text.starts_with('/') => format!("Z:{}", text.replace('/', "\\")),
+        None => text,
+    }
+}
+
 /// What one run printed.
 #[derive(Debug)]
 pub struct Outcome {
@@ -83,7 +126,7 @@ impl Default for Office {
 
 impl Office {
     pub fn new() -> Office {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = temp_dir();
         let db = dir.path().join("surety.db");
         let office = Office { _dir: dir, db };
         let init = office.run(None, None, &["init"], "");
@@ -101,7 +144,7 @@ impl Office {
 
     /// A temporary folder with no database yet (a laptop before `surety field init`).
     pub fn empty() -> Office {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = temp_dir();
         let db = dir.path().join("surety.db");
         Office { _dir: dir, db }
     }
@@ -143,16 +186,33 @@ impl Office {
         stdin: &str,
         env: &[(&str, &str)],
     ) -> Outcome {
-        let mut cmd = Command::new(surety_binary());
-        cmd.arg("--db").arg(&self.db);
+        let mut cmd = if under_wine() {
+            let mut c = Command::new("wine");
+            c.arg(surety_binary()).env("WINEDEBUG", "-all");
+            c
+        } else {
+            Command::new(surety_binary())
+        };
+        cmd.arg("--db").arg(arg_path(&self.db));
         if let Some(u) = user {
             cmd.args(["--user", u]);
         }
         if let Some(d) = as_of {
             cmd.args(["--as-of", d]);
         }
+        // Paths given as arguments go in the form the program's system writes them.
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.starts_with('/') {
+                    arg_path(Path::new(a))
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
         let mut child = cmd
-            .args(args)
+            .args(&args)
             .env("SURETY_PASSWORD", password)
             .env("SURETY_NEW_PASSWORD", PASSWORD)
             .env("SURETY_EXPORT_PASSWORD", EXPORT_PASSWORD)

@@ -3,7 +3,7 @@
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::json;
-use surety_e2e::cli::{open_export, Office};
+use surety_e2e::cli::{open_export, temp_dir, Office};
 use surety_e2e::pilot::*;
 
 fn tool(cmd: &str, args: &[&str]) -> String {
@@ -62,7 +62,7 @@ fn claimed_case(o: &Office) -> String {
 fn every_document_of_a_case_prints_with_its_names_and_figures() {
     let o = pilot();
     let c = claimed_case(&o);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let pdf = |doc: &str| {
         let path = dir.path().join(format!("{doc}.pdf"));
         let p = path.to_str().unwrap().to_string();
@@ -156,13 +156,13 @@ fn every_document_of_a_case_prints_with_its_names_and_figures() {
             "--case",
             &d,
             "--out",
-            "/tmp/never.pdf",
+            dir.path().join("never.pdf").to_str().unwrap(),
         ],
         "",
         "WRONG_STATE",
     );
     assert!(out.stderr.contains("双方批准后打印"));
-    assert!(!std::path::Path::new("/tmp/never.pdf").exists());
+    assert!(!dir.path().join("never.pdf").exists());
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn batch_printing_writes_one_file_per_case_with_progress() {
         disbursed(&o, &YANTAI, &c, "2016-03-05");
         cases.push(c);
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let out = o.run(
         Some("auditor"),
         Some("2016-03-06"),
@@ -229,7 +229,7 @@ fn the_case_list_and_a_schedule_export_to_xlsx_cell_by_cell() {
         &["case", "repay"],
         json!({"case_no": c, "amount": "4712.50"}),
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let list = dir.path().join("cases.xlsx");
     o.ok(
         "auditor",

@@ -266,10 +266,13 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         } => {
             let audit = desk.audit_verify()?;
             let integrity = desk.integrity_check()?;
+            let files = desk.database_files()?;
+            let private = files.iter().all(|f| f.private);
             json(&serde_json::json!({
                 "audit": audit,
                 "integrity": integrity,
-                "ok": audit.ok && integrity == "ok",
+                "files": files,
+                "ok": audit.ok && integrity == "ok" && private,
             }))
         }
         Command::Backup { out } => json(&desk.backup(&out)?),

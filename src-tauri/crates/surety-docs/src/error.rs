@@ -1,6 +1,6 @@
 #[derive(Debug, thiserror::Error)]
 pub enum DocsError {
-    #[error("no Chinese font for PDFs: install Debian's fonts-noto-cjk, or set SURETY_PDF_FONT=/path/to/font.ttc#index (tried: {0})")]
+    #[error("no Chinese font for PDFs: on Linux install fonts-noto-cjk; on Windows or macOS the font ships with Surety Desk (fonts\\NotoSansCJKsc-Regular.otf beside the program): reinstall it; or set SURETY_PDF_FONT=/path/to/font.ttc#index (tried: {0})")]
     FontMissing(String),
     #[error("the spreadsheet cannot be written: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
@@ -23,7 +23,7 @@ impl DocsError {
     pub fn message_zh(&self) -> String {
         match self {
             DocsError::FontMissing(t) => format!(
-                "找不到打印所需的中文字体：请安装 fonts-noto-cjk，或设置 SURETY_PDF_FONT=字体文件路径#序号（已查找：{t}）"
+                "找不到打印所需的中文字体：Linux 请安装 fonts-noto-cjk；Windows 和 macOS 的字体随程序安装（程序目录下 fonts\\NotoSansCJKsc-Regular.otf），请重新安装；或设置 SURETY_PDF_FONT=字体文件路径#序号（已查找：{t}）"
             ),
             DocsError::Xlsx(e) => format!("无法生成电子表格：{e}"),
             DocsError::Encrypt(e) => format!("无法加密电子表格：{e}"),

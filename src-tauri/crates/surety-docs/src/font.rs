@@ -1,13 +1,23 @@
 //! The CJK font documents are set in: Noto Sans CJK SC (SIL Open Font License 1.1, which
-//! allows embedding and redistribution), loaded from the system once per process and
-//! embedded as a subset. Parsing the 19 MB collection costs tens of milliseconds, so it
-//! happens once.
+//! allows embedding and redistribution), loaded once per process and embedded as a subset.
+//! Windows and macOS builds ship the face (extracted from Debian's collection at build
+//! time, `scripts/windows.sh`) beside the binaries; Linux uses the system's fonts-noto-cjk.
+//! Parsing the font costs tens of milliseconds, so it happens once.
 
 use crate::error::{DocsError, DocsResult};
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
-/// Where the font is looked for, in order. `SURETY_PDF_FONT=path[#index]` comes first.
+/// The face shipped with the Windows and macOS builds, in a `fonts` folder beside the
+/// binaries (Windows) or in the app bundle's resources (macOS).
+pub const SHIPPED_FONT: &str = "NotoSansCJKsc-Regular.otf";
+
+/// Where the shipped font is looked for, relative to the running binary's folder.
+const SHIPPED_PLACES: [&str; 2] = ["fonts", "../Resources/fonts"];
+
+/// The system's fonts (Linux), in order, after `SURETY_PDF_FONT=path[#index]` and the
+/// shipped font.
+#[cfg(not(windows))]
 const CANDIDATES: [(&str, u32); 4] = [
     // Debian/Ubuntu fonts-noto-cjk: face 2 of the collection is Simplified Chinese.
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -18,6 +28,23 @@ const CANDIDATES: [(&str, u32); 4] = [
     ),
     ("/usr/local/share/fonts/NotoSansCJKsc-Regular.otf", 0),
 ];
+/// A Windows machine has no such paths (and `/usr/…` would name a folder on the current
+/// drive): the shipped font only.
+#[cfg(windows)]
+const CANDIDATES: [(&str, u32); 0] = [];
+
+fn shipped() -> Vec<(String, u32)> {
+    let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.to_path_buf()))
+    else {
+        return Vec::new();
+    };
+    SHIPPED_PLACES
+        .iter()
+        .map(|place| (dir.join(place).join(SHIPPED_FONT).display().to_string(), 0))
+        .collect()
+}
 
 pub struct CjkFont {
     pub parsed: ParsedFont,
@@ -55,6 +82,7 @@ fn load() -> Result<CjkFont, String> {
         });
     let candidates = from_env
         .into_iter()
+        .chain(shipped())
         .chain(CANDIDATES.iter().map(|(p, i)| (p.to_string(), *i)));
     let mut tried = Vec::new();
     for (path, index) in candidates {

@@ -1,5 +1,6 @@
 //! Files the store writes are the owner's alone: created new with mode 0600 (folders
-//! 0700) whatever the umask, never through a link someone planted at the path.
+//! 0700) whatever the umask, never through a link someone planted at the path. On Windows
+//! the same by access-control list (`surety-winacl`): a protected DACL for the user alone.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -34,9 +35,76 @@ pub fn restrict(path: &Path) -> io::Result<()> {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        let meta = std::fs::symlink_metadata(path)?;
+        if !meta.file_type().is_symlink() {
+            surety_winacl::protect(path, meta.is_dir())?;
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = path;
     Ok(())
+}
+
+/// Whether `path` is its owner's alone (mode without group and other bits; on Windows a
+/// protected DACL for the user alone).
+pub fn is_private(path: &Path) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(std::fs::metadata(path)?.permissions().mode() & 0o077 == 0)
+    }
+    #[cfg(windows)]
+    {
+        surety_winacl::owner_only(path)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = path;
+        Ok(false)
+    }
+}
+
+/// How `path` is protected, as the system says it: its mode (`0600`) or, on Windows, its
+/// DACL in SDDL form.
+pub fn protection(path: &Path) -> io::Result<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(format!(
+            "{:04o}",
+            std::fs::metadata(path)?.permissions().mode() & 0o7777
+        ))
+    }
+    #[cfg(windows)]
+    {
+        surety_winacl::dacl(path)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = path;
+        Ok(String::new())
+    }
+}
+
+/// Whether each file of a database (itself, its key file, WAL, shared memory: those that
+/// exist) is its owner's alone: (file, private, its protection as the system says it).
+pub fn database_privacy(db: &Path) -> io::Result<Vec<(String, bool, String)>> {
+    let mut out = Vec::new();
+    for suffix in ["", ".keys", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let path = Path::new(&p);
+        if path.exists() {
+            out.push((
+                path.display().to_string(),
+                is_private(path)?,
+                protection(path)?,
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Creates a folder (and its parents) that only its owner may enter.

@@ -424,6 +424,33 @@ impl Desk {
         Ok(report)
     }
 
+    /// Whether each file of the database (itself, its key file, its journal) is its owner's
+    /// alone: mode 0600, or on Windows a protected access-control list for the user alone.
+    pub fn database_files(&self) -> DeskResult<Vec<FilePrivacy>> {
+        self.require_role(
+            &[Role::Admin, Role::Auditor],
+            "检查数据库文件权限",
+            "check the database files' permissions",
+        )?;
+        let db = self.store.path();
+        let files = surety_store::files::database_privacy(db).map_err(|e| {
+            DeskError::io(
+                "无法读取文件权限",
+                "cannot read the files' permissions",
+                db,
+                &e,
+            )
+        })?;
+        Ok(files
+            .into_iter()
+            .map(|(file, private, protection)| FilePrivacy {
+                file,
+                private,
+                protection,
+            })
+            .collect())
+    }
+
     /// SQLite's own check of every page and index (`PRAGMA integrity_check`): "ok", or what
     /// is damaged. Admins and auditors, like the audit chain's check.
     pub fn integrity_check(&self) -> DeskResult<String> {
@@ -550,4 +577,14 @@ pub fn restore(
 
 fn short(hash: &str) -> &str {
     &hash[..hash.len().min(16)]
+}
+
+/// One file of the database and whether only its owner may open it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FilePrivacy {
+    pub file: String,
+    pub private: bool,
+    /// Its mode (`0600`), or on Windows its access-control list in SDDL form.
+    pub protection: String,
 }
