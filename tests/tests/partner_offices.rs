@@ -425,3 +425,88 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
         "{refusal}"
     );
 }
+
+#[test]
+fn a_decision_crossing_a_refusal_is_refused_with_its_reason_not_left_waiting() {
+    let bank = pilot();
+    let insurer = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let (bank_id, insurer_id) = (identity(&bank), identity(&insurer));
+    register(&bank, &insurer_id, "共保体办公室", &["sd-pool"]);
+    register(&insurer, &bank_id, "工行办公室", &["icbc-yt"]);
+    let file = |name: &str| dir.path().join(name);
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+
+    // At the bank: the application, its investigation and the review; to the insurer.
+    let c = bank.ok(
+        "agent",
+        DAY,
+        &["case", "intake"],
+        application(&YANTAI, "烟台海德机械有限公司", CODE_A, "200000"),
+    )["case_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    bank.ok(
+        "bo-icbc",
+        DAY,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    bank.ok(
+        "bo-icbc",
+        DAY,
+        &["case", "review"],
+        json!({"case_no": c, "note": "会商"}),
+    );
+    export(&bank, &insurer_id, &file("b1"));
+    import(&insurer, &file("b1"));
+    // The insurer investigates; the bank gets it and approves; meanwhile the insurer refuses.
+    insurer.ok(
+        "uw-pool",
+        DAY,
+        &["case", "investigate"],
+        json!({"case_no": c, "findings": clean}),
+    );
+    export(&insurer, &bank_id, &file("i1"));
+    import(&bank, &file("i1"));
+    bank.ok(
+        "bo-icbc",
+        DAY,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": true}),
+    );
+    insurer.ok(
+        "uw-pool",
+        DAY,
+        &["case", "decide"],
+        json!({"case_no": c, "approve": false, "reason": "经营风险较高"}),
+    );
+    // The bank's approval reaches a case the insurer has declined: refused, with why.
+    export(&bank, &insurer_id, &file("b2"));
+    let report = import(&insurer, &file("b2"));
+    assert_eq!(
+        tally(&report),
+        counts(&[("step", "refused", 1)]),
+        "{report}"
+    );
+    assert!(
+        report["lines"][0]["reason_en"]
+            .as_str()
+            .unwrap()
+            .contains("declined"),
+        "{report}"
+    );
+    assert_eq!(
+        insurer.ok("admin", DAY, &["bundle", "backlog"], json!({})),
+        json!([])
+    );
+    // The insurer's refusal declines it at the bank too (R-VETO-1).
+    export(&insurer, &bank_id, &file("i2"));
+    assert_eq!(
+        tally(&import(&bank, &file("i2"))),
+        counts(&[("step", "taken", 1)])
+    );
+    let at_bank = bank.ok("auditor", DAY, &["case", "show", &c], json!({}));
+    assert_eq!(at_bank["status"], "declined");
+}

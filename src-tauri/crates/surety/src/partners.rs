@@ -437,9 +437,13 @@ impl Desk {
         self.today = today;
         // A step that failed wrote nothing: its event record goes with it.
         self.store.clear_after_next_write();
+        // A case that is over here (declined, withdrawn, closed, repaid) takes nothing more:
+        // the step is refused with its reason rather than left to wait for ever.
+        let over = sections::case_by_no(self.store.connection(), &case_no)?
+            .is_some_and(|c| c.status.is_final());
         match result {
             Ok(_) => Ok(line(&case_no, STEP, "taken", None)),
-            Err(e) if not_yet(&e) => {
+            Err(e) if not_yet(&e) && !over => {
                 let what = format!("{} ({})", part.step, e.message_en);
                 self.wait_step(from, bundle_id, event_id, sha256, part, what)
             }
