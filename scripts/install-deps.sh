@@ -19,7 +19,7 @@ PKGS=(
   fonts-noto-cjk
   poppler-utils qpdf sqlcipher
   postgresql
-  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 nsis python3-fonttools
+  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine wine64 nsis python3-fonttools
 )
 
 missing=()
