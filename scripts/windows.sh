@@ -24,6 +24,12 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 out="target/$TARGET/$profile"
 
 rustup target add "$TARGET" >/dev/null 2>&1 || true
+# The window embeds the built UI: build it first on a fresh clone.
+if [ ! -f ui/dist/index.html ]; then
+  echo "[windows] building the UI (ui/dist)"
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+  npm --prefix ui run build
+fi
 echo "[windows] cargo build --target $TARGET ($profile): surety.exe, surety-desk.exe"
 flags=(--target "$TARGET" -p surety-cli -p surety-desk --quiet)
 [ "$profile" = release ] && flags+=(--release)
