@@ -24,9 +24,10 @@ CREATE TABLE section_heads (
   event_id TEXT NOT NULL REFERENCES section_revisions(event_id),
   PRIMARY KEY (case_id, section)
 );
--- Which revisions went to which installation.
-CREATE TABLE section_sent (
-  event_id  TEXT NOT NULL REFERENCES section_revisions(event_id),
+-- Which bundle events (revisions, and later a partner office's cases and steps) went to
+-- which installation.
+CREATE TABLE events_sent (
+  event_id  TEXT NOT NULL,
   peer      TEXT NOT NULL,
   bundle_id TEXT NOT NULL,
   sent_at   TEXT NOT NULL,

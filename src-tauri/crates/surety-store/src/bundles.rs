@@ -40,6 +40,31 @@ pub fn mark_sent(tx: &Connection, case_id: i64, bundle_id: &str, at: &str) -> St
     Ok(())
 }
 
+/// Records that an event went to `peer` in a bundle; also for one received from it (it
+/// has it).
+pub fn mark_event_sent(
+    tx: &Connection,
+    event_id: &str,
+    peer: &str,
+    bundle_id: &str,
+    at: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO events_sent (event_id, peer, bundle_id, sent_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![event_id, peer, bundle_id, at],
+    )?;
+    Ok(())
+}
+
+pub fn event_sent(conn: &Connection, event_id: &str, peer: &str) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM events_sent WHERE event_id = ?1 AND peer = ?2)",
+        params![event_id, peer],
+        |r| r.get(0),
+    )?)
+}
+
 /// An event taken in before: (sha256, outcome, case number).
 pub fn event(
     conn: &Connection,

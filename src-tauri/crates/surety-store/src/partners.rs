@@ -104,29 +104,6 @@ pub fn intake_input(conn: &Connection, case_id: i64) -> StoreResult<Option<Strin
         .optional()?)
 }
 
-pub fn was_sent(conn: &Connection, event_id: &str, peer: &str) -> StoreResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM events_sent WHERE event_id = ?1 AND peer = ?2)",
-        params![event_id, peer],
-        |r| r.get(0),
-    )?)
-}
-
-pub fn mark_sent(
-    tx: &Connection,
-    event_id: &str,
-    peer: &str,
-    bundle_id: &str,
-    at: &str,
-) -> StoreResult<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO events_sent (event_id, peer, bundle_id, sent_at)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![event_id, peer, bundle_id, at],
-    )?;
-    Ok(())
-}
-
 /// A side's step as it is shared: the side, who took it (username, display name), the day,
 /// and its content.
 #[derive(Debug, Clone)]

@@ -117,7 +117,7 @@ pub fn history(conn: &Connection, case_id: i64, section: &str) -> StoreResult<Ve
 pub fn unsent(conn: &Connection, peer: &str, case_ids: &[i64]) -> StoreResult<Vec<Revision>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM section_revisions r WHERE r.case_id = ?1
-           AND NOT EXISTS (SELECT 1 FROM section_sent s WHERE s.event_id = r.event_id AND s.peer = ?2)
+           AND NOT EXISTS (SELECT 1 FROM events_sent s WHERE s.event_id = r.event_id AND s.peer = ?2)
            AND (r.bundle_id IS NULL OR r.installation <> ?2)
          ORDER BY r.rowid"
     ))?;
@@ -135,27 +135,11 @@ pub fn unsent(conn: &Connection, peer: &str, case_ids: &[i64]) -> StoreResult<Ve
 pub fn never_sent(conn: &Connection) -> StoreResult<Vec<Revision>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM section_revisions r WHERE r.bundle_id IS NULL
-           AND NOT EXISTS (SELECT 1 FROM section_sent s WHERE s.event_id = r.event_id)
+           AND NOT EXISTS (SELECT 1 FROM events_sent s WHERE s.event_id = r.event_id)
          ORDER BY r.rowid"
     ))?;
     let rows = stmt.query_map([], revision)?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Records that revisions went to `peer`; also used for one received from it (it has it).
-pub fn mark_sent(
-    tx: &Connection,
-    event_id: &str,
-    peer: &str,
-    bundle_id: &str,
-    at: &str,
-) -> StoreResult<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO section_sent (event_id, peer, bundle_id, sent_at)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![event_id, peer, bundle_id, at],
-    )?;
-    Ok(())
 }
 
 /// Whether `ancestor` is `of` or one of the revisions it was made on or settled.

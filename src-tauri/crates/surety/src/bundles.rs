@@ -410,10 +410,8 @@ impl Desk {
                 "there are no applications or changes not sent yet",
             ));
         }
-        let mut files = 0u32;
         for (case_id, provisional_no, input_json) in &unsent {
             let file_parts = intake_files(conn, *case_id, &mut bundle)?;
-            files += file_parts.len() as u32;
             let body = IntakePart {
                 provisional_no: provisional_no.clone(),
                 agent: self.user.username.clone(),
@@ -438,34 +436,13 @@ impl Desk {
             AUDIT_PART.into(),
             serde_json::to_vec(&chain).expect("a chain serializes"),
         ));
-        let bundle_id = bundle.bundle_id.clone();
-        let peer = bundle.peer.installation_id.clone();
-        let printed = self.seal_and_deliver(
-            bundle,
-            out,
-            format!(
-                "{} applications, {files} files, {} section changes",
-                unsent.len(),
-                sent.len()
-            ),
-        )?;
-        let at = now();
-        self.store.write_bookkeeping(|tx| {
-            for (case_id, _, _) in &unsent {
-                stored::mark_sent(tx, *case_id, &bundle_id, &at)?;
-            }
-            for id in &sent {
-                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
-            }
-            Ok(())
-        })?;
-        Ok(Exported {
-            path: printed.path.display().to_string(),
-            bundle_id,
-            cases,
-            files,
-            bytes: printed.bytes,
-        })
+        let intakes: Vec<i64> = unsent.iter().map(|(id, _, _)| *id).collect();
+        let what = format!(
+            "{} applications, {} section changes",
+            unsent.len(),
+            sent.len()
+        );
+        self.send(bundle, out, what, &intakes, &sent, cases)
     }
 
     /// What this installation holds that has not left yet: on a field laptop, the
@@ -550,31 +527,12 @@ impl Desk {
         let revisions = self.unsent_revisions(&bundle.peer.installation_id, &ids)?;
         let mut changed = Vec::new();
         let sent = self.add_revisions(&mut bundle, revisions, &mut changed)?;
-        let bundle_id = bundle.bundle_id.clone();
-        let peer = bundle.peer.installation_id.clone();
-        let printed = self.seal_and_deliver(
-            bundle,
-            out,
-            format!(
-                "progress of {} applications, {} section changes",
-                cases.len(),
-                sent.len()
-            ),
-        )?;
-        let at = now();
-        self.store.write_bookkeeping(|tx| {
-            for id in &sent {
-                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
-            }
-            Ok(())
-        })?;
-        Ok(Exported {
-            path: printed.path.display().to_string(),
-            bundle_id,
-            cases,
-            files: 0,
-            bytes: printed.bytes,
-        })
+        let what = format!(
+            "progress of {} applications, {} section changes",
+            cases.len(),
+            sent.len()
+        );
+        self.send(bundle, out, what, &[], &sent, cases)
     }
 
     /// At an office: to a partner office, the cases they share and this office's sides'
@@ -589,7 +547,7 @@ impl Desk {
         self.require_admin("向合作机构导出案件", "export cases to a partner office")?;
         let mut bundle = self.outgoing(to, only)?;
         let mut cases = Vec::new();
-        let events = self.partner_events(&mut bundle, orgs, &mut cases)?;
+        let mut events = self.partner_events(&mut bundle, orgs, &mut cases)?;
         let ids: Vec<i64> = surety_store::partners::shared_cases(self.store.connection(), orgs)?
             .into_iter()
             .filter(|(_, no)| bundle.wants(no, no))
@@ -604,6 +562,27 @@ impl Desk {
                 format!("there is nothing `{}` has not had yet", bundle.peer.name),
             ));
         }
+        let what = format!(
+            "{} cases' steps and intakes, {} section changes",
+            cases.len(),
+            sent.len()
+        );
+        events.extend(sent);
+        self.send(bundle, out, what, &[], &events, cases)
+    }
+
+    /// Seals a bundle to its peer, writes it where the user chose (a disclosure on the
+    /// record), and then records what left: the laptop's applications sent (`intakes`) and
+    /// every other event as sent to that peer, in one bookkeeping write.
+    fn send(
+        &mut self,
+        bundle: Outgoing,
+        out: &Path,
+        what: String,
+        intakes: &[i64],
+        events: &[String],
+        cases: Vec<String>,
+    ) -> DeskResult<Exported> {
         let files = bundle
             .parts
             .iter()
@@ -611,22 +590,14 @@ impl Desk {
             .count() as u32;
         let bundle_id = bundle.bundle_id.clone();
         let peer = bundle.peer.installation_id.clone();
-        let printed = self.seal_and_deliver(
-            bundle,
-            out,
-            format!(
-                "{} cases' steps and intakes, {} section changes",
-                cases.len(),
-                sent.len()
-            ),
-        )?;
+        let printed = self.seal_and_deliver(bundle, out, format!("{what}, {files} files"))?;
         let at = now();
         self.store.write_bookkeeping(|tx| {
-            for id in &events {
-                surety_store::partners::mark_sent(tx, id, &peer, &bundle_id, &at)?;
+            for case_id in intakes {
+                stored::mark_sent(tx, *case_id, &bundle_id, &at)?;
             }
-            for id in &sent {
-                surety_store::revisions::mark_sent(tx, id, &peer, &bundle_id, &at)?;
+            for id in events {
+                stored::mark_event_sent(tx, id, &peer, &bundle_id, &at)?;
             }
             Ok(())
         })?;

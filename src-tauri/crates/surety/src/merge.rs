@@ -401,7 +401,7 @@ impl Desk {
                 }
             };
             revisions::insert(tx, &revision)?;
-            revisions::mark_sent(tx, event_id, from, bundle_id, &at)?;
+            stored::mark_event_sent(tx, event_id, from, bundle_id, &at)?;
             match &merge {
                 Merge::Apply => {
                     revisions::set_head(tx, case.id, SECTION, event_id)?;

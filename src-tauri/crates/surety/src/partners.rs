@@ -110,7 +110,7 @@ impl Desk {
                 if let Some(part) = self.case_part(&case, bundle)? {
                     let bytes = serde_json::to_vec(&part).expect("a case part serializes");
                     let id = bundle.content_event(&case_no, CASE, bytes);
-                    if !partners::was_sent(conn, &id, &peer)? {
+                    if !stored::event_sent(conn, &id, &peer)? {
                         sent.push(id);
                         any = true;
                     } else {
@@ -121,7 +121,7 @@ impl Desk {
             for step in self.own_steps(&case, orgs)? {
                 let bytes = serde_json::to_vec(&step).expect("a step serializes");
                 let id = bundle.content_event(&case_no, STEP, bytes);
-                if !partners::was_sent(conn, &id, &peer)? && stored::event(conn, &id)?.is_none() {
+                if !stored::event_sent(conn, &id, &peer)? && stored::event(conn, &id)?.is_none() {
                     sent.push(id);
                     any = true;
                 } else {
