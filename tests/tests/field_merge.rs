@@ -455,6 +455,11 @@ fn an_agents_change_after_a_decision_is_not_taken_and_early_changes_wait() {
         .as_str()
         .unwrap()
         .starts_with("case "));
+    // Another bank's officer is not shown what concerns cases that are not theirs.
+    assert_eq!(
+        p.office.ok("bo-rcb", OFFICE_DAY, &["bundle", "backlog"], json!({})),
+        json!([])
+    );
     // The same bundle again: still waiting, nothing doubled.
     assert_eq!(
         outcomes(&p.office_import(&second_bundle, false)),

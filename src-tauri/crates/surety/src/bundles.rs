@@ -447,17 +447,27 @@ impl Desk {
 
     /// What this installation holds that has not left yet: on a field laptop, the
     /// applications not sent and the site-visit changes no bundle carried yet.
+    /// Only the cases the user may read.
     pub fn waiting_to_send(&self) -> DeskResult<Vec<Unsent>> {
         let conn = self.store.connection();
-        let mut out: Vec<Unsent> = stored::unsent_intakes(conn)?
-            .into_iter()
-            .map(|(_, case_no, _)| Unsent {
-                case_no,
-                section: "intake".into(),
-                written_at: None,
-            })
-            .collect();
+        let readable = |case_no: &str| -> DeskResult<bool> {
+            Ok(surety_store::sections::case_by_no(conn, case_no)?
+                .is_some_and(|c| self.may_read(&c)))
+        };
+        let mut out = Vec::new();
+        for (_, case_no, _) in stored::unsent_intakes(conn)? {
+            if readable(&case_no)? {
+                out.push(Unsent {
+                    case_no,
+                    section: "intake".into(),
+                    written_at: None,
+                });
+            }
+        }
         for r in surety_store::revisions::never_sent(conn)? {
+            if !readable(&surety_store::revisions::case_no_of(conn, r.case_id)?)? {
+                continue;
+            }
             let case_no = surety_store::revisions::case_key(conn, r.case_id)?;
             out.push(Unsent {
                 case_no,
@@ -975,6 +985,16 @@ impl Desk {
                     let head = incoming.last().map(|e| e.hash.clone()).unwrap_or_default();
                     let name = peer.name.clone();
                     self.store.write(&actor, "installation.peer_audit", |tx| {
+                        // The copy read again inside the write: another import may have
+                        // kept more of the chain meanwhile.
+                        let kept = audit::peer_chain(tx, &origin)?;
+                        if let PeerChain::Broken { .. } = audit::compare_peer_chain(&kept, &incoming) {
+                            return Err(surety_store::StoreError::invalid(
+                                "file",
+                                "对方的审计日志刚被另一次导入改变，请重新导入",
+                                "the sender's audit chain kept here changed meanwhile: import again",
+                            ));
+                        }
                         audit::append_peer_chain(tx, &origin, kept.len(), &incoming)?;
                         Ok((
                             (),

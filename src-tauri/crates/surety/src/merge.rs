@@ -611,7 +611,8 @@ impl Desk {
         }
     }
 
-    /// The backlog: revisions waiting for their case or base.
+    /// The backlog: revisions and steps waiting for their case or base. Admins (who take
+    /// bundles in) see all; others only what concerns cases they may read.
     pub fn backlog(&self) -> DeskResult<Vec<WaitingView>> {
         self.require_role(
             &[
@@ -623,26 +624,35 @@ impl Desk {
             "查看待处理的数据包内容",
             "see the bundle backlog",
         )?;
-        Ok(revisions::backlog(self.store.connection())?
-            .into_iter()
-            .map(|w| {
-                let part: serde_json::Value =
-                    serde_json::from_str(&w.part_json).unwrap_or_default();
-                let key = part
-                    .get("case_key")
-                    .or_else(|| part.get("case_no"))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                WaitingView {
-                    case_key: key,
-                    section: w.section,
-                    from_installation: w.from_installation,
-                    waiting_for: w.waiting_for,
-                    since: w.since,
+        let conn = self.store.connection();
+        let admin = self.user.role == surety_store::Role::Admin;
+        let mut out = Vec::new();
+        for w in revisions::backlog(conn)? {
+            let part: serde_json::Value = serde_json::from_str(&w.part_json).unwrap_or_default();
+            let key = part
+                .get("case_key")
+                .or_else(|| part.get("case_no"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            if !admin {
+                let case = match revisions::case_by_shared_key(conn, &key)? {
+                    Some(no) => sections::case_by_no(conn, &no)?,
+                    None => None,
+                };
+                if !case.is_some_and(|c| self.may_read(&c)) {
+                    continue;
                 }
-            })
-            .collect())
+            }
+            out.push(WaitingView {
+                case_key: key,
+                section: w.section,
+                from_installation: w.from_installation,
+                waiting_for: w.waiting_for,
+                since: w.since,
+            });
+        }
+        Ok(out)
     }
 
     /// The conflict review list: open conflicts (and resolved ones with `all`) on cases

@@ -278,8 +278,7 @@ impl Desk {
     ) -> DeskResult<surety_store::User> {
         let short: String = peer.chars().take(8).collect();
         let name = format!("{}@{short}", username.trim());
-        let conn = self.store.connection();
-        if let Some(u) = surety_store::users::by_username(conn, &name)? {
+        if let Some(u) = surety_store::users::by_username(self.store.connection(), &name)? {
             return Ok(u);
         }
         let org_id = match org {
@@ -291,6 +290,13 @@ impl Desk {
         let actor = self.actor();
         let peer = peer.to_string();
         let user = self.store.write(&actor, "user.remote_added", |tx| {
+            // Made by another import meanwhile: that one (read inside the write).
+            if let Some(u) = surety_store::users::by_username(tx, &name)? {
+                return Ok((
+                    u,
+                    surety_store::AuditNote::new("user", &name, "remote user already known"),
+                ));
+            }
             let u = partners::add_remote_user(tx, &name, &display, role, org_id, &peer)?;
             Ok((
                 u.clone(),
