@@ -457,7 +457,8 @@ fn an_agents_change_after_a_decision_is_not_taken_and_early_changes_wait() {
         .starts_with("case "));
     // Another bank's officer is not shown what concerns cases that are not theirs.
     assert_eq!(
-        p.office.ok("bo-rcb", OFFICE_DAY, &["bundle", "backlog"], json!({})),
+        p.office
+            .ok("bo-rcb", OFFICE_DAY, &["bundle", "backlog"], json!({})),
         json!([])
     );
     // The same bundle again: still waiting, nothing doubled.

@@ -1210,22 +1210,15 @@ impl Desk {
             Ok(case_no) => line("taken", Some(case_no), None),
             Err(e) => {
                 // Remembered, so that the same bundle again says so instead of trying again.
-                let at = now();
                 let outcome = format!("refused: {}", e.message_en);
-                let _ = self.store.write_bookkeeping(|tx| {
-                    stored::record_event(
-                        tx,
-                        &TakenEvent {
-                            event_id: &event.event_id,
-                            sha256: &event.hash,
-                            bundle_id,
-                            from_installation: sender,
-                            applied_at: &at,
-                            outcome: &outcome,
-                            case_no: None,
-                        },
-                    )
-                });
+                let _ = self.remember_outcome(
+                    sender,
+                    bundle_id,
+                    &event.event_id,
+                    &event.hash,
+                    &outcome,
+                    None,
+                );
                 line("refused", None, Some(&e))
             }
         }

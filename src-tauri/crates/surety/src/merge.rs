@@ -507,7 +507,7 @@ impl Desk {
             Merge::Refuse(e) => format!("refused: {}", e.message_en),
             other => other.outcome().to_string(),
         };
-        self.remember_outcome(from, bundle_id, event_id, sha256, &outcome, case_no)
+        self.remember_outcome(from, bundle_id, event_id, sha256, &outcome, Some(case_no))
     }
 
     /// Puts an event in the backlog until what it builds on arrives (bookkeeping).
@@ -545,7 +545,7 @@ impl Desk {
         event_id: &str,
         sha256: &str,
         outcome: &str,
-        case_no: &str,
+        case_no: Option<&str>,
     ) -> DeskResult<()> {
         let at = crate::bundles::now();
         self.store.write_bookkeeping(|tx| {
@@ -559,7 +559,7 @@ impl Desk {
                     from_installation: from,
                     applied_at: &at,
                     outcome,
-                    case_no: Some(case_no),
+                    case_no,
                 },
             )
         })?;

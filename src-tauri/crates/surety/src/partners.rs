@@ -484,7 +484,14 @@ impl Desk {
         e: DeskError,
     ) -> DeskResult<ImportLine> {
         let outcome = format!("refused: {}", e.message_en);
-        self.remember_outcome(from, bundle_id, event_id, sha256, &outcome, &part.case_no)?;
+        self.remember_outcome(
+            from,
+            bundle_id,
+            event_id,
+            sha256,
+            &outcome,
+            Some(&part.case_no),
+        )?;
         Ok(line(&part.case_no, STEP, "refused", Some(&e)))
     }
 }
