@@ -258,7 +258,8 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
         );
     }
     let b2 = dir.path().join("b2.bundle");
-    export(&bank, &insurer_id, &b2);
+    let steps = export(&bank, &insurer_id, &b2);
+    assert_eq!(steps["files"], 0, "the cases' photos went once, in b1");
     // The second arrives first: every step waits for its case, visibly.
     assert_eq!(
         tally(&import(&insurer, &b2)),

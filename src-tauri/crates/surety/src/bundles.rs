@@ -199,6 +199,21 @@ impl Outgoing {
         self.only.is_empty() || self.only.iter().any(|c| c == case_no || c == key)
     }
 
+    /// Puts the files' contents in the bundle (each once).
+    pub(crate) fn carry_files(
+        &mut self,
+        conn: &surety_store::Connection,
+        files: &[FilePart],
+    ) -> DeskResult<()> {
+        for f in files {
+            if !self.parts.iter().any(|(n, _)| *n == f.part) {
+                let content = stored_files::content(conn, &f.uid)?.unwrap_or_default();
+                self.parts.push((f.part.clone(), content));
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn peer_id(&self) -> &str {
         &self.peer.installation_id
     }
@@ -275,31 +290,23 @@ pub struct Unsent {
     pub written_at: Option<String>,
 }
 
-/// A case's intake files as parts of the bundle.
+/// A case's intake files as a bundle names them (their contents go in with
+/// [`Outgoing::carry_files`], once the event that names them is kept).
 pub(crate) fn intake_files(
     conn: &surety_store::Connection,
     case_id: i64,
-    bundle: &mut Outgoing,
 ) -> DeskResult<Vec<FilePart>> {
-    let mut file_parts = Vec::new();
-    for a in stored_files::of_case(conn, case_id)?
+    Ok(stored_files::of_case(conn, case_id)?
         .into_iter()
         .filter(|a| a.section == "intake")
-    {
-        let content = stored_files::content(conn, &a.uid)?.unwrap_or_default();
-        let part = format!("files/{}", a.uid);
-        file_parts.push(FilePart {
-            uid: a.uid.clone(),
-            file_name: a.file_name.clone(),
-            sha256: a.sha256.clone(),
-            added_at: a.added_at.clone(),
-            part: part.clone(),
-        });
-        if !bundle.parts.iter().any(|(n, _)| *n == part) {
-            bundle.parts.push((part, content));
-        }
-    }
-    Ok(file_parts)
+        .map(|a| FilePart {
+            part: format!("files/{}", a.uid),
+            uid: a.uid,
+            file_name: a.file_name,
+            sha256: a.sha256,
+            added_at: a.added_at,
+        })
+        .collect())
 }
 
 /// What an export wrote.
@@ -411,7 +418,8 @@ impl Desk {
             ));
         }
         for (case_id, provisional_no, input_json) in &unsent {
-            let file_parts = intake_files(conn, *case_id, &mut bundle)?;
+            let file_parts = intake_files(conn, *case_id)?;
+            bundle.carry_files(conn, &file_parts)?;
             let body = IntakePart {
                 provisional_no: provisional_no.clone(),
                 agent: self.user.username.clone(),

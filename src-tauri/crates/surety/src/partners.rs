@@ -107,10 +107,12 @@ impl Desk {
             let partner_has_it = partners::origin(conn, case.id)?.as_deref() == Some(peer.as_str())
                 || partners::received_from(conn, &peer, &case_no)?;
             if !partner_has_it {
-                if let Some(part) = self.case_part(&case, bundle)? {
+                if let Some(part) = self.case_part(&case)? {
                     let bytes = serde_json::to_vec(&part).expect("a case part serializes");
                     let id = bundle.content_event(&case_no, CASE, bytes);
                     if !stored::event_sent(conn, &id, &peer)? {
+                        // The photos go with the case, once.
+                        bundle.carry_files(conn, &part.files)?;
                         sent.push(id);
                         any = true;
                     } else {
@@ -137,11 +139,7 @@ impl Desk {
 
     /// The case as entered, with its intake files (none for a case made before intakes
     /// were kept: it cannot be shared, and the partner is told nothing of it).
-    fn case_part(
-        &self,
-        case: &CaseRecord,
-        bundle: &mut crate::bundles::Outgoing,
-    ) -> DeskResult<Option<CasePart>> {
+    fn case_part(&self, case: &CaseRecord) -> DeskResult<Option<CasePart>> {
         let conn = self.store.connection();
         let Some(input) = partners::intake_input(conn, case.id)? else {
             return Ok(None);
@@ -158,7 +156,7 @@ impl Desk {
                 surety_store::StoreError::Corrupt(format!("cases {}: no author", case.id))
             })?;
         let (provisional_no, origin) = partners::provisional(conn, case.id)?;
-        let files = crate::bundles::intake_files(conn, case.id, bundle)?;
+        let files = crate::bundles::intake_files(conn, case.id)?;
         Ok(Some(CasePart {
             case_no: case.case_no.clone(),
             provisional_no,
