@@ -2,7 +2,8 @@
 # Runs every test of Surety Desk on a fresh Debian/Ubuntu machine (root or sudo):
 # installs what is missing, then UI lint and format check, UI type check and unit tests, UI build,
 # Rust format and lint,
-# the whole Rust workspace including the end-to-end tests of the real app window, and the
+# the whole Rust workspace including the end-to-end tests of the real app window, a bounded
+# coverage-guided fuzzing run of every parser of outside input (scripts/fuzz.sh), and the
 # Windows build: cross-built, its setup made, its CLI tested under Wine.
 # SURETY_SKIP_UI_TESTS=1 skips the window tests (they say so); nothing else is skippable.
 set -euo pipefail
@@ -38,6 +39,8 @@ cargo build --workspace --bins --quiet
 step "cargo test"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/cargo-test.log
+step "fuzz: every parser of outside input, 8 s a target (scripts/fuzz.sh)"
+bash scripts/fuzz.sh 2>&1 | tee target/fuzz.log
 step "Windows: cross-build, setup, acceptance tests under Wine (scripts/windows.sh --test)"
 bash scripts/windows.sh --test 2>&1 | tee target/windows-test.log
 step "all tests passed in $(( $(date +%s) - start ))s"

@@ -198,14 +198,21 @@ pub fn open(bytes: &[u8], me: &SealKey, max_bytes: u64) -> Result<Opened, Bundle
     if bytes.len() as u64 > max_bytes {
         return Err(BundleError::TooLarge(max_bytes / 1024 / 1024));
     }
-    let plain = age::decrypt(&me.0, bytes).map_err(|e| match e {
+    read_plain(&decrypt(bytes, me)?)
+}
+
+/// A sealed bundle's plaintext: refused if sealed to another key or damaged.
+pub fn decrypt(bytes: &[u8], me: &SealKey) -> Result<Vec<u8>, BundleError> {
+    age::decrypt(&me.0, bytes).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => BundleError::NotForUs,
         other => BundleError::Damaged(other.to_string()),
-    })?;
-    let mut r = Reader {
-        data: &plain,
-        at: 0,
-    };
+    })
+}
+
+/// A bundle's contents once decrypted: the manifest, its signature by the key it names,
+/// and every part of the size and SHA-256 the manifest gives, nothing after the last.
+pub fn read_plain(plain: &[u8]) -> Result<Opened, BundleError> {
+    let mut r = Reader { data: plain, at: 0 };
     if r.take(MAGIC.len())? != MAGIC {
         return Err(BundleError::Damaged("not a Surety Desk bundle".into()));
     }
@@ -227,7 +234,14 @@ pub fn open(bytes: &[u8], me: &SealKey, max_bytes: u64) -> Result<Opened, Bundle
         return Err(BundleError::BadSignature);
     }
     let mut parts = Vec::with_capacity(manifest.parts.len());
+    let mut names = std::collections::BTreeSet::new();
     for p in &manifest.parts {
+        if !names.insert(p.name.as_str()) {
+            return Err(BundleError::Damaged(format!(
+                "part {} is listed twice",
+                p.name
+            )));
+        }
         let len = r.u64()?;
         if len != p.bytes {
             return Err(BundleError::Damaged(format!(

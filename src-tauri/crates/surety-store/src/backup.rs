@@ -94,14 +94,9 @@ fn header_mac(db_key: &Key, header_line: &[u8]) -> Hmac<Sha256> {
 }
 
 /// Reads one line of at most `max` bytes (without its newline).
-fn read_line_limited(
-    reader: &mut BufReader<std::fs::File>,
-    max: u64,
-    what: &str,
-) -> Result<Vec<u8>, String> {
+fn read_line_limited(reader: &mut impl BufRead, max: u64, what: &str) -> Result<Vec<u8>, String> {
     let mut line = Vec::new();
     reader
-        .by_ref()
         .take(max + 1)
         .read_until(b'\n', &mut line)
         .map_err(|e| format!("cannot read the {what}: {e}"))?;
@@ -114,6 +109,54 @@ fn read_line_limited(
     }
     line.pop();
     Ok(line)
+}
+
+/// A backup's header as read, before anything in it is trusted.
+struct Unverified {
+    header: Header,
+    /// The header line exactly as stored: what the MAC covers.
+    line: Vec<u8>,
+    mac_hex: Vec<u8>,
+}
+
+/// The first half of opening a backup, which needs no key: the magic line, the header
+/// (its key file of a known format), the MAC line, and the database part of the size the
+/// header states. `total` is the file's size.
+fn read_header(reader: &mut impl BufRead, total: u64) -> Result<Unverified, String> {
+    let magic = read_line_limited(reader, 64, "first line")?;
+    if magic != MAGIC.as_bytes() {
+        return Err("not a Surety Desk backup file (format 2)".into());
+    }
+    let line = read_line_limited(reader, MAX_HEADER_BYTES, "header")?;
+    let header: Header =
+        serde_json::from_slice(&line).map_err(|e| format!("damaged header: {e}"))?;
+    header
+        .key_file
+        .check_format()
+        .map_err(|why| format!("the key file in the header: {why}"))?;
+    let mac_hex = read_line_limited(reader, 128, "header's MAC")?;
+    let offset = (MAGIC.len() + 1 + line.len() + 1 + mac_hex.len() + 1) as u64;
+    if header.database_bytes > MAX_DATABASE_BYTES
+        || total.checked_sub(offset) != Some(header.database_bytes)
+    {
+        return Err(format!(
+            "the database part is {} bytes, the header says {}",
+            total.saturating_sub(offset),
+            header.database_bytes
+        ));
+    }
+    Ok(Unverified {
+        header,
+        line,
+        mac_hex,
+    })
+}
+
+/// What a backup's header claims, read without a password and not authenticated: the
+/// part of opening a backup that any file reaches. The fuzzer runs it on arbitrary bytes.
+pub fn read_unverified_header(bytes: &[u8]) -> Result<BackupSummary, String> {
+    let mut reader = std::io::Cursor::new(bytes);
+    read_header(&mut reader, bytes.len() as u64).map(|u| summary(&u.header))
 }
 
 /// An opened backup: its authenticated header, the database key, and the reader left at
@@ -132,14 +175,11 @@ fn open_backup(backup: &Path, username: &str, password: &str) -> StoreResult<Ope
     let file = std::fs::File::open(backup)?;
     let total = file.metadata()?.len();
     let mut reader = BufReader::new(file);
-    let magic = read_line_limited(&mut reader, 64, "first line").map_err(bad)?;
-    if magic != MAGIC.as_bytes() {
-        return Err(bad("not a Surety Desk backup file (format 2)".into()));
-    }
-    let line = read_line_limited(&mut reader, MAX_HEADER_BYTES, "header").map_err(bad)?;
-    let header: Header =
-        serde_json::from_slice(&line).map_err(|e| bad(format!("damaged header: {e}")))?;
-    let mac_hex = read_line_limited(&mut reader, 128, "header's MAC").map_err(bad)?;
+    let Unverified {
+        header,
+        line,
+        mac_hex,
+    } = read_header(&mut reader, total).map_err(bad)?;
     // Bounded key derivation (KdfParams::check) before the header is trusted in any way.
     let (_, db_key) = header.key_file.unlock(username, password, backup)?;
     let tag = hex::decode(&mac_hex).map_err(|_| bad("damaged header MAC".into()))?;
@@ -156,16 +196,6 @@ fn open_backup(backup: &Path, username: &str, password: &str) -> StoreResult<Ope
             found: header.schema_version,
             supported: SCHEMA_VERSION,
         });
-    }
-    let offset = (MAGIC.len() + 1 + line.len() + 1 + mac_hex.len() + 1) as u64;
-    if header.database_bytes > MAX_DATABASE_BYTES
-        || total.checked_sub(offset) != Some(header.database_bytes)
-    {
-        return Err(bad(format!(
-            "the database part is {} bytes, the header says {}",
-            total.saturating_sub(offset),
-            header.database_bytes
-        )));
     }
     Ok(Opened {
         reader,

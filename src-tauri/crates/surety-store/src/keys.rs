@@ -331,13 +331,17 @@ impl KeyFile {
         }
         let text = std::fs::read_to_string(path)?;
         let kf: KeyFile = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
-        if kf.format != FORMAT || !(1..=VERSION).contains(&kf.version) {
-            return Err(damaged(format!(
-                "unknown format {} v{}",
-                kf.format, kf.version
-            )));
-        }
+        kf.check_format().map_err(damaged)?;
         Ok(kf)
+    }
+
+    /// A key file this program wrote: its format and version known. (Each user's Argon2
+    /// cost is checked when that user signs in, so one stale entry locks out no one else.)
+    pub fn check_format(&self) -> Result<(), String> {
+        if self.format != FORMAT || !(1..=VERSION).contains(&self.version) {
+            return Err(format!("unknown format {} v{}", self.format, self.version));
+        }
+        Ok(())
     }
 
     /// Writes atomically: a temporary file (0600), fsync, then rename over the old one.

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of every parser that takes outside input, with libFuzzer on the
+# stable toolchain (libfuzzer-sys, sanitizer coverage through -Cpasses=sancov-module: no
+# nightly needed). Targets: src-tauri/crates/surety-fuzz/src (`TARGETS`).
+#
+#   scripts/fuzz.sh                 every target for 8 s (what scripts/test.sh runs)
+#   scripts/fuzz.sh -s 600 quote_json   one target for ten minutes
+#
+# Each run starts from the seeds in the repo plus what earlier runs kept (target/fuzz,
+# rebuilt from the seeds when missing). A crash stops the run: its input is written to
+# target/fuzz/crashes/<target>/ and the script fails, saying where. Fix it, then copy the
+# input into src-tauri/crates/surety-fuzz/regressions/<target>/ so `cargo test` runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=8
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -s|--seconds) seconds="$2"; shift 2 ;;
+        *) targets+=("$1"); shift ;;
+    esac
+done
+crate=src-tauri/crates/surety-fuzz
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(ls "$crate/harness/src/bin" | sed 's/\.rs$//')
+fi
+work="$PWD/target/fuzz"
+host="$(rustc -vV | sed -n 's/^host: //p')"
+# cargo-fuzz's instrumentation without a sanitizer; --target keeps it off build scripts
+# and proc macros.
+export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module \
+ -Cllvm-args=-sanitizer-coverage-level=4 \
+ -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+ -Cllvm-args=-sanitizer-coverage-pc-table \
+ -Cllvm-args=-sanitizer-coverage-trace-compares"
+export CARGO_TARGET_DIR="$work/build"
+# The app's own lock, so the fuzzed code is built from the same versions the app ships
+# with (cargo adds libfuzzer-sys to it).
+cp Cargo.lock "$crate/harness/Cargo.lock"
+echo "== fuzz: building ${#targets[@]} targets (instrumented, release)"
+cargo build --release --quiet --manifest-path "$crate/harness/Cargo.toml" \
+    --target "$host" $(printf -- '--bin %s ' "${targets[@]}")
+status=0
+for t in "${targets[@]}"; do
+    corpus="$work/corpus/$t"
+    crashes="$work/crashes/$t"
+    mkdir -p "$corpus" "$crashes"
+    log="$work/$t.log"
+    # -rss_limit_mb: the intake target holds a database; anything past 2 GB is a leak.
+    if "$CARGO_TARGET_DIR/$host/release/$t" "$corpus" "$crate/corpus/$t" \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+        -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+        printf '   %-14s %8s runs, %5s edges covered, corpus %s files\n' \
+            "$t" "${runs:-?}" "${cov:-?}" "$(ls "$corpus" | wc -l)"
+    else
+        status=1
+        echo "!! fuzz: $t crashed; input kept in $crashes/ — log: $log"
+        grep -m5 -E "panicked|ERROR|SUMMARY" "$log" || tail -20 "$log"
+    fi
+done
+exit $status
