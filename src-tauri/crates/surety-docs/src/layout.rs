@@ -35,6 +35,8 @@ pub struct Column<'a> {
 pub struct Composer {
     font: &'static CjkFont,
     font_id: FontId,
+    /// A character outside the font's working set was set: embed from the whole face.
+    outside_working_set: bool,
     doc: PdfDocument,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
@@ -43,6 +45,11 @@ pub struct Composer {
     doc_no: String,
     verification: String,
 }
+
+/// How many documents this process embedded from the whole face (a character outside the
+/// working set): the tests check the documents' own text never needs it.
+pub static FULL_FACE_DOCUMENTS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
 
 fn point(x: f32, y_from_top: f32) -> Point {
     Point {
@@ -67,13 +74,10 @@ impl Composer {
         // A fixed resource name instead of add_font's random one (same case, same bytes);
         // its first six capitals become the subset tag (SURETY+NotoSansCJKsc-Regular).
         let font_id = FontId("SURETYNOTOSANSCJKSC".into());
-        doc.resources
-            .fonts
-            .map
-            .insert(font_id.clone(), PdfFont::new(font.parsed.clone()));
         Composer {
             font,
             font_id,
+            outside_working_set: false,
             doc,
             pages: Vec::new(),
             ops: Vec::new(),
@@ -90,6 +94,7 @@ impl Composer {
 
     /// Text with its baseline at `y` (mm from the top).
     pub fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
+        self.outside_working_set |= !self.font.covers(text);
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont {
@@ -363,6 +368,17 @@ impl Composer {
                 PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), std::mem::take(&mut self.ops))
             })
             .collect();
+        let face = if self.outside_working_set {
+            FULL_FACE_DOCUMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            &self.font.parsed
+        } else {
+            &self.font.working
+        };
+        self.doc
+            .resources
+            .fonts
+            .map
+            .insert(self.font_id.clone(), PdfFont::new(face.clone()));
         let options = PdfSaveOptions {
             subset_fonts: true,
             ..Default::default()

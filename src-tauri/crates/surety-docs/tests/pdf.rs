@@ -221,3 +221,31 @@ fn samples_for_a_person_to_look_at() {
         .unwrap();
     }
 }
+
+/// Names and addresses in GB 2312 (nearly all) are set from the working font; a name with
+/// a rarer character (䶮, U+4DAE, outside GB 2312) is set from the whole face and still
+/// reads back, embedded as a subset.
+#[test]
+fn a_name_outside_gb2312_prints_from_the_whole_face() {
+    use std::sync::atomic::Ordering;
+    let before = surety_docs::layout::FULL_FACE_DOCUMENTS.load(Ordering::SeqCst);
+    for kind in DocKind::ALL {
+        render(kind, &sample(12)).unwrap();
+    }
+    // Other tests of this binary may render rare names at the same time: count only ours.
+    let after_common = surety_docs::layout::FULL_FACE_DOCUMENTS.load(Ordering::SeqCst);
+    let mut doc = sample(12);
+    doc.borrower_name = "刘䶮".into();
+    let (_dir, path, _) = write(DocKind::LoanContract, &doc);
+    assert!(
+        surety_docs::layout::FULL_FACE_DOCUMENTS.load(Ordering::SeqCst) > after_common,
+        "the rare name went through the whole face"
+    );
+    assert_eq!(
+        after_common, before,
+        "the sample's documents need nothing outside the working set"
+    );
+    assert!(text_of(&path).contains("刘䶮"));
+    let (ok, fonts) = tool("pdffonts", &[&path]);
+    assert!(ok && fonts.contains("+NotoSansCJK"), "{fonts}");
+}

@@ -274,12 +274,29 @@ impl Desk {
                     .is_ok()
             })
             .collect();
-        for (i, no) in printable.iter().enumerate() {
-            let path = dir.join(format!("{no}-{}.pdf", doc.code()));
-            let bytes = surety_docs::render(doc, &self.document(no)?)?;
-            written.push(crate::output::write(self.store.path(), &path, &bytes)?);
-            if !progress(i + 1, printable.len(), no) {
-                break;
+        // Cases are read here (one connection), rendered on every core a chunk at a time,
+        // and written in order, so progress and cancelling stay per file.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut done = 0;
+        for chunk in printable.chunks(cores * 8) {
+            let documents = chunk
+                .iter()
+                .map(|no| self.document(no))
+                .collect::<DeskResult<Vec<_>>>()?;
+            let rendered: Vec<_> = {
+                use rayon::prelude::*;
+                documents
+                    .par_iter()
+                    .map(|d| surety_docs::render(doc, d))
+                    .collect()
+            };
+            for (no, bytes) in chunk.iter().zip(rendered) {
+                let path = dir.join(format!("{no}-{}.pdf", doc.code()));
+                written.push(crate::output::write(self.store.path(), &path, &bytes?)?);
+                done += 1;
+                if !progress(done, printable.len(), no) {
+                    return Ok(());
+                }
             }
         }
         Ok(())
