@@ -218,6 +218,39 @@ async fn main() {
         "dashboard command at {n} cases (admin, from the page): median {:.0} ms",
         median(boards)
     );
+    // Memory after use: 50 pages turned in all, then 20 cases opened from the list and
+    // closed again; the app's resident size is the shell's and its web processes'.
+    for _ in 0..20 {
+        window
+            .client
+            .execute_async(PAGE_SWITCH, vec![])
+            .await
+            .expect("page switch");
+    }
+    for k in 1..=20 {
+        window
+            .client
+            .execute(
+                &format!("document.querySelector('[data-testid=case-table] tbody tr:nth-child({k})').click()"),
+                vec![],
+            )
+            .await
+            .expect("open a case");
+        window.wait_contains("case-no", &["-"]).await;
+        window
+            .client
+            .execute("history.back()", vec![])
+            .await
+            .unwrap();
+        window
+            .wait_contains("case-pager", &[&format!("共 {n} 条")])
+            .await;
+    }
+    let (rss_kib, processes) = resident_kib(&["surety-desk", "WebKitWebProces", "WebKitNetworkP"]);
+    println!(
+        "resident memory at {n} cases, after 50 pages and 20 cases opened: {:.0} MB ({processes})",
+        rss_kib as f64 / 1024.0
+    );
     let worst = switches.iter().copied().fold(0.0, f64::max);
     println!(
         "case-list page switch at {n} cases (click to rows painted, 20 switches): median {:.1} ms, worst {:.1} ms",
@@ -225,4 +258,33 @@ async fn main() {
         worst
     );
     window.close().await;
+}
+
+/// The resident size (KiB) of every process whose name starts with one of `names`, and
+/// which processes those were.
+fn resident_kib(names: &[&str]) -> (u64, String) {
+    let mut total = 0;
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let dir = entry.path();
+        let Ok(comm) = std::fs::read_to_string(dir.join("comm")) else {
+            continue;
+        };
+        let comm = comm.trim();
+        if !names.iter().any(|n| comm.starts_with(n)) {
+            continue;
+        }
+        let Ok(status) = std::fs::read_to_string(dir.join("status")) else {
+            continue;
+        };
+        if let Some(kib) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            total += kib;
+            seen.push(format!("{comm} {} MB", kib / 1024));
+        }
+    }
+    (total, seen.join(", "))
 }

@@ -27,10 +27,37 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn queries() -> Vec<(&'static str, CaseQuery)> {
+/// Each list query the window makes, with the bare SQL a person would write for the same
+/// rows (the same filter, count and page, no index of our own): the reference beside it.
+fn queries() -> Vec<(&'static str, CaseQuery, String)> {
     let page = |q: CaseQuery| CaseQuery { limit: 20, ..q };
+    let newest = "c.application_date DESC, c.id DESC";
+    let bare = |filter: &str, order: &str, offset: u32| {
+        format!(
+            "SELECT count(*) FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE {filter};
+             SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date
+             FROM cases c JOIN borrowers b ON b.id = c.borrower_id WHERE {filter}
+             ORDER BY {order} LIMIT 20 OFFSET {offset}"
+        )
+    };
+    let name = |text: &str| {
+        (
+            page(CaseQuery {
+                search: Some(text.into()),
+                ..Default::default()
+            }),
+            bare(&format!("b.name LIKE '%{text}%'"), newest, 0),
+        )
+    };
+    let (zhang_wei, zhang_wei_sql) = name("张伟");
+    let (wang_xiuying, wang_xiuying_sql) = name("王秀英");
+    let (trade, trade_sql) = name("绿野农业");
     vec![
-        ("first page, no filter", page(CaseQuery::default())),
+        (
+            "first page, no filter",
+            page(CaseQuery::default()),
+            bare("1 = 1", newest, 0),
+        ),
         (
             "city + status",
             page(CaseQuery {
@@ -38,6 +65,7 @@ fn queries() -> Vec<(&'static str, CaseQuery)> {
                 status: Some(CaseStatus::Disbursed),
                 ..Default::default()
             }),
+            bare("c.city = 'weifang' AND c.status = 'disbursed'", newest, 0),
         ),
         (
             "city, page 50",
@@ -46,20 +74,22 @@ fn queries() -> Vec<(&'static str, CaseQuery)> {
                 offset: 1000,
                 ..Default::default()
             }),
+            bare("c.city = 'jining'", newest, 1000),
         ),
         (
-            "name, 4 chars (trigram)",
-            page(CaseQuery {
-                search: Some("绿野农业".into()),
-                ..Default::default()
-            }),
+            "name, 2 characters: 张伟 (bigram index)",
+            zhang_wei,
+            zhang_wei_sql,
         ),
         (
-            "name, 2 chars (scan)",
-            page(CaseQuery {
-                search: Some("张三".into()),
-                ..Default::default()
-            }),
+            "name, 3 characters: 王秀英 (trigram index)",
+            wang_xiuying,
+            wang_xiuying_sql,
+        ),
+        (
+            "name, 4 characters: 绿野农业 (trigram index)",
+            trade,
+            trade_sql,
         ),
         (
             "credit code",
@@ -67,6 +97,7 @@ fn queries() -> Vec<(&'static str, CaseQuery)> {
                 search: Some(credit_code(4242)),
                 ..Default::default()
             }),
+            bare(&format!("b.id_number = '{}'", credit_code(4242)), newest, 0),
         ),
         (
             "by principal, largest first, page 10",
@@ -75,32 +106,67 @@ fn queries() -> Vec<(&'static str, CaseQuery)> {
                 offset: 180,
                 ..Default::default()
             }),
+            bare("1 = 1", "c.principal_fen DESC, c.id DESC", 180),
         ),
         (
             "date range + city",
             page(CaseQuery {
                 city: Some(City::Yantai),
-                from: chrono::NaiveDate::from_ymd_opt(2016, 3, 1),
-                to: chrono::NaiveDate::from_ymd_opt(2016, 5, 31),
+                from: chrono::NaiveDate::from_ymd_opt(2016, 7, 1),
+                to: chrono::NaiveDate::from_ymd_opt(2016, 9, 30),
                 ..Default::default()
             }),
+            bare(
+                "c.city = 'yantai' AND c.application_date BETWEEN '2016-07-01' AND '2016-09-30'",
+                newest,
+                0,
+            ),
         ),
     ]
 }
 
-fn time_queries(conn: &Connection) -> Vec<(String, Duration)> {
+fn time(runs: usize, mut run: impl FnMut()) -> Duration {
+    run(); // warm the statement cache and pages
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                run();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// (query, rows found, our search, the bare SQL's time — measured when `bare` is asked,
+/// in 5 runs: a name's bare `LIKE` reads every borrower).
+fn time_queries(conn: &Connection, with_bare: bool) -> Vec<(String, u64, Duration, Duration)> {
     queries()
         .into_iter()
-        .map(|(name, q)| {
-            search(conn, &q).unwrap(); // warm the statement cache and pages
-            let runs = (0..31)
-                .map(|_| {
-                    let t = Instant::now();
-                    std::hint::black_box(search(conn, &q).unwrap());
-                    t.elapsed()
-                })
-                .collect();
-            (name.to_string(), median(runs))
+        .map(|(name, q, sql)| {
+            let found = search(conn, &q).unwrap().total;
+            let ours = time(31, || {
+                std::hint::black_box(search(conn, &q).unwrap());
+            });
+            if !with_bare {
+                return (name.to_string(), found, ours, Duration::ZERO);
+            }
+            let (count_sql, page_sql) = sql.split_once(';').unwrap();
+            let bare_total: i64 = conn.query_row(count_sql, [], |r| r.get(0)).unwrap();
+            assert_eq!(
+                bare_total as u64, found,
+                "{name}: the bare SQL finds other rows"
+            );
+            let bare = time(5, || {
+                let n: i64 = conn.query_row(count_sql, [], |r| r.get(0)).unwrap();
+                let mut stmt = conn.prepare_cached(page_sql).unwrap();
+                let rows = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .count();
+                std::hint::black_box((n, rows));
+            });
+            (name.to_string(), found, ours, bare)
         })
         .collect()
 }
@@ -172,17 +238,19 @@ fn main() {
         plain_insert.as_secs_f64()
     );
 
-    let enc_q = time_queries(enc);
-    let plain_q = time_queries(&plain);
-    println!("\n| case-list query, 20 rows, at {n} cases | SQLCipher | plain | ratio |");
-    println!("|---|---|---|---|");
+    let enc_q = time_queries(enc, true);
+    let plain_q = time_queries(&plain, false);
+    println!("\n| case-list query, 20 rows + total, at {n} cases | found | SQLCipher | bare SQL, same database | ÷ bare | plain SQLite | ÷ plain |");
+    println!("|---|---|---|---|---|---|---|");
     let (mut enc_sum, mut plain_sum) = (Duration::ZERO, Duration::ZERO);
-    for ((name, e), (_, p)) in enc_q.iter().zip(&plain_q) {
+    for ((name, found, e, bare), (_, _, p, _)) in enc_q.iter().zip(&plain_q) {
         enc_sum += *e;
         plain_sum += *p;
         println!(
-            "| {name} | {} | {} | {:.2}× |",
+            "| {name} | {found} | {} | {} | {:.2}× | {} | {:.2}× |",
             ms(*e),
+            ms(*bare),
+            e.as_secs_f64() / bare.as_secs_f64(),
             ms(*p),
             e.as_secs_f64() / p.as_secs_f64()
         );

@@ -301,8 +301,9 @@ pub const MAX_PAGE: u32 = 500;
 
 /// Newest applications first. The search text is resolved first into borrower and case
 /// ids through indexes (ID number, case number, the trigram index on names of three or
-/// more characters, a scan of the name column for shorter ones: many Chinese names have
-/// two), so the case filter itself always runs on the cases table's own indexes.
+/// more characters, the bigram index for two — many Chinese names have two — and a scan
+/// of the name column for one), so the case filter itself always runs on the cases
+/// table's own indexes.
 pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
     let mut filter = String::from(" WHERE 1 = 1");
     if let Some(f) = q.reach.filter() {
@@ -425,7 +426,13 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
         }
         Ok(())
     };
-    if text.chars().count() >= 3 {
+    let length = text.chars().count();
+    if length == 2 {
+        collect(
+            "SELECT borrower_id FROM borrower_bigrams WHERE gram = lower(?1)",
+            text.to_string(),
+        )?;
+    } else if length >= 3 {
         // A phrase query: quotes inside the text are doubled, so it cannot inject syntax.
         collect(
             "SELECT rowid FROM borrower_names WHERE borrower_names MATCH ?1",

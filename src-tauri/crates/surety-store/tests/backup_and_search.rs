@@ -288,13 +288,34 @@ fn cases_are_found_by_name_substring_id_number_case_number_and_filters() {
         .rows
         .iter()
         .all(|r| r.borrower_name.contains("绿野农业")));
-    // Two characters: a scan.
+    // Two characters: the bigram index, anywhere in the name (the start, across the
+    // name and its number, the end). Expected counts from the fixture's own names.
+    for two in ["张三", "三6", "6号", "业1"] {
+        let expected = (0..48)
+            .filter(|n| new_case(*n).0.name.contains(two))
+            .count() as u64;
+        let page = q(CaseQuery {
+            search: Some(two.into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(page.total, expected, "{two}");
+        assert!(page.rows.iter().all(|r| r.borrower_name.contains(two)));
+    }
+    // 张三 at n = 6, 14, 22, 30, 38, 46.
     let page = q(CaseQuery {
         search: Some("张三".into()),
         ..Default::default()
     })
     .unwrap();
     assert_eq!(page.total, 6);
+    // One character: a scan of the names (号 ends every fixture name).
+    let page = q(CaseQuery {
+        search: Some("号".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(page.total, 48);
     let page = q(CaseQuery {
         search: Some(credit_code(17).to_lowercase()),
         ..Default::default()
