@@ -48,7 +48,9 @@ pub fn paid_in(
     to: &str,
 ) -> StoreResult<Money> {
     let fen: i64 = conn.query_row(
-        "SELECT coalesce(sum(a.amount_fen), 0) FROM accident_claims a JOIN cases c ON c.id = a.case_id
+        // Accident claims are few and cases many: `CROSS JOIN` keeps SQLite walking the
+        // claims (it chose to walk the city's cases: 60 ms a line at 100,000 cases).
+        "SELECT coalesce(sum(a.amount_fen), 0) FROM accident_claims a CROSS JOIN cases c ON c.id = a.case_id
          WHERE c.insurer_id = ?1 AND c.city = ?2 AND a.paid_on BETWEEN ?3 AND ?4",
         params![insurer_id, city, from, to],
         |r| r.get(0),

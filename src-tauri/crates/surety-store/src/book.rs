@@ -546,29 +546,39 @@ pub fn book_facts_of(
             }
         }
     }
-    let mut lines = conn.prepare_cached(
-        "SELECT period, due_date, principal_fen, interest_fen FROM schedule WHERE case_id = ?1 ORDER BY period",
-    )?;
-    for (id, total) in behind {
-        let schedule: Vec<Installment> = lines
-            .query_map([id], |r| {
-                let (principal, interest): (i64, i64) = (r.get(2)?, r.get(3)?);
-                Ok(Installment {
-                    period: r.get(0)?,
-                    due_date: crate::corrupt::date(
-                        "schedule",
-                        id,
-                        "due_date",
-                        &r.get::<_, String>(1)?,
-                    )?,
-                    principal: Money::from_fen(principal),
-                    interest: Money::from_fen(interest),
-                    payment: Money::from_fen(principal + interest),
-                    balance: Money::ZERO,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        facts[slot(id)].standing = standing_from_total(&schedule, Money::from_fen(total), as_of);
+    // The loans behind are walked period by period: their schedules in one read.
+    if !behind.is_empty() {
+        let ids = serde_json::to_string(&behind.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+            .expect("ids serialize");
+        let mut schedules: HashMap<i64, Vec<Installment>> = HashMap::with_capacity(behind.len());
+        let mut stmt = conn.prepare(
+            "SELECT schedule.case_id, period, due_date, principal_fen, interest_fen
+             FROM json_each(?1) AS j CROSS JOIN schedule ON schedule.case_id = j.value",
+        )?;
+        let mut rows = stmt.query([ids])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let (principal, interest): (i64, i64) = (r.get(3)?, r.get(4)?);
+            schedules.entry(id).or_default().push(Installment {
+                period: r.get(1)?,
+                due_date: crate::corrupt::date(
+                    "schedule",
+                    id,
+                    "due_date",
+                    &r.get::<_, String>(2)?,
+                )?,
+                principal: Money::from_fen(principal),
+                interest: Money::from_fen(interest),
+                payment: Money::from_fen(principal + interest),
+                balance: Money::ZERO,
+            });
+        }
+        for (id, total) in behind {
+            let mut schedule = schedules.remove(&id).unwrap_or_default();
+            schedule.sort_by_key(|i| i.period);
+            facts[slot(id)].standing =
+                standing_from_total(&schedule, Money::from_fen(total), as_of);
+        }
     }
     for id in replaced {
         let (schedule, paid) = crate::schedules::position_as_of(conn, id, at)?;

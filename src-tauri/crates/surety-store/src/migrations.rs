@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0021_partner_offices.sql"),
     include_str!("../migrations/0022_peer_audit.sql"),
     include_str!("../migrations/0023_search_indexes.sql"),
+    include_str!("../migrations/0024_repayments_by_case.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
