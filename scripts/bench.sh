@@ -93,7 +93,7 @@ fi
         # Tables as printed; every other line as a list item.
         awk '/^\|/ { if (!t) print ""; t = 1; print; next }
              /^[[:space:]]*$/ { next }
-             { if (t) print ""; t = 0; sub(/^#+ */, ""); print "- " $0 }' "$out/$b.out"
+             { if (t) print ""; t = 0; sub(/^#+ */, ""); sub(/^[[:space:]]+/, ""); print "- " $0 }' "$out/$b.out"
     done
     if [ -n "$notes" ]; then
         echo
