@@ -110,9 +110,11 @@ fn working_set() -> Vec<char> {
     chars
 }
 
-/// Cuts the face down to `chars`, keeping their Unicode mappings, and reads the result
-/// back as a font of its own; with each kept character's advance.
+/// Cuts the face (`face`, read from `bytes`) down to `chars`, keeping their Unicode
+/// mappings, and reads the result back as a font of its own; with each kept character's
+/// advance.
 fn working_font(
+    face: &ttf_parser::Face,
     bytes: &[u8],
     index: u32,
     chars: &[char],
@@ -120,7 +122,6 @@ fn working_font(
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-    let face = ttf_parser::Face::parse(bytes, index).map_err(|e| e.to_string())?;
     let mut advances = HashMap::with_capacity(chars.len());
     let mut glyphs = vec![0u16];
     for &c in chars {
@@ -168,17 +169,15 @@ fn load() -> Result<CjkFont, String> {
             tried.push(path);
             continue;
         };
-        if ttf_parser::Face::parse(&bytes, index).is_err() {
+        let Ok(face) = ttf_parser::Face::parse(&bytes, index) else {
             tried.push(format!("{path} (not a font)"));
             continue;
-        }
+        };
+        let units_per_em = f32::from(face.units_per_em());
         let parsed = ParsedFont::from_bytes(&bytes, index as usize, &mut Vec::new())
             .ok_or_else(|| format!("{path}: the font cannot be parsed"))?;
-        let (working, advances) = working_font(&bytes, index, &working_set())
+        let (working, advances) = working_font(&face, &bytes, index, &working_set())
             .map_err(|e| format!("{path}: the font cannot be cut to its working set: {e}"))?;
-        let units_per_em = ttf_parser::Face::parse(&bytes, index)
-            .map(|f| f32::from(f.units_per_em()))
-            .unwrap_or(1000.0);
         return Ok(CjkFont {
             parsed,
             working,

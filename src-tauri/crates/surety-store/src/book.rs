@@ -552,26 +552,16 @@ pub fn book_facts_of(
             .expect("ids serialize");
         let mut schedules: HashMap<i64, Vec<Installment>> = HashMap::with_capacity(behind.len());
         let mut stmt = conn.prepare(
-            "SELECT schedule.case_id, period, due_date, principal_fen, interest_fen
+            "SELECT schedule.case_id, period, due_date, principal_fen, interest_fen, payment_fen, balance_fen
              FROM json_each(?1) AS j CROSS JOIN schedule ON schedule.case_id = j.value",
         )?;
         let mut rows = stmt.query([ids])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let (principal, interest): (i64, i64) = (r.get(3)?, r.get(4)?);
-            schedules.entry(id).or_default().push(Installment {
-                period: r.get(1)?,
-                due_date: crate::corrupt::date(
-                    "schedule",
-                    id,
-                    "due_date",
-                    &r.get::<_, String>(2)?,
-                )?,
-                principal: Money::from_fen(principal),
-                interest: Money::from_fen(interest),
-                payment: Money::from_fen(principal + interest),
-                balance: Money::ZERO,
-            });
+            schedules
+                .entry(id)
+                .or_default()
+                .push(crate::schedules::installment(r, "schedule", id, 1)?);
         }
         for (id, total) in behind {
             let mut schedule = schedules.remove(&id).unwrap_or_default();

@@ -8,6 +8,25 @@ use serde::Serialize;
 use surety_domain::claim::PeriodPaid;
 use surety_domain::{Installment, Money};
 
+/// One installment as a schedule table stores it: period, due date, principal, interest,
+/// payment and balance in six columns from `first` (every reader of `schedule` and
+/// `schedule_history` reads them so).
+pub(crate) fn installment(
+    r: &rusqlite::Row,
+    table: &'static str,
+    case_id: i64,
+    first: usize,
+) -> rusqlite::Result<Installment> {
+    Ok(Installment {
+        period: r.get(first)?,
+        due_date: date(table, case_id, "due_date", &r.get::<_, String>(first + 1)?)?,
+        principal: Money::from_fen(r.get(first + 2)?),
+        interest: Money::from_fen(r.get(first + 3)?),
+        payment: Money::from_fen(r.get(first + 4)?),
+        balance: Money::from_fen(r.get(first + 5)?),
+    })
+}
+
 /// Why a schedule version began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,19 +179,7 @@ pub fn versions(conn: &Connection, case_id: i64) -> StoreResult<Vec<ScheduleVers
     for v in out.iter_mut().filter(|v| v.version != current) {
         v.installments = history
             .query_map(params![case_id, v.version], |r| {
-                Ok(Installment {
-                    period: r.get(0)?,
-                    due_date: date(
-                        "schedule_history",
-                        case_id,
-                        "due_date",
-                        &r.get::<_, String>(1)?,
-                    )?,
-                    principal: Money::from_fen(r.get(2)?),
-                    interest: Money::from_fen(r.get(3)?),
-                    payment: Money::from_fen(r.get(4)?),
-                    balance: Money::from_fen(r.get(5)?),
-                })
+                installment(r, "schedule_history", case_id, 0)
             })?
             .collect::<Result<_, _>>()?;
     }
@@ -220,14 +227,7 @@ pub fn position_as_of(
     ))?;
     let rows = stmt.query_map(params![case_id, version], |r| {
         Ok((
-            Installment {
-                period: r.get(0)?,
-                due_date: date("schedule", case_id, "due_date", &r.get::<_, String>(1)?)?,
-                principal: Money::from_fen(r.get(2)?),
-                interest: Money::from_fen(r.get(3)?),
-                payment: Money::from_fen(r.get(4)?),
-                balance: Money::from_fen(r.get(5)?),
-            },
+            installment(r, "schedule", case_id, 0)?,
             PeriodPaid {
                 interest: Money::from_fen(r.get(6)?),
                 principal: Money::from_fen(r.get(7)?),

@@ -184,14 +184,7 @@ pub fn schedule(conn: &Connection, case_id: i64) -> StoreResult<Vec<Installment>
          WHERE case_id = ?1 ORDER BY period",
     )?;
     let rows = stmt.query_map([case_id], |r| {
-        Ok(Installment {
-            period: r.get(0)?,
-            due_date: date("schedule", case_id, "due_date", &r.get::<_, String>(1)?)?,
-            principal: Money::from_fen(r.get(2)?),
-            interest: Money::from_fen(r.get(3)?),
-            payment: Money::from_fen(r.get(4)?),
-            balance: Money::from_fen(r.get(5)?),
-        })
+        crate::schedules::installment(r, "schedule", case_id, 0)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
