@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every parser that takes outside input, with libFuzzer on the
 # stable toolchain (libfuzzer-sys, sanitizer coverage through -Cpasses=sancov-module: no
-# nightly needed). Targets: src-tauri/crates/surety-fuzz/src (`TARGETS`).
+# nightly needed). Targets: src-tauri/crates/surety-fuzz/src (`TARGETS`); one instrumented
+# binary runs them all, the target named by SURETY_FUZZ_TARGET.
 #
 #   scripts/fuzz.sh                 every target for 8 s (what scripts/test.sh runs)
 #   scripts/fuzz.sh -s 600 quote_json   one target for ten minutes
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 crate=src-tauri/crates/surety-fuzz
 if [ ${#targets[@]} -eq 0 ]; then
-    mapfile -t targets < <(ls "$crate/harness/src/bin" | sed 's/\.rs$//')
+    mapfile -t targets < <(sed -n 's/^    ("\([a-z_]*\)", .*/\1/p' "$crate/src/lib.rs")
 fi
 work="$PWD/target/fuzz"
 host="$(rustc -vV | sed -n 's/^host: //p')"
@@ -37,9 +38,8 @@ export CARGO_TARGET_DIR="$work/build"
 # The app's own lock, so the fuzzed code is built from the same versions the app ships
 # with (cargo adds libfuzzer-sys to it).
 cp Cargo.lock "$crate/harness/Cargo.lock"
-echo "== fuzz: building ${#targets[@]} targets (instrumented, release)"
-cargo build --release --quiet --manifest-path "$crate/harness/Cargo.toml" \
-    --target "$host" $(printf -- '--bin %s ' "${targets[@]}")
+echo "== fuzz: building the harness for ${#targets[@]} targets (instrumented, release)"
+cargo build --release --quiet --manifest-path "$crate/harness/Cargo.toml" --target "$host"
 status=0
 for t in "${targets[@]}"; do
     corpus="$work/corpus/$t"
@@ -47,7 +47,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$crashes"
     log="$work/$t.log"
     # -rss_limit_mb: the intake target holds a database; anything past 2 GB is a leak.
-    if "$CARGO_TARGET_DIR/$host/release/$t" "$corpus" "$crate/corpus/$t" \
+    if SURETY_FUZZ_TARGET="$t" "$CARGO_TARGET_DIR/$host/release/fuzz" "$corpus" "$crate/corpus/$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

@@ -14,7 +14,7 @@ pub mod intake;
 /// What a target runs on one input.
 pub type Target = fn(&[u8]);
 
-/// The targets by name: the names of the harness's binaries and of the corpus folders.
+/// The targets by name (`SURETY_FUZZ_TARGET` of the harness, and the corpus folders).
 pub const TARGETS: &[(&str, Target)] = &[
     ("quote_json", quote_json),
     ("intake_json", intake::intake_json),
