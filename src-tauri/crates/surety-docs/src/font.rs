@@ -54,8 +54,15 @@ pub struct CjkFont {
     /// document is set in. Subsetting each document's glyphs out of 7,000 instead of
     /// 65,000 is what makes a contract take milliseconds (BENCHMARKS.md).
     pub working: ParsedFont,
+    /// The working face's program, for each document's font to be cut from (`embed`);
+    /// `None` for a face that is not a CID-keyed CFF.
+    pub cuttable: Option<crate::embed::Cuttable>,
     /// Each character of the working set with its advance (font units).
-    advances: HashMap<char, u16>,
+    advances: ByChar,
+    /// Each character of the working set with its glyph in the working face: pages set in
+    /// it are written as glyphs (`TextItem::GlyphIds`), which spares printpdf a cmap lookup
+    /// of each character, twice (a fifth of a contract's time).
+    glyphs: ByChar,
     bytes: Vec<u8>,
     index: u32,
     units_per_em: f32,
@@ -68,8 +75,8 @@ impl CjkFont {
         let mut face = None;
         let units: u32 = text
             .chars()
-            .map(|c| match self.advances.get(&c) {
-                Some(a) => u32::from(*a),
+            .map(|c| match self.advances.get(c) {
+                Some(a) => u32::from(a),
                 None => {
                     let face = face.get_or_insert_with(|| {
                         ttf_parser::Face::parse(&self.bytes, self.index).expect("parsed at load")
@@ -84,9 +91,14 @@ impl CjkFont {
         units as f32 * size / self.units_per_em
     }
 
+    /// The glyph of `c` in the working face.
+    pub fn working_glyph(&self, c: char) -> Option<u16> {
+        self.glyphs.get(c)
+    }
+
     /// Whether every character of `text` is in the working set.
     pub fn covers(&self, text: &str) -> bool {
-        text.chars().all(|c| self.advances.contains_key(&c))
+        text.chars().all(|c| self.advances.get(c).is_some())
     }
 }
 
@@ -110,6 +122,36 @@ fn working_set() -> Vec<char> {
     chars
 }
 
+/// The face cut to the working set: read back, its program, and each character's advance
+/// and glyph.
+struct WorkingFace {
+    parsed: ParsedFont,
+    bytes: Vec<u8>,
+    advances: ByChar,
+    glyphs: ByChar,
+}
+
+/// A figure (never 0) for each character of the Basic Multilingual Plane that has one: the
+/// working set's advances and glyphs, looked up once per character of every line set (a
+/// hash map's lookups were a tenth of a contract's time).
+struct ByChar(Vec<u16>);
+
+impl ByChar {
+    fn new() -> ByChar {
+        ByChar(vec![0; 0x10000])
+    }
+
+    fn set(&mut self, c: char, figure: u16) {
+        if let Some(slot) = self.0.get_mut(c as usize) {
+            *slot = figure;
+        }
+    }
+
+    fn get(&self, c: char) -> Option<u16> {
+        self.0.get(c as usize).copied().filter(|f| *f != 0)
+    }
+}
+
 /// Cuts the face (`face`, read from `bytes`) down to `chars`, keeping their Unicode
 /// mappings, and reads the result back as a font of its own; with each kept character's
 /// advance.
@@ -118,20 +160,34 @@ fn working_font(
     bytes: &[u8],
     index: u32,
     chars: &[char],
-) -> Result<(ParsedFont, HashMap<char, u16>), String> {
+) -> Result<WorkingFace, String> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-    let mut advances = HashMap::with_capacity(chars.len());
+    let mut advances = ByChar::new();
     let mut glyphs = vec![0u16];
     for &c in chars {
         if let Some(g) = face.glyph_index(c) {
-            advances.insert(c, face.glyph_hor_advance(g).unwrap_or(face.units_per_em()));
+            // An advance of 0 (none of the working set has one) would read as "not in it".
+            let advance = face.glyph_hor_advance(g).unwrap_or(face.units_per_em());
+            advances.set(c, advance.max(1));
             glyphs.push(g.0);
         }
     }
     glyphs[1..].sort_unstable();
     glyphs.dedup();
+    // The cut numbers its glyphs by their place in the list it was given.
+    let cut_glyph: HashMap<u16, u16> = glyphs
+        .iter()
+        .enumerate()
+        .map(|(new, old)| (*old, new as u16))
+        .collect();
+    let mut glyph_of_char = ByChar::new();
+    for &c in chars {
+        if let Some(new) = face.glyph_index(c).and_then(|g| cut_glyph.get(&g.0)) {
+            glyph_of_char.set(c, *new);
+        }
+    }
     let file = ReadScope::new(bytes)
         .read::<FontData<'_>>()
         .map_err(|e| e.to_string())?;
@@ -147,7 +203,12 @@ fn working_font(
     .map_err(|e| e.to_string())?;
     let parsed = ParsedFont::from_bytes(&cut, 0, &mut Vec::new())
         .ok_or("the working font cannot be read back")?;
-    Ok((parsed, advances))
+    Ok(WorkingFace {
+        parsed,
+        bytes: cut,
+        advances,
+        glyphs: glyph_of_char,
+    })
 }
 
 static FONT: OnceLock<Result<CjkFont, String>> = OnceLock::new();
@@ -176,12 +237,14 @@ fn load() -> Result<CjkFont, String> {
         let units_per_em = f32::from(face.units_per_em());
         let parsed = ParsedFont::from_bytes(&bytes, index as usize, &mut Vec::new())
             .ok_or_else(|| format!("{path}: the font cannot be parsed"))?;
-        let (working, advances) = working_font(&face, &bytes, index, &working_set())
+        let working = working_font(&face, &bytes, index, &working_set())
             .map_err(|e| format!("{path}: the font cannot be cut to its working set: {e}"))?;
         return Ok(CjkFont {
             parsed,
-            working,
-            advances,
+            cuttable: crate::embed::Cuttable::new(&working.bytes),
+            working: working.parsed,
+            advances: working.advances,
+            glyphs: working.glyphs,
             bytes,
             index,
             units_per_em,

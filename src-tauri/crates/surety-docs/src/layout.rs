@@ -6,8 +6,8 @@
 
 use crate::font::CjkFont;
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };
 
 pub const PAGE_W: f32 = 210.0;
@@ -379,13 +379,62 @@ impl Composer {
             .fonts
             .map
             .insert(self.font_id.clone(), PdfFont::new(face.clone()));
-        let options = PdfSaveOptions {
-            subset_fonts: true,
-            ..Default::default()
+        let cut = match &self.font.cuttable {
+            Some(face) if !self.outside_working_set => {
+                let pages = pages
+                    .into_iter()
+                    .map(|mut page| {
+                        as_glyphs(&mut page.ops, self.font);
+                        page
+                    })
+                    .collect();
+                let doc = self.doc.with_pages(pages);
+                let whole = PdfSaveOptions {
+                    subset_fonts: false,
+                    optimize: false,
+                    ..Default::default()
+                };
+                // The font id's first six capitals: SURETY+NotoSansCJKsc-Regular.
+                crate::embed::finish(
+                    doc.to_lopdf_document(&whole, &mut Vec::new()),
+                    face,
+                    "SURETY",
+                )
+            }
+            _ => {
+                self.doc.with_pages(pages);
+                None
+            }
         };
-        let mut bytes = self.doc.with_pages(pages).save(&options, &mut Vec::new());
+        let mut bytes = cut.unwrap_or_else(|| {
+            let options = PdfSaveOptions {
+                subset_fonts: true,
+                ..Default::default()
+            };
+            self.doc.save(&options, &mut Vec::new())
+        });
         stable_trailer_id(&mut bytes);
         bytes
+    }
+}
+
+/// The text of `ops` as glyphs of the working face, each with its character (for the
+/// document's ToUnicode map, so its text can be searched and copied).
+fn as_glyphs(ops: &mut [Op], font: &CjkFont) {
+    for op in ops {
+        let Op::ShowText { items } = op else { continue };
+        for item in items.iter_mut() {
+            let TextItem::Text(text) = item else { continue };
+            let glyphs = text
+                .chars()
+                .map(|c| Codepoint {
+                    gid: font.working_glyph(c).unwrap_or(0),
+                    offset: 0.0,
+                    cid: Some(c.to_string()),
+                })
+                .collect();
+            *item = TextItem::GlyphIds(glyphs);
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod documents;
+pub mod embed;
 pub mod error;
 pub mod font;
 pub mod format;

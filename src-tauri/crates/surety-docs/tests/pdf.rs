@@ -101,6 +101,63 @@ fn the_font_is_embedded_as_a_subset_and_the_file_is_well_formed() {
     }
 }
 
+/// The embedded font program is cut to the document's own glyphs (the working face holds
+/// 7,000; pdffonts' "sub" reads only the name's tag), and every code the pages show is a
+/// CID of a glyph in it — so each character draws its own outline, not .notdef.
+#[test]
+fn the_embedded_program_holds_the_glyphs_the_pages_show_and_no_others() {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::cff::CFF;
+    for kind in DocKind::ALL {
+        let (_dir, path, _) = write(kind, &sample(12));
+        let pdf = lopdf::Document::load(&path).unwrap();
+        let program = pdf
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .find_map(|d| d.get(b"FontFile3").ok()?.as_reference().ok())
+            .and_then(|id| pdf.get_object(id).ok()?.as_stream().ok())
+            .expect("a FontFile3 program");
+        let program = program.decompressed_content().unwrap();
+        let cff = ReadScope::new(&program).read::<CFF<'_>>().unwrap();
+        let font = &cff.fonts[0];
+        assert!(font.is_cid_keyed(), "{kind:?}: a CID-keyed CFF");
+        let glyphs = font.char_strings_index.len();
+        let cids: std::collections::HashSet<u16> = (0..glyphs as u16)
+            .filter_map(|g| font.charset.id_for_glyph(g))
+            .collect();
+        // Every code of /W (the codes the pages show) resolves to a glyph of the program.
+        let widths = pdf
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .find_map(|d| {
+                let descendant = d.get(b"DescendantFonts").ok()?.as_array().ok()?.first()?;
+                descendant.as_dict().ok()?.get(b"W").ok()?.as_array().ok()
+            })
+            .expect("the font's /W");
+        let mut codes = Vec::new();
+        for pair in widths.chunks(2) {
+            let first = pair[0].as_i64().unwrap() as u16;
+            let run = pair[1].as_array().expect("c [w …] runs").len() as u16;
+            codes.extend(first..first + run);
+        }
+        for code in &codes {
+            assert!(cids.contains(code), "{kind:?}: code {code} has no glyph");
+        }
+        // And nothing else: the characters pdftotext reads (spaces included) and .notdef.
+        let text = text_of(&path);
+        let shown: std::collections::HashSet<char> =
+            text.chars().filter(|c| !c.is_control()).collect();
+        assert_eq!(codes.len(), glyphs - 1, "{kind:?}: .notdef and one glyph a code");
+        assert!(
+            glyphs <= shown.len() + 2 && glyphs > shown.len() / 2,
+            "{kind:?}: {glyphs} glyphs for {} distinct characters",
+            shown.len()
+        );
+    }
+}
+
 #[test]
 fn a_long_schedule_breaks_across_pages_with_the_header_repeated() {
     let mut doc = sample(12);
