@@ -59,10 +59,9 @@ pub struct CjkFont {
     pub cuttable: Option<crate::embed::Cuttable>,
     /// Each character of the working set with its advance (font units).
     advances: ByChar,
-    /// Each character of the working set with its glyph in the working face: pages set in
-    /// it are written as glyphs (`TextItem::GlyphIds`), which spares printpdf a cmap lookup
-    /// of each character, twice (a fifth of a contract's time).
-    glyphs: ByChar,
+    /// Each character of the working set with its CID in the working face: pages set in it
+    /// are written as CIDs (`embed`).
+    cids: ByChar,
     bytes: Vec<u8>,
     index: u32,
     units_per_em: f32,
@@ -91,9 +90,14 @@ impl CjkFont {
         units as f32 * size / self.units_per_em
     }
 
-    /// The glyph of `c` in the working face.
-    pub fn working_glyph(&self, c: char) -> Option<u16> {
-        self.glyphs.get(c)
+    /// The CID of `c` in the working face.
+    pub fn working_cid(&self, c: char) -> Option<u16> {
+        self.cids.get(c)
+    }
+
+    /// The advance of `c` (font units), if it is in the working set.
+    pub fn working_advance(&self, c: char) -> Option<u16> {
+        self.advances.get(c)
     }
 
     /// Whether every character of `text` is in the working set.
@@ -239,12 +243,28 @@ fn load() -> Result<CjkFont, String> {
             .ok_or_else(|| format!("{path}: the font cannot be parsed"))?;
         let working = working_font(&face, &bytes, index, &working_set())
             .map_err(|e| format!("{path}: the font cannot be cut to its working set: {e}"))?;
+        let name = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| "NotoSansCJKsc-Regular".into());
+        let cuttable =
+            crate::embed::Cuttable::new(&working.bytes, crate::embed::Metrics::of(&face), &name);
+        let mut cids = ByChar::new();
+        if let Some(cut) = &cuttable {
+            for (c, gid) in working.glyphs.0.iter().enumerate() {
+                if let (Some(c), Some(cid)) = (char::from_u32(c as u32), cut.cid(*gid)) {
+                    cids.set(c, cid);
+                }
+            }
+        }
         return Ok(CjkFont {
             parsed,
-            cuttable: crate::embed::Cuttable::new(&working.bytes),
+            cuttable,
             working: working.parsed,
             advances: working.advances,
-            glyphs: working.glyphs,
+            cids,
             bytes,
             index,
             units_per_em,

@@ -6,8 +6,8 @@
 
 use crate::font::CjkFont;
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Codepoint, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, TextItem,
 };
 
 pub const PAGE_W: f32 = 210.0;
@@ -40,6 +40,10 @@ pub struct Composer {
     doc: PdfDocument,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
+    /// The font size and line width set on the page so far: each is written when it
+    /// changes, not before every text and line (a contract's page holds hundreds).
+    size_in_force: Option<f32>,
+    thickness_in_force: Option<f32>,
     y: f32,
     title: String,
     doc_no: String,
@@ -58,15 +62,6 @@ fn point(x: f32, y_from_top: f32) -> Point {
     }
 }
 
-fn black() -> Color {
-    Color::Rgb(Rgb {
-        r: 0.0,
-        g: 0.0,
-        b: 0.0,
-        icc_profile: None,
-    })
-}
-
 impl Composer {
     pub fn new(font: &'static CjkFont, title: &str, doc_no: &str, verification: &str) -> Composer {
         let mut doc = PdfDocument::new(title);
@@ -81,6 +76,8 @@ impl Composer {
             doc,
             pages: Vec::new(),
             ops: Vec::new(),
+            size_in_force: None,
+            thickness_in_force: None,
             y: TOP,
             title: title.into(),
             doc_no: doc_no.into(),
@@ -95,13 +92,16 @@ impl Composer {
     /// Text with its baseline at `y` (mm from the top).
     pub fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
         self.outside_working_set |= !self.font.covers(text);
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
+        self.ops.push(Op::StartTextSection);
+        // Text is filled in the page's initial colour, black (ISO 32000-1, 8.4.1).
+        if self.size_in_force != Some(size) {
+            self.size_in_force = Some(size);
+            self.ops.push(Op::SetFont {
                 font: PdfFontHandle::External(self.font_id.clone()),
                 size: Pt(size),
-            },
-            Op::SetFillColor { col: black() },
+            });
+        }
+        self.ops.extend([
             Op::SetTextCursor { pos: point(x, y) },
             Op::ShowText {
                 items: vec![TextItem::Text(text.to_string())],
@@ -121,30 +121,33 @@ impl Composer {
     }
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
-        self.ops.extend([
-            Op::SetOutlineColor { col: black() },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint {
-                            p: point(x1, y1),
-                            bezier: false,
-                        },
-                        LinePoint {
-                            p: point(x2, y2),
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
-                },
+        // Lines are stroked in the page's initial colour, black.
+        if self.thickness_in_force != Some(thickness) {
+            self.thickness_in_force = Some(thickness);
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        }
+        self.ops.extend([Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: point(x1, y1),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: point(x2, y2),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
             },
-        ]);
+        }]);
     }
 
     fn new_page(&mut self) {
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
+        self.size_in_force = None;
+        self.thickness_in_force = None;
         self.y = TOP;
     }
 
@@ -355,6 +358,9 @@ impl Composer {
             .enumerate()
             .map(|(i, ops)| {
                 self.ops = ops;
+                // What the page's last operations left in force is not tracked here.
+                self.size_in_force = None;
+                self.thickness_in_force = None;
                 let y = 284.0;
                 self.line(LEFT, y - 5.0, RIGHT, y - 5.0, 0.3);
                 let left = format!("{}  编号 {}", self.title, self.doc_no);
@@ -368,69 +374,78 @@ impl Composer {
                 PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), std::mem::take(&mut self.ops))
             })
             .collect();
-        let face = if self.outside_working_set {
-            FULL_FACE_DOCUMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            &self.font.parsed
-        } else {
-            &self.font.working
-        };
-        self.doc
-            .resources
-            .fonts
-            .map
-            .insert(self.font_id.clone(), PdfFont::new(face.clone()));
         let cut = match &self.font.cuttable {
             Some(face) if !self.outside_working_set => {
-                let pages = pages
-                    .into_iter()
+                let mut shown = crate::embed::Shown::new();
+                let as_set = pages
+                    .iter()
+                    .cloned()
                     .map(|mut page| {
-                        as_glyphs(&mut page.ops, self.font);
+                        as_cids(&mut page.ops, self.font, &mut shown);
                         page
                     })
                     .collect();
-                let doc = self.doc.with_pages(pages);
-                let whole = PdfSaveOptions {
+                // No font in the document's resources: printpdf writes the CIDs as they
+                // are and leaves the font to `embed`.
+                let doc = self.doc.with_pages(as_set);
+                let plain = PdfSaveOptions {
                     subset_fonts: false,
                     optimize: false,
                     ..Default::default()
                 };
-                // The font id's first six capitals: SURETY+NotoSansCJKsc-Regular.
                 crate::embed::finish(
-                    doc.to_lopdf_document(&whole, &mut Vec::new()),
+                    doc.to_lopdf_document(&plain, &mut Vec::new()),
                     face,
+                    &shown,
+                    &self.font_id.0,
+                    // The font id's first six capitals: SURETY+NotoSansCJKsc-Regular.
                     "SURETY",
                 )
             }
-            _ => {
-                self.doc.with_pages(pages);
-                None
-            }
+            _ => None,
         };
         let mut bytes = cut.unwrap_or_else(|| {
+            let face = if self.outside_working_set {
+                FULL_FACE_DOCUMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                &self.font.parsed
+            } else {
+                &self.font.working
+            };
+            self.doc
+                .resources
+                .fonts
+                .map
+                .insert(self.font_id.clone(), PdfFont::new(face.clone()));
             let options = PdfSaveOptions {
                 subset_fonts: true,
                 ..Default::default()
             };
-            self.doc.save(&options, &mut Vec::new())
+            self.doc.with_pages(pages).save(&options, &mut Vec::new())
         });
         stable_trailer_id(&mut bytes);
         bytes
     }
 }
 
-/// The text of `ops` as glyphs of the working face, each with its character (for the
-/// document's ToUnicode map, so its text can be searched and copied).
-fn as_glyphs(ops: &mut [Op], font: &CjkFont) {
+/// The text of `ops` as CIDs of the working face; each CID shown, with its character and
+/// advance, into `shown` (the font's widths and ToUnicode map).
+fn as_cids(ops: &mut [Op], font: &CjkFont, shown: &mut crate::embed::Shown) {
     for op in ops {
         let Op::ShowText { items } = op else { continue };
         for item in items.iter_mut() {
             let TextItem::Text(text) = item else { continue };
             let glyphs = text
                 .chars()
-                .map(|c| Codepoint {
-                    gid: font.working_glyph(c).unwrap_or(0),
-                    offset: 0.0,
-                    cid: Some(c.to_string()),
+                .map(|c| {
+                    let cid = font.working_cid(c).unwrap_or(0);
+                    if cid != 0 {
+                        shown.insert(cid, (c, font.working_advance(c).unwrap_or(1000)));
+                    }
+                    Codepoint {
+                        gid: cid,
+                        offset: 0.0,
+                        cid: None,
+                    }
                 })
                 .collect();
             *item = TextItem::GlyphIds(glyphs);

@@ -149,7 +149,11 @@ fn the_embedded_program_holds_the_glyphs_the_pages_show_and_no_others() {
         let text = text_of(&path);
         let shown: std::collections::HashSet<char> =
             text.chars().filter(|c| !c.is_control()).collect();
-        assert_eq!(codes.len(), glyphs - 1, "{kind:?}: .notdef and one glyph a code");
+        assert_eq!(
+            codes.len(),
+            glyphs - 1,
+            "{kind:?}: .notdef and one glyph a code"
+        );
         assert!(
             glyphs <= shown.len() + 2 && glyphs > shown.len() / 2,
             "{kind:?}: {glyphs} glyphs for {} distinct characters",
