@@ -170,7 +170,7 @@ pub(crate) fn insert_schedule(
             i.balance.fen()
         ])?;
     }
-    Ok(())
+    crate::standings::refresh(tx, case_id)
 }
 
 /// The case list's order. Every order ends on the id, so pages never overlap.

@@ -26,6 +26,7 @@ pub mod reference;
 pub mod revisions;
 pub mod schedules;
 pub mod sections;
+pub mod standings;
 pub mod store;
 pub mod users;
 pub mod withdrawals;

@@ -137,6 +137,7 @@ pub fn replace(
         "UPDATE cases SET schedule_version = ?2 WHERE id = ?1",
         params![case_id, new],
     )?;
+    crate::standings::refresh(tx, case_id)?;
     Ok(new)
 }
 

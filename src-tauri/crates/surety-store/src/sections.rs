@@ -481,7 +481,7 @@ pub fn save_repayment(
             r.allocations.iter().map(|a| a.interest.fen()).sum::<i64>()
         ],
     )?;
-    Ok(())
+    crate::standings::refresh(tx, case_id)
 }
 
 pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>> {

@@ -27,15 +27,15 @@ impl Desk {
     ) -> DeskResult<Vec<BookEntry>> {
         let conn = self.store.connection();
         let today = self.today();
-        let day = today.to_string();
         let ids: Vec<i64> = loans.iter().map(|(l, _)| l.case_id).collect();
-        let facts = surety_store::book::book_facts_of(conn, today, &day, Some(&ids))?;
+        // One row a loan, kept at each repayment and schedule write (`standings`).
+        let facts = surety_store::standings::standings_of(conn, today, &ids)?;
         let claims = surety_store::book::paid_claims(conn)?;
         let disbursed = surety_store::book::disbursed_of(conn, &ids)?;
         loans
             .iter()
             .map(|(loan, status)| {
-                let fact = facts.get(loan.case_id);
+                let fact = facts.get(&loan.case_id).copied().unwrap_or_default();
                 let principal = disbursed.get(&loan.case_id).copied().unwrap_or(Money::ZERO)
                     - fact.principal_repaid;
                 let paid_claim = matches!(status, CaseStatus::ClaimPaid | CaseStatus::Recovery)
@@ -44,12 +44,12 @@ impl Desk {
                 Ok(match paid_claim {
                     Some(c) => BookEntry {
                         balance: retained_after_claim(c.loss, c.insurer, c.bank_recovered),
-                        days_overdue: fact.standing.days_overdue,
+                        days_overdue: fact.days_overdue,
                         insurer_paid: c.insurer,
                     },
                     None => BookEntry {
                         balance: principal,
-                        days_overdue: fact.standing.days_overdue,
+                        days_overdue: fact.days_overdue,
                         insurer_paid: Money::ZERO,
                     },
                 })
