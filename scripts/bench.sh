@@ -7,7 +7,8 @@
 #
 #   scripts/bench.sh            every benchmark (about 30 minutes on 2 cores)
 #   scripts/bench.sh documents  only the named ones (quote store store-1m documents
-#                               reports bundle window hub); the others keep no section
+#                               reports bundle window hub); the others keep their section
+#                               from the last run, which says when it was run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(quote store store-1m documents reports bundle window hub)
@@ -62,6 +63,17 @@ done
 
 version() { "$@" 2>/dev/null | head -1 || echo "not found"; }
 pkg() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not installed"; }
+# A section of the last run: from its heading to the next heading of its level.
+kept_section() {
+    [ -f BENCHMARKS.md ] || return 0
+    awk -v name="$1" '
+        /^## / { on = (index($0, "## " name " — ") == 1) }
+        on' BENCHMARKS.md
+}
+# The day the last run wrote, for its sections that do not say when they ran.
+before=$(sed -n 's/^Written by `scripts\/bench.sh` on \(.*\), release builds\.$/\1/p' BENCHMARKS.md 2>/dev/null | head -1)
+ran() { local b; for b in "${wanted[@]}"; do [ "$b" = "$1" ] && return 0; done; return 1; }
+today=$(date -u '+%Y-%m-%d %H:%M UTC')
 notes=""
 if grep -q '^## Notes from earlier runs' BENCHMARKS.md 2>/dev/null; then
     notes=$(sed -n '/^## Notes from earlier runs/,$p' BENCHMARKS.md)
@@ -69,7 +81,7 @@ fi
 {
     echo "# Benchmarks"
     echo
-    echo "Written by \`scripts/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), release builds."
+    echo "Written by \`scripts/bench.sh\`, release builds; each section says when it ran."
     echo
     echo "## Machine and versions"
     echo
@@ -84,11 +96,21 @@ fi
     echo "| PostgreSQL | $(version pg_config --version) |"
     echo "| LibreOffice (reference) | $(version soffice --version) |"
     echo "| Node.js | $(version node --version) |"
-    for b in "${wanted[@]}"; do
+    for b in "${all[@]}"; do
+        if ! ran "$b"; then
+            section=$(kept_section "$b")
+            if [ -n "$section" ]; then
+                echo
+                # Without its trailing blank lines; dated if it was not.
+                echo "$section" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' |
+                    sed "/^\`.*\` ([0-9]/s/\` (/\` (run ${before:-earlier}, /"
+            fi
+            continue
+        fi
         echo
         echo "## $b — goal: $(goal "$b")"
         echo
-        echo "\`$(command_of "$b")\` ($(cat "$out/$b.seconds") s in all)"
+        echo "\`$(command_of "$b")\` (run $today, $(cat "$out/$b.seconds") s in all)"
         echo
         # Tables as printed; every other line as a list item.
         awk '/^\|/ { if (!t) print ""; t = 1; print; next }
