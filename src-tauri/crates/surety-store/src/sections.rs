@@ -943,12 +943,22 @@ pub fn monthly_disbursements(
     conn: &Connection,
     reach: crate::cases::CaseReach,
 ) -> StoreResult<Vec<(String, u32, Money)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT substr(d.disbursed_on, 1, 7) AS m, count(*), sum(d.amount_fen)
-         FROM disbursements d JOIN cases c ON c.id = d.case_id WHERE 1 = 1{}
-         GROUP BY m ORDER BY m",
-        reach.filter().unwrap_or_default()
-    ))?;
+    // Every case in reach: the disbursements alone, summed by day in the order of their
+    // index and then by month (grouping 100,000 of them by month at once sorted them all:
+    // 30 ms of the dashboard); otherwise the cases in reach, by their index.
+    let sql = match reach.filter() {
+        None => "SELECT substr(day, 1, 7) AS m, sum(n), sum(fen)
+                 FROM (SELECT disbursed_on AS day, count(*) AS n, sum(amount_fen) AS fen
+                       FROM disbursements GROUP BY disbursed_on)
+                 GROUP BY m ORDER BY m"
+            .to_string(),
+        Some(filter) => format!(
+            "SELECT substr(d.disbursed_on, 1, 7) AS m, count(*), sum(d.amount_fen)
+             FROM disbursements d JOIN cases c ON c.id = d.case_id WHERE 1 = 1{filter}
+             GROUP BY m ORDER BY m"
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get(0)?, r.get(1)?, Money::from_fen(r.get(2)?)))
     })?;
