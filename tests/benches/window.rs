@@ -246,10 +246,18 @@ async fn main() {
             .wait_contains("case-pager", &[&format!("共 {n} 条")])
             .await;
     }
-    let (rss_kib, processes) = resident_kib(&["surety-desk", "WebKitWebProces", "WebKitNetworkP"]);
+    let names = ["surety-desk", "WebKitWebProces", "WebKitNetworkP"];
+    let (rss_kib, processes) = resident_kib(&names, "status", "VmRSS:");
     println!(
         "resident memory at {n} cases, after 50 pages and 20 cases opened: {:.0} MB ({processes})",
         rss_kib as f64 / 1024.0
+    );
+    // The same processes' proportional size: each page shared between them (WebKit's
+    // libraries are mapped by the shell and by its web process) counted once, not twice.
+    let (pss_kib, processes) = resident_kib(&names, "smaps_rollup", "Pss:");
+    println!(
+        "proportional memory (PSS) of the same: {:.0} MB ({processes})",
+        pss_kib as f64 / 1024.0
     );
     let worst = switches.iter().copied().fold(0.0, f64::max);
     println!(
@@ -260,9 +268,9 @@ async fn main() {
     window.close().await;
 }
 
-/// The resident size (KiB) of every process whose name starts with one of `names`, and
-/// which processes those were.
-fn resident_kib(names: &[&str]) -> (u64, String) {
+/// A size (KiB, the line `field` of /proc/<pid>/`file`) of every process whose name starts
+/// with one of `names`, summed, and which processes those were.
+fn resident_kib(names: &[&str], file: &str, field: &str) -> (u64, String) {
     let mut total = 0;
     let mut seen = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -274,12 +282,12 @@ fn resident_kib(names: &[&str]) -> (u64, String) {
         if !names.iter().any(|n| comm.starts_with(n)) {
             continue;
         }
-        let Ok(status) = std::fs::read_to_string(dir.join("status")) else {
+        let Ok(status) = std::fs::read_to_string(dir.join(file)) else {
             continue;
         };
         if let Some(kib) = status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         {
             total += kib;
