@@ -256,71 +256,29 @@ fn to_unicode(shown: &Shown) -> String {
     cmap
 }
 
-/// Names the font `resource` in the page's resources (its `/Font` dictionary, inline or
-/// referred to, made if missing).
+/// Names the font `resource` in the page's resources.
 fn add_to_page(pdf: &mut Document, page: ObjectId, resource: &str, font: ObjectId) -> Option<()> {
-    if resources_of(pdf, page).is_none() {
-        let dict = pdf.get_object_mut(page).ok()?.as_dict_mut().ok()?;
-        dict.set("Resources", Object::Dictionary(Dictionary::new()));
-    }
-    // The `/Font` entry: a dictionary object of its own, or inline.
-    let fonts_id = match resources_of(pdf, page)?.get(b"Font") {
-        Ok(Object::Reference(id)) => Some(*id),
-        _ => None,
-    };
-    let fonts = match fonts_id {
-        Some(id) => pdf.get_object_mut(id).ok()?.as_dict_mut().ok()?,
-        None => {
-            let r = resources_of_mut(pdf, page)?;
-            if r.get(b"Font").is_err() {
-                r.set("Font", Object::Dictionary(Dictionary::new()));
-            }
-            r.get_mut(b"Font").ok()?.as_dict_mut().ok()?
-        }
-    };
+    let resources = dict_object(pdf, page, b"Resources")?;
+    let fonts = dict_object(pdf, resources, b"Font")?;
+    let fonts = pdf.get_object_mut(fonts).ok()?.as_dict_mut().ok()?;
     fonts.set(resource, Object::Reference(font));
     Some(())
 }
 
-fn resources_of(pdf: &Document, page: ObjectId) -> Option<&Dictionary> {
-    match pdf
-        .get_object(page)
-        .ok()?
-        .as_dict()
-        .ok()?
-        .get(b"Resources")
-        .ok()?
-    {
-        Object::Reference(id) => pdf.get_object(*id).ok()?.as_dict().ok(),
-        Object::Dictionary(d) => Some(d),
-        _ => None,
-    }
-}
-
-fn resources_of_mut(pdf: &mut Document, page: ObjectId) -> Option<&mut Dictionary> {
-    let id = match pdf
-        .get_object(page)
-        .ok()?
-        .as_dict()
-        .ok()?
-        .get(b"Resources")
-        .ok()?
-    {
-        Object::Reference(id) => Some(*id),
-        _ => None,
+/// The object holding the dictionary at `key` of the dictionary object `holder`. An inline
+/// dictionary (or a missing one, made empty) becomes an object of its own, referred to from
+/// `holder`; printpdf refers to both the resources and their fonts already.
+fn dict_object(pdf: &mut Document, holder: ObjectId, key: &[u8]) -> Option<ObjectId> {
+    let dict = match pdf.get_object(holder).ok()?.as_dict().ok()?.get(key) {
+        Ok(Object::Reference(id)) => return Some(*id),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        Ok(_) => return None,
+        Err(_) => Dictionary::new(),
     };
-    match id {
-        Some(id) => pdf.get_object_mut(id).ok()?.as_dict_mut().ok(),
-        None => pdf
-            .get_object_mut(page)
-            .ok()?
-            .as_dict_mut()
-            .ok()?
-            .get_mut(b"Resources")
-            .ok()?
-            .as_dict_mut()
-            .ok(),
-    }
+    let id = pdf.add_object(dict);
+    let holder = pdf.get_object_mut(holder).ok()?.as_dict_mut().ok()?;
+    holder.set(key, Object::Reference(id));
+    Some(id)
 }
 
 /// Compresses every stream that is not yet, at zlib's fast level: a contract's text and
