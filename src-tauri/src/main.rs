@@ -11,5 +11,15 @@ fn main() {
         );
         std::process::exit(1);
     }
+    // WebKitGTK's accelerated compositing keeps a layer backing store per scrolled table and
+    // dialog: with software rendering (virtual machines, remote desktops, many office PCs'
+    // drivers) it cost a third of the app's memory (808 → 601 MB resident at 100,000 cases)
+    // and slowed every page (BENCHMARKS.md), and on some drivers it paints a blank window.
+    // The pages are forms and tables, so it is off unless the user set the variable (`0`
+    // keeps it on). Set before GTK starts or any thread exists.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     surety_desk_lib::run();
 }

@@ -24,6 +24,8 @@ pub struct AppWindow {
     /// The file the app's save and open dialogs read their answer from in test builds
     /// (`SURETY_TEST_CHOICES`, src-tauri/src/chooser.rs): GTK's dialog is not drivable.
     choices: PathBuf,
+    /// The X display the app draws on (screenshots are taken from it).
+    display: String,
     _turn: tokio::sync::MutexGuard<'static, ()>,
     // Field order is drop order: the driver goes before the display it draws on.
     _driver: Reaped,
@@ -85,6 +87,7 @@ impl AppWindow {
         AppWindow {
             client,
             choices,
+            display,
             _turn: turn,
             _driver: driver,
             _xvfb: xvfb,
@@ -383,6 +386,8 @@ impl AppWindow {
     }
 
     /// Saves a screenshot once the page has painted what the test just did (two frames).
+    /// A screenshot is an artifact for a person to look at: one that cannot be taken is
+    /// reported, never a test failure.
     pub async fn screenshot(&self, name: &str) {
         let _ = self
             .client
@@ -392,8 +397,15 @@ impl AppWindow {
             )
             .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), png).unwrap();
+        let path = crate::artifacts_dir().join(format!("{name}.png"));
+        let display = self.display.clone();
+        let taken = tokio::task::spawn_blocking(move || screen_png(&display))
+            .await
+            .expect("the screenshot task");
+        match taken {
+            Ok(png) => std::fs::write(&path, png).unwrap(),
+            Err(e) => eprintln!("no screenshot {name}: {e}"),
+        }
     }
 
     pub async fn close(self) {
@@ -412,6 +424,30 @@ fn tauri_driver() -> String {
             "tauri-driver".into()
         }
     })
+}
+
+/// The whole screen of an X display as a PNG (the test's own Xvfb shows just the app).
+pub fn screen_png(display: &str) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
+    let (conn, screen) = x11rb::connect(Some(display))?;
+    let root = &conn.setup().roots[screen];
+    let (width, height) = (root.width_in_pixels, root.height_in_pixels);
+    let image = conn
+        .get_image(ImageFormat::Z_PIXMAP, root.root, 0, 0, width, height, !0)?
+        .reply()?;
+    // A 24-bit screen comes as 32-bit pixels, blue first (Xvfb is little-endian).
+    let rgb: Vec<u8> = image
+        .data
+        .chunks_exact(4)
+        .flat_map(|p| [p[2], p[1], p[0]])
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width.into(), height.into());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&rgb)?;
+    Ok(out)
 }
 
 /// A private X display; Xvfb picks a free display number and prints it (-displayfd 1).
