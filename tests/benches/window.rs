@@ -5,7 +5,10 @@
 //! Run (release app, under a private Xvfb at 1366×768):
 //!   cargo build --release -p surety-desk
 //!   cargo bench -p surety-e2e --bench window     (SURETY_DESK_BIN=… for another binary)
-//! `SURETY_BENCH_CASES` changes the database size.
+//! `SURETY_BENCH_CASES` changes the database size, `SURETY_BENCH_OPEN` how many cases are
+//! opened before the memory figure (20; 100 shows where the web process levels off).
+//! Issue 17's memory goal is measured at the end: the resident and proportional size of the
+//! app's process and its two WebKit processes, beside WebKitGTK's empty MiniBrowser.
 
 // Timings are floats; money never is (the lint stays on everywhere else).
 #![allow(clippy::float_arithmetic)]
@@ -58,6 +61,17 @@ const PAGE_SWITCH: &str = "const done = arguments[0];
       : requestAnimationFrame(check);
     requestAnimationFrame(check);";
 
+/// Clicks the list's row `k` and resolves once the case page shows its number, one frame
+/// later.
+const OPEN_CASE: &str = "const [k, done] = arguments;
+    const t0 = performance.now();
+    document.querySelector(`[data-testid=case-table] tbody tr:nth-child(${k})`).click();
+    const shown = () => document.querySelector('[data-testid=case-no]')?.innerText.includes('-');
+    const check = () => shown()
+      ? requestAnimationFrame(() => done(performance.now() - t0))
+      : requestAnimationFrame(check);
+    requestAnimationFrame(check);";
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -89,6 +103,7 @@ async fn main() {
         runs[0],
         median(runs.clone())
     );
+    engine_floor(&display);
     drop(xvfb);
 
     // A database of n cases, signed in as its admin.
@@ -133,6 +148,8 @@ async fn main() {
 
     let window = AppWindow::launch_with_data(&app, data.path()).await;
     window.sign_in("admin", fixture::PASSWORD).await;
+    let names = ["surety-desk", "WebKitWebProces", "WebKitNetworkP"];
+    stage(&names, "once signed in");
     window.click("menu-cases").await;
     window
         .wait_contains("case-pager", &[&format!("共 {n} 条")])
@@ -227,16 +244,25 @@ async fn main() {
             .await
             .expect("page switch");
     }
-    for k in 1..=20 {
-        window
+    stage(&names, "after 50 pages of the list");
+    let opens: usize = std::env::var("SURETY_BENCH_OPEN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let mut opened = Vec::new();
+    for i in 1..=opens {
+        let k = (i - 1) % 20 + 1;
+        if i % 20 == 0 && i < opens {
+            stage(&names, &format!("after {i} cases"));
+        }
+        let ms = window
             .client
-            .execute(
-                &format!("document.querySelector('[data-testid=case-table] tbody tr:nth-child({k})').click()"),
-                vec![],
-            )
+            .execute_async(OPEN_CASE, vec![k.into()])
             .await
-            .expect("open a case");
-        window.wait_contains("case-no", &["-"]).await;
+            .expect("open a case")
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        opened.push(ms);
         window
             .client
             .execute("history.back()", vec![])
@@ -246,10 +272,14 @@ async fn main() {
             .wait_contains("case-pager", &[&format!("共 {n} 条")])
             .await;
     }
-    let names = ["surety-desk", "WebKitWebProces", "WebKitNetworkP"];
+    println!(
+        "open a case from the list (click to its number painted, {opens} cases): median {:.0} ms, worst {:.0} ms",
+        median(opened.clone()),
+        opened.iter().copied().fold(0.0, f64::max)
+    );
     let (rss_kib, processes) = resident_kib(&names, "status", "VmRSS:");
     println!(
-        "resident memory at {n} cases, after 50 pages and 20 cases opened: {:.0} MB ({processes})",
+        "resident memory at {n} cases, after 50 pages and {opens} cases opened: {:.0} MB ({processes})",
         rss_kib as f64 / 1024.0
     );
     // The same processes' proportional size: each page shared between them (WebKit's
@@ -266,6 +296,48 @@ async fn main() {
         worst
     );
     window.close().await;
+}
+
+/// The proportional memory of the app's processes at a point of the run.
+fn stage(names: &[&str], label: &str) {
+    let (pss_kib, processes) = resident_kib(names, "smaps_rollup", "Pss:");
+    println!(
+        "proportional memory (PSS) {label}: {:.0} MB ({processes})",
+        pss_kib as f64 / 1024.0
+    );
+}
+
+/// The reference for the memory figures: WebKitGTK's own MiniBrowser showing an empty page
+/// on the same display, with the engine settings the app starts with (src-tauri/src/main.rs).
+/// Its processes have the names the app's web processes have, so it runs before the app.
+fn engine_floor(display: &str) {
+    let browser = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+    if !std::path::Path::new(browser).exists() {
+        println!("reference: {browser} is missing, no figure for the empty engine");
+        return;
+    }
+    let mut child = Command::new(browser)
+        .arg("about:blank")
+        .env("DISPLAY", display)
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("JSC_forceRAMSize", "268435456")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start MiniBrowser");
+    std::thread::sleep(Duration::from_secs(5));
+    let names = ["MiniBrowser", "WebKitWebProces", "WebKitNetworkP"];
+    let (rss_kib, _) = resident_kib(&names, "status", "VmRSS:");
+    let (pss_kib, processes) = resident_kib(&names, "smaps_rollup", "Pss:");
+    println!(
+        "reference, WebKitGTK's MiniBrowser on an empty page: {:.0} MB resident, {:.0} MB PSS ({processes})",
+        rss_kib as f64 / 1024.0,
+        pss_kib as f64 / 1024.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // Its web and network processes end with it.
+    std::thread::sleep(Duration::from_secs(1));
 }
 
 /// A size (KiB, the line `field` of /proc/<pid>/`file`) of every process whose name starts
