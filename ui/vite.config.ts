@@ -9,11 +9,17 @@ import ElementPlus from "unplugin-element-plus/vite";
 // uses it (templates through the resolver, `ElMessage` and the like through the second
 // plugin): the first page no longer parses every component and the whole style sheet, and
 // the web process holds less (issue 17, BENCHMARKS.md).
-export default defineConfig({
+// The unit tests install Element Plus whole (its styles are no business of theirs: Node
+// cannot load the CSS files the two plugins would import).
+export default defineConfig(({ mode }) => ({
   plugins: [
     vue(),
-    Components({ resolvers: [ElementPlusResolver({ importStyle: "css" })], dts: false }),
-    ElementPlus({ useSource: false }),
+    ...(mode === "test"
+      ? []
+      : [
+          Components({ resolvers: [ElementPlusResolver({ importStyle: "css" })], dts: false }),
+          ElementPlus({ useSource: false }),
+        ]),
   ],
   clearScreen: false,
   server: { port: 5173, strictPort: true },
@@ -25,4 +31,4 @@ export default defineConfig({
     environment: "happy-dom",
     include: ["src/**/*.test.ts"],
   },
-});
+}));
