@@ -71,6 +71,9 @@ cp "$out/fonts/"* "$bin/fonts/"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$bin/bcryptprimitives.dll" \
   tests/wine/bcryptprimitives.c tests/wine/bcryptprimitives.def -ladvapi32
 echo "[windows] acceptance tests against surety.exe under $(wine --version)"
+# --workspace, not -p surety-e2e: the same features as scripts/test.sh's `cargo test
+# --workspace`, so after it these test binaries are already built (with -p, cargo resolves
+# the e2e crate's features alone and rebuilt 146 crates on a clean run).
 SURETY_WINE=1 SURETY_BIN="$bin/surety.exe" SURETY_SETUP="$bin/$(basename "$setup")" \
-  cargo test -p surety-e2e --test case_lifecycle --test printing --test windows_setup
+  cargo test --workspace --test case_lifecycle --test printing --test windows_setup
 wineserver -k || true
