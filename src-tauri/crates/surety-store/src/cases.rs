@@ -361,11 +361,9 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
             list(&cases)
         ));
     }
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM cases c{filter}"),
-        params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM cases c{filter}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     let limit = q.limit.clamp(1, MAX_PAGE);
     let order = q.sort.order_by();
     let sql = format!(
@@ -402,11 +400,8 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
     let mut borrowers: Vec<i64> = Vec::new();
     let mut cases: Vec<i64> = Vec::new();
     if let Some(id) = conn
-        .query_row(
-            "SELECT id FROM borrowers WHERE id_number = ?1",
-            [&exact],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM borrowers WHERE id_number = ?1")?
+        .query_row([&exact], |r| r.get(0))
         .optional()?
     {
         borrowers.push(id);
@@ -418,6 +413,11 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
     )?;
     for id in by_number.query_map([&exact], |r| r.get::<_, i64>(0))? {
         cases.push(id?);
+    }
+    // A whole ID number, credit code or case number is not also part of a name: the name
+    // indexes are not asked (their 16 trigrams cost three times the lookup itself).
+    if !borrowers.is_empty() || !cases.is_empty() {
+        return Ok((borrowers, cases));
     }
     let mut collect = |sql: &str, param: String| -> StoreResult<()> {
         let mut stmt = conn.prepare_cached(sql)?;
