@@ -410,9 +410,10 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
         Ok((r.get::<_, bool>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (is_borrower, id) = row?;
+        // (A case found by both its numbers is listed twice; the IN list does not mind.)
         if is_borrower {
             borrowers.push(id);
-        } else if !cases.contains(&id) {
+        } else {
             cases.push(id);
         }
     }
