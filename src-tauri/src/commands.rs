@@ -22,7 +22,7 @@ use surety::api::{
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
-use surety::dto::{AuditReport, BackupInfo, CasePage, Org, Quote, RestoreInfo, User};
+use surety::api::dto::{AuditReport, BackupInfo, CasePage, Org, Quote, RestoreInfo, User};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -30,8 +30,8 @@ type R<T> = Result<T, DeskError>;
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info() -> surety::AppInfo {
-    surety::app_info()
+pub fn app_info() -> surety::api::AppInfo {
+    surety::api::app_info()
 }
 
 /// The UI calls this once it has painted its first page. Under `SURETY_STARTUP_PROBE=1`
@@ -53,7 +53,7 @@ pub struct SessionInfo {
     /// The signed-in desk's business date (a demo database keeps the year it replays).
     pub business_date: Option<String>,
     /// The pilot's cities under the signed-in desk's settings (empty when signed out).
-    pub pilot_cities: Vec<surety::CityInfo>,
+    pub pilot_cities: Vec<surety::api::CityInfo>,
 }
 
 #[tauri::command]
@@ -125,7 +125,7 @@ pub fn sign_out(session: State<Session>) {
 pub fn quote(session: State<Session>, input: QuoteInput) -> R<Quote> {
     match session.with(|d| d.quote(&input)) {
         Err(e) if e.code == "SIGNED_OUT" => {
-            surety::quote(&input, &Default::default()).map(Quote::from)
+            surety::api::quote(&input, &Default::default()).map(Quote::from)
         }
         other => other.map(Quote::from),
     }
@@ -134,13 +134,13 @@ pub fn quote(session: State<Session>, input: QuoteInput) -> R<Quote> {
 #[tauri::command]
 #[specta::specta]
 pub fn capital_amount(amount: String) -> R<String> {
-    surety::quote::capital(&amount)
+    surety::api::capital(&amount)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn organisations(session: State<Session>) -> R<Vec<Org>> {
-    session.with(|d| Ok(surety::dto::list(d.organisations()?)))
+    session.with(|d| Ok(surety::api::dto::list(d.organisations()?)))
 }
 
 #[tauri::command(async)]
@@ -580,7 +580,7 @@ pub fn attachment_content(session: State<Session>, uid: String) -> R<AttachmentC
     session.with(|d| {
         let (attachment, bytes) = d.attachment_content(&uid)?;
         Ok(AttachmentContent {
-            mime: surety::attachments::mime_of(&attachment.kind).to_string(),
+            mime: surety::api::mime_of(&attachment.kind).to_string(),
             base64: base64::engine::general_purpose::STANDARD.encode(bytes),
             attachment,
         })
@@ -801,9 +801,9 @@ pub fn set_hub(session: State<Session>, input: HubInput) -> R<SyncStatus> {
 #[specta::specta]
 pub async fn sync_push(session: State<'_, Session>) -> R<PushSummary> {
     let Some(round) = session.with(|d| d.sync_round(true))? else {
-        return Err(surety::sync::not_configured());
+        return Err(surety::api::not_configured());
     };
-    let outcomes = surety::sync::deliver(round).await;
+    let outcomes = surety::api::deliver(round).await;
     session.with(|d| d.sync_record(outcomes.clone()))
 }
 
@@ -876,7 +876,7 @@ pub fn add_agreement(session: State<Session>, input: AgreementInput) -> R<()> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn users(session: State<Session>) -> R<Vec<User>> {
-    session.with(|d| Ok(surety::dto::list(d.users()?)))
+    session.with(|d| Ok(surety::api::dto::list(d.users()?)))
 }
 
 #[tauri::command(async)]
@@ -971,7 +971,7 @@ pub fn restore(session: State<Session>, password: String, allow_foreign: bool) -
     })?;
     let mut guard = session.desk.lock().unwrap_or_else(|p| p.into_inner());
     let current = guard.take();
-    let (desk, info) = surety::admin::restore(
+    let (desk, info) = surety::api::restore(
         &session.db,
         &from,
         current,

@@ -133,7 +133,7 @@ async fn deliver_envelopes(handle: tauri::AppHandle) {
         if round.is_empty() {
             continue;
         }
-        let outcomes = surety::sync::deliver(round).await;
+        let outcomes = surety::api::deliver(round).await;
         // The desk may be busy a moment; an answer not recorded is sent again later and
         // the hub answers "already stored".
         for _ in 0..30 {

@@ -109,9 +109,9 @@ impl Session {
     }
 }
 
-/// The database the CLI uses too (`surety::paths`): the app's data folder, or `SURETY_DB`.
+/// The database the CLI uses too (`surety::api::default_database`): the app's data folder, or `SURETY_DB`.
 pub fn database_path() -> PathBuf {
-    surety::paths::default_database()
+    surety::api::default_database()
 }
 
 #[cfg(test)]
@@ -122,17 +122,17 @@ mod tests {
     fn an_idle_desk_is_closed_even_if_the_page_says_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("s.db");
-        let admin = surety::NewUser {
+        let admin = surety::api::NewUser {
             username: "admin".into(),
             display_name: "管理员".into(),
-            role: surety::Role::Admin,
+            role: surety::api::Role::Admin,
             organisation_id: None,
         };
         let desk = Desk::init(
             &db,
             &admin,
             "idle-test-2016",
-            surety::KdfParams::for_tests(),
+            surety::api::KdfParams::for_tests(),
         )
         .unwrap();
         let session = Session::new(db);

@@ -14,15 +14,12 @@ use surety::api::{
 };
 
 pub fn run(cli: Cli) -> DeskResult<String> {
-    let db = cli
-        .db
-        .clone()
-        .unwrap_or_else(surety::paths::default_database);
+    let db = cli.db.clone().unwrap_or_else(surety::api::default_database);
     match cli.command {
         Command::Quote { settings } => {
             let settings = load_settings(settings.as_deref())?;
-            let input = surety::quote_input_from_json(&read_stdin()?)?;
-            json(&surety::quote(&input, &settings)?)
+            let input = surety::api::quote_input_from_json(&read_stdin()?)?;
+            json(&surety::api::quote(&input, &settings)?)
         }
         Command::Settings {
             action: SettingsAction::Defaults,
@@ -76,7 +73,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
                 let pw = password("SURETY_PASSWORD", &format!("{user} 的密码 / password: "))?;
                 (None, user, pw)
             };
-            json(&surety::admin::restore(&db, &from, current, &user, &pw, allow_foreign)?.1)
+            json(&surety::api::restore(&db, &from, current, &user, &pw, allow_foreign)?.1)
         }
         Command::Demo { cases } => {
             let pw = password(
@@ -172,7 +169,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
             SyncAction::Identity => json(&desk.sync_identity()?),
             SyncAction::Status => json(&desk.sync_status()?),
             SyncAction::Show { id } => json(&desk.sync_envelope(id)?),
-            SyncAction::Push => json(&surety::sync::push_now(desk)?),
+            SyncAction::Push => json(&surety::api::push_now(desk)?),
             SyncAction::Hub => json(&desk.set_hub(&read_json::<surety::api::HubInput>()?)?),
         },
         Command::Subsidy { action } => subsidy(desk, action),
@@ -191,7 +188,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 "登记文件口令 / enrolment passphrase: ",
             )?;
             json(&desk.enrol_field_to(
-                &surety::field::FieldEnrolInput {
+                &surety::api::FieldEnrolInput {
                     agent,
                     prefix,
                     laptop_name,

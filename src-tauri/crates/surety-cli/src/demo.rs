@@ -189,7 +189,7 @@ fn target(rng: &mut fastrand::Rng, troubled: bool) -> CaseStatus {
 pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskResult<DemoSummary> {
     // On a fresh machine the default place (%APPDATA%\cn.gov.sd.suretydesk, ~/.local/share/…)
     // does not exist yet.
-    surety::paths::prepare_database_folder(path)?;
+    surety::api::prepare_database_folder(path)?;
     let admin_user = NewUser {
         username: "admin".into(),
         display_name: "系统管理员".into(),

@@ -1,7 +1,7 @@
 //! Reading requests, passwords and paths; printing errors.
 
 use std::io::Read;
-use surety::{DeskError, DeskResult};
+use surety::api::{DeskError, DeskResult};
 
 pub fn exit_code(e: &DeskError) -> u8 {
     // The request itself was wrong: 2; refused by a rule, a permission or a state: 1.
@@ -40,7 +40,7 @@ pub fn read_stdin() -> DeskResult<String> {
 /// A request object from stdin, naming what is wrong with it.
 pub fn read_json<T: serde::de::DeserializeOwned>() -> DeskResult<T> {
     let text = read_stdin()?;
-    serde_json::from_str(&text).map_err(|e| surety::error::json_error(&e))
+    serde_json::from_str(&text).map_err(|e| surety::api::json_error(&e))
 }
 
 /// From the environment variable, or asked for on the terminal; never from a flag.

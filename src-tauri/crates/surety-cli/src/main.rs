@@ -593,7 +593,7 @@ fn main() -> ExitCode {
             let detail = e.render().to_string();
             let first = detail.lines().next().unwrap_or_default().trim();
             let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
-            io::print_error(&surety::DeskError::new(
+            io::print_error(&surety::api::DeskError::new(
                 "MALFORMED_REQUEST",
                 None,
                 format!("命令行有误（运行 surety --help 查看用法）：{first}"),

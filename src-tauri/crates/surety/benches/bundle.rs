@@ -8,11 +8,11 @@
 #![allow(clippy::float_arithmetic)]
 
 use std::time::Instant;
+use surety::api::FieldEnrolInput;
 use surety::api::{
     AgreementInput, AttachInput, Desk, IntakeInput, NewUser, OrgInput, Role, SiteVisitInput,
     UserInput,
 };
-use surety::field::FieldEnrolInput;
 
 fn json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
     serde_json::from_value(v).unwrap()
@@ -54,7 +54,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000);
     let dir = tempfile::tempdir().unwrap();
-    let kdf = surety::KdfParams::for_tests();
+    let kdf = surety::api::KdfParams::for_tests();
     let admin = NewUser {
         username: "admin".into(),
         display_name: "系统管理员".into(),

@@ -332,7 +332,7 @@ fn main() {
         &db,
         &admin,
         "bench-password-2016",
-        surety::KdfParams::for_tests(),
+        surety::api::KdfParams::for_tests(),
     )
     .unwrap();
     setup(&mut desk);

@@ -2,36 +2,47 @@
 //! demo import from here and from nothing below the service layer (a test reads
 //! `cargo metadata` and fails if a front end depends on the store or the domain crates).
 
-pub use crate::accident_claim::AccidentClaimInput;
-pub use crate::admin::{restore, AgreementInput, OrgInput, PoolMemberInput, UserInput};
-pub use crate::attachments::{AttachInput, Attachment};
-pub use crate::bundles::{Exported, ImportLine, ImportReport, Unsent};
-pub use crate::case_flow::{
+pub use crate::case_file::attachments::mime_of;
+pub use crate::case_file::attachments::{AttachInput, Attachment};
+pub use crate::case_file::payoff::PayoffView;
+pub use crate::case_file::printing::{check_export_password, Printed};
+pub use crate::case_file::views::{CaseListInput, CaseView};
+pub use crate::claims::accident::AccidentClaimInput;
+pub use crate::desk::about::{app_info, AppInfo, CityInfo};
+pub use crate::desk::dto;
+pub use crate::desk::error::json_error;
+pub use crate::desk::error::{DeskError, DeskResult};
+pub use crate::desk::parse::parse_business_date;
+pub use crate::desk::paths::{default_database, prepare_database_folder};
+pub use crate::desk::session::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
+pub use crate::exchange::bundle::{Exported, ImportLine, ImportReport, Unsent};
+pub use crate::exchange::field::{Enrolled, FieldEnrolInput};
+pub use crate::exchange::merge::{ConflictView, ResolveInput, WaitingView};
+pub use crate::exchange::peers::{PeerInput, PeerView};
+pub use crate::exchange::site_visits::{SiteVisit, SiteVisitInput, SiteVisitView};
+pub use crate::installation::admin::{
+    restore, AgreementInput, OrgInput, PoolMemberInput, UserInput,
+};
+pub use crate::installation::configuration::{
+    AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
+};
+pub use crate::origination::case_flow::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
     NoteInput, PremiumInput, SignInput,
 };
-pub use crate::compensation::{CompensationInput, CompensationView};
-pub use crate::configuration::{
-    AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
-};
-pub use crate::credit_reporting::{CreditCorrectionInput, CreditReport, CreditReportInput};
-pub use crate::dashboard::Dashboard;
-pub use crate::defaults::{FlaggedBorrower, UnflagInput};
-pub use crate::desk::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
-pub use crate::early_repayment::{PayoffInput, PayoffView};
-pub use crate::error::{DeskError, DeskResult};
-pub use crate::field::{Enrolled, FieldEnrolInput};
-pub use crate::loan_flow::{AmountInput, LossRatioLine};
-pub use crate::merge::{ConflictView, ResolveInput, WaitingView};
-pub use crate::peers::{PeerInput, PeerView};
-pub use crate::printing::{check_export_password, Printed};
-pub use crate::quarter_closing::{QuarterInput, ReopenInput};
-pub use crate::quarter_report::{QuarterReport, ReportScope, TrendPoint};
-pub use crate::quote::{parse_business_date, quote, quote_input_from_json, QuoteInput};
-pub use crate::site_visits::{SiteVisit, SiteVisitInput, SiteVisitView};
-pub use crate::subsidies::{SubsidyCase, SubsidyPaymentInput};
-pub use crate::sync::{HubInput, OutboxEntry, PushSummary, SyncIdentity, SyncStatus};
-pub use crate::views::{CaseListInput, CaseView};
+pub use crate::origination::defaults::{FlaggedBorrower, UnflagInput};
+pub use crate::origination::inputs::AmountInput;
+pub use crate::origination::quote::{capital, quote, quote_input_from_json, QuoteInput};
+pub use crate::reporting::credit::{CreditCorrectionInput, CreditReport, CreditReportInput};
+pub use crate::reporting::dashboard::Dashboard;
+pub use crate::reporting::loss_ratios::LossRatioLine;
+pub use crate::reporting::quarter::closing::{QuarterInput, ReopenInput};
+pub use crate::reporting::quarter::report::{QuarterReport, ReportScope, TrendPoint};
+pub use crate::reporting::subsidies::{SubsidyCase, SubsidyPaymentInput};
+pub use crate::reporting::sync::{deliver, not_configured, push_now};
+pub use crate::reporting::sync::{HubInput, OutboxEntry, PushSummary, SyncIdentity, SyncStatus};
+pub use crate::servicing::early_repayment::PayoffInput;
+pub use crate::stop::compensation::{CompensationInput, CompensationView};
 pub use surety_domain::identity::{credit_check_char, resident_check_char};
 pub use surety_domain::quote::premium;
 pub use surety_domain::schedule::schedule;

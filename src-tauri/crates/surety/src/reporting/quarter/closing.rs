@@ -1,0 +1,306 @@
+//! R-REPORT-1: a quarter closed is frozen — its figures stored as they were (with their
+//! SHA-256 and a revision number) and shown as stored whatever happens later — until an
+//! admin reopens it with a reason; closing again writes the next revision. Also here: which
+//! lines a reader sees (their own organisation's; everyone else's as one total).
+
+use crate::desk::dto::Money as Amount;
+use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::Desk;
+use crate::reporting::quarter::report::{
+    BusinessLine, QuarterCompute, QuarterLossRatio, QuarterNpl, QuarterReport, QuarterState,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use surety_domain::{LossRatio, Money, Quarter};
+use surety_store::quarter_figures as figures;
+use surety_store::{AuditNote, Role};
+
+/// Which quarter to close.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct QuarterInput {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+/// Which quarter to reopen, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct ReopenInput {
+    pub year: i32,
+    pub quarter: u8,
+    pub reason: String,
+}
+
+fn state_of(c: &figures::ClosedQuarter) -> QuarterState {
+    QuarterState {
+        closed: c.reopened_on.is_none(),
+        revision: c.revision,
+        closed_on: Some(c.closed_on.clone()),
+        closed_by: Some(c.closed_by.clone()),
+        sha256: Some(c.sha256.clone()),
+        reopened_on: c.reopened_on.clone(),
+        reopened_by: c.reopened_by.clone(),
+        reopen_reason: c.reopen_reason.clone(),
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+impl Desk {
+    /// The quarter's state: never closed, closed at a revision, or reopened.
+    pub(crate) fn quarter_state(&self, q: Quarter) -> DeskResult<QuarterState> {
+        Ok(
+            figures::latest_closing(self.store.connection(), &q.label())?
+                .map(|c| state_of(&c))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The frozen figures of a closed quarter (its newest revision, not reopened).
+    pub(crate) fn closed_quarter(&self, q: Quarter) -> DeskResult<Option<QuarterReport>> {
+        let Some(c) = figures::latest_closing(self.store.connection(), &q.label())? else {
+            return Ok(None);
+        };
+        if c.reopened_on.is_some() {
+            return Ok(None);
+        }
+        if sha256_hex(&c.figures_json) != c.sha256 {
+            return Err(surety_store::StoreError::Corrupt(format!(
+                "quarter_reports: {} revision {} does not match its SHA-256",
+                c.period, c.revision
+            ))
+            .into());
+        }
+        let mut report: QuarterReport = serde_json::from_str(&c.figures_json).map_err(|e| {
+            surety_store::StoreError::Corrupt(format!(
+                "quarter_reports: {} revision {}: {e}",
+                c.period, c.revision
+            ))
+        })?;
+        report.state = state_of(&c);
+        Ok(Some(report))
+    }
+
+    /// Freezes a quarter that is over: every city's figures as of its last day, revision
+    /// one more than the last. An admin or an underwriter (the lead insurer reports).
+    pub fn close_quarter(&mut self, input: &QuarterInput) -> DeskResult<QuarterReport> {
+        self.require_role(
+            &[Role::Admin, Role::Underwriter],
+            "关闭季度报表",
+            "close a quarter's report",
+        )?;
+        let q = Quarter::new(input.year, input.quarter)?;
+        let today = self.today();
+        if !q.has_ended(today) {
+            return Err(DeskError::new(
+                "R-REPORT-1",
+                Some("quarter"),
+                format!("{} 尚未结束（至 {}，业务日期 {today}），结束后才能关闭", q.label_zh(), q.end()),
+                format!("{} is not over (it ends {}, business date {today}): it can be closed once it has ended", q.label(), q.end()),
+            ));
+        }
+        let actor = self.actor();
+        let user_id = self.user.id;
+        let label = q.label();
+        let issuer = self.issuer()?;
+        let settings = self.settings.clone();
+        // The closing user's organisation speaks for the installation (none for an admin).
+        let organisation = self.own_organisation()?.map(|o| o.code).unwrap_or_default();
+        let made_at = surety_store::store::now_rfc3339();
+        self.store.write(&actor, "quarter.close", |tx| {
+            // Read inside the transaction: a second closing at the same moment waits and
+            // then sees this one.
+            let last = figures::latest_closing(tx, &label)?;
+            if let Some(c) = last.as_ref().filter(|c| c.reopened_on.is_none()) {
+                return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
+                    "R-REPORT-1",
+                    "quarter",
+                    format!("{} 已于 {} 关闭（第 {} 版），须由管理员重开后才能再次关闭", q.label_zh(), c.closed_on, c.revision),
+                    format!("{} was closed on {} (revision {}): an admin must reopen it before it is closed again", label, c.closed_on, c.revision),
+                )));
+            }
+            let revision = last.map_or(1, |c| c.revision + 1);
+            let compute = QuarterCompute {
+                conn: tx,
+                settings: &settings,
+                today,
+                issuer,
+            };
+            // A stored value that no longer parses is the only way this fails.
+            let report = compute
+                .report(q, q.end())
+                .map_err(|e| surety_store::StoreError::Corrupt(e.message_en))?;
+            let json = serde_json::to_string(&report).expect("a report serializes");
+            let sha = sha256_hex(&json);
+            figures::insert_closing(tx, &label, revision, &json, &sha, &today.to_string(), user_id)?;
+            // The province's copy: one signed envelope per city, waiting in the outbox.
+            let closing = QuarterState {
+                closed: true,
+                revision,
+                closed_on: Some(today.to_string()),
+                closed_by: Some(actor.clone()),
+                sha256: Some(sha.clone()),
+                ..QuarterState::default()
+            };
+            let envelopes =
+                crate::reporting::sync::write_envelopes(tx, &report, q, &closing, &organisation, &made_at)?;
+            Ok((
+                revision,
+                AuditNote::new(
+                    "quarter",
+                    &label,
+                    format!(
+                        "R-REPORT-1 closed {label} revision {revision}: {} loans disbursed, balance {}, sha256 {sha}; {envelopes} envelope(s) for the province",
+                        report.business_total.disbursed_count, report.business_total.balance.0
+                    ),
+                ),
+            ))
+        })?;
+        self.quarter_report(crate::reporting::quarter::report::ReportScope {
+            quarter: q,
+            city: None,
+        })
+    }
+
+    /// Reopens a closed quarter: an admin, with a reason, on the audit record. The frozen
+    /// revision is kept; closing again writes the next.
+    pub fn reopen_quarter(&mut self, input: &ReopenInput) -> DeskResult<QuarterReport> {
+        self.require_admin("重开已关闭的季度报表", "reopen a closed quarter")?;
+        let q = Quarter::new(input.year, input.quarter)?;
+        let reason = crate::desk::text::clean("reason", &input.reason, crate::desk::text::NOTE)?;
+        if reason.is_empty() {
+            return Err(DeskError::invalid(
+                "reason",
+                "重开季度须写明原因",
+                "reopening a quarter needs a reason",
+            ));
+        }
+        let actor = self.actor();
+        let user_id = self.user.id;
+        let label = q.label();
+        let today = self.today().to_string();
+        self.store.write(&actor, "quarter.reopen", |tx| {
+            let Some(c) = figures::latest_closing(tx, &label)?.filter(|c| c.reopened_on.is_none())
+            else {
+                return Err(surety_store::StoreError::Rule(
+                    surety_domain::Violation::new(
+                        "R-REPORT-1",
+                        "quarter",
+                        format!("{} 未关闭，无需重开", q.label_zh()),
+                        format!("{label} is not closed: there is nothing to reopen"),
+                    ),
+                ));
+            };
+            figures::reopen(tx, &label, c.revision, &today, user_id, &reason)?;
+            Ok((
+                (),
+                AuditNote::new(
+                    "quarter",
+                    &label,
+                    format!(
+                        "R-REPORT-1 reopened {label} revision {}: {reason}",
+                        c.revision
+                    ),
+                ),
+            ))
+        })?;
+        self.quarter_report(crate::reporting::quarter::report::ReportScope {
+            quarter: q,
+            city: None,
+        })
+    }
+
+    /// The lines a reader may see: all for admins and auditors; for an insurer's or a bank's
+    /// staff their own organisation's lines, everyone else's as one total line per table
+    /// (so the totals stay the installation's).
+    pub(crate) fn for_reader(&self, mut r: QuarterReport) -> DeskResult<QuarterReport> {
+        if matches!(self.user.role, Role::Admin | Role::Auditor) {
+            return Ok(r);
+        }
+        let own = self.own_organisation()?.map(|o| o.code).unwrap_or_default();
+        let partner_ids = self.partners()?.unwrap_or_default();
+        let partners: std::collections::BTreeSet<String> =
+            surety_store::orgs::list_orgs(self.store.connection())?
+                .into_iter()
+                .filter(|o| partner_ids.contains(&o.id))
+                .map(|o| o.code)
+                .collect();
+
+        let (mine, others): (Vec<BusinessLine>, Vec<BusinessLine>) = r
+            .business
+            .into_iter()
+            .partition(|l| !own.is_empty() && (l.insurer == own || l.bank == own));
+        r.business = mine;
+        if !others.is_empty() {
+            let mut total = others[0].clone();
+            others[1..].iter().for_each(|l| total.add(l));
+            total.city = String::new();
+            total.insurer = String::new();
+            total.bank = String::new();
+            total.insurer_name = "其他机构合计 / other parties (total)".into();
+            total.bank_name = String::new();
+            r.business.push(total);
+        }
+
+        let (mine, others): (Vec<QuarterNpl>, Vec<QuarterNpl>) =
+            r.npl.into_iter().partition(|l| partners.contains(&l.bank));
+        r.npl = mine;
+        if !others.is_empty() {
+            r.npl.push(self.merged_npl(&others));
+        }
+
+        let (mine, others): (Vec<QuarterLossRatio>, Vec<QuarterLossRatio>) = r
+            .loss_ratios
+            .into_iter()
+            .partition(|l| partners.contains(&l.insurer));
+        r.loss_ratios = mine;
+        if !others.is_empty() {
+            let premiums: Money = others.iter().map(|l| l.premiums_received.value()).sum();
+            let claims: Money = others.iter().map(|l| l.claims_paid.value()).sum();
+            r.loss_ratios.push(QuarterLossRatio {
+                city: String::new(),
+                insurer: String::new(),
+                insurer_name: crate::reporting::loss_ratios::OTHER_INSURERS.into(),
+                year_start: String::new(),
+                year_end: String::new(),
+                premiums_received: premiums.into(),
+                claims_paid: claims.into(),
+                loss_ratio: LossRatio::new(claims, premiums).percent(),
+                stop_line_percent: String::new(),
+                stopped: false,
+                stopped_on: None,
+                compensation_due: Money::ZERO.into(),
+                compensation_paid: Money::ZERO.into(),
+            });
+        }
+        Ok(r.with_totals())
+    }
+
+    fn merged_npl(&self, lines: &[QuarterNpl]) -> QuarterNpl {
+        let sum =
+            |f: fn(&QuarterNpl) -> &Amount| -> Money { lines.iter().map(|l| f(l).value()).sum() };
+        let balance = sum(|l| &l.balance);
+        let npl = sum(|l| &l.npl_balance);
+        let ratio = (!balance.is_zero()).then(|| npl.as_decimal() / balance.as_decimal());
+        QuarterNpl {
+            city: String::new(),
+            bank: String::new(),
+            bank_name: crate::reporting::dashboard::OTHER_BANKS.into(),
+            loans: lines.iter().map(|l| l.loans).sum(),
+            balance: balance.into(),
+            normal: sum(|l| &l.normal).into(),
+            special_mention: sum(|l| &l.special_mention).into(),
+            substandard: sum(|l| &l.substandard).into(),
+            doubtful: sum(|l| &l.doubtful).into(),
+            loss: sum(|l| &l.loss).into(),
+            npl_balance: npl.into(),
+            npl_ratio: ratio.map(surety_domain::money::percent_2dp),
+            exempt: ratio.is_none_or(|r| r <= self.settings.npl.exemption_ratio),
+        }
+    }
+}
