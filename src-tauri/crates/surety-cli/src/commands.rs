@@ -1,11 +1,12 @@
 //! Each subcommand: parse, one call into the service layer, print JSON.
 
-use crate::io::{json, password, read_json, read_stdin};
-use crate::{
-    AttachmentAction, AuditAction, BorrowerAction, BundleAction, CaseAction, CityAction, Cli,
-    Command, CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
+use crate::actions::{
+    AttachmentAction, AuditAction, BorrowerAction, BundleAction, CaseAction, CityAction,
+    CreditAction, FieldAction, OrgAction, PeerAction, Period, RateAction, ReportAction,
     SettingsAction, SubsidyAction, SyncAction, UserAction, VisitAction,
 };
+use crate::args::{Cli, Command};
+use crate::io::{json, password, read_json, read_stdin};
 use std::path::Path;
 use surety::api::{
     AgreementInput, CaseListInput, CreditCorrectionInput, CreditReportInput, Desk, DeskError,
