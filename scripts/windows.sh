@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 18: the Windows programs, built on this Debian machine. Cross-builds surety.exe and
+# The Windows programs, built on this Debian machine. Cross-builds surety.exe and
 # surety-desk.exe for x86_64-pc-windows-gnu (mingw-w64; the store's Windows dependency
 # compiles OpenSSL in by itself), puts the Simplified Chinese face of Noto Sans CJK (SIL
 # OFL) beside them, and builds the NSIS setup (src-tauri/windows/installer.nsi).

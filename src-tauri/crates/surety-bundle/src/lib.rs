@@ -1,4 +1,4 @@
-//! Issue 16: the file a field laptop and an office exchange. One bundle is a manifest —
+//! The file a field laptop and an office exchange. One bundle is a manifest —
 //! who sends it to whom, the events inside, and the SHA-256 of every part — signed with the
 //! sender's Ed25519 installation key, followed by its parts (case sections, attachments),
 //! the whole sealed with age to the receiving installation's X25519 key. Whoever finds the

@@ -105,20 +105,20 @@ pub enum Command {
         #[command(subcommand)]
         action: CreditAction,
     },
-    /// The provincial hub (issue 15): `identity` (the installation's public key and its
+    /// The provincial hub: `identity` (the installation's public key and its
     /// fingerprint, for registration), `hub` (where to send), `status` (the outbox and what
     /// the hub answered), `push` (send now), `show --id N` (one envelope as sent).
     Sync {
         #[command(subcommand)]
         action: SyncAction,
     },
-    /// The installations bundles are exchanged with (issue 16): `add` (admin; JSON on
+    /// The installations bundles are exchanged with: `add` (admin; JSON on
     /// stdin: the other side's `sync identity` plus a "name"), `list`.
     Peer {
         #[command(subcommand)]
         action: PeerAction,
     },
-    /// Field laptops (issue 16): `enrol` (admin at the office: a sealed enrolment file for
+    /// Field laptops: `enrol` (admin at the office: a sealed enrolment file for
     /// an agent's laptop; the passphrase from SURETY_ENROL_PASSPHRASE or a prompt) and
     /// `init --from FILE` (on the laptop, no database yet: makes it from the file; the
     /// agent's new password from SURETY_NEW_PASSWORD or a prompt).
@@ -126,7 +126,7 @@ pub enum Command {
         #[command(subcommand)]
         action: FieldAction,
     },
-    /// Bundles between a field laptop and its office (issue 16): `export --to PEER --out FILE`
+    /// Bundles between a field laptop and its office: `export --to PEER --out FILE`
     /// (every application and site-visit change the other side has not had yet),
     /// `import --from FILE [--preview]`, `conflicts [--all]`, `resolve` (JSON on stdin:
     /// {"id", "keep": ours|theirs|edited, "edited"}), `backlog`.
@@ -134,14 +134,14 @@ pub enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
-    /// 实地走访 (issue 16): `record` (JSON on stdin: case_no, visited_on, place,
+    /// 实地走访: `record` (JSON on stdin: case_no, visited_on, place,
     /// in_operation, findings, recommendation support|caution|against, base = the revision
     /// it corrects), `show --case NO`.
     Visit {
         #[command(subcommand)]
         action: VisitAction,
     },
-    /// Photos and scans attached to cases (issue 16): add, list, save.
+    /// Photos and scans attached to cases: add, list, save.
     Attachment {
         #[command(subcommand)]
         action: AttachmentAction,

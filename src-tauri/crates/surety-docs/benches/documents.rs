@@ -1,4 +1,4 @@
-//! Document figures for BENCHMARKS.md (issue 17's goals: a loan contract under 4 ms
+//! Document figures for BENCHMARKS.md (goals: a loan contract under 4 ms
 //! median in release; 1,000 of them under 3 s on every core; at least 20 times faster than
 //! the reference, LibreOffice headless converting the same contract's text, measured in
 //! the same run).

@@ -1,4 +1,4 @@
-//! Issue goal: a quote with a 12-period schedule well under 50 µs.
+//! Goal: a quote with a 12-period schedule well under 50 µs.
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -28,7 +28,7 @@ pub struct Settings {
     pub sync: HubSettings,
 }
 
-/// The provincial hub this installation reports to (issue 15). Empty: not configured, the
+/// The provincial hub this installation reports to. Empty: not configured, the
 /// envelopes wait in the outbox.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

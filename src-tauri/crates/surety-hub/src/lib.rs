@@ -1,4 +1,4 @@
-//! The provincial finance office's hub (issue 15): installations registered by their
+//! The provincial finance office's hub: installations registered by their
 //! Ed25519 keys send signed quarterly envelopes; the hub checks each one, keeps every
 //! revision (the current one per installation, city, period and dataset counts), answers
 //! with a receipt signed by its own key and its own clock, and shows the province's sums.

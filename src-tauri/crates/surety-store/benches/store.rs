@@ -1,4 +1,4 @@
-//! Store figures for BENCHMARKS.md (issue goals in brackets):
+//! Store figures for BENCHMARKS.md (goals in brackets):
 //! unlock with the production Argon2id parameters [< 1 s]; inserting 100,000 cases with
 //! their schedules; a filtered, paged case-list query at 100,000 cases [< 20 ms];
 //! SQLCipher against plain SQLite on the same workload [< 1.3×].

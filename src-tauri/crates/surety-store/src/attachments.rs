@@ -1,4 +1,4 @@
-//! Issue 16: files attached to a section of a case. The content stays in the database (and
+//! Files attached to a section of a case. The content stays in the database (and
 //! so under its encryption); lists read everything but the content.
 
 use crate::error::StoreResult;

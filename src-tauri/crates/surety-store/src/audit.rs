@@ -76,13 +76,13 @@ pub struct AuditReport {
     pub first_broken: Option<i64>,
     /// False when the chain is broken or does not hold the hub's anchor.
     pub ok: bool,
-    /// The newest audit head a hub receipt acknowledged (issue 15): how many entries, the
+    /// The newest audit head a hub receipt acknowledged: how many entries, the
     /// hub's time, and whether the local chain still has that entry with that hash (a
     /// truncated or rewritten log does not).
     pub anchor_count: Option<u64>,
     pub anchor_received_at: Option<String>,
     pub anchor_holds: Option<bool>,
-    /// The field laptops' chains kept here (issue 16), each verified from its genesis.
+    /// The field laptops' chains kept here, each verified from its genesis.
     pub peer_chains: Vec<PeerChainReport>,
 }
 

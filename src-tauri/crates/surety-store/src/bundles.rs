@@ -1,4 +1,4 @@
-//! Issue 16: what bundles carried — a laptop's intakes as entered and when they were sent,
+//! What bundles carried — a laptop's intakes as entered and when they were sent,
 //! an office's events taken in.
 
 use crate::error::StoreResult;

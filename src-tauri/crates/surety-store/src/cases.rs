@@ -400,7 +400,7 @@ fn resolve_search(conn: &Connection, text: &str) -> StoreResult<(Vec<i64>, Vec<i
     let mut borrowers: Vec<i64> = Vec::new();
     let mut cases: Vec<i64> = Vec::new();
     // The ID number or credit code, the case number, or the provisional number a field
-    // laptop gave it (issue 16): one statement over three unique indexes.
+    // laptop gave it: one statement over three unique indexes.
     let mut exactly = conn.prepare_cached(
         "SELECT 1, id FROM borrowers WHERE id_number = ?1
          UNION ALL SELECT 0, id FROM cases WHERE case_no = ?1

@@ -1,4 +1,4 @@
-//! Issue 15: envelopes for the provincial hub, one row each (the signed envelope itself is
+//! Envelopes for the provincial hub, one row each (the signed envelope itself is
 //! the payload), with where delivery stands: pending (and when to try again), delivered
 //! (the hub's signed receipt and the audit head it acknowledged) or refused (its reason).
 

@@ -1,4 +1,4 @@
-//! Issue 16: what partner offices (the bank's and the insurer's installations) share: the
+//! What partner offices (the bank's and the insurer's installations) share: the
 //! organisations a peer speaks for, the cases they have in common, each case's intake as
 //! entered, each side's steps with who took them, what went to whom, and the stand-ins for
 //! a partner's people.

@@ -1,4 +1,4 @@
-//! Issue 16: the installations bundles come from and go to.
+//! The installations bundles come from and go to.
 
 use crate::error::StoreResult;
 use rusqlite::{params, Connection, OptionalExtension};

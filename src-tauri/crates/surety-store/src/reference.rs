@@ -1,4 +1,4 @@
-//! Issue 16: the reference data a field laptop needs to quote and check an application
+//! The reference data a field laptop needs to quote and check an application
 //! exactly as its office does — organisations, pools, agreements, settings, the rate table,
 //! recorded business stops — copied row for row, ids included, so that what the laptop
 //! writes names the same agreement the office holds.

@@ -1,4 +1,4 @@
-//! Issue 16: revisions of a section written on more than one installation (the site
+//! Revisions of a section written on more than one installation (the site
 //! visit), the head each installation holds, conflicts, the backlog, and what went where.
 
 use crate::error::StoreResult;

@@ -1,4 +1,4 @@
-//! What an installation sends the provincial finance office's hub (issue 15): an Ed25519
+//! What an installation sends the provincial finance office's hub: an Ed25519
 //! identity (made once, the private half kept in the installation's encrypted database) and
 //! quarterly envelopes — the closed quarter's summary figures for one city, with their
 //! SHA-256 and the audit chain's head, signed over a canonical form so the hub can check

@@ -1,4 +1,4 @@
-//! Issue 18: on Windows a file is its owner's alone by its access-control list, not a mode:
+//! On Windows a file is its owner's alone by its access-control list, not a mode:
 //! a protected DACL (nothing inherited from the folder) with one entry, full control for
 //! the signed-in user. Read back the same way, so a check can say whether it holds.
 //! The workspace forbids unsafe code; these Win32 calls are the one exception, kept in `ffi`.

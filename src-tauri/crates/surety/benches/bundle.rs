@@ -1,4 +1,4 @@
-//! Issue 16's bundle figures for BENCHMARKS.md: a field laptop holding 1,000 applications,
+//! Bundle figures for BENCHMARKS.md: a field laptop holding 1,000 applications,
 //! each with two photos of about 512 KB (1 MB a case) and a site visit, exports them in one
 //! bundle to its office, which previews it and takes it in (each application's intake
 //! replayed by the office's own checks, every photo stored encrypted with its thumbnail).

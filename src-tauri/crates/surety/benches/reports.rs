@@ -1,4 +1,4 @@
-//! Issue 14's scale figures for BENCHMARKS.md: a province's year — 100,000 cases in the
+//! Scale figures for BENCHMARKS.md: a province's year — 100,000 cases in the
 //! seven pilot cities, their 12-period schedules, about 1,000,000 repayment rows, claims on
 //! the loans that stop paying — in an encrypted database; then, in release:
 //! the quarter report for every city [< 1 s], the credit-reporting run of the pool that

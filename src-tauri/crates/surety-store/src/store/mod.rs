@@ -156,7 +156,7 @@ impl Store {
         Self::create_with(path, admin, password, kdf, None)
     }
 
-    /// A field laptop's database (issue 16): its one user is the field agent, and its
+    /// A field laptop's database: its one user is the field agent, and its
     /// installation id is the one its office registered it under.
     pub fn create_field(
         path: &Path,

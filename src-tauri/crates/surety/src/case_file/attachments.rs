@@ -1,4 +1,4 @@
-//! Issue 16: photos and scans attached to a section of a case — the ID card and licence at
+//! Photos and scans attached to a section of a case — the ID card and licence at
 //! intake, premises and site-visit photos with each side's investigation, signed contracts,
 //! claim and recovery papers. Only the section's owner attaches (the process model says
 //! who); everyone who may read the case sees them; saving one to a file is on the audit

@@ -1,4 +1,4 @@
-//! Issue 16: a field installation, made from its office's. The office's admin enrols an
+//! A field installation, made from its office's. The office's admin enrols an
 //! agent's laptop: new keys for it, registered at once as the office's peer, and the
 //! reference data it needs offline (organisations, pools, agreements, settings, the rate
 //! table, recorded stops), all in one file sealed with a passphrase the agent types on the

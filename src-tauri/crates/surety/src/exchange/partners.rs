@@ -1,4 +1,4 @@
-//! Issue 16: cases shared between partner offices — the bank's installation and the
+//! Cases shared between partner offices — the bank's installation and the
 //! insurer's — by bundles. A case travels once as its intake (replayed by the receiver's
 //! own intake, which keeps the case number the case was given), and each side's sections
 //! before the money (investigation, joint-review note, amount exception, decision) travel

@@ -1,4 +1,4 @@
-//! Issue 16: the installations this one exchanges bundles with, registered out of band by
+//! The installations this one exchanges bundles with, registered out of band by
 //! an admin from the other side's `surety sync identity` (its id, its Ed25519 key, its age
 //! recipient) after comparing the fingerprint. A bundle signed by anyone else is refused;
 //! a bundle goes only to a peer, sealed to its key.

@@ -1,4 +1,4 @@
-//! Issue 16: 实地走访 — the site visit's findings on a case: when and where, whether the
+//! 实地走访 — the site visit's findings on a case: when and where, whether the
 //! business was seen running, what was found, and a recommendation. The field agent who
 //! took the application writes it (before any decision), either side may correct it. It
 //! is the one section written on a laptop and at the office alike, so it is kept as

@@ -1,4 +1,4 @@
-//! Withdrawal after approval (issue 13, point 11): the bank and the insurer withdraw an
+//! Withdrawal after approval: the bank and the insurer withdraw an
 //! approved case together — the first side's withdrawal is its consent, the second's
 //! completes it — and any premium received is refunded in full on that day, recorded, and
 //! out of the loss ratio from then on (`sections::loss_ratio_inputs`).

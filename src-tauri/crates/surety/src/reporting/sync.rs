@@ -1,4 +1,4 @@
-//! Issue 15, the desk's side: the installation's Ed25519 identity (made once, kept in the
+//! The desk's side of the province's hub: the installation's Ed25519 identity (made once, kept in the
 //! encrypted database) and the signed quarterly envelopes a closing writes into the outbox
 //! in its own transaction — one per city of the closed report, each the city's summary
 //! figures with their SHA-256, the audit chain's head and the closing's revision — and their
