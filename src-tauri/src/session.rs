@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use surety::api::ErrorCode;
 use surety::api::{Desk, DeskError, DeskResult};
 
 pub struct Session {
@@ -90,7 +91,7 @@ impl Session {
                 other => other,
             },
             None => Err(DeskError::new(
-                "SIGNED_OUT",
+                ErrorCode::SignedOut,
                 None,
                 "请先登录".into(),
                 "please sign in first".into(),

@@ -8,6 +8,7 @@ use crate::actions::{
 use crate::args::{Cli, Command};
 use crate::io::{json, password, read_json, read_stdin};
 use std::path::Path;
+use surety::api::ErrorCode;
 use surety::api::{
     AgreementInput, CaseListInput, CreditCorrectionInput, CreditReportInput, Desk, DeskError,
     DeskResult, KdfParams, OrgInput, PayoffInput, PoolMemberInput, Printed, QuarterInput,
@@ -510,7 +511,7 @@ fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
         DeskError::new(
-            "SETTINGS",
+            ErrorCode::Settings,
             Some("settings"),
             format!("无法读取配置文件 {}：{e}", path.display()),
             format!("cannot read the settings file {}: {e}", path.display()),
@@ -518,7 +519,7 @@ fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
     })?;
     surety::api::settings_from_toml(&text).map_err(|e| {
         DeskError::new(
-            "SETTINGS",
+            ErrorCode::Settings,
             Some(&e.key),
             format!("配置文件 {} 有误：{}", path.display(), e.message_zh),
             format!(

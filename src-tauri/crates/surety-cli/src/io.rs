@@ -1,6 +1,7 @@
 //! Reading requests, passwords and paths; printing errors.
 
 use std::io::Read;
+use surety::api::ErrorCode;
 use surety::api::{DeskError, DeskResult};
 
 pub fn exit_code(e: &DeskError) -> u8 {
@@ -28,7 +29,7 @@ pub fn read_stdin() -> DeskResult<String> {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).map_err(|e| {
         DeskError::new(
-            "MALFORMED_REQUEST",
+            ErrorCode::MalformedRequest,
             None,
             format!("无法读取标准输入：{e}"),
             format!("cannot read standard input: {e}"),
@@ -50,7 +51,7 @@ pub fn password(var: &str, prompt: &str) -> DeskResult<String> {
     }
     rpassword::prompt_password(prompt).map_err(|e| {
         DeskError::new(
-            "NO_PASSWORD",
+            ErrorCode::NoPassword,
             Some("password"),
             format!("没有密码：请设置 {var} 或在终端中输入（{e}）"),
             format!("no password: set {var} or type it at a terminal ({e})"),

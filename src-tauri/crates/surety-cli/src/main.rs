@@ -5,6 +5,7 @@
 //! 1 refused by a rule, a permission or the case's state, or any other failure;
 //! 3 done (any change is made), but the result could not be written to stdout.
 
+use surety::api::ErrorCode;
 mod actions;
 mod args;
 mod commands;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
             let first = detail.lines().next().unwrap_or_default().trim();
             let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
             io::print_error(&surety::api::DeskError::new(
-                "MALFORMED_REQUEST",
+                ErrorCode::MalformedRequest,
                 None,
                 format!("命令行有误（运行 surety --help 查看用法）：{first}"),
                 format!("the command line is wrong (see surety --help): {first}"),

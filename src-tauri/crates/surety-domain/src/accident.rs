@@ -6,6 +6,7 @@
 use crate::claim::{allocate, apply, Allocation, PeriodPaid};
 use crate::money::{Money, Rate};
 use crate::prepayment::{payoff, prepay_part, settle_in_full, Reschedule};
+use crate::rule::Rule;
 use crate::schedule::{Installment, RepaymentMethod};
 use crate::violation::Violation;
 use chrono::NaiveDate;
@@ -40,7 +41,7 @@ pub fn apply_accident_claim(
 ) -> Result<AccidentApplication, Violation> {
     if amount > insured_left {
         return Err(Violation::new(
-            "R-CLAIM-3",
+            Rule::RClaim3,
             "amount",
             format!("意外险赔款 {amount} 元超过尚余保险金额 {insured_left} 元"),
             format!(
@@ -52,7 +53,7 @@ pub fn apply_accident_claim(
     let owed = payoff(schedule, paid, annual_rate, contract_date, as_of);
     if amount > owed.total {
         return Err(Violation::new(
-            "R-CLAIM-3",
+            Rule::RClaim3,
             "amount",
             format!(
                 "意外险赔款 {amount} 元超过借款人截至 {as_of} 所欠贷款 {} 元（本金、应计利息及逾期款）：赔款优先归还贷款，不得多付给银行",

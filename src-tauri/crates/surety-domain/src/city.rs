@@ -1,5 +1,6 @@
 //! Pilot cities (试点市), §3.2.1 of the policy.
 
+use crate::rule::Rule;
 use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -172,7 +173,7 @@ impl City {
                 )
             });
         Some(Violation::new(
-            "CITY-REGION",
+            Rule::CityRegion,
             "borrower.id_number",
             format!(
                 "借款人证件的行政区划代码 {region}（{zh}）与试点市{}不一致：请核实借款人在本市居住或经营",

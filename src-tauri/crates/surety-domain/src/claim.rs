@@ -2,6 +2,7 @@
 //! payment period of R-CLAIM-4).
 
 use crate::money::{Money, Rate};
+use crate::rule::Rule;
 use crate::schedule::{accrued_interest, Installment};
 use crate::violation::Violation;
 use chrono::{Days, NaiveDate};
@@ -118,7 +119,7 @@ pub fn claim_cutoff(
 ) -> Result<NaiveDate, Violation> {
     let Some(since) = overdue_since(schedule, paid, as_of) else {
         return Err(Violation::new(
-            "R-CLAIM-1",
+            Rule::RClaim1,
             "as_of",
             format!("截至 {as_of} 借款人没有逾期，不能索赔"),
             format!("the borrower is not overdue on {as_of}: no claim can be filed"),
@@ -128,7 +129,7 @@ pub fn claim_cutoff(
     if as_of < cutoff {
         let days = (as_of - since).num_days();
         return Err(Violation::new(
-            "R-CLAIM-1",
+            Rule::RClaim1,
             "as_of",
             format!("借款人自 {since} 起逾期 {days} 天，未满 {waiting_period_days} 天等待期（{cutoff} 期满），尚不能索赔"),
             format!("overdue since {since} for {days} days, short of the {waiting_period_days}-day waiting period (ends {cutoff}): no claim yet"),

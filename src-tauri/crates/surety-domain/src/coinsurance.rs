@@ -2,6 +2,7 @@
 //! (共保体) whose shares sum to 100% with one lead underwriter (§3.2.3).
 
 use crate::money::Money;
+use crate::rule::Rule;
 use crate::violation::Violation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ pub struct Pool {
 impl Pool {
     /// Shares positive and summing to exactly 100%, exactly one lead, no insurer twice.
     pub fn new(members: Vec<PoolMember>) -> Result<Pool, Violation> {
-        let err = |zh: String, en: String| Violation::new("R-SHARE-1", "pool", zh, en);
+        let err = |zh: String, en: String| Violation::new(Rule::RShare1, "pool", zh, en);
         if members.is_empty() {
             return Err(err(
                 "共保体至少要有一家保险公司".into(),

@@ -3,6 +3,7 @@
 use crate::borrower::BorrowerKind;
 use crate::city::City;
 use crate::loss_ratio::LossRatio;
+use crate::rule::Rule;
 use crate::settings::Settings;
 use crate::violation::Violation;
 use chrono::{Months, NaiveDate};
@@ -35,7 +36,7 @@ pub fn check_applicant(a: &Applicant, settings: &Settings) -> Vec<Violation> {
     if let (Some((_, zh, en, _)), Some(on)) = (row.merged_into, merger_date(a.city)) {
         if a.application_date >= on {
             v.push(Violation::new(
-                "R-ELIG-1",
+                Rule::RElig1,
                 "city",
                 format!("{}已于 {on} 并入{zh}，不再受理新的申请；历史案件仍归{}", row.name_zh, row.name_zh),
                 format!(
@@ -51,7 +52,7 @@ pub fn check_applicant(a: &Applicant, settings: &Settings) -> Vec<Violation> {
             .map(|c| c.name_zh())
             .collect();
         v.push(Violation::new(
-            "R-ELIG-1",
+            Rule::RElig1,
             "city",
             format!("{}不是试点市（试点市：{}）", row.name_zh, pilot.join("、")),
             format!(
@@ -71,7 +72,7 @@ pub fn check_applicant(a: &Applicant, settings: &Settings) -> Vec<Violation> {
     if a.operating_since > a.application_date || enough.is_none_or(|d| d > a.application_date) {
         v.push(
             Violation::new(
-                "R-ELIG-2",
+                Rule::RElig2,
                 "operating_since",
                 format!("经营期不足：自 {} 起经营，至申请日 {} 未满 {} 个月", a.operating_since, a.application_date, months),
                 format!(
@@ -140,7 +141,7 @@ pub fn check_findings(side: Side, f: &Findings) -> Vec<Violation> {
     for (field, zh, en, finding) in items {
         if finding.checked_by.trim().is_empty() {
             v.push(Violation::new(
-                "R-ELIG-3",
+                Rule::RElig3,
                 format!("{}.{field}.checked_by", side_key(side)),
                 format!("{}调查未记录“{zh}”的核查人", side.name_zh()),
                 format!(
@@ -150,7 +151,7 @@ pub fn check_findings(side: Side, f: &Findings) -> Vec<Violation> {
             ));
         } else if !finding.clean {
             v.push(Violation::new(
-                "R-ELIG-3",
+                Rule::RElig3,
                 format!("{}.{field}", side_key(side)),
                 format!("{}调查发现借款人有{zh}，不符合试点条件", side.name_zh()),
                 format!(
@@ -181,7 +182,7 @@ pub fn check_not_suspended(
     ratio.is_suspended(threshold).then(|| {
         let shown = ratio.percent().unwrap_or_else(|| "∞".into());
         Violation::new(
-            "R-STOP-1",
+            Rule::RStop1,
             "city",
             format!(
                 "{insurer}在{}本试点年度的赔付率 {shown} 已达到 {}%，暂停承保新业务",

@@ -1,6 +1,7 @@
 //! Identification numbers of borrowers: the resident ID (GB 11643-1999) for persons and
 //! the unified social credit code (GB 32100-2015) for enterprises and cooperatives.
 
+use crate::rule::Rule;
 use crate::violation::Violation;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 fn id_error(field: &str, zh: String, en: String) -> Violation {
-    Violation::new("ID_NUMBER", field, zh, en)
+    Violation::new(Rule::IdNumber, field, zh, en)
 }
 
 /// The GB 11643 check character for the first 17 digits of a resident ID.
@@ -102,7 +103,7 @@ impl ResidentId {
         let adult_from = birth.checked_add_months(chrono::Months::new(18 * 12));
         if birth > on {
             return Err(Violation::new(
-                "INVALID_INPUT",
+                Rule::InvalidInput,
                 field,
                 format!("身份证号码中的出生日期 {birth} 晚于申请日 {on}：请核对证件号码"),
                 format!("the resident ID's birth date {birth} is after the application date {on}: check the number"),
@@ -110,7 +111,7 @@ impl ResidentId {
         }
         if adult_from.is_none_or(|d| d > on) {
             return Err(Violation::new(
-                "INVALID_INPUT",
+                Rule::InvalidInput,
                 field,
                 format!("借款人出生于 {birth}，至申请日 {on} 未满 18 周岁，不能以本人名义借款"),
                 format!("the borrower, born {birth}, is under 18 on {on} and cannot borrow in their own name"),

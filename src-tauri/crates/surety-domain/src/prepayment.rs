@@ -10,6 +10,7 @@
 
 use crate::claim::{allocate, Allocation, PeriodPaid};
 use crate::money::{Money, Rate};
+use crate::rule::Rule;
 use crate::schedule::{accrued_interest, level_payment, Installment, RepaymentMethod};
 use crate::violation::Violation;
 use chrono::NaiveDate;
@@ -145,7 +146,7 @@ fn settle(
 
 fn no_running_period(as_of: NaiveDate) -> Violation {
     Violation::new(
-        "R-PREPAY-1",
+        Rule::RPrepay1,
         "as_of",
         format!("{as_of} 已过最后一期还款日，没有可提前归还的本金；请按逾期还款处理"),
         format!("{as_of} is past the last due date: nothing can be repaid early; record the overdue repayment instead"),
@@ -194,7 +195,7 @@ pub fn prepay_part(
 ) -> Result<Reschedule, Violation> {
     if !p.due_unpaid.is_zero() {
         return Err(Violation::new(
-            "R-PREPAY-1",
+            Rule::RPrepay1,
             "amount",
             format!(
                 "尚有逾期或当日到期的 {} 元未还：请先按期还款，再提前还款",
@@ -210,7 +211,7 @@ pub fn prepay_part(
     let interest_owed = (p.interest_accrued - p.interest_paid_ahead).max(Money::ZERO);
     if amount <= interest_owed {
         return Err(Violation::new(
-            "R-PREPAY-1",
+            Rule::RPrepay1,
             "amount",
             format!("提前还款 {amount} 元不超过截至 {} 的应计利息 {interest_owed} 元，不能冲减本金", p.as_of),
             format!("an early repayment of {amount} CNY does not exceed the {interest_owed} CNY interest accrued to {}: nothing would go to principal", p.as_of),
@@ -218,7 +219,7 @@ pub fn prepay_part(
     }
     if amount >= p.total {
         return Err(Violation::new(
-            "R-PREPAY-1",
+            Rule::RPrepay1,
             "amount",
             format!(
                 "提前还款 {amount} 元达到或超过结清金额 {} 元：请办理提前结清",

@@ -7,6 +7,7 @@
 //! the case) and the R-AMT-1 exception (an amount over the cap in principle needs each
 //! side's approved exception before that side approves) live here.
 
+use crate::rule::Rule;
 use crate::{CaseStatus, Side, Violation};
 use serde::{Deserialize, Serialize};
 
@@ -298,7 +299,7 @@ pub fn joint_withdrawal(status: CaseStatus) -> bool {
 
 fn wrong_state(status: CaseStatus, zh: &str, en: &str) -> Violation {
     Violation {
-        rule: "WRONG_STATE",
+        rule: Rule::WrongState,
         field: "status".into(),
         message_zh: format!("当前状态为“{}”，{zh}", status.name_zh()),
         message_en: format!("it is in state `{}`: {en}", status.code()),
@@ -318,7 +319,7 @@ fn not_permitted(step: Step, party: Party) -> Violation {
         ),
     };
     Violation {
-        rule: "NOT_PERMITTED",
+        rule: Rule::NotPermitted,
         field: "case_no".into(),
         message_zh: zh,
         message_en: en,
@@ -328,7 +329,7 @@ fn not_permitted(step: Step, party: Party) -> Violation {
 
 fn already(field: &str, zh: String, en: String) -> Violation {
     Violation {
-        rule: "INVALID_INPUT",
+        rule: Rule::InvalidInput,
         field: field.into(),
         message_zh: zh,
         message_en: en,
@@ -401,7 +402,7 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
         }
         // R-AMT-1: over the cap in principle, each side approves its exception first.
         Step::Approve if facts.needs_exception && !mine(&facts.exceptions) => Err(Violation {
-            rule: "R-AMT-1",
+            rule: Rule::RAmt1,
             field: "case_no".into(),
             message_zh: format!(
                 "借款人贷款合计超过单户原则上限：{}须先批准超额例外并说明理由",
@@ -457,7 +458,7 @@ pub fn check(step: Step, facts: &CaseFacts, party: Party) -> Result<(), Violatio
                 || Document::ALL.iter().any(|d| !facts.signed.contains(d)) =>
         {
             Err(Violation {
-                rule: "R-VETO-1",
+                rule: Rule::RVeto1,
                 field: "case_no".into(),
                 message_zh: "缺少双方批准或签署文件，不得放款".into(),
                 message_en: "both approvals and all three signed documents are required".into(),

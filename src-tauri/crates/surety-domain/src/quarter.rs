@@ -1,6 +1,7 @@
 //! R-REPORT-1: the calendar quarter a city reports to the provincial finance office (§6.2),
 //! named as the hub names periods (`2016Q3`).
 
+use crate::rule::Rule;
 use crate::violation::Violation;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ impl Quarter {
     pub fn new(year: i32, quarter: u8) -> Result<Quarter, Violation> {
         if !YEARS.contains(&year) {
             return Err(Violation::new(
-                "INVALID_INPUT",
+                Rule::InvalidInput,
                 "year",
                 format!("年份 {year} 不在 2000 至 2100 之间"),
                 format!("year {year} is not between 2000 and 2100"),
@@ -28,7 +29,7 @@ impl Quarter {
         }
         if !(1..=4).contains(&quarter) {
             return Err(Violation::new(
-                "INVALID_INPUT",
+                Rule::InvalidInput,
                 "quarter",
                 format!("季度应为 1 至 4，收到 {quarter}"),
                 format!("the quarter must be 1 to 4, got {quarter}"),
@@ -111,7 +112,7 @@ impl std::str::FromStr for Quarter {
     fn from_str(s: &str) -> Result<Quarter, Violation> {
         let bad = || {
             Violation::new(
-                "INVALID_INPUT",
+                Rule::InvalidInput,
                 "period",
                 format!("期间「{s}」格式不对，应为 年份+Q+季度，如 2016Q3"),
                 format!("period `{s}` is not a year, Q and a quarter, e.g. 2016Q3"),

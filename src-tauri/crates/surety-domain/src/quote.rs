@@ -8,6 +8,7 @@ use crate::borrower::BorrowerKind;
 use crate::city::City;
 use crate::money::{Money, Rate};
 use crate::rate_table::{check_rate, ReferenceRate};
+use crate::rule::Rule;
 use crate::schedule::{schedule, total_interest, Installment, RepaymentMethod};
 use crate::settings::{Limits, Settings};
 use crate::violation::Violation;
@@ -75,7 +76,7 @@ pub fn quote(terms: &LoanTerms, settings: &Settings) -> Quote {
 
     if !settings.in_pilot(terms.city) {
         violations.push(Violation::new(
-            "R-ELIG-1",
+            Rule::RElig1,
             "city",
             format!("{}不是试点市", terms.city.name_zh()),
             format!("{} is not a pilot city", terms.city.name_en()),
@@ -153,7 +154,7 @@ pub fn check_term(term_months: u32, limits: &Limits) -> Option<Violation> {
     let max = limits.max_term_months;
     (!(1..=max).contains(&term_months)).then(|| {
         Violation::new(
-            "R-TERM-1",
+            Rule::RTerm1,
             "term_months",
             format!("贷款期限 {term_months} 个月不在允许范围内：应为 1 至 {max} 个月"),
             format!("a term of {term_months} months is not allowed: it must be 1 to {max} months"),
@@ -175,7 +176,7 @@ pub fn check_amount(
         return (
             Some(
                 Violation::new(
-                    "R-AMT-2",
+                    Rule::RAmt2,
                     "principal",
                     format!("借款人保证保险贷款余额合计 {total} 元（含本笔）超过最高限额 {cap} 元，不得例外"),
                     format!("the borrower's guaranteed principal would total {total} CNY (this loan included), above the absolute cap of {cap} CNY; no exception is possible"),
@@ -191,7 +192,7 @@ pub fn check_amount(
             None,
             Some(
                 Violation::new(
-                    "R-AMT-1",
+                    Rule::RAmt1,
                     "principal",
                     format!("借款人保证保险贷款余额合计 {total} 元（含本笔）超过原则上限 {cap} 元：须经保险公司和银行双方例外审批并说明理由"),
                     format!("the borrower's guaranteed principal would total {total} CNY (this loan included), above the {cap} CNY cap in principle: both the insurer and the bank must approve an exception, with a reason"),
@@ -209,7 +210,7 @@ pub fn check_fees(fees: &[Fee]) -> Vec<Violation> {
         .enumerate()
         .map(|(i, f)| {
             Violation::new(
-                "R-FEE-1",
+                Rule::RFee1,
                 format!("fees[{i}]"),
                 format!("不得收取“{}”（{} 元）：融资成本只能由贷款利息和保险费组成", f.name, f.amount),
                 format!("the fee `{}` ({} CNY) is not allowed: the financing cost is loan interest and premiums only", f.name, f.amount),
@@ -225,7 +226,7 @@ pub fn check_premium_rates(guarantee: Rate, accident: Rate, limits: &Limits) -> 
     if guarantee < min {
         v.push(
             Violation::new(
-                "R-PREM-1",
+                Rule::RPrem1,
                 "guarantee_rate",
                 format!(
                     "保证保险年费率 {} 低于下限 {}",
@@ -246,7 +247,7 @@ pub fn check_premium_rates(guarantee: Rate, accident: Rate, limits: &Limits) -> 
     if total > max {
         v.push(
             Violation::new(
-                "R-PREM-1",
+                Rule::RPrem1,
                 "accident_rate",
                 format!(
                     "保证保险与意外伤害保险年费率合计 {}（{} + {}）超过上限 {}",
@@ -296,7 +297,7 @@ mod tests {
     }
 
     fn rules(q: &Quote) -> Vec<&str> {
-        q.violations.iter().map(|v| v.rule).collect()
+        q.violations.iter().map(|v| v.rule.as_str()).collect()
     }
 
     #[test]

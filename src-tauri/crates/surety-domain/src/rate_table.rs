@@ -5,6 +5,7 @@
 //! values below are only the defaults it starts from.
 
 use crate::money::Rate;
+use crate::rule::Rule;
 use crate::violation::Violation;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -169,7 +170,7 @@ pub fn check_rate(
             .map(|e| e.effective.to_string())
             .unwrap_or_default();
         return Err(Violation::new(
-            "R-RATE-1",
+            Rule::RRate1,
             "contract_date",
             format!("合同日期 {date} 没有适用的基准利率（利率表自 {first} 起）"),
             format!("no reference rate is in force on the contract date {date} (the table starts {first})"),
@@ -178,7 +179,7 @@ pub fn check_rate(
     if annual_rate > cap.cap {
         let r = cap.reference;
         return Err(Violation::new(
-            "R-RATE-1",
+            Rule::RRate1,
             "annual_rate",
             format!(
                 "年利率 {} 超过上限 {}（{} {} × {}）",

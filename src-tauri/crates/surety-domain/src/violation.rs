@@ -1,11 +1,12 @@
 //! A broken rule, as a value: which rule, which field, what limit, in both languages.
 
+use crate::rule::Rule;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// The rule id from DOMAIN.md (`R-RATE-1`), or a stable input-error name.
-    pub rule: &'static str,
+    pub rule: Rule,
     /// The request field the violation is about (`annual_rate`, `fees[0]`).
     pub field: String,
     pub message_zh: String,
@@ -17,7 +18,7 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(
-        rule: &'static str,
+        rule: Rule,
         field: impl Into<String>,
         message_zh: impl Into<String>,
         message_en: impl Into<String>,

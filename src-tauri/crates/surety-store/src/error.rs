@@ -67,7 +67,7 @@ impl StoreError {
             StoreError::ForeignBackup { .. } => "FOREIGN_BACKUP",
             StoreError::NotPermitted(_) => "NOT_PERMITTED",
             StoreError::Corrupt(_) => "CORRUPT",
-            StoreError::Rule(v) => v.rule,
+            StoreError::Rule(v) => v.rule.as_str(),
             StoreError::Busy => "DATABASE_BUSY",
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",

@@ -11,7 +11,7 @@ pub use crate::claims::accident::AccidentClaimInput;
 pub use crate::desk::about::{app_info, AppInfo, CityInfo};
 pub use crate::desk::dto;
 pub use crate::desk::error::json_error;
-pub use crate::desk::error::{DeskError, DeskResult};
+pub use crate::desk::error::{DeskError, DeskResult, ErrorCode};
 pub use crate::desk::parse::parse_business_date;
 pub use crate::desk::paths::{default_database, prepare_database_folder};
 pub use crate::desk::session::{idle_limit, Desk, DEFAULT_IDLE_LOCK};
@@ -60,7 +60,7 @@ pub fn first_user(db: &Path) -> DeskResult<String> {
     let keys = surety_store::keys::KeyFile::load(&surety_store::key_file_path(db))?;
     keys.usernames().into_iter().next().ok_or_else(|| {
         DeskError::new(
-            "UNKNOWN_USER",
+            ErrorCode::UnknownUser,
             Some("user"),
             "密钥文件中没有用户".into(),
             "the key file lists no user".into(),

@@ -3,6 +3,7 @@
 
 use crate::case_file::views::CaseListInput;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use std::path::{Path, PathBuf};
 use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
@@ -20,7 +21,12 @@ pub struct Printed {
 
 impl From<surety_docs::DocsError> for DeskError {
     fn from(e: surety_docs::DocsError) -> Self {
-        DeskError::new(e.code(), None, e.message_zh(), e.to_string())
+        let code = match e {
+            surety_docs::DocsError::FontMissing(_) => ErrorCode::FontMissing,
+            surety_docs::DocsError::Xlsx(_) | surety_docs::DocsError::Encrypt(_) => ErrorCode::Xlsx,
+            surety_docs::DocsError::Archive(_) => ErrorCode::Archive,
+        };
+        DeskError::new(code, None, e.message_zh(), e.to_string())
     }
 }
 

@@ -10,6 +10,7 @@ use crate::origination::inputs::CaseRef;
 use surety_domain::claim::{claim_cutoff, claim_deadline, claim_loss};
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::process::Step;
+use surety_domain::Rule;
 use surety_domain::{split_loss, CaseStatus, Money, Violation};
 use surety_store::sections::{self, ClaimRecord, Recovery};
 use surety_store::{AuditNote, StoreError};
@@ -90,7 +91,7 @@ impl Desk {
             let claim = sections::claim(tx, case.id)?;
             if !sections::mark_claim_paid(tx, case.id, &today)? {
                 return Err(StoreError::Rule(Violation::new(
-                    "WRONG_STATE",
+                    Rule::WrongState,
                     "case_no",
                     "没有待赔付的索赔",
                     "there is no claim waiting to be paid",
@@ -217,7 +218,7 @@ impl Desk {
             if amount > cap {
                 return Err(StoreError::Rule(
                     Violation::new(
-                        "R-RECOV-1",
+                        Rule::RRecov1,
                         "amount",
                         format!("追偿金额 {amount} 元超过尚未追回的 {cap} 元"),
                         format!("{amount} CNY is more than the {cap} CNY still unrecovered"),

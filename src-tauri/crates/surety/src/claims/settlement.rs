@@ -10,6 +10,7 @@ use crate::origination::case_flow::NoteInput;
 use chrono::NaiveDate;
 use surety_domain::claim::{claim_deadline, ClaimDeadline};
 use surety_domain::process::Step;
+use surety_domain::Rule;
 use surety_domain::{CaseStatus, City, PilotYear, Violation};
 use surety_store::sections::{self, CaseRecord, ClaimRecord};
 use surety_store::{AuditNote, StoreError, StoreResult};
@@ -56,7 +57,7 @@ impl Desk {
             };
             let Some(filed_on) = filed_on.filter(|_| refused) else {
                 return Err(StoreError::Rule(Violation::new(
-                    "WRONG_STATE",
+                    Rule::WrongState,
                     "case_no",
                     "没有待赔付或拒赔的索赔",
                     "there is no claim waiting to be paid or refused",

@@ -2,6 +2,7 @@
 //! its agreement, its stored quote, and the loss ratio that can stop new business.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use surety_domain::eligibility::check_not_suspended;
 use surety_domain::loss_ratio::{pilot_year_of, PilotYear};
@@ -44,7 +45,7 @@ impl Desk {
             .transpose()?
             .ok_or_else(|| {
                 DeskError::new(
-                    "NO_AGREEMENT",
+                    ErrorCode::NoAgreement,
                     None,
                     "案件没有对应的银保协议".into(),
                     "the case has no bank–insurer agreement".into(),
@@ -79,7 +80,7 @@ impl Desk {
                 * rust_decimal::Decimal::ONE_HUNDRED)
                 .normalize();
             return Err(DeskError::new(
-                "R-STOP-1",
+                ErrorCode::RStop1,
                 Some("city"),
                 format!(
                     "{insurer}在{}的赔付率于 {} 达到 {}（停办线 {line}%，案件 {}），本试点年度（至 {}）暂停承保新业务",

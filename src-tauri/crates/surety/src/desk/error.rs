@@ -17,9 +17,14 @@ pub struct DeskError {
 }
 
 impl DeskError {
-    pub fn new(code: &str, field: Option<&str>, message_zh: String, message_en: String) -> Self {
+    pub fn new(
+        code: ErrorCode,
+        field: Option<&str>,
+        message_zh: String,
+        message_en: String,
+    ) -> Self {
         Self {
-            code: ErrorCode::of(code),
+            code,
             field: field.map(str::to_string),
             message_zh,
             message_en,
@@ -32,7 +37,7 @@ pub type DeskResult<T> = Result<T, DeskError>;
 impl From<surety_store::StoreError> for DeskError {
     fn from(e: surety_store::StoreError) -> Self {
         DeskError {
-            code: ErrorCode::of(e.code()),
+            code: ErrorCode::from(&e),
             field: e.field().map(str::to_string),
             message_zh: e.message_zh(),
             message_en: e.to_string(),
@@ -43,7 +48,7 @@ impl From<surety_store::StoreError> for DeskError {
 impl From<surety_domain::Violation> for DeskError {
     fn from(v: surety_domain::Violation) -> Self {
         DeskError {
-            code: ErrorCode::of(v.rule),
+            code: v.rule.into(),
             field: Some(v.field),
             message_zh: v.message_zh,
             message_en: v.message_en,
@@ -53,13 +58,18 @@ impl From<surety_domain::Violation> for DeskError {
 
 impl From<surety_domain::settings::SettingsError> for DeskError {
     fn from(e: surety_domain::settings::SettingsError) -> Self {
-        DeskError::new("INVALID_INPUT", Some(&e.key), e.message_zh, e.message_en)
+        DeskError::new(
+            ErrorCode::InvalidInput,
+            Some(&e.key),
+            e.message_zh,
+            e.message_en,
+        )
     }
 }
 
 impl DeskError {
     pub fn not_permitted(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        DeskError::new("NOT_PERMITTED", None, zh.into(), en.into())
+        DeskError::new(ErrorCode::NotPermitted, None, zh.into(), en.into())
     }
 
     pub fn wrong_state(
@@ -69,7 +79,7 @@ impl DeskError {
         en: &str,
     ) -> Self {
         DeskError::new(
-            "WRONG_STATE",
+            ErrorCode::WrongState,
             Some("status"),
             format!("案件 {case_no} 当前状态为“{}”，{zh}", status.name_zh()),
             format!("case {case_no} is in state `{}`: {en}", status.code()),
@@ -77,14 +87,14 @@ impl DeskError {
     }
 
     pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        DeskError::new("INVALID_INPUT", Some(field), zh.into(), en.into())
+        DeskError::new(ErrorCode::InvalidInput, Some(field), zh.into(), en.into())
     }
 
     /// A file or folder the desk could not use: what it tried, which path, what the system
     /// said. One shape for the window, the CLI and batch printing.
     pub fn io(doing_zh: &str, doing_en: &str, path: &std::path::Path, e: &std::io::Error) -> Self {
         DeskError::new(
-            "IO",
+            ErrorCode::Io,
             Some("path"),
             format!("{doing_zh} {}：{e}", path.display()),
             format!("{doing_en} {}: {e}", path.display()),
@@ -100,7 +110,7 @@ impl DeskError {
     pub fn not_found(what_zh: &str, what_en: &str, key: &str) -> Self {
         let key = &crate::desk::text::shown(key);
         DeskError::new(
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             None,
             format!("找不到{what_zh}“{key}”"),
             format!("no {what_en} `{key}`"),

@@ -4,11 +4,12 @@
 //! place, so a link planted at the path is replaced, never followed.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use std::path::{Component, Path, PathBuf};
 
 fn refused(path: &Path, zh: &str, en: &str) -> DeskError {
     DeskError::new(
-        "PATH_NOT_ALLOWED",
+        ErrorCode::PathNotAllowed,
         Some("path"),
         format!("不能写入 {}：{zh}。请选择数据目录以外的位置（如“文档”或桌面）", path.display()),
         format!(

@@ -3,11 +3,12 @@
 //! into an error naming the field. Every folder's inputs go through these.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use chrono::NaiveDate;
 use surety_domain::{BorrowerKind, City, Money, Rate, RepaymentMethod};
 
 pub(crate) fn invalid(field: &str, zh: String, en: String) -> DeskError {
-    DeskError::new("INVALID_INPUT", Some(field), zh, en)
+    DeskError::new(ErrorCode::InvalidInput, Some(field), zh, en)
 }
 
 /// The largest amount any field takes: 100 亿元, far above any loan of the pilot, far

@@ -2,6 +2,7 @@
 //! Tauri commands, the CLI and the tests all go through here.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use chrono::NaiveDate;
 use std::path::Path;
 use surety_domain::{City, Settings, Side};
@@ -45,7 +46,12 @@ impl Desk {
         let (store, user) = Store::open(path, username, password)?;
         let mut settings = match orgs::load_settings_toml(store.connection())? {
             Some(t) => Settings::from_toml(&t).map_err(|e| {
-                DeskError::new("SETTINGS", Some(&e.key), e.message_zh, e.message_en)
+                DeskError::new(
+                    ErrorCode::Settings,
+                    Some(&e.key),
+                    e.message_zh,
+                    e.message_en,
+                )
             })?,
             None => Settings::default(),
         };

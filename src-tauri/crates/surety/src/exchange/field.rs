@@ -8,6 +8,7 @@
 //! the day, a random part) until the office issues the case number.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use crate::exchange::peers::PeerView;
 use crate::origination::numbering::{KIND, PREFIX};
@@ -170,7 +171,12 @@ impl Desk {
         let fast = self.store_kdf_is_fast();
         let sealed = surety_bundle::seal_with_passphrase(&plain, passphrase, fast.then_some(10))
             .map_err(|e| {
-                DeskError::new("IO", None, format!("无法加密登记文件：{e}"), e.to_string())
+                DeskError::new(
+                    ErrorCode::Io,
+                    None,
+                    format!("无法加密登记文件：{e}"),
+                    e.to_string(),
+                )
             })?;
         let path = crate::desk::output::write(self.store.path(), out, &sealed)?;
         let peer = Peer {

@@ -6,6 +6,7 @@ use crate::desk::Desk;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::str::FromStr;
+use surety_domain::Rule;
 use surety_domain::{Pool, PoolMember};
 use surety_store::backup::{BackupInfo, BackupSummary, RestoreInfo};
 use surety_store::orgs::{self, Agreement, Org, OrgKind};
@@ -127,7 +128,7 @@ impl Desk {
             {
                 return Err(surety_store::StoreError::Rule(
                     surety_domain::Violation::new(
-                        "INVALID_INPUT",
+                        Rule::InvalidInput,
                         "code",
                         format!(
                             "机构代码“{code}”与已登记的“{}”相同（代码不区分大小写）",

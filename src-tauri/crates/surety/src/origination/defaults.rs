@@ -6,6 +6,7 @@ use crate::case_file::printing::Printed;
 use crate::case_file::views::CaseView;
 use crate::desk::dto;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use crate::origination::inputs::NoteInput;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use surety_store::{AuditNote, Role};
 /// The refusal naming the flag: when, in which case.
 pub(crate) fn flagged_error(flag: &DefaultFlag, field: &str) -> DeskError {
     DeskError::new(
-        "R-DEFAULT-1",
+        ErrorCode::RDefault1,
         Some(field),
         format!(
             "{}（{}）已于 {} 在案件 {} 中被认定为恶意逃废债，不得受理或认定为无逃废债记录",

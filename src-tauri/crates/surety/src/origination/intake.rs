@@ -2,6 +2,7 @@
 
 use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::parse::{
     parse_city, parse_date, parse_kind, parse_money, parse_rate, parse_repayment,
 };
@@ -104,7 +105,7 @@ impl Desk {
             orgs::agreement_for(self.store.connection(), bank.id, insurer.id, city.code())?
                 .ok_or_else(|| {
                     DeskError::new(
-                        "NO_AGREEMENT",
+                        ErrorCode::NoAgreement,
                         Some("bank"),
                         format!(
                             "{}与{}在{}没有银保协议，不能受理",

@@ -7,6 +7,7 @@ use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::Desk;
 use surety_domain::process::Party;
+use surety_domain::Rule;
 use surety_domain::{CaseStatus, Side, Violation};
 use surety_store::sections::{self, CaseRecord, SideAct};
 use surety_store::{withdrawals, AuditNote, StoreError};
@@ -52,7 +53,7 @@ impl Desk {
         self.store.write(&actor, "case.withdraw", |tx| {
             if !withdrawals::save_consent(tx, case.id, uid, &consent)? {
                 return Err(StoreError::Rule(Violation::new(
-                    "INVALID_INPUT",
+                    Rule::InvalidInput,
                     "case_no",
                     "本方已同意撤回，等待另一方确认",
                     "your side has already agreed to withdraw: the other side confirms",

@@ -7,6 +7,7 @@
 //! together: if the record cannot be committed the archive is removed.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -138,7 +139,7 @@ impl Desk {
         };
         let Some(code) = self.settings.credit_reporting.institutions.get(&org.code) else {
             return Err(DeskError::new(
-                "SETTINGS",
+                ErrorCode::Settings,
                 Some(&format!("credit_reporting.institutions.{}", org.code)),
                 format!(
                     "设置中没有 {} 的金融机构代码：请在设置文件 [credit_reporting.institutions] 中加入 {} = \"14位代码\"",

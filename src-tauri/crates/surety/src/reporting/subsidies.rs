@@ -6,11 +6,13 @@
 
 use crate::desk::dto::Money as Amount;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use crate::reporting::quarter::report::{QuarterCompute, ReportScope, SubsidyLine};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use surety_domain::subsidy::subsidy;
+use surety_domain::Rule;
 use surety_domain::{BorrowerKind, Money, Quarter};
 use surety_store::quarter_figures::{self as figures, SubsidyBase, SubsidyPayment};
 use surety_store::{AuditNote, Role};
@@ -241,7 +243,7 @@ impl Desk {
         let paid_on = crate::desk::parse::parse_business_date("paid_on", &input.paid_on)?;
         if paid_on <= q.end() {
             return Err(DeskError::new(
-                "R-SUBSIDY-1",
+                ErrorCode::RSubsidy1,
                 Some("paid_on"),
                 format!(
                     "{} 的补贴在季度结束（{}）后才能拨付，拨付日期 {paid_on} 不对",
@@ -294,7 +296,7 @@ impl Desk {
                 .collect();
             if chosen.is_empty() {
                 return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
-                    "R-SUBSIDY-1",
+                    Rule::RSubsidy1,
                     "case_no",
                     if case_no.is_empty() {
                         format!("{}{} 没有待拨付的补贴", city.name_zh(), q.label_zh())

@@ -8,6 +8,7 @@
 //! time to try, by exponential backoff with jitter).
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use crate::installation::keys::{identity_from, identity_in};
 use crate::reporting::quarter::report::QuarterReport;
@@ -87,7 +88,7 @@ pub async fn deliver(round: SyncRound) -> Vec<(i64, Delivery)> {
 /// A push asked for with no hub set up.
 pub fn not_configured() -> DeskError {
     DeskError::new(
-        "SYNC_NOT_CONFIGURED",
+        ErrorCode::SyncNotConfigured,
         Some("sync.url"),
         "尚未设置省级平台（设置 → 省级报送：地址和公钥）".into(),
         "no provincial hub is set up (settings [sync]: url and public_key)".into(),
@@ -104,7 +105,7 @@ pub fn push_now(desk: &mut Desk) -> DeskResult<PushSummary> {
         .build()
         .map_err(|e| {
             DeskError::new(
-                "IO",
+                ErrorCode::Io,
                 None,
                 format!("无法启动网络：{e}"),
                 format!("cannot start networking: {e}"),
@@ -354,7 +355,7 @@ impl Desk {
         let conn = self.store.connection();
         let hex = outbox::signing_key(conn)?.ok_or_else(|| {
             DeskError::new(
-                "CORRUPT",
+                ErrorCode::Corrupt,
                 None,
                 "报送密钥丢失".into(),
                 "the signing key is missing".into(),

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use surety_domain::prepayment::{payoff, prepay_part, settle_in_full, Payoff, Reschedule};
 use surety_domain::process::Step;
 use surety_domain::CaseStatus;
+use surety_domain::Rule;
 use surety_store::schedules::{self, VersionKind};
 use surety_store::sections::{self, CaseRecord, Repayment, RepaymentKind};
 use surety_store::{AuditNote, StoreError, StoreResult};
@@ -54,7 +55,7 @@ impl Desk {
             if amount != p.total {
                 return Err(StoreError::Rule(
                     surety_domain::Violation::new(
-                        "R-PREPAY-1",
+                        Rule::RPrepay1,
                         "amount",
                         format!(
                             "提前结清应还 {} 元（{}），录入的是 {amount} 元",

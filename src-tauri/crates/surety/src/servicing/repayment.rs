@@ -12,6 +12,7 @@ use serde::Serialize;
 use surety_domain::claim::{allocate, days_overdue, loan_status, overdue_since};
 use surety_domain::npl::classify;
 use surety_domain::process::Step;
+use surety_domain::Rule;
 use surety_domain::{CaseStatus, Violation};
 use surety_store::sections::{self, Repayment, RepaymentKind};
 use surety_store::{AuditNote, Role, StoreError};
@@ -41,7 +42,7 @@ impl Desk {
             if !left.is_zero() {
                 let owed = amount - left;
                 return Err(StoreError::Rule(Violation::new(
-                    "INVALID_INPUT",
+                    Rule::InvalidInput,
                     "amount",
                     format!("还款 {amount} 元超过尚欠的 {owed} 元"),
                     format!("the repayment {amount} CNY exceeds the {owed} CNY still owed"),

@@ -10,6 +10,7 @@ use crate::desk::parse::{parse_business_date, parse_city, parse_positive_money};
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use surety_domain::loss_ratio::pilot_year_of;
+use surety_domain::Rule;
 use surety_domain::{City, Money, PilotYear, Violation};
 use surety_store::compensations::{self, CompensationPayment};
 use surety_store::{AuditNote, Role, StoreError};
@@ -156,7 +157,7 @@ impl Desk {
             if amount > outstanding {
                 return Err(StoreError::Rule(
                     Violation::new(
-                        "R-STOP-2",
+                        Rule::RStop2,
                         "amount",
                         format!(
                             "补偿款 {amount} 元超过尚未补偿的 {outstanding} 元（应补偿 {due} 元，已补偿 {paid} 元）"

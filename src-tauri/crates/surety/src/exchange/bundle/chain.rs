@@ -1,5 +1,6 @@
 use super::wire::*;
 use crate::desk::error::DeskResult;
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use surety_bundle::Event;
 use surety_store::AuditNote;
@@ -19,7 +20,7 @@ impl Desk {
         };
         let incoming: Vec<audit::ChainEntry> = serde_json::from_slice(part).map_err(|e| {
             refused(
-                "BUNDLE_DAMAGED",
+                ErrorCode::BundleDamaged,
                 format!("审计日志无法读取：{e}"),
                 format!("the audit chain cannot be read: {e}"),
             )

@@ -1,5 +1,6 @@
 use super::wire::*;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::ids::{now, random_id};
 use crate::desk::Desk;
 use crate::exchange::merge::RevisionPart;
@@ -347,7 +348,7 @@ impl Desk {
         let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
             .map_err(|e| {
                 refused(
-                    "BUNDLE_DAMAGED",
+                    ErrorCode::BundleDamaged,
                     format!("无法生成数据包：{e}"),
                     e.to_string(),
                 )

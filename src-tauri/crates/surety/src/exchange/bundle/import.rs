@@ -1,5 +1,6 @@
 use super::wire::*;
 use crate::desk::error::DeskResult;
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use surety_store::bundles::{self as stored};
 use surety_store::{AuditNote, Role};
@@ -38,12 +39,12 @@ impl Desk {
         let key = crate::installation::keys::seal_key_from(&secret)?;
         let opened = surety_bundle::open(bytes, &key, MAX_BUNDLE_BYTES).map_err(|e| match e {
             surety_bundle::BundleError::NotForUs => refused(
-                "BUNDLE_NOT_FOR_US",
+                ErrorCode::BundleNotForUs,
                 "这个数据包是发给另一个机构的，本机无法打开".into(),
                 "this bundle was sealed to another installation: it cannot be opened here".into(),
             ),
             other => refused(
-                "BUNDLE_DAMAGED",
+                ErrorCode::BundleDamaged,
                 format!("数据包已损坏、不完整或被改动，未导入任何内容：{other}"),
                 format!(
                     "the bundle is damaged, incomplete or changed; nothing was taken in: {other}"
@@ -54,7 +55,7 @@ impl Desk {
         let me = surety_store::store::meta_value(conn, "installation_id")?.unwrap_or_default();
         if m.recipient_installation != me {
             return Err(refused(
-                "BUNDLE_NOT_FOR_US",
+                ErrorCode::BundleNotForUs,
                 "这个数据包是发给另一个机构的".into(),
                 "this bundle is addressed to another installation".into(),
             ));
@@ -63,7 +64,7 @@ impl Desk {
             .filter(|p| p.installation_id == m.sender_installation)
             .ok_or_else(|| {
                 refused(
-                    "BUNDLE_UNKNOWN_SENDER",
+                    ErrorCode::BundleUnknownSender,
                     "数据包的发送方未在本机登记（设置 → 交换数据的机构）".into(),
                     "the bundle's sender is not registered here as a peer".into(),
                 )
@@ -79,7 +80,7 @@ impl Desk {
                 && !partner_section
             {
                 return Err(refused(
-                    "BUNDLE_DAMAGED",
+                    ErrorCode::BundleDamaged,
                     format!("数据包含有本程序尚不能导入的内容（{}）", e.section),
                     format!(
                         "the bundle holds a section this program cannot take in yet ({})",
@@ -89,14 +90,14 @@ impl Desk {
             }
             let part = opened.part(&e.part).ok_or_else(|| {
                 refused(
-                    "BUNDLE_DAMAGED",
+                    ErrorCode::BundleDamaged,
                     "数据包缺少内容".into(),
                     "a part of the bundle is missing".into(),
                 )
             })?;
             let body = Incoming::parse(&e.section, part).map_err(|err| {
                 refused(
-                    "BUNDLE_DAMAGED",
+                    ErrorCode::BundleDamaged,
                     format!("数据包内容无法读取：{err}"),
                     format!("a part cannot be read: {err}"),
                 )
@@ -105,7 +106,7 @@ impl Desk {
                 // The event's hash is the revision's identity: it must be the part's.
                 if rev.sha256() != e.hash || surety_bundle::sha256_hex(part) != e.hash {
                     return Err(refused(
-                        "BUNDLE_DAMAGED",
+                        ErrorCode::BundleDamaged,
                         "数据包中的一项修改与其校验值不符".into(),
                         "a change in the bundle does not match its hash".into(),
                     ));
@@ -124,7 +125,7 @@ impl Desk {
             if let Some((sha, _, _)) = &before {
                 if *sha != e.hash {
                     return Err(refused(
-                        "BUNDLE_REPLAYED",
+                        ErrorCode::BundleReplayed,
                         format!("申请 {} 的一项内容此前已以不同内容导入：整个数据包不予导入", body.provisional_no()),
                         format!(
                             "an event of application {} was taken in before with other content: the whole bundle is refused",

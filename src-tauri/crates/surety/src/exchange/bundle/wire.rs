@@ -3,6 +3,7 @@
 //! and what export and import report.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::exchange::merge::RevisionPart;
 use crate::exchange::partners::{CasePart, StepPart};
 use serde::{Deserialize, Serialize};
@@ -260,6 +261,6 @@ pub struct ImportReport {
     pub audit_chain: Option<ImportLine>,
 }
 
-pub(crate) fn refused(code: &str, zh: String, en: String) -> DeskError {
+pub(crate) fn refused(code: ErrorCode, zh: String, en: String) -> DeskError {
     DeskError::new(code, Some("file"), zh, en)
 }

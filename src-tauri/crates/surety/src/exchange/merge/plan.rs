@@ -3,6 +3,7 @@
 //! backlog and of conflicts.
 
 use crate::desk::error::DeskError;
+use crate::desk::error_code::ErrorCode;
 use crate::exchange::site_visits::{SiteVisit, SiteVisitView, SECTION};
 use serde::{Deserialize, Serialize};
 use surety_store::revisions::{self, Revision};
@@ -152,5 +153,5 @@ pub(crate) fn plan(
 }
 
 pub(crate) fn merge_error(zh: String, en: String) -> DeskError {
-    DeskError::new("NOT_PERMITTED", Some("section"), zh, en)
+    DeskError::new(ErrorCode::NotPermitted, Some("section"), zh, en)
 }

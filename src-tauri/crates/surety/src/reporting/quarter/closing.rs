@@ -5,12 +5,14 @@
 
 use crate::desk::dto::Money as Amount;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use crate::reporting::quarter::report::{
     BusinessLine, QuarterCompute, QuarterLossRatio, QuarterNpl, QuarterReport, QuarterState,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use surety_domain::Rule;
 use surety_domain::{LossRatio, Money, Quarter};
 use surety_store::quarter_figures as figures;
 use surety_store::{AuditNote, Role};
@@ -98,7 +100,7 @@ impl Desk {
         let today = self.today();
         if !q.has_ended(today) {
             return Err(DeskError::new(
-                "R-REPORT-1",
+                ErrorCode::RReport1,
                 Some("quarter"),
                 format!("{} 尚未结束（至 {}，业务日期 {today}），结束后才能关闭", q.label_zh(), q.end()),
                 format!("{} is not over (it ends {}, business date {today}): it can be closed once it has ended", q.label(), q.end()),
@@ -118,7 +120,7 @@ impl Desk {
             let last = figures::latest_closing(tx, &label)?;
             if let Some(c) = last.as_ref().filter(|c| c.reopened_on.is_none()) {
                 return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
-                    "R-REPORT-1",
+                    Rule::RReport1,
                     "quarter",
                     format!("{} 已于 {} 关闭（第 {} 版），须由管理员重开后才能再次关闭", q.label_zh(), c.closed_on, c.revision),
                     format!("{} was closed on {} (revision {}): an admin must reopen it before it is closed again", label, c.closed_on, c.revision),
@@ -189,7 +191,7 @@ impl Desk {
             else {
                 return Err(surety_store::StoreError::Rule(
                     surety_domain::Violation::new(
-                        "R-REPORT-1",
+                        Rule::RReport1,
                         "quarter",
                         format!("{} 未关闭，无需重开", q.label_zh()),
                         format!("{label} is not closed: there is nothing to reopen"),

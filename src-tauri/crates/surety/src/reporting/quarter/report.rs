@@ -8,6 +8,7 @@
 
 use crate::desk::dto::Money as Amount;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ impl Desk {
         let today = self.today();
         if q.start() > today {
             return Err(DeskError::new(
-                "R-REPORT-1",
+                ErrorCode::RReport1,
                 Some("quarter"),
                 format!(
                     "{} 尚未开始（业务日期 {today}），没有可报的数字",
