@@ -10,6 +10,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::{printed, Printed, R};
+use surety::api::dto::DocumentKind;
 
 /// Asks where to save (the system's dialog, run here), writes the document of a case
 /// there and, if asked, opens it in the system's PDF viewer. `null` if the user cancelled.
@@ -18,11 +19,11 @@ use super::{printed, Printed, R};
 pub fn print_document(
     app: AppHandle,
     session: State<Session>,
-    document: String,
+    document: DocumentKind,
     case_no: String,
     open: bool,
 ) -> R<Option<Printed>> {
-    let name = format!("{}-{}.pdf", case_no.trim(), document.trim());
+    let name = format!("{}-{}.pdf", case_no.trim(), document.code());
     let choice = Choice::Save {
         title: "保存 PDF / Save PDF",
         name: &name,
@@ -32,7 +33,7 @@ pub fn print_document(
         return Ok(None);
     };
     session.with(|d| {
-        let done = d.print_to(&document, &case_no, &path)?;
+        let done = d.print_to(document.code(), &case_no, &path)?;
         // Only the absolute path of the file just written is handed to the viewer.
         let opened = open && opener::open(&done.path).is_ok();
         Ok(Some(printed(done, opened)))
@@ -42,10 +43,14 @@ pub fn print_document(
 /// A document as base64 PDF bytes, for the preview inside the window (on the audit record).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn print_preview(session: State<Session>, document: String, case_no: String) -> R<String> {
+pub fn print_preview(
+    session: State<Session>,
+    document: DocumentKind,
+    case_no: String,
+) -> R<String> {
     use base64::Engine;
     session.with(|d| {
-        let bytes = d.preview(&document, &case_no)?;
+        let bytes = d.preview(document.code(), &case_no)?;
         Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
     })
 }
@@ -90,7 +95,7 @@ pub fn choose_batch_folder(app: AppHandle, session: State<Session>) -> Option<St
 #[specta::specta]
 pub fn print_batch(
     session: State<Session>,
-    document: String,
+    document: DocumentKind,
     filter: CaseListInput,
     on_progress: Channel<BatchProgress>,
 ) -> R<BatchResult> {
@@ -105,7 +110,7 @@ pub fn print_batch(
     session.cancel.store(false, Ordering::SeqCst);
     let mut cancelled = false;
     let written = session.with(|d| {
-        d.print_batch(&document, &filter, &folder, |done, total, case_no| {
+        d.print_batch(document.code(), &filter, &folder, |done, total, case_no| {
             let _ = on_progress.send(BatchProgress {
                 done: done as u32,
                 total: total as u32,

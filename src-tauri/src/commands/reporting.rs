@@ -4,12 +4,13 @@
 use crate::chooser::{self, Choice};
 use crate::session::Session;
 use surety::api::{
-    CreditReport, CreditReportInput, Dashboard, Desk, DeskError, LossRatioLine, QuarterInput,
-    QuarterReport, ReopenInput, SubsidyCase, SubsidyPaymentInput, TrendPoint,
+    CreditReport, CreditReportInput, Dashboard, Desk, LossRatioLine, QuarterInput, QuarterReport,
+    ReopenInput, SubsidyCase, SubsidyPaymentInput, TrendPoint,
 };
 use tauri::{AppHandle, State};
 
 use super::{printed, Printed, R};
+use surety::api::dto::ReportFormat;
 
 #[tauri::command(async)]
 #[specta::specta]
@@ -71,28 +72,20 @@ pub fn export_quarter(
     year: i32,
     quarter: u8,
     city: Option<String>,
-    format: String,
+    format: ReportFormat,
 ) -> R<Option<Printed>> {
     let scope = Desk::report_scope(year, quarter, city.as_deref())?;
-    let name = format!("统计季报{}.{format}", scope.quarter.label());
-    let choice = match format.as_str() {
-        "pdf" => Choice::Save {
+    let choice = match format {
+        ReportFormat::Pdf => Choice::Save {
             title: "导出季报 PDF / Save the quarter report",
-            name: &name,
+            name: &format!("统计季报{}.pdf", scope.quarter.label()),
             filter: ("PDF", &["pdf"]),
         },
-        "xlsx" => Choice::Save {
+        ReportFormat::Xlsx => Choice::Save {
             title: "导出季报 Excel / Save the quarter report",
-            name: &name,
+            name: &format!("统计季报{}.xlsx", scope.quarter.label()),
             filter: ("Excel", &["xlsx"]),
         },
-        _ => {
-            return Err(DeskError::invalid(
-                "format",
-                "导出格式应为 pdf 或 xlsx",
-                "the format is pdf or xlsx",
-            ))
-        }
     };
     let Some(path) = chooser::choose(&app, choice) else {
         return Ok(None);

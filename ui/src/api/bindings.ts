@@ -38,9 +38,9 @@ export const commands = {
 	 *  Asks where to save (the system's dialog, run here), writes the document of a case
 	 *  there and, if asked, opens it in the system's PDF viewer. `null` if the user cancelled.
 	 */
-	printDocument: (document: string, caseNo: string, open: boolean) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, open })),
+	printDocument: (document: DocumentKind, caseNo: string, open: boolean) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("print_document", { document, caseNo, open })),
 	/**  A document as base64 PDF bytes, for the preview inside the window (on the audit record). */
-	printPreview: (document: string, caseNo: string) => typedError<string, DeskError>(__TAURI_INVOKE("print_preview", { document, caseNo })),
+	printPreview: (document: DocumentKind, caseNo: string) => typedError<string, DeskError>(__TAURI_INVOKE("print_preview", { document, caseNo })),
 	/**
 	 *  The folder a batch print writes into, chosen in the system's dialog and kept here for
 	 *  `print_batch`; returns it for display, `null` if the user cancelled.
@@ -51,7 +51,7 @@ export const commands = {
 	 *  `choose_batch_folder`; progress after each file; `cancel_print_batch` stops it after
 	 *  the file being written.
 	 */
-	printBatch: (document: string, filter: CaseListInput, onProgress: Channel<BatchProgress>) => typedError<BatchResult, DeskError>(__TAURI_INVOKE("print_batch", { document, filter, onProgress })),
+	printBatch: (document: DocumentKind, filter: CaseListInput, onProgress: Channel<BatchProgress>) => typedError<BatchResult, DeskError>(__TAURI_INVOKE("print_batch", { document, filter, onProgress })),
 	/**  Not async and never touches the desk: it must get through while a batch holds it. */
 	cancelPrintBatch: () => __TAURI_INVOKE<void>("cancel_print_batch"),
 	/**
@@ -87,7 +87,7 @@ export const commands = {
 	 *  The quarter's report as PDF or XLSX (`format`), saved where the user chooses; `null`
 	 *  if they cancelled.
 	 */
-	exportQuarter: (year: number, quarter: number, city: string | null, format: string) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_quarter", { year, quarter, city, format })),
+	exportQuarter: (year: number, quarter: number, city: string | null, format: ReportFormat) => typedError<Printed | null, DeskError>(__TAURI_INVOKE("export_quarter", { year, quarter, city, format })),
 	/**  The quarter's subsidy list the reader's work covers. */
 	subsidyList: (year: number, quarter: number, city: string | null) => typedError<SubsidyCase[], DeskError>(__TAURI_INVOKE("subsidy_list", { year, quarter, city })),
 	recordSubsidyPayment: (input: SubsidyPaymentInput) => typedError<SubsidyCase[], DeskError>(__TAURI_INVOKE("record_subsidy_payment", { input })),
@@ -542,7 +542,7 @@ export type CaseView = {
 	 */
 	next_steps: Step[],
 	/**  The documents this case can be printed as now (the same check printing makes). */
-	printable: string[],
+	printable: DocumentKind[],
 };
 
 export type CityInfo = {
@@ -741,6 +741,9 @@ export type DeskError = {
 
 export type Document = "loan_contract" | "guarantee_policy" | "accident_policy";
 
+/**  A document of a case, as the window asks for it (the five the desk prints). */
+export type DocumentKind = "loan_contract" | "guarantee_policy" | "accident_policy" | "claim_notice" | "repayment_schedule";
+
 export type Enrolled = {
 	path: string,
 	peer: PeerView,
@@ -767,7 +770,9 @@ export type ErrorCode =
  */
 "R-PREPAY-1" | "R-RATE-1" | "R-RECOV-1" | "R-REPORT-1" | "R-SHARE-1" | "R-STOP-1" | 
 /**  A compensation payment above what the city still owes. */
-"R-STOP-2" | "R-SUBSIDY-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
+"R-STOP-2" | "R-SUBSIDY-1" | "R-TERM-1" | "R-VETO-1" | "R-DEFAULT-1" | 
+/**  An ID number's region outside the case's city: a warning on a quote, never a refusal. */
+"CITY-REGION" | "IO" | "KEY_FILE_MISSING" | "KEY_FILE_DAMAGED" | "NOT_OUR_DATABASE" | "SCHEMA_TOO_NEW" | "NOT_SQLCIPHER" | "ALREADY_EXISTS" | "BAD_BACKUP" | "FOREIGN_BACKUP" | 
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | 
 /**  Another change held the database past the wait: try again. */
@@ -1347,6 +1352,9 @@ export type Repayment = {
 	schedule_version: number,
 	allocations: Allocation[],
 };
+
+/**  The file a report is exported as. */
+export type ReportFormat = "pdf" | "xlsx";
 
 export type ResolveInput = {
 	id: number,

@@ -3,6 +3,7 @@
 
 use crate::case_file::views::CaseListInput;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::dto::DocumentKind;
 use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use std::path::{Path, PathBuf};
@@ -139,12 +140,12 @@ impl Desk {
     }
 
     /// Every document kind `check_printable` allows for this case, in the menu's order.
-    pub(crate) fn printable(&self, case: &CaseRecord) -> DeskResult<Vec<String>> {
+    pub(crate) fn printable(&self, case: &CaseRecord) -> DeskResult<Vec<DocumentKind>> {
         let mut out = Vec::new();
         for kind in DocKind::ALL {
             match self.check_printable(kind, case) {
-                Ok(()) => out.push(kind.code().to_string()),
-                Err(e) if e.code == "WRONG_STATE" => {}
+                Ok(()) => out.push(kind.into()),
+                Err(e) if e.code == ErrorCode::WrongState => {}
                 Err(e) => return Err(e),
             }
         }

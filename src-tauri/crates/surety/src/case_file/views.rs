@@ -116,7 +116,7 @@ pub struct CaseView {
     /// the case page offers exactly these (the service refuses any other anyway).
     pub next_steps: Vec<dto::Step>,
     /// The documents this case can be printed as now (the same check printing makes).
-    pub printable: Vec<String>,
+    pub printable: Vec<crate::desk::dto::DocumentKind>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

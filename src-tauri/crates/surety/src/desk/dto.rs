@@ -488,3 +488,49 @@ impl From<surety_store::schedules::ScheduleVersion> for ScheduleVersion {
         }
     }
 }
+
+/// A document of a case, as the window asks for it (the five the desk prints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    LoanContract,
+    GuaranteePolicy,
+    AccidentPolicy,
+    ClaimNotice,
+    RepaymentSchedule,
+}
+
+impl DocumentKind {
+    /// The code the service and the CLI take (`loan_contract`).
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentKind::LoanContract => "loan_contract",
+            DocumentKind::GuaranteePolicy => "guarantee_policy",
+            DocumentKind::AccidentPolicy => "accident_policy",
+            DocumentKind::ClaimNotice => "claim_notice",
+            DocumentKind::RepaymentSchedule => "repayment_schedule",
+        }
+    }
+}
+
+impl From<surety_docs::DocKind> for DocumentKind {
+    fn from(kind: surety_docs::DocKind) -> Self {
+        match kind {
+            surety_docs::DocKind::LoanContract => DocumentKind::LoanContract,
+            surety_docs::DocKind::GuaranteePolicy => DocumentKind::GuaranteePolicy,
+            surety_docs::DocKind::AccidentPolicy => DocumentKind::AccidentPolicy,
+            surety_docs::DocKind::ClaimNotice => DocumentKind::ClaimNotice,
+            surety_docs::DocKind::RepaymentSchedule => DocumentKind::RepaymentSchedule,
+        }
+    }
+}
+
+/// The file a report is exported as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Pdf,
+    Xlsx,
+}
