@@ -4,8 +4,11 @@
 //! one transaction and one audit entry, with permissions and input validation checked
 //! here. The Tauri commands, the `surety` CLI and the end-to-end tests call this crate and
 //! nothing below it.
+//!
+//! Its folders by capability, lowest first — each may use only folders before it:
+//! `desk` → `installation` → `case_file` → `origination` → `stop` → `claims` →
+//! `servicing` → `reporting` → `exchange`. The front ends reach them through `api` alone.
 
-// Folders by capability, lowest first: each may use only the folders before it.
 mod case_file;
 mod claims;
 mod desk;

@@ -2,8 +2,8 @@
 //! case list and a borrower's schedule as spreadsheets.
 
 use crate::case_file::views::CaseListInput;
-use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::dto::DocumentKind;
+use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
 use std::path::{Path, PathBuf};
