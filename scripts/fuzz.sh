@@ -2,14 +2,13 @@
 # Coverage-guided fuzzing of every parser that takes outside input, with libFuzzer on the
 # stable toolchain (libfuzzer-sys, sanitizer coverage through -Cpasses=sancov-module: no
 # nightly needed). Targets: src-tauri/crates/surety-fuzz/src (`TARGETS`); one instrumented
-# binary runs them all, the target named by SURETY_FUZZ_TARGET.
+# binary (src/bin/fuzz.rs there) runs them all, the target named by SURETY_FUZZ_TARGET.
 #
 #   scripts/fuzz.sh                 every target for 8 s (what scripts/test.sh runs)
 #   scripts/fuzz.sh -s 600 quote_json   one target for ten minutes
 #
-# Each run starts from the seeds in the repo plus what earlier runs kept (target/fuzz,
-# rebuilt from the seeds when missing). A crash stops the run: its input is written to
-# target/fuzz/crashes/<target>/ and the script fails, saying where. Fix it, then copy the
+# Each run starts from the seeds in the repo plus what earlier runs kept (target/fuzz). A
+# crash stops the run: its input is written to target/fuzz/crashes/<target>/ and the script fails, saying where. Fix it, then copy the
 # input into src-tauri/crates/surety-fuzz/regressions/<target>/ so `cargo test` runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,20 +25,17 @@ if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(sed -n 's/^    ("\([a-z_]*\)", .*/\1/p' "$crate/src/lib.rs")
 fi
 work="$PWD/target/fuzz"
-host="$(rustc -vV | sed -n 's/^host: //p')"
-# cargo-fuzz's instrumentation without a sanitizer; --target keeps it off build scripts
-# and proc macros.
-export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module \
- -Cllvm-args=-sanitizer-coverage-level=4 \
- -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
- -Cllvm-args=-sanitizer-coverage-pc-table \
- -Cllvm-args=-sanitizer-coverage-trace-compares"
-export CARGO_TARGET_DIR="$work/build"
-# The app's own lock, so the fuzzed code is built from the same versions the app ships
-# with (cargo adds libfuzzer-sys to it).
-cp Cargo.lock "$crate/harness/Cargo.lock"
-echo "== fuzz: building the harness for ${#targets[@]} targets (instrumented, release)"
-cargo build --release --quiet --manifest-path "$crate/harness/Cargo.toml" --target "$host"
+# Sanitizer coverage on the workspace's own crates only (scripts/sancov-rustc), in the
+# test run's dev profile and target folder: every dependency is the build the tests already
+# made, so this compiles just the workspace's crates again, instrumented. `--workspace`
+# resolves features as the test run does (with -p, cargo would resolve them for this crate
+# alone and rebuild its dependencies). Instrumented, those crates replace the test run's
+# builds in target/debug: scripts/test.sh fuzzes last.
+export RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/sancov-rustc"
+unset CLIPPY_ARGS
+echo "== fuzz: building the fuzz binary for ${#targets[@]} targets (instrumented)"
+cargo build --quiet --workspace --features surety-fuzz/libfuzzer --bin fuzz
+fuzzer="$PWD/target/debug/fuzz"
 status=0
 for t in "${targets[@]}"; do
     corpus="$work/corpus/$t"
@@ -47,7 +43,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$crashes"
     log="$work/$t.log"
     # -rss_limit_mb: the intake target holds a database; anything past 2 GB is a leak.
-    if SURETY_FUZZ_TARGET="$t" "$CARGO_TARGET_DIR/$host/release/fuzz" "$corpus" "$crate/corpus/$t" \
+    if SURETY_FUZZ_TARGET="$t" "$fuzzer" "$corpus" "$crate/corpus/$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Surety Desk on a fresh Debian/Ubuntu machine (root or sudo):
 # installs what is missing, then UI lint and format check, UI type check and unit tests, UI build,
-# Rust format and lint,
-# the whole Rust workspace including the end-to-end tests of the real app window, a bounded
-# coverage-guided fuzzing run of every parser of outside input (scripts/fuzz.sh), and the
-# Windows build: cross-built, its setup made, its CLI tested under Wine.
+# Rust format, the build linted by clippy as it compiles, the whole Rust workspace including
+# the end-to-end tests of the real app window, the Windows build (cross-built, its setup
+# made, its CLI tested under Wine), and a bounded coverage-guided fuzzing run of every
+# parser of outside input (scripts/fuzz.sh).
 # SURETY_SKIP_UI_TESTS=1 skips the window tests (they say so); nothing else is skippable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,23 +35,22 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 step "cargo fmt --check"
 cargo fmt --all --check
-step "cargo clippy"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
-step "cargo build (binaries the end-to-end tests drive)"
+# One build, linted as it compiles (scripts/lint-env.sh: the workspace's crates through
+# clippy-driver, warnings denied), so there is no separate check-only build to wait for.
+source scripts/lint-env.sh
+step "cargo build, linted (binaries the end-to-end tests drive)"
 cargo build --workspace --bins --quiet
+step "cargo test --no-run, linted (every target, benches and examples included)"
+cargo test --workspace --all-targets --no-run --quiet
 step "cargo test"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/cargo-test.log
+step "Windows: cross-build (linted), setup, acceptance tests under Wine (scripts/windows.sh --test)"
+bash scripts/windows.sh --test 2>&1 | tee target/windows-test.log
+# Last: the fuzzing build replaces the workspace's own crates in target/debug with
+# instrumented ones (its dependencies are the builds above).
 step "fuzz: every parser of outside input, 8 s a target (scripts/fuzz.sh)"
 bash scripts/fuzz.sh 2>&1 | tee target/fuzz.log
-# The Windows build and its Wine prefix take about 3.5 GB more: on a machine short of disk,
-# the fuzzing build (rebuilt by scripts/fuzz.sh when missing) makes room for them.
-if [ "$(df -Pm target | awk 'NR==2 {print $4}')" -lt 8000 ]; then
-  echo "less than 8 GB free: removing the fuzzing build (target/fuzz/build)"
-  rm -rf target/fuzz/build
-fi
-step "Windows: cross-build, setup, acceptance tests under Wine (scripts/windows.sh --test)"
-bash scripts/windows.sh --test 2>&1 | tee target/windows-test.log
 step "all tests passed in $(( $(date +%s) - start ))s; disk used by the build: $(du -sh target | cut -f1)"
 # One closing line with the Rust totals (the UI's vitest totals are printed above).
 awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' target/cargo-test.log target/windows-test.log

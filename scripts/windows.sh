@@ -33,10 +33,10 @@ fi
 echo "[windows] cargo build --target $TARGET ($profile): surety.exe, surety-desk.exe"
 flags=(--target "$TARGET" -p surety-cli -p surety-desk --quiet)
 [ "$profile" = release ] && flags+=(--release)
+# Linted as it compiles, like the test run's build: the code only Windows compiles
+# (owner-only files by ACL, the shipped font) included.
+source scripts/lint-env.sh
 cargo build "${flags[@]}"
-
-# The code only Windows compiles (owner-only files by ACL, the shipped font) is linted too.
-cargo clippy --target "$TARGET" -p surety-winacl -p surety-store -p surety-docs --quiet -- -D warnings
 
 echo "[windows] the font beside the binaries"
 mkdir -p "$out/fonts"

@@ -2,8 +2,8 @@
 //! program runs on them, called here as the program calls it, plus checks of what an
 //! accepted input must give. A panic is a crash; so is a broken check.
 //!
-//! Run by two drivers: the libFuzzer harness in `harness/` (coverage-guided, on the stable
-//! toolchain: `scripts/fuzz.sh`), and this crate's test, which runs every file of
+//! Run by two drivers: the libFuzzer binary `src/bin/fuzz.rs` (feature `libfuzzer`;
+//! coverage-guided on the stable toolchain: `scripts/fuzz.sh`), and this crate's test, which runs every file of
 //! `corpus/<target>/` (the seeds, and what the fuzzer kept) and `regressions/<target>/`
 //! (every crash found, kept after its fix) on each `cargo test`.
 
@@ -14,7 +14,7 @@ pub mod intake;
 /// What a target runs on one input.
 pub type Target = fn(&[u8]);
 
-/// The targets by name (`SURETY_FUZZ_TARGET` of the harness, and the corpus folders).
+/// The targets by name (`SURETY_FUZZ_TARGET` of the fuzz binary, and the corpus folders).
 pub const TARGETS: &[(&str, Target)] = &[
     ("quote_json", quote_json),
     ("intake_json", intake::intake_json),
