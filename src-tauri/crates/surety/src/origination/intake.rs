@@ -6,11 +6,17 @@ use crate::desk::error_code::ErrorCode;
 use crate::desk::parse::{
     parse_city, parse_date, parse_kind, parse_money, parse_rate, parse_repayment,
 };
+use crate::desk::replay::IntakeImport;
+use crate::desk::text::{clean, ADDRESS, NAME, SHORT};
 use crate::desk::Desk;
-use chrono::Datelike;
+use crate::origination::inputs::BorrowerInput;
+use chrono::{Datelike, NaiveDate};
 use surety_domain::borrower::IdentifiedBy;
 use surety_domain::eligibility::{check_applicant, Applicant};
-use surety_domain::{quote as domain_quote, CaseStatus, CreditCode, Fee, LoanTerms, ResidentId};
+use surety_domain::{
+    quote as domain_quote, BorrowerKind, CaseStatus, City, CreditCode, Fee, LoanTerms, Quote,
+    ResidentId,
+};
 use surety_store::cases::{insert_case, upsert_borrower, NewBorrower, NewCase};
 use surety_store::orgs::{self};
 use surety_store::sections::{self};
@@ -47,25 +53,76 @@ impl Desk {
         .with_field(field))
     }
 
-    /// 受理: the application, checked against every rule that can be decided now.
+    /// 受理: the application, checked against every rule that can be decided now, in the
+    /// order of the form (the first error a person meets is the first field to fix).
     pub fn intake(&mut self, input: &IntakeInput) -> DeskResult<CaseView> {
         self.require_role(
             &[Role::FieldAgent, Role::BankOfficer, Role::Underwriter],
             "受理申请",
             "take applications",
         )?;
+        let borrower = self.applicant(input)?;
+        let parties = self.intake_parties(input, borrower.city)?;
+        let application_date = self.application_date(input, &borrower)?;
+        first_violation(check_applicant(
+            &Applicant {
+                kind: borrower.kind,
+                city: borrower.city,
+                operating_since: borrower.operating_since,
+                application_date,
+            },
+            &self.settings,
+        ))?;
+        // R-STOP-1 on the business date, whatever date the application names: a back-dated
+        // application never gets round a stop.
+        self.check_suspension(parties.insurer.id, borrower.city, self.today())?;
+        let terms = self.intake_terms(input, &borrower, &parties.agreement, application_date)?;
+        let quote = domain_quote(&terms, &self.settings);
+        first_violation(quote.violations.clone())?;
+        let case_no = self.write_intake(input, &borrower, &parties, &terms, &quote)?;
+        self.case_show(&case_no)
+    }
+
+    /// The borrower as the form gives them (and the term, which the form asks next): each
+    /// field cleaned and parsed, the ID number checked, a flagged defaulter refused.
+    fn applicant(&self, input: &IntakeInput) -> DeskResult<NewBorrower> {
         let b = &input.borrower;
-        let kind = parse_kind(&b.kind).map_err(|mut e| {
-            e.field = Some("borrower.kind".into());
-            e
-        })?;
-        use crate::desk::text::{clean, ADDRESS, NAME, SHORT};
+        let kind = parse_kind(&b.kind).map_err(|e| e.with_field("borrower.kind"))?;
         let name = clean("borrower.name", &b.name, NAME)?;
         let address = clean("borrower.address", &b.address, ADDRESS)?;
         let phone = clean("borrower.phone", &b.phone, SHORT)?;
         let legal_rep = clean("borrower.legal_rep", &b.legal_rep, SHORT)?;
         crate::desk::parse::check_term("term_months", input.term_months)?;
-        let (id_number, id_check_override) = match kind.identified_by() {
+        let (id_number, id_check_override) = self.id_number(kind, b)?;
+        // R-DEFAULT-1: a borrower found to evade debts maliciously is not taken in again.
+        if let Some(flag) = sections::default_flag(self.store.connection(), &id_number)? {
+            return Err(crate::origination::defaults::flagged_error(
+                &flag,
+                "borrower.id_number",
+            ));
+        }
+        let operating_since = parse_date("borrower.operating_since", &b.operating_since)?;
+        Ok(NewBorrower {
+            kind,
+            name,
+            id_number,
+            id_check_override,
+            city: parse_city(&input.city)?,
+            address,
+            phone,
+            legal_rep,
+            operating_since,
+        })
+    }
+
+    /// The resident ID or credit code the borrower's kind calls for; an early credit code
+    /// whose check character fails is taken only with a reason, kept with who gave it.
+    fn id_number(
+        &self,
+        kind: BorrowerKind,
+        b: &BorrowerInput,
+    ) -> DeskResult<(String, Option<String>)> {
+        Ok(match kind.identified_by() {
             IdentifiedBy::ResidentId => (
                 ResidentId::parse(&b.id_number, "borrower.id_number")?
                     .as_str()
@@ -88,16 +145,11 @@ impl Desk {
                 });
                 (code.as_str().to_string(), override_note)
             }
-        };
-        // R-DEFAULT-1: a borrower found to evade debts maliciously is not taken in again.
-        if let Some(flag) = sections::default_flag(self.store.connection(), &id_number)? {
-            return Err(crate::origination::defaults::flagged_error(
-                &flag,
-                "borrower.id_number",
-            ));
-        }
-        let operating_since = parse_date("borrower.operating_since", &b.operating_since)?;
-        let city = parse_city(&input.city)?;
+        })
+    }
+
+    /// The bank and the insurer named, the user's own, and their agreement in the city.
+    fn intake_parties(&self, input: &IntakeInput, city: City) -> DeskResult<Parties> {
         let bank = self.org(&input.bank, "bank")?;
         let insurer = self.org(&input.insurer, "insurer")?;
         self.check_intake_for(&bank, &insurer)?;
@@ -121,6 +173,20 @@ impl Desk {
                         ),
                     )
                 })?;
+        Ok(Parties {
+            bank,
+            insurer,
+            agreement,
+        })
+    }
+
+    /// The day the application was made (today unless named), never after today; a
+    /// person borrowing must be of age on it.
+    fn application_date(
+        &self,
+        input: &IntakeInput,
+        borrower: &NewBorrower,
+    ) -> DeskResult<NaiveDate> {
         let application_date = match &input.application_date {
             Some(d) => crate::desk::parse::parse_business_date("application_date", d)?,
             None => self.today(),
@@ -135,24 +201,23 @@ impl Desk {
                 ),
             ));
         }
-        if kind.identified_by() == IdentifiedBy::ResidentId {
-            ResidentId::parse(&id_number, "borrower.id_number")?
+        if borrower.kind.identified_by() == IdentifiedBy::ResidentId {
+            ResidentId::parse(&borrower.id_number, "borrower.id_number")?
                 .check_adult(application_date, "borrower.id_number")
                 .map_err(DeskError::from)?;
         }
-        first_violation(check_applicant(
-            &Applicant {
-                kind,
-                city,
-                operating_since,
-                application_date,
-            },
-            &self.settings,
-        ))?;
-        // R-STOP-1 on the business date, whatever date the application names: a back-dated
-        // application never gets round a stop.
-        self.check_suspension(insurer.id, city, self.today())?;
+        Ok(application_date)
+    }
 
+    /// The loan's terms for the quote: the form's figures, the agreement's premium rates
+    /// where the form names none, and the borrower's other guaranteed principal (R-AMT-1).
+    fn intake_terms(
+        &self,
+        input: &IntakeInput,
+        borrower: &NewBorrower,
+        agreement: &orgs::Agreement,
+        application_date: NaiveDate,
+    ) -> DeskResult<LoanTerms> {
         let principal = parse_money("principal", &input.principal)?;
         if principal.is_zero() {
             return Err(DeskError::invalid(
@@ -161,16 +226,14 @@ impl Desk {
                 "the loan amount must be above 0",
             ));
         }
-        let outstanding =
-            match surety_store::cases::borrower_id(self.store.connection(), &id_number)? {
-                Some(bid) => {
-                    sections::other_outstanding_principal(self.store.connection(), bid, None)?
-                }
-                None => surety_domain::Money::ZERO,
-            };
-        let terms = LoanTerms {
-            city,
-            borrower_kind: kind,
+        let conn = self.store.connection();
+        let outstanding = match surety_store::cases::borrower_id(conn, &borrower.id_number)? {
+            Some(bid) => sections::other_outstanding_principal(conn, bid, None)?,
+            None => surety_domain::Money::ZERO,
+        };
+        Ok(LoanTerms {
+            city: borrower.city,
+            borrower_kind: borrower.kind,
             principal,
             annual_rate: parse_rate("annual_rate", &input.annual_rate)?,
             term_months: input.term_months,
@@ -197,24 +260,23 @@ impl Desk {
                 .collect::<DeskResult<_>>()?,
             outstanding_principal: outstanding,
             soft_cap: agreement.borrower_soft_cap,
-        };
-        let quote = domain_quote(&terms, &self.settings);
-        first_violation(quote.violations.clone())?;
+        })
+    }
 
-        let borrower = NewBorrower {
-            kind,
-            name,
-            id_number,
-            id_check_override,
-            city,
-            address,
-            phone,
-            legal_rep,
-            operating_since,
-        };
+    /// The case written in one transaction with its audit entry: its number, the borrower
+    /// (one ID, one name), the case, its agreement, the intake as entered for partners and
+    /// laptops, and where a replayed intake came from.
+    fn write_intake(
+        &mut self,
+        input: &IntakeInput,
+        borrower: &NewBorrower,
+        parties: &Parties,
+        terms: &LoanTerms,
+        quote: &Quote,
+    ) -> DeskResult<String> {
         let actor = self.actor();
         let user_id = self.user.id;
-        let year = application_date.year();
+        let application_date = terms.contract_date;
         let import = self.import.take();
         let input_json = serde_json::to_string(input).expect("an intake serializes");
         // Kept for partner offices with its date fixed: replayed there, it is this day's.
@@ -222,45 +284,25 @@ impl Desk {
         dated.application_date = Some(application_date.to_string());
         let dated_json = serde_json::to_string(&dated).expect("an intake serializes");
         let case_no = self.store.write(&actor, "case.intake", |tx| {
-            // A field laptop numbers provisionally (the office issues the case number when
-            // the application reaches it); an office numbers by bank and year.
             let field = crate::origination::numbering::field_prefix(tx)?;
             let forced = import.as_ref().and_then(|i| i.case_no.clone());
-            let case_no = match (&field, forced) {
-                // A partner office's case keeps the number it was given there.
-                (_, Some(no)) => no,
-                (Some(prefix), None) => crate::origination::numbering::provisional_no(prefix, application_date),
-                (None, None) => {
-                    let seq = orgs::next_number(tx, bank.id, "case", year)?;
-                    format!("{}-{year}-{seq:06}", bank.code.to_uppercase())
-                }
-            };
-            // One ID, one borrower: a second application under another name is a typo in
-            // the name or the ID, never a silent rename or a silently kept old name.
-            if let Some(known) = surety_store::cases::borrower_name(tx, &borrower.id_number)? {
-                if known != borrower.name {
-                    return Err(surety_store::StoreError::invalid(
-                        "borrower.name",
-                        format!(
-                            "证件号码 {} 已登记为“{known}”，与“{}”不符：请核对姓名或证件号码",
-                            borrower.id_number, borrower.name
-                        ),
-                        format!(
-                            "the ID {} is registered as “{known}”, not “{}”: check the name or the ID",
-                            borrower.id_number, borrower.name
-                        ),
-                    ));
-                }
-            }
-            let bid = upsert_borrower(tx, &borrower)?;
+            let case_no = case_number(
+                tx,
+                field.as_deref(),
+                forced,
+                &parties.bank,
+                application_date,
+            )?;
+            check_one_name_per_id(tx, borrower)?;
+            let bid = upsert_borrower(tx, borrower)?;
             let case_id = insert_case(
                 tx,
                 bid,
                 &NewCase {
                     case_no: case_no.clone(),
-                    city,
+                    city: terms.city,
                     status: CaseStatus::Intake,
-                    principal,
+                    principal: terms.principal,
                     annual_rate: terms.annual_rate,
                     term_months: terms.term_months,
                     repayment: terms.repayment,
@@ -268,48 +310,105 @@ impl Desk {
                     accident_rate: terms.accident_rate,
                     application_date,
                     contract_date: None,
-                    bank_id: Some(bank.id),
-                    insurer_id: Some(insurer.id),
-                    quote_json: serde_json::to_string(&quote).expect("quote serializes"),
+                    bank_id: Some(parties.bank.id),
+                    insurer_id: Some(parties.insurer.id),
+                    quote_json: serde_json::to_string(quote).expect("quote serializes"),
                     schedule: quote.schedule.clone(),
                     created_by: Some(user_id),
                 },
             )?;
-            sections::set_agreement(tx, case_id, agreement.id)?;
+            sections::set_agreement(tx, case_id, parties.agreement.id)?;
             surety_store::partners::record_intake_input(tx, case_id, &dated_json)?;
             if field.is_some() {
                 // Kept exactly as entered: the office replays it when the bundle arrives.
                 surety_store::bundles::record_field_intake(tx, case_id, &input_json)?;
             }
             if let Some(import) = &import {
-                crate::origination::replayed::record_import(tx, import, case_id, &case_no, user_id)?;
+                crate::origination::replayed::record_import(
+                    tx, import, case_id, &case_no, user_id,
+                )?;
             }
-            let warn = if quote.warnings.is_empty() {
-                ""
-            } else {
-                "; needs the R-AMT-1 exception"
-            };
-            Ok((
-                case_no.clone(),
-                AuditNote::new(
-                    "case",
-                    &case_no,
-                    format!(
-                        "intake: {} {} CNY {} months{warn}{}",
-                        borrower.name,
-                        principal,
-                        terms.term_months,
-                        import
-                            .as_ref()
-                            .map(|i| format!(
-                                "; taken in on field laptop {} as {} (bundle {})",
-                                i.origin, i.provisional_no, i.bundle_id
-                            ))
-                            .unwrap_or_default()
-                    ),
-                ),
-            ))
+            let note = intake_note(borrower, terms, quote, import.as_ref());
+            Ok((case_no.clone(), AuditNote::new("case", &case_no, note)))
         })?;
-        self.case_show(&case_no)
+        Ok(case_no)
     }
+}
+
+/// The bank and the insurer of an application, and their agreement in its city.
+struct Parties {
+    bank: orgs::Org,
+    insurer: orgs::Org,
+    agreement: orgs::Agreement,
+}
+
+/// A partner office's case keeps the number it was given there; a field laptop numbers
+/// provisionally (the office issues the case number when the application reaches it); an
+/// office numbers by bank and year.
+fn case_number(
+    tx: &surety_store::Transaction,
+    field_prefix: Option<&str>,
+    forced: Option<String>,
+    bank: &orgs::Org,
+    application_date: NaiveDate,
+) -> surety_store::StoreResult<String> {
+    Ok(match (field_prefix, forced) {
+        (_, Some(no)) => no,
+        (Some(prefix), None) => {
+            crate::origination::numbering::provisional_no(prefix, application_date)
+        }
+        (None, None) => {
+            let year = application_date.year();
+            let seq = orgs::next_number(tx, bank.id, "case", year)?;
+            format!("{}-{year}-{seq:06}", bank.code.to_uppercase())
+        }
+    })
+}
+
+/// One ID, one borrower: a second application under another name is a typo in the name or
+/// the ID, never a silent rename or a silently kept old name.
+fn check_one_name_per_id(
+    tx: &surety_store::Transaction,
+    borrower: &NewBorrower,
+) -> surety_store::StoreResult<()> {
+    match surety_store::cases::borrower_name(tx, &borrower.id_number)? {
+        Some(known) if known != borrower.name => Err(surety_store::StoreError::invalid(
+            "borrower.name",
+            format!(
+                "证件号码 {} 已登记为“{known}”，与“{}”不符：请核对姓名或证件号码",
+                borrower.id_number, borrower.name
+            ),
+            format!(
+                "the ID {} is registered as “{known}”, not “{}”: check the name or the ID",
+                borrower.id_number, borrower.name
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The intake's audit entry: who borrows how much for how long, and where it came from.
+fn intake_note(
+    borrower: &NewBorrower,
+    terms: &LoanTerms,
+    quote: &Quote,
+    import: Option<&IntakeImport>,
+) -> String {
+    let warn = if quote.warnings.is_empty() {
+        ""
+    } else {
+        "; needs the R-AMT-1 exception"
+    };
+    let origin = import
+        .map(|i| {
+            format!(
+                "; taken in on field laptop {} as {} (bundle {})",
+                i.origin, i.provisional_no, i.bundle_id
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "intake: {} {} CNY {} months{warn}{origin}",
+        borrower.name, terms.principal, terms.term_months
+    )
 }
