@@ -2,8 +2,16 @@ use super::wire::*;
 use crate::desk::error::DeskResult;
 use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
+use surety_bundle::{Event, Opened};
 use surety_store::bundles::{self as stored};
+use surety_store::peers::Peer;
 use surety_store::{AuditNote, Role};
+
+/// What this installation already holds of an event: its hash, what became of it, the case.
+type KnownEvent = (String, String, Option<String>);
+
+/// An event of the bundle read and checked, with what is known of it already.
+type Planned = (Event, Incoming, Option<KnownEvent>);
 
 impl Desk {
     /// At the office: opens a bundle and says what it holds and what becomes of each
@@ -32,7 +40,47 @@ impl Desk {
         )?;
         let on_laptop =
             crate::origination::numbering::field_prefix(self.store.connection())?.is_some();
-        let wanted = if on_laptop { "office" } else { "intake" };
+        let (opened, peer) = self.open_bundle(bytes)?;
+        // Every event is checked before anything is applied.
+        let plan = self.plan_events(&opened, on_laptop)?;
+        let mut lines = Vec::new();
+        let total = plan.len();
+        for (n, (event, body, before)) in plan.into_iter().enumerate() {
+            progress(n, total, body.provisional_no());
+            let line = match before {
+                Some((_, outcome, case_no)) => known_line(&event, &body, outcome, case_no),
+                None if !apply => self.preview_in_bundle(&peer, &event, &body, &lines)?,
+                None => self.take_event(&peer, &opened, &event, &body)?,
+            };
+            lines.push(line);
+        }
+        let audit_chain = if on_laptop {
+            None
+        } else {
+            self.take_peer_chain(&peer, &opened, apply)?
+        };
+        if apply {
+            // What waited for this bundle's cases or revisions may go in now.
+            let moved = self.retry_backlog()?;
+            lines.extend(moved.into_iter().map(|mut l| {
+                l.outcome = format!("{} (backlog)", l.outcome);
+                l
+            }));
+            self.record_bundle_imported(&peer, &opened.manifest.bundle_id, &lines)?;
+        }
+        Ok(ImportReport {
+            bundle_id: opened.manifest.bundle_id.clone(),
+            from_installation: peer.installation_id,
+            from_name: peer.name,
+            applied: apply,
+            lines,
+            audit_chain,
+        })
+    }
+
+    /// The bundle opened with this installation's key, addressed to it and signed by a
+    /// registered peer; anything else is refused before a part is read.
+    fn open_bundle(&self, bytes: &[u8]) -> DeskResult<(Opened, Peer)> {
         let conn = self.store.connection();
         let secret = surety_store::store::meta_value(conn, surety_store::peers::SEAL_KEY)?
             .ok_or_else(|| surety_store::StoreError::Corrupt("meta: no bundle key".into()))?;
@@ -69,9 +117,15 @@ impl Desk {
                     "the bundle's sender is not registered here as a peer".into(),
                 )
             })?;
-        // Every event is checked before anything is applied.
+        Ok((opened, peer))
+    }
+
+    /// Every event of the bundle read and checked, and what this installation already
+    /// holds of it: one bad event refuses the whole bundle before anything is applied.
+    fn plan_events(&self, opened: &Opened, on_laptop: bool) -> DeskResult<Vec<Planned>> {
+        let wanted = if on_laptop { "office" } else { "intake" };
         let mut plan = Vec::new();
-        for e in &m.events {
+        for e in &opened.manifest.events {
             let partner_section = !on_laptop
                 && (e.section == crate::exchange::partners::CASE
                     || e.section == crate::exchange::partners::STEP);
@@ -88,160 +142,163 @@ impl Desk {
                     ),
                 ));
             }
-            let part = opened.part(&e.part).ok_or_else(|| {
-                refused(
-                    ErrorCode::BundleDamaged,
-                    "数据包缺少内容".into(),
-                    "a part of the bundle is missing".into(),
-                )
-            })?;
-            let body = Incoming::parse(&e.section, part).map_err(|err| {
-                refused(
-                    ErrorCode::BundleDamaged,
-                    format!("数据包内容无法读取：{err}"),
-                    format!("a part cannot be read: {err}"),
-                )
-            })?;
-            if let Incoming::Revision(rev) = &body {
-                // The event's hash is the revision's identity: it must be the part's.
-                if rev.sha256() != e.hash || surety_bundle::sha256_hex(part) != e.hash {
-                    return Err(refused(
-                        ErrorCode::BundleDamaged,
-                        "数据包中的一项修改与其校验值不符".into(),
-                        "a change in the bundle does not match its hash".into(),
-                    ));
-                }
-            }
-            let conn = self.store.connection();
-            let mut before = stored::event(conn, &e.event_id)?;
-            // A revision written here or waiting in the backlog is known too.
-            if before.is_none() {
-                if let Some(r) = surety_store::revisions::by_id(conn, &e.event_id)? {
-                    before = Some((r.sha256, "taken".into(), None));
-                } else if let Some(sha) = surety_store::revisions::waiting(conn, &e.event_id)? {
-                    before = Some((sha, "waiting".into(), None));
-                }
-            }
-            if let Some((sha, _, _)) = &before {
-                if *sha != e.hash {
-                    return Err(refused(
-                        ErrorCode::BundleReplayed,
-                        format!("申请 {} 的一项内容此前已以不同内容导入：整个数据包不予导入", body.provisional_no()),
-                        format!(
-                            "an event of application {} was taken in before with other content: the whole bundle is refused",
-                            body.provisional_no()
-                        ),
-                    ));
-                }
-            }
+            let body = read_event(opened, e)?;
+            let before = self.known_event(e, &body)?;
             plan.push((e.clone(), body, before));
         }
-        let mut lines = Vec::new();
-        let total = plan.len();
-        for (n, (event, body, before)) in plan.into_iter().enumerate() {
-            progress(n, total, body.provisional_no());
-            let files = body.files();
-            if let Some((_, outcome, case_no)) = before {
-                lines.push(ImportLine {
-                    provisional_no: body.provisional_no().to_string(),
-                    section: event.section.clone(),
-                    outcome: match outcome.as_str() {
-                        "taken" | "conflict" => "already".into(),
-                        _ => outcome,
-                    },
-                    case_no,
-                    reason_zh: None,
-                    reason_en: None,
-                    files,
-                });
-                continue;
+        Ok(plan)
+    }
+
+    /// What this installation holds of an event already (taken, or a revision written here
+    /// or waiting in the backlog); a known event with other content refuses the bundle.
+    fn known_event(&self, e: &Event, body: &Incoming) -> DeskResult<Option<KnownEvent>> {
+        let conn = self.store.connection();
+        let mut before = stored::event(conn, &e.event_id)?;
+        if before.is_none() {
+            if let Some(r) = surety_store::revisions::by_id(conn, &e.event_id)? {
+                before = Some((r.sha256, "taken".into(), None));
+            } else if let Some(sha) = surety_store::revisions::waiting(conn, &e.event_id)? {
+                before = Some((sha, "waiting".into(), None));
             }
-            if !apply {
-                let mut line = self.preview_line(&peer.installation_id, &event, &body)?;
-                // A change to an application that comes in the same bundle goes in with it.
-                if line.outcome == "waiting"
-                    && lines.iter().any(|l: &ImportLine| {
-                        l.section == "intake"
-                            && l.outcome == "new"
-                            && l.provisional_no == line.provisional_no
-                    })
-                {
-                    line.outcome = "update".into();
-                    line.reason_zh = None;
-                    line.reason_en = None;
-                }
-                lines.push(line);
-                continue;
-            }
-            let line = match &body {
-                Incoming::Intake(intake) => {
-                    self.take_in(&peer.installation_id, &m.bundle_id, &event, intake, &opened)
-                }
-                Incoming::Office(word) => {
-                    self.take_office_word(&peer.installation_id, &m.bundle_id, &event, word)?
-                }
-                Incoming::Revision(rev) => self.take_revision(
-                    &peer.installation_id,
-                    &m.bundle_id,
-                    &event.event_id,
-                    &event.hash,
-                    rev,
-                )?,
-                Incoming::Case(case) => self.take_partner_case(
-                    &peer.installation_id,
-                    &m.bundle_id,
-                    &event,
-                    case,
-                    &opened,
-                )?,
-                Incoming::Step(step) => self.take_partner_step(
-                    &peer.installation_id,
-                    &m.bundle_id,
-                    &event.event_id,
-                    &event.hash,
-                    step,
-                )?,
-            };
-            lines.push(line);
         }
-        let audit_chain = if on_laptop {
-            None
-        } else {
-            self.take_peer_chain(&peer, &opened, apply)?
-        };
-        if apply {
-            // What waited for this bundle's cases or revisions may go in now.
-            let moved = self.retry_backlog()?;
-            lines.extend(moved.into_iter().map(|mut l| {
-                l.outcome = format!("{} (backlog)", l.outcome);
-                l
-            }));
-        }
-        if apply {
-            let actor = self.actor();
-            let taken = lines.iter().filter(|l| l.outcome == "taken").count();
-            let refused_n = lines.iter().filter(|l| l.outcome == "refused").count();
-            self.store.write(&actor, "bundle.imported", |_| {
-                Ok((
-                    (),
-                    AuditNote::new(
-                        "installation",
-                        &peer.installation_id,
-                        format!(
-                            "bundle {} from `{}`: {taken} applications taken in, {refused_n} refused",
-                            m.bundle_id, peer.name
-                        ),
+        if let Some((sha, _, _)) = &before {
+            if *sha != e.hash {
+                return Err(refused(
+                    ErrorCode::BundleReplayed,
+                    format!(
+                        "申请 {} 的一项内容此前已以不同内容导入：整个数据包不予导入",
+                        body.provisional_no()
                     ),
-                ))
-            })?;
+                    format!(
+                        "an event of application {} was taken in before with other content: the whole bundle is refused",
+                        body.provisional_no()
+                    ),
+                ));
+            }
         }
-        Ok(ImportReport {
-            bundle_id: m.bundle_id.clone(),
-            from_installation: peer.installation_id,
-            from_name: peer.name,
-            applied: apply,
-            lines,
-            audit_chain,
+        Ok(before)
+    }
+
+    /// The preview of an event; a change to an application that comes in the same bundle
+    /// goes in with it.
+    fn preview_in_bundle(
+        &self,
+        peer: &Peer,
+        event: &Event,
+        body: &Incoming,
+        so_far: &[ImportLine],
+    ) -> DeskResult<ImportLine> {
+        let mut line = self.preview_line(&peer.installation_id, event, body)?;
+        if line.outcome == "waiting"
+            && so_far.iter().any(|l| {
+                l.section == "intake"
+                    && l.outcome == "new"
+                    && l.provisional_no == line.provisional_no
+            })
+        {
+            line.outcome = "update".into();
+            line.reason_zh = None;
+            line.reason_en = None;
+        }
+        Ok(line)
+    }
+
+    /// One event taken in by the step that owns it.
+    fn take_event(
+        &mut self,
+        peer: &Peer,
+        opened: &Opened,
+        event: &Event,
+        body: &Incoming,
+    ) -> DeskResult<ImportLine> {
+        let from = &peer.installation_id;
+        let bundle_id = &opened.manifest.bundle_id;
+        Ok(match body {
+            Incoming::Intake(intake) => self.take_in(from, bundle_id, event, intake, opened),
+            Incoming::Office(word) => self.take_office_word(from, bundle_id, event, word)?,
+            Incoming::Revision(rev) => {
+                self.take_revision(from, bundle_id, &event.event_id, &event.hash, rev)?
+            }
+            Incoming::Case(case) => self.take_partner_case(from, bundle_id, event, case, opened)?,
+            Incoming::Step(step) => {
+                self.take_partner_step(from, bundle_id, &event.event_id, &event.hash, step)?
+            }
         })
+    }
+
+    /// The import on the record: from whom, which bundle, how many taken and refused.
+    fn record_bundle_imported(
+        &mut self,
+        peer: &Peer,
+        bundle_id: &str,
+        lines: &[ImportLine],
+    ) -> DeskResult<()> {
+        let actor = self.actor();
+        let taken = lines.iter().filter(|l| l.outcome == "taken").count();
+        let refused_n = lines.iter().filter(|l| l.outcome == "refused").count();
+        self.store.write(&actor, "bundle.imported", |_| {
+            Ok((
+                (),
+                AuditNote::new(
+                    "installation",
+                    &peer.installation_id,
+                    format!(
+                        "bundle {bundle_id} from `{}`: {taken} applications taken in, {refused_n} refused",
+                        peer.name
+                    ),
+                ),
+            ))
+        })?;
+        Ok(())
+    }
+}
+
+/// An event's part read as its section says; a revision's hash must be its part's.
+fn read_event(opened: &Opened, e: &Event) -> DeskResult<Incoming> {
+    let part = opened.part(&e.part).ok_or_else(|| {
+        refused(
+            ErrorCode::BundleDamaged,
+            "数据包缺少内容".into(),
+            "a part of the bundle is missing".into(),
+        )
+    })?;
+    let body = Incoming::parse(&e.section, part).map_err(|err| {
+        refused(
+            ErrorCode::BundleDamaged,
+            format!("数据包内容无法读取：{err}"),
+            format!("a part cannot be read: {err}"),
+        )
+    })?;
+    if let Incoming::Revision(rev) = &body {
+        // The event's hash is the revision's identity: it must be the part's.
+        if rev.sha256() != e.hash || surety_bundle::sha256_hex(part) != e.hash {
+            return Err(refused(
+                ErrorCode::BundleDamaged,
+                "数据包中的一项修改与其校验值不符".into(),
+                "a change in the bundle does not match its hash".into(),
+            ));
+        }
+    }
+    Ok(body)
+}
+
+/// An event taken in before: said again, never applied again.
+fn known_line(
+    event: &Event,
+    body: &Incoming,
+    outcome: String,
+    case_no: Option<String>,
+) -> ImportLine {
+    ImportLine {
+        provisional_no: body.provisional_no().to_string(),
+        section: event.section.clone(),
+        outcome: match outcome.as_str() {
+            "taken" | "conflict" => "already".into(),
+            _ => outcome,
+        },
+        case_no,
+        reason_zh: None,
+        reason_en: None,
+        files: body.files(),
     }
 }
