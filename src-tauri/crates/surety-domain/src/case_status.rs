@@ -55,6 +55,13 @@ impl CaseStatus {
         CaseStatus::Repaid,
     ];
 
+    /// Whether a case in this state may be moved to `to`: a case only moves forward along
+    /// the process (in the order the states are declared), the one way back being from
+    /// overdue to disbursed when the arrears are paid; staying is not a move.
+    pub fn moves_forward_to(self, to: CaseStatus) -> bool {
+        self == to || to > self || (self == CaseStatus::Overdue && to == CaseStatus::Disbursed)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CaseStatus::Intake => "intake",
@@ -115,5 +122,22 @@ impl FromStr for CaseStatus {
             .into_iter()
             .find(|c| c.code() == s)
             .ok_or_else(|| s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_moves_only_forward_but_back_from_overdue_when_paid() {
+        use CaseStatus::*;
+        assert!(Intake.moves_forward_to(Investigation));
+        assert!(Overdue.moves_forward_to(Disbursed));
+        assert!(Overdue.moves_forward_to(Claimed));
+        assert!(Approved.moves_forward_to(Withdrawn));
+        assert!(!Disbursed.moves_forward_to(Signed));
+        assert!(!ClaimPaid.moves_forward_to(Claimed));
+        assert!(!Repaid.moves_forward_to(Overdue));
     }
 }

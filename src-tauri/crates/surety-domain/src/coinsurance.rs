@@ -114,11 +114,17 @@ pub struct LossSplit {
 /// bank the rest; the insurer side is split again by pool shares.
 pub fn split_loss(total: Money, insurer_share: Decimal, pool: &Pool) -> LossSplit {
     let insurer = total.times(insurer_share);
+    let members = pool.split(insurer);
+    debug_assert_eq!(
+        members.iter().map(|m| m.1).sum::<Money>(),
+        insurer,
+        "the pool's parts add up to the insurer's side: the lead takes the rounding"
+    );
     LossSplit {
         total,
         insurer,
         bank: total - insurer,
-        members: pool.split(insurer),
+        members,
     }
 }
 

@@ -130,6 +130,14 @@ pub fn case_by_no(conn: &Connection, case_no: &str) -> StoreResult<Option<CaseRe
 
 /// Moves a case from `from` to `to`; refuses if someone else changed it meanwhile.
 pub fn set_status(tx: &Transaction, case: &CaseRecord, to: CaseStatus) -> StoreResult<()> {
+    // Every step checks the process model before it writes: a move backwards is a bug.
+    debug_assert!(
+        case.status.moves_forward_to(to),
+        "case {} moved back from {} to {}",
+        case.case_no,
+        case.status.code(),
+        to.code()
+    );
     let n = tx.execute(
         "UPDATE cases SET status = ?1, version = version + 1, updated_at = ?2
          WHERE id = ?3 AND version = ?4",

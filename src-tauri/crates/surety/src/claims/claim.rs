@@ -56,6 +56,11 @@ impl Desk {
             refused_on: None,
             refusal_reason: None,
         };
+        debug_assert_eq!(
+            record.insurer + record.bank,
+            record.loss,
+            "the insurer and the bank bear the whole loss between them (R-SHARE-1)"
+        );
         let actor = self.actor();
         self.store.write(&actor, "case.claim", |tx| {
             sections::save_claim(tx, case.id, &record)?;
