@@ -120,148 +120,48 @@ pub(crate) struct QuarterCompute<'a> {
     pub issuer: String,
 }
 
+/// The days a quarter's figures cover: its first, the first of its year, and the last.
+struct Span {
+    from: String,
+    ytd_from: String,
+    to: String,
+}
+
+/// Loans by city and borrower kind.
+type Kinds = BTreeMap<(String, String), KindLine>;
+
+fn kind_line<'k>(kinds: &'k mut Kinds, city: &str, kind: &str) -> &'k mut KindLine {
+    kinds
+        .entry((city.to_string(), kind.to_string()))
+        .or_insert_with(|| KindLine::zeroed(city, kind))
+}
+
 impl QuarterCompute<'_> {
     /// Every city's figures for the quarter as of `as_of`, computed from the events (the
-    /// frozen copy of a closed quarter is `quarter_report`'s business).
+    /// frozen copy of a closed quarter is `quarter_report`'s business): each table of the
+    /// store scanned once and summed by the parties of its cases.
     pub(crate) fn report(&self, q: Quarter, as_of: chrono::NaiveDate) -> DeskResult<QuarterReport> {
         let conn = self.conn;
-        let (from, to) = (q.start().to_string(), as_of.to_string());
-        let ytd_from = q.year_start().to_string();
+        let to = as_of.to_string();
+        let span = Span {
+            from: q.start().to_string(),
+            ytd_from: q.year_start().to_string(),
+            to: to.clone(),
+        };
         let names = Names::read(conn)?;
         let mut lines = Lines {
             names: &names,
             by_parties: BTreeMap::new(),
         };
-        macro_rules! at {
-            ($p:expr) => {
-                lines.at($p)
-            };
-        }
+        let mut kinds = Kinds::new();
         let dir = book::Directory::load(conn)?;
         let refunded = book::refunds(conn)?;
-        for (p, n) in book::applications(&dir, &from, &to) {
-            at!(&p).applications += n;
-        }
-        let (approvals, declines) = book::decisions(conn, &dir, &from, &to)?;
-        for (p, n) in approvals {
-            at!(&p).approved += n;
-        }
-        for ((p, side), n) in declines {
-            let l = at!(&p);
-            if side == "insurer" {
-                l.declined_by_insurer += n;
-            } else {
-                l.declined_by_bank += n;
-            }
-        }
-        let mut kinds: BTreeMap<(String, String), KindLine> = BTreeMap::new();
-        let (quarter, ytd) = book::disbursements(conn, &dir, &from, &ytd_from, &to)?;
-        for ((p, kind), (n, amount)) in quarter {
-            let l = at!(&p);
-            l.disbursed_count += n;
-            plus_money(&mut l.disbursed_amount, amount);
-            let k = kinds
-                .entry((p.city.clone(), kind.clone()))
-                .or_insert_with(|| KindLine::zeroed(&p.city, &kind));
-            k.disbursed_count += n;
-            plus_money(&mut k.disbursed_amount, amount);
-        }
-        for ((p, kind), (n, amount)) in ytd {
-            let l = at!(&p);
-            l.ytd_count += n;
-            plus_money(&mut l.ytd_amount, amount);
-            let k = kinds
-                .entry((p.city.clone(), kind.clone()))
-                .or_insert_with(|| KindLine::zeroed(&p.city, &kind));
-            k.ytd_count += n;
-            plus_money(&mut k.ytd_amount, amount);
-        }
-        for ((p, line_kind), amount) in book::premiums_written(conn, &dir, &from, &to)? {
-            let l = at!(&p);
-            if line_kind == "guarantee" {
-                plus_money(&mut l.guarantee_written, amount);
-            } else {
-                plus_money(&mut l.accident_written, amount);
-            }
-        }
-        let premiums = book::premiums_in(conn, &from, &to)?;
-        for (id, line_kind, amount) in &premiums {
-            let Some(e) = dir.get(*id) else { continue };
-            let l = at!(&e.parties);
-            if line_kind == "guarantee" {
-                plus_money(&mut l.guarantee_received, *amount);
-            } else {
-                plus_money(&mut l.accident_received, *amount);
-            }
-        }
-        for (p, amount) in figures::premiums_refunded(conn, &from, &to)? {
-            plus_money(&mut at!(&p).premiums_refunded, amount);
-        }
-        for (p, n, loss, _insurer) in figures::claims_filed(conn, &from, &to)? {
-            let l = at!(&p);
-            l.claims_filed += n;
-            plus_money(&mut l.claims_filed_loss, loss);
-        }
-        for (p, n, amount) in figures::claims_paid(conn, &from, &to)? {
-            let l = at!(&p);
-            l.claims_paid += n;
-            plus_money(&mut l.claims_paid_amount, amount);
-        }
-        for (p, n) in figures::claims_refused(conn, &from, &to)? {
-            at!(&p).claims_refused += n;
-        }
-        for (p, filed_on, days) in figures::claims_open_at(conn, &to)? {
-            let filed = crate::claims::settlement::stored_day("claims.filed_on", &filed_on)?;
-            if claim_deadline(filed, days, None, as_of).delayed {
-                at!(&p).claims_delayed += 1;
-            }
-        }
-        for (p, n, amount) in figures::accident_claims_paid(conn, &from, &to)? {
-            let l = at!(&p);
-            l.accident_claims_paid += n;
-            plus_money(&mut l.accident_claims_amount, amount);
-        }
-        for (p, amount, insurer, bank) in figures::recoveries(conn, &from, &to)? {
-            let l = at!(&p);
-            plus_money(&mut l.recovered, amount);
-            plus_money(&mut l.recovered_insurer, insurer);
-            plus_money(&mut l.recovered_bank, bank);
-        }
-
-        // The banks' books at the end of the day (R-NPL-1), by parties, kind and bank.
-        let mut books: BTreeMap<(String, i64), Vec<(Money, u32)>> = BTreeMap::new();
-        let facts = book::book_facts(conn, as_of, &from)?;
-        for loan in book::loans_on_book(conn, &dir, &to)? {
-            let fact = facts.get(loan.case_id);
-            let balance = match loan.paid_claim {
-                Some((loss, insurer)) => retained_after_claim(loss, insurer, loan.bank_recovered),
-                None => loan.disbursed - fact.principal_repaid,
-            };
-            if balance <= Money::ZERO {
-                continue;
-            }
-            let days = fact.standing.days_overdue;
-            let l = at!(&loan.parties);
-            l.loans_on_book += 1;
-            plus_money(&mut l.balance, balance);
-            let k = kinds
-                .entry((loan.parties.city.clone(), loan.kind.clone()))
-                .or_insert_with(|| KindLine::zeroed(&loan.parties.city, &loan.kind));
-            k.loans_on_book += 1;
-            plus_money(&mut k.balance, balance);
-            books
-                .entry((loan.parties.city.clone(), loan.parties.bank_id))
-                .or_default()
-                .push((balance, days));
-        }
-        let npl = books
-            .into_iter()
-            .map(|((city, bank_id), loans)| {
-                let (bank, bank_name) = names.of(bank_id);
-                self.quarter_npl(city, bank, bank_name, &loans)
-            })
-            .collect();
-
+        self.add_decisions(&dir, &span, &mut lines)?;
+        self.add_disbursements(&dir, &span, &mut lines, &mut kinds)?;
+        let premiums = self.add_premiums(&dir, &span, &mut lines)?;
+        self.add_claims(&span, as_of, &mut lines)?;
+        let facts = book::book_facts(conn, as_of, &span.from)?;
+        let npl = self.add_books(&dir, &facts, &span, &names, &mut lines, &mut kinds)?;
         let loss_ratios = self.quarter_loss_ratios(&names, &dir, &refunded, as_of)?;
         let bases = crate::reporting::subsidies::bases_from_book(
             self.settings,
@@ -273,8 +173,6 @@ impl QuarterCompute<'_> {
         );
         let (subsidies, _) = self.subsidies_due(q, self.today, bases)?;
         let defaulters = quarter_defaulters(conn, q, &to)?;
-        let business: Vec<BusinessLine> = lines.by_parties.into_values().collect();
-        let by_kind: Vec<KindLine> = kinds.into_values().collect();
         Ok(QuarterReport {
             period: q.label(),
             year: q.year,
@@ -290,14 +188,184 @@ impl QuarterCompute<'_> {
             by_kind_total: KindLine::zeroed("", ""),
             subsidies_total: SubsidyLine::zeroed(""),
             defaulters_total: DefaulterLine::zeroed(""),
-            business,
-            by_kind,
+            business: lines.by_parties.into_values().collect(),
+            by_kind: kinds.into_values().collect(),
             loss_ratios,
             npl,
             subsidies,
             defaulters,
         }
         .with_totals())
+    }
+
+    /// Applications taken in, and each side's approvals and refusals.
+    fn add_decisions(
+        &self,
+        dir: &book::Directory,
+        span: &Span,
+        lines: &mut Lines,
+    ) -> DeskResult<()> {
+        for (p, n) in book::applications(dir, &span.from, &span.to) {
+            lines.at(&p).applications += n;
+        }
+        let (approvals, declines) = book::decisions(self.conn, dir, &span.from, &span.to)?;
+        for (p, n) in approvals {
+            lines.at(&p).approved += n;
+        }
+        for ((p, side), n) in declines {
+            let l = lines.at(&p);
+            if side == "insurer" {
+                l.declined_by_insurer += n;
+            } else {
+                l.declined_by_bank += n;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loans paid out in the quarter and in the year so far, by parties and by kind.
+    fn add_disbursements(
+        &self,
+        dir: &book::Directory,
+        span: &Span,
+        lines: &mut Lines,
+        kinds: &mut Kinds,
+    ) -> DeskResult<()> {
+        let (quarter, ytd) =
+            book::disbursements(self.conn, dir, &span.from, &span.ytd_from, &span.to)?;
+        for ((p, kind), (n, amount)) in quarter {
+            let l = lines.at(&p);
+            l.disbursed_count += n;
+            plus_money(&mut l.disbursed_amount, amount);
+            let k = kind_line(kinds, &p.city, &kind);
+            k.disbursed_count += n;
+            plus_money(&mut k.disbursed_amount, amount);
+        }
+        for ((p, kind), (n, amount)) in ytd {
+            let l = lines.at(&p);
+            l.ytd_count += n;
+            plus_money(&mut l.ytd_amount, amount);
+            let k = kind_line(kinds, &p.city, &kind);
+            k.ytd_count += n;
+            plus_money(&mut k.ytd_amount, amount);
+        }
+        Ok(())
+    }
+
+    /// Premiums written, received and refunded on each line; the premiums received are
+    /// answered for the subsidies, which are worked out from them.
+    fn add_premiums(
+        &self,
+        dir: &book::Directory,
+        span: &Span,
+        lines: &mut Lines,
+    ) -> DeskResult<Vec<(i64, String, Money)>> {
+        let conn = self.conn;
+        for ((p, line_kind), amount) in book::premiums_written(conn, dir, &span.from, &span.to)? {
+            let l = lines.at(&p);
+            if line_kind == "guarantee" {
+                plus_money(&mut l.guarantee_written, amount);
+            } else {
+                plus_money(&mut l.accident_written, amount);
+            }
+        }
+        let premiums = book::premiums_in(conn, &span.from, &span.to)?;
+        for (id, line_kind, amount) in &premiums {
+            let Some(e) = dir.get(*id) else { continue };
+            let l = lines.at(&e.parties);
+            if line_kind == "guarantee" {
+                plus_money(&mut l.guarantee_received, *amount);
+            } else {
+                plus_money(&mut l.accident_received, *amount);
+            }
+        }
+        for (p, amount) in figures::premiums_refunded(conn, &span.from, &span.to)? {
+            plus_money(&mut lines.at(&p).premiums_refunded, amount);
+        }
+        Ok(premiums)
+    }
+
+    /// Claims filed, paid, refused and delayed (R-CLAIM-4), accident claims paid, and what
+    /// was recovered with its split.
+    fn add_claims(
+        &self,
+        span: &Span,
+        as_of: chrono::NaiveDate,
+        lines: &mut Lines,
+    ) -> DeskResult<()> {
+        let (conn, from, to) = (self.conn, &span.from, &span.to);
+        for (p, n, loss, _insurer) in figures::claims_filed(conn, from, to)? {
+            let l = lines.at(&p);
+            l.claims_filed += n;
+            plus_money(&mut l.claims_filed_loss, loss);
+        }
+        for (p, n, amount) in figures::claims_paid(conn, from, to)? {
+            let l = lines.at(&p);
+            l.claims_paid += n;
+            plus_money(&mut l.claims_paid_amount, amount);
+        }
+        for (p, n) in figures::claims_refused(conn, from, to)? {
+            lines.at(&p).claims_refused += n;
+        }
+        for (p, filed_on, days) in figures::claims_open_at(conn, to)? {
+            let filed = crate::claims::settlement::stored_day("claims.filed_on", &filed_on)?;
+            if claim_deadline(filed, days, None, as_of).delayed {
+                lines.at(&p).claims_delayed += 1;
+            }
+        }
+        for (p, n, amount) in figures::accident_claims_paid(conn, from, to)? {
+            let l = lines.at(&p);
+            l.accident_claims_paid += n;
+            plus_money(&mut l.accident_claims_amount, amount);
+        }
+        for (p, amount, insurer, bank) in figures::recoveries(conn, from, to)? {
+            let l = lines.at(&p);
+            plus_money(&mut l.recovered, amount);
+            plus_money(&mut l.recovered_insurer, insurer);
+            plus_money(&mut l.recovered_bank, bank);
+        }
+        Ok(())
+    }
+
+    /// The banks' books at the end of the day (R-NPL-1): each loan's balance by parties
+    /// and kind, and each bank's five tiers in each city.
+    fn add_books(
+        &self,
+        dir: &book::Directory,
+        facts: &book::Book,
+        span: &Span,
+        names: &Names,
+        lines: &mut Lines,
+        kinds: &mut Kinds,
+    ) -> DeskResult<Vec<QuarterNpl>> {
+        let mut books: BTreeMap<(String, i64), Vec<(Money, u32)>> = BTreeMap::new();
+        for loan in book::loans_on_book(self.conn, dir, &span.to)? {
+            let fact = facts.get(loan.case_id);
+            let balance = match loan.paid_claim {
+                Some((loss, insurer)) => retained_after_claim(loss, insurer, loan.bank_recovered),
+                None => loan.disbursed - fact.principal_repaid,
+            };
+            if balance <= Money::ZERO {
+                continue;
+            }
+            let l = lines.at(&loan.parties);
+            l.loans_on_book += 1;
+            plus_money(&mut l.balance, balance);
+            let k = kind_line(kinds, &loan.parties.city, &loan.kind);
+            k.loans_on_book += 1;
+            plus_money(&mut k.balance, balance);
+            books
+                .entry((loan.parties.city.clone(), loan.parties.bank_id))
+                .or_default()
+                .push((balance, fact.standing.days_overdue));
+        }
+        Ok(books
+            .into_iter()
+            .map(|((city, bank_id), loans)| {
+                let (bank, bank_name) = names.of(bank_id);
+                self.quarter_npl(city, bank, bank_name, &loans)
+            })
+            .collect())
     }
 
     fn quarter_npl(
