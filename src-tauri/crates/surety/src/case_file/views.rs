@@ -211,6 +211,8 @@ impl Desk {
         self.view(&case)
     }
 
+    // One field per section of the case page: a long literal rather than long logic, each
+    // section read by its own store function.
     pub(crate) fn view(&self, case: &CaseRecord) -> DeskResult<CaseView> {
         let conn = self.store.connection();
         let org = |id: Option<i64>| -> DeskResult<(String, String)> {
@@ -223,26 +225,7 @@ impl Desk {
         let (bank, bank_name) = org(case.bank_id)?;
         let (insurer, insurer_name) = org(case.insurer_id)?;
         let (schedule, paid) = sections::position(conn, case.id)?;
-        // R-NPL-1: a claimed loan keeps ageing until it is recovered or written off.
-        let overdue = matches!(
-            case.status,
-            CaseStatus::Disbursed
-                | CaseStatus::Overdue
-                | CaseStatus::Claimed
-                | CaseStatus::ClaimRefused
-                | CaseStatus::ClaimPaid
-                | CaseStatus::Recovery
-        )
-        .then(|| overdue_since(&schedule, &paid, self.today()))
-        .flatten()
-        .map(|since| {
-            let days = (self.today() - since).num_days().max(0) as u32;
-            OverdueView {
-                since: since.to_string(),
-                days,
-                class: classify(days, &self.settings.npl).name_zh().into(),
-            }
-        });
+        let overdue = self.overdue_view(case, &schedule, &paid);
         let city: City = case.city;
         let subsidy = sections::subsidy(conn, case.id)?;
         Ok(CaseView {
@@ -282,18 +265,7 @@ impl Desk {
             premiums: dto::list(sections::premiums(conn, case.id)?),
             withdrawal_consents: dto::list(surety_store::withdrawals::consents(conn, case.id)?),
             premium_refunds: dto::list(surety_store::withdrawals::refunds(conn, case.id)?),
-            schedule: schedule
-                .into_iter()
-                .zip(
-                    paid.into_iter()
-                        .chain(std::iter::repeat(PeriodPaid::default())),
-                )
-                .map(|(installment, p)| ScheduleLine {
-                    installment: installment.into(),
-                    interest_paid: p.interest.into(),
-                    principal_paid: p.principal.into(),
-                })
-                .collect(),
+            schedule: schedule_lines(schedule, paid),
             disbursed_on: sections::disbursed_on(conn, case.id)?,
             closed_on: case.closed_on.clone(),
             repayments: dto::list(sections::repayments(conn, case.id)?),
@@ -343,4 +315,52 @@ impl Desk {
             printable: self.printable(case)?,
         })
     }
+
+    /// How long the loan has been overdue and its tier (R-NPL-1): a claimed loan keeps
+    /// ageing until it is recovered or written off.
+    fn overdue_view(
+        &self,
+        case: &CaseRecord,
+        schedule: &[surety_domain::Installment],
+        paid: &[PeriodPaid],
+    ) -> Option<OverdueView> {
+        let ageing = matches!(
+            case.status,
+            CaseStatus::Disbursed
+                | CaseStatus::Overdue
+                | CaseStatus::Claimed
+                | CaseStatus::ClaimRefused
+                | CaseStatus::ClaimPaid
+                | CaseStatus::Recovery
+        );
+        if !ageing {
+            return None;
+        }
+        let since = overdue_since(schedule, paid, self.today())?;
+        let days = (self.today() - since).num_days().max(0) as u32;
+        Some(OverdueView {
+            since: since.to_string(),
+            days,
+            class: classify(days, &self.settings.npl).name_zh().into(),
+        })
+    }
+}
+
+/// Each period of the schedule in force beside what was paid on it.
+fn schedule_lines(
+    schedule: Vec<surety_domain::Installment>,
+    paid: Vec<PeriodPaid>,
+) -> Vec<ScheduleLine> {
+    schedule
+        .into_iter()
+        .zip(
+            paid.into_iter()
+                .chain(std::iter::repeat(PeriodPaid::default())),
+        )
+        .map(|(installment, p)| ScheduleLine {
+            installment: installment.into(),
+            interest_paid: p.interest.into(),
+            principal_paid: p.principal.into(),
+        })
+        .collect()
 }

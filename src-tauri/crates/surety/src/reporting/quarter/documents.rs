@@ -84,6 +84,8 @@ pub(crate) fn state_zh(r: &QuarterReport) -> String {
 }
 
 /// The PDF's content: what a finance office files.
+// Long as the filed form is: one table after another in the form's order, each a column
+// list and its rows, so the layout reads top to bottom like the paper.
 pub fn quarter_pdf_model(r: &QuarterReport) -> TabularReport {
     let q = surety_domain::Quarter::new(r.year, r.quarter).expect("a report's own quarter");
     let scope = r

@@ -25,6 +25,8 @@ fn sheet(name: &str, columns: &[(&str, f64)], rows: Vec<Vec<Cell>>) -> Sheet {
 }
 
 /// One sheet per table, every line, amounts in 元.
+// Long as the workbook is: one sheet after another, each its columns and rows, in the
+// order of the PDF's tables.
 pub fn quarter_sheets(r: &QuarterReport) -> Vec<Sheet> {
     let business = r
         .business
