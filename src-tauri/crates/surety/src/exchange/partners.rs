@@ -9,6 +9,7 @@
 //! step that cannot be taken yet — its case, or the step it follows, has not arrived —
 //! waits in the backlog and is tried again after every import.
 
+use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
@@ -325,64 +326,99 @@ impl Desk {
     ) -> DeskResult<ImportLine> {
         let conn = self.store.connection();
         let Some(case) = sections::case_by_no(conn, &part.case_no)? else {
-            return self.wait_step(
-                from,
-                bundle_id,
-                event_id,
-                sha256,
-                part,
-                format!("case {}", part.case_no),
-            );
+            let what = format!("case {}", part.case_no);
+            return self.wait_step(from, bundle_id, event_id, sha256, part, what);
         };
-        let side = match part.side.as_str() {
-            "bank" => Side::Bank,
-            "insurer" => Side::Insurer,
-            other => {
-                let e = DeskError::invalid(
-                    "side",
-                    format!("未知的一方“{other}”"),
-                    format!("unknown side `{other}`"),
-                );
-                return self.refuse_step(from, bundle_id, event_id, sha256, part, e);
-            }
+        let (side, org) = match self.step_side(from, &case, part)? {
+            Ok(side_and_org) => side_and_org,
+            Err(e) => return self.refuse_step(from, bundle_id, event_id, sha256, part, e),
         };
-        let org = self.side_org(&case, side)?;
-        if !self.partner_orgs(from)?.contains(&org) {
-            let peer = surety_store::peers::by_id(conn, from)?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            let e = DeskError::not_permitted(
-                format!(
-                    "“{peer}”未登记为代表“{org}”，其{}方的内容未被采纳",
-                    if side == Side::Bank {
-                        "银行"
-                    } else {
-                        "保险公司"
-                    }
-                ),
-                format!(
-                    "`{peer}` is not registered to speak for `{org}`: its {} section was not taken",
-                    side_code(side)
-                ),
-            );
-            return self.refuse_step(from, bundle_id, event_id, sha256, part, e);
-        }
         let role = match side {
             Side::Bank => Role::BankOfficer,
             Side::Insurer => Role::Underwriter,
         };
         let author = self.remote_user(from, &part.author, &part.author_name, role, Some(&org))?;
         let on = crate::desk::parse::parse_date("on", &part.on)?;
-        let content = part.content.clone();
-        let case_no = part.case_no.clone();
-        let read = |key: &str| content.get(key).cloned().unwrap_or(serde_json::Value::Null);
-        let note = read("note").as_str().unwrap_or_default().to_string();
+        self.record_event_with_next_write(event_id, sha256, bundle_id, from, &part.case_no);
+        // Replayed as its author, on its day, by the same step as at the author's office.
+        let me = std::mem::replace(&mut self.user, author);
+        let today = self.today;
+        self.today = Some(on);
+        let result = self.replay_step(part);
+        self.user = me;
+        self.today = today;
+        // A step that failed wrote nothing: its event record goes with it.
+        self.store.clear_after_next_write();
+        // A case that is over here (declined, withdrawn, closed, repaid) takes nothing more:
+        // the step is refused with its reason rather than left to wait for ever.
+        let over = sections::case_by_no(self.store.connection(), &part.case_no)?
+            .is_some_and(|c| c.status.is_final());
+        match result {
+            Ok(_) => Ok(line(&part.case_no, STEP, "taken", None)),
+            Err(e) if not_yet(&e) && !over => {
+                let what = format!("{} ({})", part.step, e.message_en);
+                self.wait_step(from, bundle_id, event_id, sha256, part, what)
+            }
+            Err(e) => self.refuse_step(from, bundle_id, event_id, sha256, part, e),
+        }
+    }
+
+    /// The side a step is of and its organisation on the case, if the sending peer speaks
+    /// for it; otherwise the refusal to report (the outer error is a failure here).
+    fn step_side(
+        &self,
+        from: &str,
+        case: &CaseRecord,
+        part: &StepPart,
+    ) -> DeskResult<Result<(Side, String), DeskError>> {
+        let side = match part.side.as_str() {
+            "bank" => Side::Bank,
+            "insurer" => Side::Insurer,
+            other => {
+                return Ok(Err(DeskError::invalid(
+                    "side",
+                    format!("未知的一方“{other}”"),
+                    format!("unknown side `{other}`"),
+                )))
+            }
+        };
+        let org = self.side_org(case, side)?;
+        if self.partner_orgs(from)?.contains(&org) {
+            return Ok(Ok((side, org)));
+        }
+        let peer = surety_store::peers::by_id(self.store.connection(), from)?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let side_zh = if side == Side::Bank {
+            "银行"
+        } else {
+            "保险公司"
+        };
+        Ok(Err(DeskError::not_permitted(
+            format!("“{peer}”未登记为代表“{org}”，其{side_zh}方的内容未被采纳"),
+            format!(
+                "`{peer}` is not registered to speak for `{org}`: its {} section was not taken",
+                side_code(side)
+            ),
+        )))
+    }
+
+    /// The event is recorded inside the transaction of the step it brings, so the two
+    /// stand or fall together.
+    fn record_event_with_next_write(
+        &mut self,
+        event_id: &str,
+        sha256: &str,
+        bundle_id: &str,
+        from: &str,
+        case_no: &str,
+    ) {
         let event = (
             event_id.to_string(),
             sha256.to_string(),
             bundle_id.to_string(),
             from.to_string(),
-            case_no.clone(),
+            case_no.to_string(),
         );
         self.store.after_next_write(Box::new(move |tx| {
             let at = crate::desk::ids::now();
@@ -399,36 +435,39 @@ impl Desk {
                 },
             )
         }));
-        let me = std::mem::replace(&mut self.user, author);
-        let today = self.today;
-        self.today = Some(on);
-        let result = match part.step.as_str() {
-            "investigate" => serde_json::from_value::<FindingsInput>(read("findings"))
-                .map_err(|e| {
-                    DeskError::invalid(
-                        "findings",
-                        format!("调查结论无法读取：{e}"),
-                        format!("the findings cannot be read: {e}"),
-                    )
+    }
+
+    /// A partner's step taken by the same service method as at its office.
+    fn replay_step(&mut self, part: &StepPart) -> DeskResult<CaseView> {
+        let case_no = part.case_no.clone();
+        let read = |key: &str| {
+            part.content
+                .get(key)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let note = read("note").as_str().unwrap_or_default().to_string();
+        match part.step.as_str() {
+            "investigate" => {
+                let findings =
+                    serde_json::from_value::<FindingsInput>(read("findings")).map_err(|e| {
+                        DeskError::invalid(
+                            "findings",
+                            format!("调查结论无法读取：{e}"),
+                            format!("the findings cannot be read: {e}"),
+                        )
+                    })?;
+                self.investigate(&InvestigationInput {
+                    case_no,
+                    findings,
+                    note,
+                    attachments: vec![],
                 })
-                .and_then(|findings| {
-                    self.investigate(&InvestigationInput {
-                        case_no: case_no.clone(),
-                        findings,
-                        note: note.clone(),
-                        attachments: vec![],
-                    })
-                }),
-            "review" => self.review_note(&NoteInput {
-                case_no: case_no.clone(),
-                note: note.clone(),
-            }),
-            "exception" => self.approve_exception(&NoteInput {
-                case_no: case_no.clone(),
-                note: note.clone(),
-            }),
+            }
+            "review" => self.review_note(&NoteInput { case_no, note }),
+            "exception" => self.approve_exception(&NoteInput { case_no, note }),
             "decide" => self.decide(&DecisionInput {
-                case_no: case_no.clone(),
+                case_no,
                 approve: read("approve").as_bool().unwrap_or(false),
                 reason: read("reason").as_str().unwrap_or_default().to_string(),
             }),
@@ -437,22 +476,6 @@ impl Desk {
                 format!("未知的步骤“{other}”"),
                 format!("unknown step `{other}`"),
             )),
-        };
-        self.user = me;
-        self.today = today;
-        // A step that failed wrote nothing: its event record goes with it.
-        self.store.clear_after_next_write();
-        // A case that is over here (declined, withdrawn, closed, repaid) takes nothing more:
-        // the step is refused with its reason rather than left to wait for ever.
-        let over = sections::case_by_no(self.store.connection(), &case_no)?
-            .is_some_and(|c| c.status.is_final());
-        match result {
-            Ok(_) => Ok(line(&case_no, STEP, "taken", None)),
-            Err(e) if not_yet(&e) && !over => {
-                let what = format!("{} ({})", part.step, e.message_en);
-                self.wait_step(from, bundle_id, event_id, sha256, part, what)
-            }
-            Err(e) => self.refuse_step(from, bundle_id, event_id, sha256, part, e),
         }
     }
 
