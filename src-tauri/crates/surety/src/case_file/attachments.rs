@@ -5,6 +5,7 @@
 //! record. A file is judged by its bytes: JPEG, PNG or PDF, at most 20 MB, whole.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -12,7 +13,6 @@ use surety_docs::images::{self, ScanError, ScanKind};
 use surety_domain::process::{Document, Party, Section};
 use surety_domain::Side;
 use surety_store::attachments::{self, AttachmentRow, NewAttachment};
-use surety_store::AuditNote;
 
 /// What to attach: the case, the section by its name (`intake`, `investigation`,
 /// `loan_contract`, `guarantee_policy`, `accident_policy`, `claim`, `recoveries`) and the
@@ -255,17 +255,13 @@ impl Desk {
                     added_at: &now,
                 },
             )?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case.case_no,
                     format!(
                         "attached {} `{file_name}` ({} bytes, sha256 {sha256}) to {section_label}",
                         kind.code(),
                         content.len()
                     ),
-                ),
             ))
         })?;
         self.attachment(&uid)

@@ -6,6 +6,7 @@
 use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::parse::{parse_date, parse_positive_money};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use surety_domain::{CaseStatus, Money};
 use surety_store::accident_claims::{self, AccidentClaim};
 use surety_store::schedules::{self, VersionKind};
 use surety_store::sections::{self, Repayment, RepaymentKind};
-use surety_store::{AuditNote, StoreError};
+use surety_store::StoreError;
 
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -76,10 +77,7 @@ impl Desk {
                 loan_status(&schedule, &paid, today)
             };
             sections::set_status(tx, &case, to)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case.case_no,
                     format!(
                         "R-CLAIM-3 accident claim {amount} paid to the bank on {today} (accident {occurred_on}: {cause}): {to_due} to amounts due, {} early; cover left {}; status {} -> {}",
@@ -88,7 +86,6 @@ impl Desk {
                         case.status.code(),
                         to.code()
                     ),
-                ),
             ))
         })?;
         self.case_show(&case.case_no)

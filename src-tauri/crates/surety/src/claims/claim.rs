@@ -4,6 +4,7 @@
 use crate::case_file::views::CaseView;
 use crate::desk::error::DeskResult;
 use crate::desk::parse::parse_positive_money;
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::inputs::AmountInput;
 use crate::origination::inputs::CaseRef;
@@ -13,7 +14,7 @@ use surety_domain::process::Step;
 use surety_domain::Rule;
 use surety_domain::{split_loss, CaseStatus, Money, Violation};
 use surety_store::sections::{self, ClaimRecord, Recovery};
-use surety_store::{AuditNote, StoreError};
+use surety_store::StoreError;
 
 impl Desk {
     /// 索赔: once overdue for the waiting period and not cured (R-CLAIM-1), the loss at the
@@ -65,15 +66,11 @@ impl Desk {
         self.store.write(&actor, "case.claim", |tx| {
             sections::save_claim(tx, case.id, &record)?;
             sections::set_status(tx, &case, CaseStatus::Claimed)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "claim filed: loss {} (insurer {}, bank {}), cut-off {cutoff}",
-                        record.loss, record.insurer, record.bank
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "claim filed: loss {} (insurer {}, bank {}), cut-off {cutoff}",
+                    record.loss, record.insurer, record.bank
                 ),
             ))
         })?;
@@ -129,10 +126,7 @@ impl Desk {
                         case_no: case.case_no.clone(),
                     },
                 )?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case.case_no,
                     format!(
                         "claim paid on {today}; status claimed -> claim_paid{}{}",
@@ -152,7 +146,6 @@ impl Desk {
                             String::new()
                         }
                     ),
-                ),
             ))
         })?;
         self.case_show(&case.case_no)
@@ -235,23 +228,19 @@ impl Desk {
             // Through the case's version even when the state stays, so two recoveries
             // entered at once cannot both pass the cap.
             sections::set_status(tx, &case, to)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "recovery {amount}: insurer {}, bank {}{}",
-                        recovery.insurer,
-                        recovery.bank,
-                        if before_claim {
-                            " (before the claim)"
-                        } else if refused {
-                            " (the claim was refused: all the bank's)"
-                        } else {
-                            ""
-                        }
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "recovery {amount}: insurer {}, bank {}{}",
+                    recovery.insurer,
+                    recovery.bank,
+                    if before_claim {
+                        " (before the claim)"
+                    } else if refused {
+                        " (the claim was refused: all the bank's)"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         })?;

@@ -5,6 +5,7 @@
 use crate::case_file::views::CaseView;
 use crate::desk::dto;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::case_flow::NoteInput;
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ use surety_domain::process::Step;
 use surety_domain::Rule;
 use surety_domain::{CaseStatus, City, PilotYear, Violation};
 use surety_store::sections::{self, CaseRecord, ClaimRecord};
-use surety_store::{AuditNote, StoreError, StoreResult};
+use surety_store::{StoreError, StoreResult};
 
 /// A stored day; anything else in the column is a damaged database.
 pub(crate) fn stored_day(column: &str, text: &str) -> StoreResult<NaiveDate> {
@@ -65,10 +66,7 @@ impl Desk {
             };
             sections::set_status(tx, &case, CaseStatus::ClaimRefused)?;
             let late = claim_deadline(filed_on, payment_days, Some(today), today).days_late;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case.case_no,
                     format!(
                         "claim refused on {today}: {reason}; status claimed -> claim_refused{}",
@@ -80,7 +78,6 @@ impl Desk {
                             String::new()
                         }
                     ),
-                ),
             ))
         })?;
         self.case_show(&case.case_no)

@@ -6,7 +6,7 @@ use crate::desk::Desk;
 use surety_domain::process::{self, CaseFacts, Document, Party, PremiumLine, Step};
 use surety_domain::Side;
 use surety_store::sections::{self, CaseRecord};
-use surety_store::Role;
+use surety_store::{AuditNote, Role};
 
 impl Desk {
     /// What the process needs to know about the case, as stored now.
@@ -101,4 +101,9 @@ impl Desk {
             None => Vec::new(),
         })
     }
+}
+
+/// A step's write answers nothing but its entry on the case's audit record: what happened.
+pub(crate) fn case_note(case_no: impl ToString, summary: impl Into<String>) -> ((), AuditNote) {
+    ((), AuditNote::new("case", case_no, summary))
 }

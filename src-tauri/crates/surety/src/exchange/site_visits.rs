@@ -6,12 +6,12 @@
 //! made on an older revision is refused rather than written over a newer one.
 
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::steps::case_note;
 use crate::desk::text;
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use surety_domain::process::{Party, Step};
 use surety_store::revisions::{self, Revision};
-use surety_store::AuditNote;
 
 pub const SECTION: &str = "site_visit";
 
@@ -196,16 +196,12 @@ impl Desk {
             }
             revisions::insert(tx, &revision)?;
             revisions::set_head(tx, case.id, SECTION, &revision.event_id)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case_no,
                     format!(
                         "site visit {} at {}: {} (revision {})",
                         visit.visited_on, visit.place, visit.recommendation, revision.event_id
                     ),
-                ),
             ))
         })?;
         self.site_visit_view(&revision)

@@ -5,6 +5,7 @@
 use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::parse::parse_money;
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use chrono::Datelike;
 use surety_domain::eligibility::{check_findings, Finding, Findings};
@@ -156,15 +157,11 @@ impl Desk {
         let (actor, uid) = (self.actor(), self.user.id);
         self.store.write(&actor, "case.exception", |tx| {
             sections::save_exception(tx, case.id, uid, &act)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "R-AMT-1 exception approved by the {}: {reason}",
-                        side.name_en()
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "R-AMT-1 exception approved by the {}: {reason}",
+                    side.name_en()
                 ),
             ))
         })?;
@@ -295,19 +292,15 @@ impl Desk {
             if all_signed {
                 sections::set_status(tx, &case, CaseStatus::Signed)?;
             }
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "{doc} signed: {doc_no}{}",
-                        if all_signed {
-                            "; status approved -> signed"
-                        } else {
-                            ""
-                        }
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "{doc} signed: {doc_no}{}",
+                    if all_signed {
+                        "; status approved -> signed"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         })?;
@@ -389,20 +382,16 @@ impl Desk {
             if complete {
                 sections::set_status(tx, &case, CaseStatus::PremiumsReceived)?;
             }
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "{} premium {amount} received{}",
-                        line.code(),
-                        if complete {
-                            "; status signed -> premiums_received"
-                        } else {
-                            ""
-                        }
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "{} premium {amount} received{}",
+                    line.code(),
+                    if complete {
+                        "; status signed -> premiums_received"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         })?;
@@ -437,15 +426,11 @@ impl Desk {
                 )?;
             }
             sections::set_status(tx, &case, CaseStatus::Disbursed)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "disbursed {} on {today}; status premiums_received -> disbursed",
-                        case.principal
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "disbursed {} on {today}; status premiums_received -> disbursed",
+                    case.principal
                 ),
             ))
         })?;
@@ -473,15 +458,11 @@ impl Desk {
         let actor = self.actor();
         self.store.write(&actor, "case.withdraw", |tx| {
             sections::set_status(tx, &case, CaseStatus::Withdrawn)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "withdrawn: {reason}; status {} -> withdrawn",
-                        case.status.code()
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "withdrawn: {reason}; status {} -> withdrawn",
+                    case.status.code()
                 ),
             ))
         })?;

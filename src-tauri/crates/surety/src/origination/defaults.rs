@@ -7,13 +7,14 @@ use crate::case_file::views::CaseView;
 use crate::desk::dto;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::inputs::NoteInput;
 use serde::{Deserialize, Serialize};
 use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
 use surety_domain::process::Step;
 use surety_store::sections::{self, DefaultFlag};
-use surety_store::{AuditNote, Role};
+use surety_store::Role;
 
 /// The refusal naming the flag: when, in which case.
 pub(crate) fn flagged_error(flag: &DefaultFlag, field: &str) -> DeskError {
@@ -169,15 +170,11 @@ impl Desk {
         let actor = self.actor();
         self.store.write(&actor, "borrower.unflag_evasion", |tx| {
             sections::unflag_evasion(tx, flag.borrower_id)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &flag.case_no,
-                    format!(
-                        "R-DEFAULT-1 flag of {} lifted: {reason}",
-                        crate::desk::session::mask_id(&flag.id_number)
-                    ),
+            Ok(case_note(
+                &flag.case_no,
+                format!(
+                    "R-DEFAULT-1 flag of {} lifted: {reason}",
+                    crate::desk::session::mask_id(&flag.id_number)
                 ),
             ))
         })?;
@@ -202,13 +199,9 @@ impl Desk {
         let today = self.today().to_string();
         self.store.write(&actor, "borrower.flag_evasion", |tx| {
             sections::flag_evasion(tx, case.borrower_id, reason, &today, &case.case_no)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!("R-DEFAULT-1 borrower flagged: {reason}"),
-                ),
+            Ok(case_note(
+                &case.case_no,
+                format!("R-DEFAULT-1 borrower flagged: {reason}"),
             ))
         })?;
         self.case_show(&case.case_no)

@@ -5,6 +5,7 @@
 
 use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use surety_domain::process::Party;
 use surety_domain::Rule;
@@ -87,16 +88,12 @@ impl Desk {
                     .collect();
                 format!("premiums refunded: {}", lines.join(", "))
             };
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "withdrawn by both sides ({}: {reason}); status {} -> withdrawn; {refunded}",
-                        side_name(side),
-                        case.status.code()
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "withdrawn by both sides ({}: {reason}); status {} -> withdrawn; {refunded}",
+                    side_name(side),
+                    case.status.code()
                 ),
             ))
         })?;

@@ -8,6 +8,7 @@
 
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -520,15 +521,11 @@ impl Desk {
                 &sha,
                 user_id,
             )?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "R-CREDIT-1 correction of segment {letter} ({code}) for {date} to {}",
-                        path.display()
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "R-CREDIT-1 correction of segment {letter} ({code}) for {date} to {}",
+                    path.display()
                 ),
             ))
         });

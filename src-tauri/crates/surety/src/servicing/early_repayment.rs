@@ -6,6 +6,7 @@ use crate::case_file::payoff::PayoffView;
 use crate::case_file::views::CaseView;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::parse::{parse_date, parse_money, parse_positive_money};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::inputs::AmountInput;
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use surety_domain::CaseStatus;
 use surety_domain::Rule;
 use surety_store::schedules::{self, VersionKind};
 use surety_store::sections::{self, CaseRecord, Repayment, RepaymentKind};
-use surety_store::{AuditNote, StoreError, StoreResult};
+use surety_store::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -155,10 +156,7 @@ impl Desk {
             // Bumps the case's version even when the status stays: a concurrent write
             // that read the old schedule fails instead of allocating against it.
             sections::set_status(tx, &case, to)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
+            Ok(case_note(
                     &case.case_no,
                     format!(
                         "{} {amount} on {today}: accrued interest {} (from {}), principal balance now {}; schedule version {version}; status {} -> {}",
@@ -169,7 +167,6 @@ impl Desk {
                         case.status.code(),
                         to.code()
                     ),
-                ),
             ))
         })?;
         self.case_show(&case.case_no)

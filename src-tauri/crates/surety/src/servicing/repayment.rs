@@ -5,6 +5,7 @@
 use crate::case_file::views::CaseView;
 use crate::desk::error::DeskResult;
 use crate::desk::parse::parse_positive_money;
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::case_flow::NoteInput;
 use crate::origination::inputs::AmountInput;
@@ -15,7 +16,7 @@ use surety_domain::process::Step;
 use surety_domain::Rule;
 use surety_domain::{CaseStatus, Violation};
 use surety_store::sections::{self, Repayment, RepaymentKind};
-use surety_store::{AuditNote, Role, StoreError};
+use surety_store::{Role, StoreError};
 
 /// One change made by `refresh_overdue`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,16 +62,12 @@ impl Desk {
             // Always through the case's version, so two repayments recorded at once
             // cannot both allocate against the same reading.
             sections::set_status(tx, &case, to)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "repayment {amount} on {today}; status {} -> {}",
-                        case.status.code(),
-                        to.code()
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "repayment {amount} on {today}; status {} -> {}",
+                    case.status.code(),
+                    to.code()
                 ),
             ))
         })?;
@@ -122,16 +119,12 @@ impl Desk {
                     class.name_zh(),
                 )?;
                 sections::set_status(tx, &case, to)?;
-                Ok((
-                    (),
-                    AuditNote::new(
-                        "case",
-                        &case.case_no,
-                        format!(
-                            "as of {today}: {days} days overdue; status {} -> {}",
-                            case.status.code(),
-                            to.code()
-                        ),
+                Ok(case_note(
+                    &case.case_no,
+                    format!(
+                        "as of {today}: {days} days overdue; status {} -> {}",
+                        case.status.code(),
+                        to.code()
                     ),
                 ))
             })?;
@@ -155,13 +148,9 @@ impl Desk {
         self.store.write(&actor, "case.close", |tx| {
             sections::set_status(tx, &case, CaseStatus::Closed)?;
             sections::set_closed_on(tx, case.id, &today)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!("closed: {note}; status {} -> closed", case.status.code()),
-                ),
+            Ok(case_note(
+                &case.case_no,
+                format!("closed: {note}; status {} -> closed", case.status.code()),
             ))
         })?;
         self.case_show(&case.case_no)

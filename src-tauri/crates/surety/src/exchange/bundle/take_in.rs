@@ -2,12 +2,13 @@ use super::wire::*;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::ids::now;
 use crate::desk::replay::{ImportedFile, IntakeImport};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::inputs::IntakeInput;
 use surety_bundle::Event;
 use surety_docs::images;
 use surety_store::bundles::{self as stored, TakenEvent};
-use surety_store::{AuditNote, Role};
+use surety_store::Role;
 
 impl Desk {
     /// On the laptop: records the office's word on one of its applications (one
@@ -48,15 +49,11 @@ impl Desk {
                     case_no: Some(&word.case_no),
                 },
             )?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &case.case_no,
-                    format!(
-                        "the office's word (bundle {bundle_id}): case {}, {}",
-                        word.case_no, word.status
-                    ),
+            Ok(case_note(
+                &case.case_no,
+                format!(
+                    "the office's word (bundle {bundle_id}): case {}, {}",
+                    word.case_no, word.status
                 ),
             ))
         })?;

@@ -1,11 +1,11 @@
 use super::plan::*;
 use crate::desk::error::{DeskError, DeskResult};
+use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::exchange::site_visits::{self, SiteVisit, SiteVisitView};
 use surety_domain::process::Step;
 use surety_store::revisions::{self, Revision};
 use surety_store::sections::{self, CaseRecord};
-use surety_store::AuditNote;
 
 impl Desk {
     /// The backlog: revisions and steps waiting for their case or base. Admins (who take
@@ -181,15 +181,11 @@ impl Desk {
             revisions::insert(tx, &revision)?;
             revisions::set_head(tx, case.id, &k.section, &revision.event_id)?;
             revisions::resolve_conflict(tx, k.id, &by, &revision.event_id, &at)?;
-            Ok((
-                (),
-                AuditNote::new(
-                    "case",
-                    &k.case_no,
-                    format!(
-                        "site visit conflict {} resolved: kept {} (revision {})",
-                        k.id, input.keep, revision.event_id
-                    ),
+            Ok(case_note(
+                &k.case_no,
+                format!(
+                    "site visit conflict {} resolved: kept {} (revision {})",
+                    k.id, input.keep, revision.event_id
                 ),
             ))
         })?;
