@@ -14,13 +14,18 @@ use surety_store::{AuditNote, KdfParams, Role, Store, User};
 /// How long a signed-in desk may sit unused before the window drops its keys.
 pub const DEFAULT_IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// An idle lock of `minutes` (1 to 240).
+/// The idle lock a user may choose: at least a minute, at most a working half-day.
+pub const IDLE_LOCK_MINUTES_MIN: u32 = 1;
+pub const IDLE_LOCK_MINUTES_MAX: u32 = 240;
+
+/// An idle lock of `minutes` (`IDLE_LOCK_MINUTES_MIN` to `IDLE_LOCK_MINUTES_MAX`).
 pub fn idle_limit(minutes: u32) -> DeskResult<std::time::Duration> {
-    if !(1..=240).contains(&minutes) {
+    let (min, max) = (IDLE_LOCK_MINUTES_MIN, IDLE_LOCK_MINUTES_MAX);
+    if !(min..=max).contains(&minutes) {
         return Err(DeskError::invalid(
             "minutes",
-            format!("自动锁定时间 {minutes} 分钟无效，应为 1 至 240 分钟"),
-            format!("an idle lock of {minutes} minutes is not valid; 1 to 240"),
+            format!("自动锁定时间 {minutes} 分钟无效，应为 {min} 至 {max} 分钟"),
+            format!("an idle lock of {minutes} minutes is not valid; {min} to {max}"),
         ));
     }
     Ok(std::time::Duration::from_secs(u64::from(minutes) * 60))

@@ -71,9 +71,15 @@ struct Enrolment {
 
 const FORMAT: u32 = 1;
 
+/// A laptop's prefix of provisional numbers (`WU`): short enough to read out on the phone.
+const PREFIX_CHARS_MIN: usize = 2;
+const PREFIX_CHARS_MAX: usize = 6;
+
 fn check_prefix(prefix: &str) -> DeskResult<String> {
     let p = prefix.trim().to_ascii_uppercase();
-    if !(2..=6).contains(&p.len()) || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if !(PREFIX_CHARS_MIN..=PREFIX_CHARS_MAX).contains(&p.len())
+        || !p.chars().all(|c| c.is_ascii_alphanumeric())
+    {
         return Err(DeskError::invalid(
             "prefix",
             "编号前缀应为 2 至 6 个字母或数字（如 WU）",

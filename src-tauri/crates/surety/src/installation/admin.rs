@@ -12,6 +12,11 @@ use surety_store::backup::{BackupInfo, BackupSummary, RestoreInfo};
 use surety_store::orgs::{self, Agreement, Org, OrgKind};
 use surety_store::{AuditNote, NewUser, Role, User};
 
+/// An agreement's waiting period before a claim: at most ten years.
+const WAITING_PERIOD_DAYS_MAX: u32 = 3650;
+/// The days an insurer has to pay a claim under an agreement: at most a quarter.
+const CLAIM_PAYMENT_DAYS_MAX: u32 = 90;
+
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
@@ -231,21 +236,21 @@ impl Desk {
         let waiting = input
             .waiting_period_days
             .unwrap_or(defaults.waiting_period_days);
-        if !(1..=3650).contains(&waiting) {
+        if !(1..=WAITING_PERIOD_DAYS_MAX).contains(&waiting) {
             return Err(DeskError::invalid(
                 "waiting_period_days",
-                "等待期应为 1 至 3650 天",
-                "the waiting period must be 1 to 3650 days",
+                format!("等待期应为 1 至 {WAITING_PERIOD_DAYS_MAX} 天"),
+                format!("the waiting period must be 1 to {WAITING_PERIOD_DAYS_MAX} days"),
             ));
         }
         let payment_days = input
             .claim_payment_days
             .unwrap_or(defaults.claim_payment_days);
-        if !(1..=90).contains(&payment_days) {
+        if !(1..=CLAIM_PAYMENT_DAYS_MAX).contains(&payment_days) {
             return Err(DeskError::invalid(
                 "claim_payment_days",
-                "赔款支付期限应为 1 至 90 天",
-                "the claim payment period must be 1 to 90 days",
+                format!("赔款支付期限应为 1 至 {CLAIM_PAYMENT_DAYS_MAX} 天"),
+                format!("the claim payment period must be 1 to {CLAIM_PAYMENT_DAYS_MAX} days"),
             ));
         }
         let guarantee_rate = parse_rate("guarantee_rate", &input.guarantee_rate)?;
