@@ -333,39 +333,7 @@ impl Desk {
                 None,
             ));
         }
-        let mut by_type: BTreeMap<RecordType, Vec<&Pending>> = BTreeMap::new();
-        for p in &pending {
-            by_type.entry(p.record_type).or_default().push(p);
-        }
-        let stamp = self.today().and_time(chrono::Local::now().time());
-        let encoding = self.settings.credit_reporting.encoding.clone();
-        let mut files = Vec::new();
-        let mut contents = Vec::new();
-        for (rt, records) in &by_type {
-            let serial = store::files_written(
-                self.store.connection(),
-                &institution,
-                &date.to_string(),
-                rt.code(),
-            )? + 1;
-            let name = file_name(&institution, date, rt.code(), serial);
-            let lines: Vec<String> = records.iter().map(|p| p.line.clone()).collect();
-            let text = file_text(&header(rt.code(), &institution, stamp, lines.len()), &lines);
-            let bytes = surety_docs::archive::encode(&text, &encoding)?;
-            files.push(CreditFile {
-                file_name: name.clone(),
-                record_type: rt.code().to_string(),
-                records: lines.len() as u32,
-            });
-            contents.push((format!("{name}.txt"), bytes));
-        }
-        contents.push((
-            "说明.txt".to_string(),
-            surety_docs::archive::encode(
-                &credit_readme(&institution, date, &encoding, &files),
-                &encoding,
-            )?,
-        ));
+        let (files, contents) = self.credit_files(&institution, date, &pending)?;
         let zip = surety_docs::archive::encrypted_zip(&contents, password)?;
         let path = crate::desk::output::write(self.store.path(), out, &zip)?;
         let actor = self.actor();
@@ -432,6 +400,50 @@ impl Desk {
             files,
             Some(path.display().to_string()),
         ))
+    }
+
+    /// One file per record type (numbered after the day's earlier files) and the readme,
+    /// each encoded as the settings say: what goes into the archive.
+    fn credit_files(
+        &self,
+        institution: &str,
+        date: chrono::NaiveDate,
+        pending: &[Pending],
+    ) -> DeskResult<(Vec<CreditFile>, Vec<(String, Vec<u8>)>)> {
+        let mut by_type: BTreeMap<RecordType, Vec<&Pending>> = BTreeMap::new();
+        for p in pending {
+            by_type.entry(p.record_type).or_default().push(p);
+        }
+        let stamp = self.today().and_time(chrono::Local::now().time());
+        let encoding = self.settings.credit_reporting.encoding.clone();
+        let mut files = Vec::new();
+        let mut contents = Vec::new();
+        for (rt, records) in &by_type {
+            let serial = store::files_written(
+                self.store.connection(),
+                institution,
+                &date.to_string(),
+                rt.code(),
+            )? + 1;
+            let name = file_name(institution, date, rt.code(), serial);
+            let lines: Vec<String> = records.iter().map(|p| p.line.clone()).collect();
+            let text = file_text(&header(rt.code(), institution, stamp, lines.len()), &lines);
+            let bytes = surety_docs::archive::encode(&text, &encoding)?;
+            files.push(CreditFile {
+                file_name: name.clone(),
+                record_type: rt.code().to_string(),
+                records: lines.len() as u32,
+            });
+            contents.push((format!("{name}.txt"), bytes));
+        }
+        contents.push((
+            "说明.txt".to_string(),
+            surety_docs::archive::encode(
+                &credit_readme(institution, date, &encoding, &files),
+                &encoding,
+            )?,
+        ));
+        Ok((files, contents))
     }
 
     /// Re-reports one segment of an account as it stands on `report_date` (a correction
