@@ -211,71 +211,18 @@ impl Desk {
 
     pub fn add_agreement(&mut self, input: &AgreementInput) -> DeskResult<Agreement> {
         self.require_role(&[Role::Admin], "登记银保协议", "register agreements")?;
-        let bank = self.org(&input.bank, "bank")?;
-        if bank.kind != OrgKind::Bank {
-            return Err(DeskError::invalid(
-                "bank",
-                format!("“{}”不是银行", input.bank),
-                format!("`{}` is not a bank", input.bank),
-            ));
-        }
-        let insurer = self.org(&input.insurer, "insurer")?;
-        if !insurer.kind.underwrites() {
-            return Err(DeskError::invalid(
-                "insurer",
-                format!("“{}”不是保险公司或共保体", input.insurer),
-                format!("`{}` is not an insurer or pool", input.insurer),
-            ));
-        }
+        let (bank, insurer) = self.agreement_parties(input)?;
         let city = parse_city(&input.city)?;
         let defaults = &self.settings.agreement;
         let insurer_share = match &input.insurer_share {
             Some(t) => share("insurer_share", t)?,
             None => defaults.insurer_share,
         };
-        let waiting = input
-            .waiting_period_days
-            .unwrap_or(defaults.waiting_period_days);
-        if !(1..=WAITING_PERIOD_DAYS_MAX).contains(&waiting) {
-            return Err(DeskError::invalid(
-                "waiting_period_days",
-                format!("等待期应为 1 至 {WAITING_PERIOD_DAYS_MAX} 天"),
-                format!("the waiting period must be 1 to {WAITING_PERIOD_DAYS_MAX} days"),
-            ));
-        }
-        let payment_days = input
-            .claim_payment_days
-            .unwrap_or(defaults.claim_payment_days);
-        if !(1..=CLAIM_PAYMENT_DAYS_MAX).contains(&payment_days) {
-            return Err(DeskError::invalid(
-                "claim_payment_days",
-                format!("赔款支付期限应为 1 至 {CLAIM_PAYMENT_DAYS_MAX} 天"),
-                format!("the claim payment period must be 1 to {CLAIM_PAYMENT_DAYS_MAX} days"),
-            ));
-        }
+        let (waiting, payment_days) = agreement_days(input, defaults)?;
         let guarantee_rate = parse_rate("guarantee_rate", &input.guarantee_rate)?;
         let accident_rate = parse_rate("accident_rate", &input.accident_rate)?;
         let limits = self.settings.limits_for(city);
-        let soft_cap = match input.borrower_soft_cap.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(t) => {
-                let cap = crate::desk::parse::parse_money("borrower_soft_cap", t)?;
-                if cap.is_zero() || cap > limits.borrower_hard_cap {
-                    return Err(DeskError::invalid(
-                        "borrower_soft_cap",
-                        format!(
-                            "单户原则上限应大于 0 且不超过最高限额 {} 元",
-                            limits.borrower_hard_cap
-                        ),
-                        format!(
-                            "the cap in principle must be above 0 and at most the hard cap of {} CNY",
-                            limits.borrower_hard_cap
-                        ),
-                    ));
-                }
-                Some(cap)
-            }
-        };
+        let soft_cap = soft_cap(input, limits)?;
         if let Some(v) =
             surety_domain::quote::check_premium_rates(guarantee_rate, accident_rate, limits)
                 .into_iter()
@@ -320,6 +267,27 @@ impl Desk {
             Ok((id, AuditNote::new("agreement", id, summary)))
         })?;
         Ok(a)
+    }
+
+    /// An agreement is between a bank and an insurer (or a pool).
+    fn agreement_parties(&self, input: &AgreementInput) -> DeskResult<(Org, Org)> {
+        let bank = self.org(&input.bank, "bank")?;
+        if bank.kind != OrgKind::Bank {
+            return Err(DeskError::invalid(
+                "bank",
+                format!("“{}”不是银行", input.bank),
+                format!("`{}` is not a bank", input.bank),
+            ));
+        }
+        let insurer = self.org(&input.insurer, "insurer")?;
+        if !insurer.kind.underwrites() {
+            return Err(DeskError::invalid(
+                "insurer",
+                format!("“{}”不是保险公司或共保体", input.insurer),
+                format!("`{}` is not an insurer or pool", input.insurer),
+            ));
+        }
+        Ok((bank, insurer))
     }
 
     pub fn add_user(&mut self, input: &UserInput, password: &str) -> DeskResult<User> {
@@ -593,4 +561,63 @@ pub struct FilePrivacy {
     pub private: bool,
     /// Its mode (`0600`), or on Windows its access-control list in SDDL form.
     pub protection: String,
+}
+
+/// The waiting period before a claim and the days to pay one, the settings' defaults where
+/// the agreement names none.
+fn agreement_days(
+    input: &AgreementInput,
+    defaults: &surety_domain::settings::AgreementTerms,
+) -> DeskResult<(u32, u32)> {
+    let waiting = input
+        .waiting_period_days
+        .unwrap_or(defaults.waiting_period_days);
+    if !(1..=WAITING_PERIOD_DAYS_MAX).contains(&waiting) {
+        return Err(DeskError::invalid(
+            "waiting_period_days",
+            format!("等待期应为 1 至 {WAITING_PERIOD_DAYS_MAX} 天"),
+            format!("the waiting period must be 1 to {WAITING_PERIOD_DAYS_MAX} days"),
+        ));
+    }
+    let payment_days = input
+        .claim_payment_days
+        .unwrap_or(defaults.claim_payment_days);
+    if !(1..=CLAIM_PAYMENT_DAYS_MAX).contains(&payment_days) {
+        return Err(DeskError::invalid(
+            "claim_payment_days",
+            format!("赔款支付期限应为 1 至 {CLAIM_PAYMENT_DAYS_MAX} 天"),
+            format!("the claim payment period must be 1 to {CLAIM_PAYMENT_DAYS_MAX} days"),
+        ));
+    }
+    Ok((waiting, payment_days))
+}
+
+/// The agreement's own cap in principle (R-AMT-1), above zero and within the hard cap.
+fn soft_cap(
+    input: &AgreementInput,
+    limits: &surety_domain::settings::Limits,
+) -> DeskResult<Option<surety_domain::Money>> {
+    let Some(t) = input
+        .borrower_soft_cap
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(None);
+    };
+    let cap = crate::desk::parse::parse_money("borrower_soft_cap", t)?;
+    if cap.is_zero() || cap > limits.borrower_hard_cap {
+        return Err(DeskError::invalid(
+            "borrower_soft_cap",
+            format!(
+                "单户原则上限应大于 0 且不超过最高限额 {} 元",
+                limits.borrower_hard_cap
+            ),
+            format!(
+                "the cap in principle must be above 0 and at most the hard cap of {} CNY",
+                limits.borrower_hard_cap
+            ),
+        ));
+    }
+    Ok(Some(cap))
 }
