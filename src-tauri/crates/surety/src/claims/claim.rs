@@ -13,7 +13,7 @@ use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::process::Step;
 use surety_domain::Rule;
 use surety_domain::{split_loss, CaseStatus, Money, Violation};
-use surety_store::sections::{self, ClaimRecord, Recovery};
+use surety_store::sections::{self, CaseRecord, ClaimRecord, Recovery};
 use surety_store::StoreError;
 
 impl Desk {
@@ -110,22 +110,7 @@ impl Desk {
             };
             // R-STOP-1: the payment that takes the year's ratio to the stop line records
             // the stop, read inside this transaction, once.
-            let ratio = crate::desk::access::year_loss_ratio(tx, insurer_id, city, &year, day)?;
-            let stopped = ratio.is_suspended(threshold)
-                && sections::record_stop(
-                    tx,
-                    insurer_id,
-                    city.code(),
-                    &sections::BusinessStop {
-                        stopped_on: today.clone(),
-                        year_start: year.start.to_string(),
-                        year_end: year.end.to_string(),
-                        premiums: ratio.premiums_received,
-                        claims: ratio.claims_paid,
-                        ratio: ratio.percent().unwrap_or_else(|| "∞".into()),
-                        case_no: case.case_no.clone(),
-                    },
-                )?;
+            let stop = record_stop_if_reached(tx, &case, insurer_id, &year, day, threshold)?;
             Ok(case_note(
                     &case.case_no,
                     format!(
@@ -135,16 +120,7 @@ impl Desk {
                         } else {
                             String::new()
                         },
-                        if stopped {
-                            format!(
-                                "; R-STOP-1 reached in {} ({}): new business stopped to {}",
-                                city.code(),
-                                ratio.percent().unwrap_or_default(),
-                                year.end
-                            )
-                        } else {
-                            String::new()
-                        }
+                        stop.unwrap_or_default()
                     ),
             ))
         })?;
@@ -162,27 +138,7 @@ impl Desk {
         let refused = matches!(case.status, CaseStatus::ClaimRefused);
         // The process check allowed overdue, claim-paid, recovering or refused cases only.
         let after_claim = !before_claim && !refused;
-        let recovery = if before_claim || refused {
-            Recovery {
-                received_on: self.today().to_string(),
-                amount,
-                insurer: Money::ZERO,
-                bank: amount,
-                members: vec![],
-                before_claim,
-            }
-        } else {
-            let agreement = self.agreement_of(&case)?;
-            let s = split_loss(amount, agreement.insurer_share, &self.pool_for(&case)?);
-            Recovery {
-                received_on: self.today().to_string(),
-                amount,
-                insurer: s.insurer,
-                bank: s.bank,
-                members: s.members,
-                before_claim: false,
-            }
-        };
+        let recovery = self.recovery_split(&case, amount, before_claim, refused)?;
         let to = if after_claim {
             CaseStatus::Recovery
         } else {
@@ -191,28 +147,8 @@ impl Desk {
         let actor = self.actor();
         let today = self.today();
         self.store.write(&actor, "case.recovery", |tx| {
-            // Never more than is still unrecovered, read in this write: before a claim, what
-            // the borrower owes today less earlier recoveries; after it, the claim's loss
-            // less what was recovered since.
-            let earlier = sections::recoveries(tx, case.id)?;
-            let cap = if before_claim {
-                crate::case_file::payoff::figure(tx, &case, today)?.total
-                    - earlier
-                        .iter()
-                        .filter(|r| r.before_claim)
-                        .map(|r| r.amount)
-                        .sum()
-            } else {
-                let loss = sections::claim(tx, case.id)?
-                    .map(|k| k.loss)
-                    .unwrap_or(Money::ZERO);
-                loss - earlier
-                    .iter()
-                    .filter(|r| !r.before_claim)
-                    .map(|r| r.amount)
-                    .sum()
-            }
-            .max(Money::ZERO);
+            // Never more than is still unrecovered, read in this write.
+            let cap = unrecovered(tx, &case, before_claim, today)?;
             if amount > cap {
                 return Err(StoreError::Rule(
                     Violation::new(
@@ -246,4 +182,101 @@ impl Desk {
         })?;
         self.case_show(&case.case_no)
     }
+
+    /// A recovery split as the loss was (R-RECOV-1), the insurer's part again by pool
+    /// shares; before a claim, or after a refused one, it is all the bank's.
+    fn recovery_split(
+        &self,
+        case: &CaseRecord,
+        amount: Money,
+        before_claim: bool,
+        refused: bool,
+    ) -> DeskResult<Recovery> {
+        let received_on = self.today().to_string();
+        if before_claim || refused {
+            return Ok(Recovery {
+                received_on,
+                amount,
+                insurer: Money::ZERO,
+                bank: amount,
+                members: vec![],
+                before_claim,
+            });
+        }
+        let agreement = self.agreement_of(case)?;
+        let s = split_loss(amount, agreement.insurer_share, &self.pool_for(case)?);
+        Ok(Recovery {
+            received_on,
+            amount,
+            insurer: s.insurer,
+            bank: s.bank,
+            members: s.members,
+            before_claim: false,
+        })
+    }
+}
+
+/// What is still unrecovered, read in the recovery's write: before a claim, what the
+/// borrower owes today less earlier recoveries; after it, the claim's loss less what was
+/// recovered since.
+fn unrecovered(
+    tx: &surety_store::Transaction,
+    case: &CaseRecord,
+    before_claim: bool,
+    today: chrono::NaiveDate,
+) -> surety_store::StoreResult<Money> {
+    let earlier = sections::recoveries(tx, case.id)?;
+    let since = |before: bool| -> Money {
+        earlier
+            .iter()
+            .filter(|r| r.before_claim == before)
+            .map(|r| r.amount)
+            .sum()
+    };
+    let left = if before_claim {
+        crate::case_file::payoff::figure(tx, case, today)?.total - since(true)
+    } else {
+        let loss = sections::claim(tx, case.id)?
+            .map(|k| k.loss)
+            .unwrap_or(Money::ZERO);
+        loss - since(false)
+    };
+    Ok(left.max(Money::ZERO))
+}
+
+/// R-STOP-1: if this payment takes the insurer's loss ratio in the city's pilot year to
+/// the stop line, the stop is recorded (once); answers the audit note's words for it.
+fn record_stop_if_reached(
+    tx: &surety_store::Transaction,
+    case: &CaseRecord,
+    insurer_id: i64,
+    year: &surety_domain::PilotYear,
+    day: chrono::NaiveDate,
+    threshold: rust_decimal::Decimal,
+) -> surety_store::StoreResult<Option<String>> {
+    let city = case.city;
+    let ratio = crate::desk::access::year_loss_ratio(tx, insurer_id, city, year, day)?;
+    let stopped = ratio.is_suspended(threshold)
+        && sections::record_stop(
+            tx,
+            insurer_id,
+            city.code(),
+            &sections::BusinessStop {
+                stopped_on: day.to_string(),
+                year_start: year.start.to_string(),
+                year_end: year.end.to_string(),
+                premiums: ratio.premiums_received,
+                claims: ratio.claims_paid,
+                ratio: ratio.percent().unwrap_or_else(|| "∞".into()),
+                case_no: case.case_no.clone(),
+            },
+        )?;
+    Ok(stopped.then(|| {
+        format!(
+            "; R-STOP-1 reached in {} ({}): new business stopped to {}",
+            city.code(),
+            ratio.percent().unwrap_or_default(),
+            year.end
+        )
+    }))
 }
