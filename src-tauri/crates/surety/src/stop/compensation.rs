@@ -8,6 +8,7 @@ use crate::desk::dto;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::parse::{parse_business_date, parse_city, parse_positive_money};
 use crate::desk::Desk;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::Rule;
@@ -100,46 +101,11 @@ impl Desk {
             "登记赔付超额补偿款",
             "record compensation payments",
         )?;
-        let insurer = self.org(&input.insurer, "insurer")?;
-        if !insurer.kind.underwrites() {
-            return Err(DeskError::invalid(
-                "insurer",
-                format!("“{}”不是保险公司或共保体", input.insurer),
-                format!("`{}` is not an insurer or pool", input.insurer),
-            ));
-        }
-        if self.user.role == Role::Underwriter && self.user.organisation_id != Some(insurer.id) {
-            return Err(DeskError::not_permitted(
-                "只能登记本公司收到的补偿款",
-                "you record only what your own company received",
-            ));
-        }
+        let insurer = self.compensated_insurer(&input.insurer)?;
         let city = parse_city(&input.city)?;
         let amount = parse_positive_money("amount", &input.amount, "补偿款金额", "the amount")?;
-        let paid_on = parse_business_date("paid_on", &input.paid_on)?;
         let today = self.today();
-        if paid_on > today {
-            return Err(DeskError::invalid(
-                "paid_on",
-                format!("到账日期 {paid_on} 晚于今天（{today}）"),
-                format!("the payment date {paid_on} is after today ({today})"),
-            ));
-        }
-        let year_of = match &input.year_of {
-            Some(d) if !d.trim().is_empty() => parse_business_date("year_of", d)?,
-            _ => paid_on,
-        };
-        let year = pilot_year_of(year_of, self.settings.pilot_year_start_for(city));
-        if paid_on < year.start {
-            return Err(DeskError::invalid(
-                "paid_on",
-                format!("到账日期 {paid_on} 早于该试点年度开始（{}）", year.start),
-                format!(
-                    "the payment date {paid_on} is before that pilot year began ({})",
-                    year.start
-                ),
-            ));
-        }
+        let (paid_on, year) = self.compensation_days(input, city, today)?;
         let note = crate::desk::text::clean("note", &input.note, crate::desk::text::NOTE)?;
         let threshold = self.settings.limits_for(city).stop_loss_ratio;
         let payment = CompensationPayment {
@@ -193,6 +159,59 @@ impl Desk {
             ))
         })?;
         self.compensation(insurer.id, &insurer.code, city, &year)
+    }
+
+    /// The insurer (or pool) compensated: an underwriter records only their own company's.
+    fn compensated_insurer(&self, code: &str) -> DeskResult<surety_store::orgs::Org> {
+        let insurer = self.org(code, "insurer")?;
+        if !insurer.kind.underwrites() {
+            return Err(DeskError::invalid(
+                "insurer",
+                format!("“{code}”不是保险公司或共保体"),
+                format!("`{code}` is not an insurer or pool"),
+            ));
+        }
+        if self.user.role == Role::Underwriter && self.user.organisation_id != Some(insurer.id) {
+            return Err(DeskError::not_permitted(
+                "只能登记本公司收到的补偿款",
+                "you record only what your own company received",
+            ));
+        }
+        Ok(insurer)
+    }
+
+    /// The day the money arrived (not after today) and the pilot year it compensates (the
+    /// year of `year_of`, else of the payment), which it cannot precede.
+    fn compensation_days(
+        &self,
+        input: &CompensationInput,
+        city: City,
+        today: NaiveDate,
+    ) -> DeskResult<(NaiveDate, PilotYear)> {
+        let paid_on = parse_business_date("paid_on", &input.paid_on)?;
+        if paid_on > today {
+            return Err(DeskError::invalid(
+                "paid_on",
+                format!("到账日期 {paid_on} 晚于今天（{today}）"),
+                format!("the payment date {paid_on} is after today ({today})"),
+            ));
+        }
+        let year_of = match &input.year_of {
+            Some(d) if !d.trim().is_empty() => parse_business_date("year_of", d)?,
+            _ => paid_on,
+        };
+        let year = pilot_year_of(year_of, self.settings.pilot_year_start_for(city));
+        if paid_on < year.start {
+            return Err(DeskError::invalid(
+                "paid_on",
+                format!("到账日期 {paid_on} 早于该试点年度开始（{}）", year.start),
+                format!(
+                    "the payment date {paid_on} is before that pilot year began ({})",
+                    year.start
+                ),
+            ));
+        }
+        Ok((paid_on, year))
     }
 
     /// One year's R-STOP-2 figures as of the business date.
