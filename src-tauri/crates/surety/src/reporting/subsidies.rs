@@ -240,33 +240,7 @@ impl Desk {
         )?;
         let q = Quarter::new(input.year, input.quarter)?;
         let city = crate::desk::parse::parse_city(&input.city)?;
-        let paid_on = crate::desk::parse::parse_business_date("paid_on", &input.paid_on)?;
-        if paid_on <= q.end() {
-            return Err(DeskError::new(
-                ErrorCode::RSubsidy1,
-                Some("paid_on"),
-                format!(
-                    "{} 的补贴在季度结束（{}）后才能拨付，拨付日期 {paid_on} 不对",
-                    q.label_zh(),
-                    q.end()
-                ),
-                format!(
-                    "{}'s subsidies are paid after the quarter ends ({}): {paid_on} is too early",
-                    q.label(),
-                    q.end()
-                ),
-            ));
-        }
-        if paid_on > self.today() {
-            return Err(DeskError::invalid(
-                "paid_on",
-                format!("拨付日期 {paid_on} 晚于业务日期 {}", self.today()),
-                format!(
-                    "paid_on {paid_on} is after the business date {}",
-                    self.today()
-                ),
-            ));
-        }
+        let paid_on = self.subsidy_paid_on(q, &input.paid_on)?;
         let case_no = input.case_no.trim().to_string();
         let reach = self.reach();
         let actor = self.actor();
@@ -295,20 +269,7 @@ impl Desk {
                 .filter(|c| c.view.paid_on.is_none())
                 .collect();
             if chosen.is_empty() {
-                return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
-                    Rule::RSubsidy1,
-                    "case_no",
-                    if case_no.is_empty() {
-                        format!("{}{} 没有待拨付的补贴", city.name_zh(), q.label_zh())
-                    } else {
-                        format!("案件 {case_no} 在{}{} 没有待拨付的补贴（已拨付、无补贴或不在您的业务范围）", city.name_zh(), q.label_zh())
-                    },
-                    if case_no.is_empty() {
-                        format!("no subsidy is waiting to be paid in {} for {label}", city.name_en())
-                    } else {
-                        format!("case {case_no} has no subsidy waiting in {} for {label} (paid, none due, or not in your work)", city.name_en())
-                    },
-                )));
+                return Err(nothing_to_pay(&case_no, city, q));
             }
             let mut total = Money::ZERO;
             for c in &chosen {
@@ -345,6 +306,38 @@ impl Desk {
             ))
         })?;
         Ok(paid)
+    }
+
+    /// A quarter's subsidies are paid after it ends, and not after the business date.
+    fn subsidy_paid_on(&self, q: Quarter, text: &str) -> DeskResult<chrono::NaiveDate> {
+        let paid_on = crate::desk::parse::parse_business_date("paid_on", text)?;
+        if paid_on <= q.end() {
+            return Err(DeskError::new(
+                ErrorCode::RSubsidy1,
+                Some("paid_on"),
+                format!(
+                    "{} 的补贴在季度结束（{}）后才能拨付，拨付日期 {paid_on} 不对",
+                    q.label_zh(),
+                    q.end()
+                ),
+                format!(
+                    "{}'s subsidies are paid after the quarter ends ({}): {paid_on} is too early",
+                    q.label(),
+                    q.end()
+                ),
+            ));
+        }
+        if paid_on > self.today() {
+            return Err(DeskError::invalid(
+                "paid_on",
+                format!("拨付日期 {paid_on} 晚于业务日期 {}", self.today()),
+                format!(
+                    "paid_on {paid_on} is after the business date {}",
+                    self.today()
+                ),
+            ));
+        }
+        Ok(paid_on)
     }
 }
 
@@ -409,4 +402,37 @@ impl Desk {
             ),
         )
     }
+}
+
+/// Nothing of the quarter waits to be paid in the city (or for the case named).
+fn nothing_to_pay(
+    case_no: &str,
+    city: surety_domain::City,
+    q: Quarter,
+) -> surety_store::StoreError {
+    let label = q.label();
+    surety_store::StoreError::Rule(surety_domain::Violation::new(
+        Rule::RSubsidy1,
+        "case_no",
+        if case_no.is_empty() {
+            format!("{}{} 没有待拨付的补贴", city.name_zh(), q.label_zh())
+        } else {
+            format!(
+                "案件 {case_no} 在{}{} 没有待拨付的补贴（已拨付、无补贴或不在您的业务范围）",
+                city.name_zh(),
+                q.label_zh()
+            )
+        },
+        if case_no.is_empty() {
+            format!(
+                "no subsidy is waiting to be paid in {} for {label}",
+                city.name_en()
+            )
+        } else {
+            format!(
+                "case {case_no} has no subsidy waiting in {} for {label} (paid, none due, or not in your work)",
+                city.name_en()
+            )
+        },
+    ))
 }
