@@ -86,60 +86,88 @@ impl Desk {
                 other_settlement.refused += settlement.refused;
                 continue;
             }
-            let threshold = self.settings.limits_for(city).stop_loss_ratio;
-            let org = orgs::org_by_id(conn, insurer_id)?;
-            // R-STOP-2: what the city paid against the due figure this line already has.
-            let due = ratio.compensation_due(threshold);
-            let paid = crate::stop::compensation::paid_so_far(conn, insurer_id, city, &year, date)?;
-            out.push(LossRatioLine {
-                insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
-                insurer_name: org.map(|o| o.name).unwrap_or_default(),
-                city: city_code,
-                year_start: year.start.to_string(),
-                year_end: year.end.to_string(),
-                premiums_received: ratio.premiums_received.to_string(),
-                claims_paid: ratio.claims_paid.to_string(),
-                loss_ratio: ratio.percent(),
-                suspended: ratio.is_suspended(threshold) || stop.is_some(),
-                stopped_on: stop.map(|s| s.stopped_on),
-                compensation_due: due.to_string(),
-                compensation_paid: paid.to_string(),
-                compensation_outstanding: (due - paid).max(Money::ZERO).to_string(),
-                claims_pending: settlement.pending,
-                claims_delayed: settlement.delayed,
-                claims_refused: settlement.refused,
-                accident_claims_paid: surety_store::accident_claims::paid_in(
-                    conn,
-                    insurer_id,
-                    city.code(),
-                    &year.start.to_string(),
-                    &year.end.min(date).to_string(),
-                )?
-                .to_string(),
-            });
+            out.push(self.loss_ratio_line(insurer_id, city, &year, date, ratio, stop, settlement)?);
         }
         if !other_premiums.is_zero() || !other_claims.is_zero() {
-            let total = LossRatio::new(other_claims, other_premiums);
-            out.push(LossRatioLine {
-                insurer: String::new(),
-                insurer_name: OTHER_INSURERS.into(),
-                city: String::new(),
-                year_start: String::new(),
-                year_end: String::new(),
-                premiums_received: total.premiums_received.to_string(),
-                claims_paid: total.claims_paid.to_string(),
-                loss_ratio: total.percent(),
-                suspended: false,
-                stopped_on: None,
-                compensation_due: Money::ZERO.to_string(),
-                compensation_paid: Money::ZERO.to_string(),
-                compensation_outstanding: Money::ZERO.to_string(),
-                claims_pending: other_settlement.pending,
-                claims_delayed: other_settlement.delayed,
-                claims_refused: other_settlement.refused,
-                accident_claims_paid: Money::ZERO.to_string(),
-            });
+            out.push(others_line(
+                LossRatio::new(other_claims, other_premiums),
+                &other_settlement,
+            ));
         }
         Ok(out)
+    }
+
+    /// One underwriter's line in one city: the ratio against the stop line, the stop in
+    /// force, the city's compensation (R-STOP-2), the claims waiting, late or refused, and
+    /// the accident claims paid beside the guarantee line.
+    #[allow(clippy::too_many_arguments)]
+    fn loss_ratio_line(
+        &self,
+        insurer_id: i64,
+        city: City,
+        year: &surety_domain::PilotYear,
+        date: chrono::NaiveDate,
+        ratio: LossRatio,
+        stop: Option<sections::BusinessStop>,
+        settlement: crate::claims::settlement::ClaimSettlement,
+    ) -> DeskResult<LossRatioLine> {
+        let conn = self.store.connection();
+        let threshold = self.settings.limits_for(city).stop_loss_ratio;
+        let org = orgs::org_by_id(conn, insurer_id)?;
+        // R-STOP-2: what the city paid against the due figure this line already has.
+        let due = ratio.compensation_due(threshold);
+        let paid = crate::stop::compensation::paid_so_far(conn, insurer_id, city, year, date)?;
+        let accident_claims_paid = surety_store::accident_claims::paid_in(
+            conn,
+            insurer_id,
+            city.code(),
+            &year.start.to_string(),
+            &year.end.min(date).to_string(),
+        )?;
+        Ok(LossRatioLine {
+            insurer: org.as_ref().map(|o| o.code.clone()).unwrap_or_default(),
+            insurer_name: org.map(|o| o.name).unwrap_or_default(),
+            city: city.code().to_string(),
+            year_start: year.start.to_string(),
+            year_end: year.end.to_string(),
+            premiums_received: ratio.premiums_received.to_string(),
+            claims_paid: ratio.claims_paid.to_string(),
+            loss_ratio: ratio.percent(),
+            suspended: ratio.is_suspended(threshold) || stop.is_some(),
+            stopped_on: stop.map(|s| s.stopped_on),
+            compensation_due: due.to_string(),
+            compensation_paid: paid.to_string(),
+            compensation_outstanding: (due - paid).max(Money::ZERO).to_string(),
+            claims_pending: settlement.pending,
+            claims_delayed: settlement.delayed,
+            claims_refused: settlement.refused,
+            accident_claims_paid: accident_claims_paid.to_string(),
+        })
+    }
+}
+
+/// Every insurer outside the reader's work as one line, all cities.
+fn others_line(
+    total: LossRatio,
+    settlement: &crate::claims::settlement::ClaimSettlement,
+) -> LossRatioLine {
+    LossRatioLine {
+        insurer: String::new(),
+        insurer_name: OTHER_INSURERS.into(),
+        city: String::new(),
+        year_start: String::new(),
+        year_end: String::new(),
+        premiums_received: total.premiums_received.to_string(),
+        claims_paid: total.claims_paid.to_string(),
+        loss_ratio: total.percent(),
+        suspended: false,
+        stopped_on: None,
+        compensation_due: Money::ZERO.to_string(),
+        compensation_paid: Money::ZERO.to_string(),
+        compensation_outstanding: Money::ZERO.to_string(),
+        claims_pending: settlement.pending,
+        claims_delayed: settlement.delayed,
+        claims_refused: settlement.refused,
+        accident_claims_paid: Money::ZERO.to_string(),
     }
 }
