@@ -87,21 +87,7 @@ impl Desk {
             CaseStatus::Investigation
         };
         let (actor, uid) = (self.actor(), self.user.id);
-        let summary = format!(
-            "{} investigation: {}; status {} -> {}",
-            side.name_en(),
-            if problems.is_empty() {
-                "clean".to_string()
-            } else {
-                problems
-                    .iter()
-                    .map(|p| p.field.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            case.status.code(),
-            to.code()
-        );
+        let summary = investigation_note(side, &problems, case.status, to);
         self.store.write(&actor, "case.investigate", |tx| {
             sections::save_investigation(tx, case.id, uid, &inv)?;
             if case.status != to {
@@ -236,10 +222,7 @@ impl Desk {
     /// contract date: the rate cap is checked again and the schedule recomputed for it.
     pub fn sign(&mut self, input: &SignInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
-        let Some(document) = Document::parse(input.document.trim()) else {
-            let shown = crate::desk::text::shown(&input.document);
-            return Err(DeskError::invalid("document", format!("未知文件“{shown}”，应为 loan_contract、guarantee_policy、accident_policy"), format!("unknown document `{shown}`; one of loan_contract, guarantee_policy, accident_policy")));
-        };
+        let document = parse_document(&input.document)?;
         let owner = self.check_side_step(&case, Step::Sign(document))?;
         if document == Document::GuaranteePolicy {
             // Issuing a new guarantee policy is new business: R-STOP-1 applies.
@@ -468,4 +451,40 @@ impl Desk {
         })?;
         self.case_show(&case.case_no)
     }
+}
+
+/// The investigation's audit entry: which side, what it found, where the case went.
+fn investigation_note(
+    side: Side,
+    problems: &[surety_domain::Violation],
+    from: CaseStatus,
+    to: CaseStatus,
+) -> String {
+    let found = if problems.is_empty() {
+        "clean".to_string()
+    } else {
+        problems
+            .iter()
+            .map(|p| p.field.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "{} investigation: {found}; status {} -> {}",
+        side.name_en(),
+        from.code(),
+        to.code()
+    )
+}
+
+/// One of the three documents a case is signed with.
+fn parse_document(text: &str) -> DeskResult<Document> {
+    Document::parse(text.trim()).ok_or_else(|| {
+        let shown = crate::desk::text::shown(text);
+        DeskError::invalid(
+            "document",
+            format!("未知文件“{shown}”，应为 loan_contract、guarantee_policy、accident_policy"),
+            format!("unknown document `{shown}`; one of loan_contract, guarantee_policy, accident_policy"),
+        )
+    })
 }
