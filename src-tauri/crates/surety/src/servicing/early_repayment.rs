@@ -119,36 +119,7 @@ impl Desk {
             let contract_date = case.contract_date.unwrap_or(case.application_date);
             let p = payoff(&schedule, &paid, case.annual_rate, contract_date, today);
             let r = plan(&schedule, &paid, &p, &case)?;
-            let version_kind = match kind {
-                RepaymentKind::Payoff => VersionKind::Payoff,
-                _ => VersionKind::Prepayment,
-            };
-            let version = schedules::replace(
-                tx,
-                case.id,
-                uid,
-                &today.to_string(),
-                version_kind,
-                &r.schedule,
-                &r.opening_paid,
-            )?;
-            let amount = r
-                .allocations
-                .iter()
-                .map(|a| a.interest + a.principal)
-                .sum();
-            sections::save_repayment(
-                tx,
-                case.id,
-                uid,
-                &Repayment {
-                    paid_on: today.to_string(),
-                    amount,
-                    kind,
-                    schedule_version: version,
-                    allocations: r.allocations.clone(),
-                },
-            )?;
+            let (version, amount) = record_reschedule(tx, case.id, uid, today, kind, &r)?;
             let to = match kind {
                 RepaymentKind::Payoff => CaseStatus::Repaid,
                 _ => case.status,
@@ -171,4 +142,43 @@ impl Desk {
         })?;
         self.case_show(&case.case_no)
     }
+}
+
+/// The new schedule version an early repayment leaves, and the repayment itself against
+/// it: answers the version and the amount repaid.
+fn record_reschedule(
+    tx: &surety_store::Transaction,
+    case_id: i64,
+    uid: i64,
+    today: chrono::NaiveDate,
+    kind: RepaymentKind,
+    r: &Reschedule,
+) -> StoreResult<(i64, surety_domain::Money)> {
+    let version_kind = match kind {
+        RepaymentKind::Payoff => VersionKind::Payoff,
+        _ => VersionKind::Prepayment,
+    };
+    let version = schedules::replace(
+        tx,
+        case_id,
+        uid,
+        &today.to_string(),
+        version_kind,
+        &r.schedule,
+        &r.opening_paid,
+    )?;
+    let amount = r.allocations.iter().map(|a| a.interest + a.principal).sum();
+    sections::save_repayment(
+        tx,
+        case_id,
+        uid,
+        &Repayment {
+            paid_on: today.to_string(),
+            amount,
+            kind,
+            schedule_version: version,
+            allocations: r.allocations.clone(),
+        },
+    )?;
+    Ok((version, amount))
 }
