@@ -36,24 +36,39 @@ unset CLIPPY_ARGS
 echo "== fuzz: building the fuzz binary for ${#targets[@]} targets (instrumented)"
 cargo build --quiet --workspace --features surety-fuzz/libfuzzer --bin fuzz
 fuzzer="$PWD/target/debug/fuzz"
-status=0
-for t in "${targets[@]}"; do
-    corpus="$work/corpus/$t"
-    crashes="$work/crashes/$t"
+# One target: its run, then one line of what it did (or the crash and where its input is).
+fuzz_one() {
+    local t="$1"
+    local corpus="$work/corpus/$t" crashes="$work/crashes/$t" log="$work/$t.log"
     mkdir -p "$corpus" "$crashes"
-    log="$work/$t.log"
     # -rss_limit_mb: the intake target holds a database; anything past 2 GB is a leak.
     if SURETY_FUZZ_TARGET="$t" "$fuzzer" "$corpus" "$crate/corpus/$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1; then
+        local runs cov
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
         printf '   %-14s %8s runs, %5s edges covered, corpus %s files\n' \
             "$t" "${runs:-?}" "${cov:-?}" "$(ls "$corpus" | wc -l)"
     else
-        status=1
         echo "!! fuzz: $t crashed; input kept in $crashes/ — log: $log"
         grep -m5 -E "panicked|ERROR|SUMMARY" "$log" || tail -20 "$log"
+        return 1
     fi
+}
+# libFuzzer runs on one core: the targets go a core each, as many at once as there are cores.
+jobs=$(nproc)
+status=0
+pids=()
+for t in "${targets[@]}"; do
+    fuzz_one "$t" &
+    pids+=("$!")
+    if [ ${#pids[@]} -ge "$jobs" ]; then
+        wait "${pids[0]}" || status=1
+        pids=("${pids[@]:1}")
+    fi
+done
+for p in "${pids[@]}"; do
+    wait "$p" || status=1
 done
 exit $status
