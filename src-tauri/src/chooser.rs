@@ -25,6 +25,30 @@ pub enum Choice<'a> {
     Folder { title: &'a str },
 }
 
+/// Where to save a new file (`name` suggested, `filter` its kind and extensions), or `None`
+/// if the user cancelled. Blocks: call from an async command.
+pub fn save_as(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
+    choose(
+        app,
+        Choice::Save {
+            title,
+            name,
+            filter,
+        },
+    )
+}
+
+/// An existing file to read (`filter` its kind and extensions), or `None` if the user
+/// cancelled. Blocks: call from an async command.
+pub fn open_file(app: &AppHandle, title: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
+    choose(app, Choice::Open { title, filter })
+}
+
 /// The user's choice, or `None` if they cancelled. Blocks: call from an async command.
 pub fn choose(app: &AppHandle, choice: Choice) -> Option<PathBuf> {
     #[cfg(debug_assertions)]

@@ -1,6 +1,6 @@
 //! A case's attachments: list, add from a file chosen here, thumbnails, content, save.
 
-use crate::chooser::{self, Choice};
+use crate::chooser;
 use crate::session::Session;
 use serde::Serialize;
 use surety::api::{AttachInput, Attachment};
@@ -24,11 +24,11 @@ pub fn attach_file(
     session: State<Session>,
     input: AttachInput,
 ) -> R<Option<Attachment>> {
-    let choice = Choice::Open {
-        title: "选择照片或扫描件 / Choose a photo or scan",
-        filter: ("JPEG, PNG, PDF", &["jpg", "jpeg", "png", "pdf"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::open_file(
+        &app,
+        "选择照片或扫描件 / Choose a photo or scan",
+        ("JPEG, PNG, PDF", &["jpg", "jpeg", "png", "pdf"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| d.attach_file(&input, &path).map(Some))
@@ -78,12 +78,12 @@ pub fn save_attachment(app: AppHandle, session: State<Session>, uid: String) -> 
         _ => "jpg",
     };
     let exts = [ext];
-    let choice = Choice::Save {
-        title: "保存附件 / Save attachment",
-        name: &attachment.file_name,
-        filter: (ext, &exts),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "保存附件 / Save attachment",
+        &attachment.file_name,
+        (ext, &exts),
+    ) else {
         return Ok(None);
     };
     session.with(|d| Ok(Some(printed(d.save_attachment(&uid, &path)?, false))))

@@ -1,6 +1,6 @@
 //! Site visits, peers, field laptops and bundles between installations.
 
-use crate::chooser::{self, Choice};
+use crate::chooser;
 use crate::session::Session;
 use surety::api::DeskError;
 use surety::api::{
@@ -53,12 +53,12 @@ pub fn enrol_field(
     // Checked before the dialog: a bad form is told at once, not after choosing a file.
     session.with(|d| d.check_field_enrolment(&input, &passphrase))?;
     let name = format!("{}.enrol", input.prefix.trim().to_lowercase());
-    let choice = Choice::Save {
-        title: "保存外勤笔记本登记文件 / Save the laptop's enrolment",
-        name: &name,
-        filter: ("Surety enrolment", &["enrol"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "保存外勤笔记本登记文件 / Save the laptop's enrolment",
+        &name,
+        ("Surety enrolment", &["enrol"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| d.enrol_field_to(&input, &passphrase, &path).map(Some))
@@ -85,12 +85,12 @@ pub fn bundle_export(
         "surety-to-{}.bundle",
         to.chars().take(8).collect::<String>()
     );
-    let choice = Choice::Save {
-        title: "保存数据包 / Save the bundle",
-        name: &name,
-        filter: ("Surety bundle", &["bundle"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "保存数据包 / Save the bundle",
+        &name,
+        ("Surety bundle", &["bundle"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| d.export_bundle(&to, &path, &cases).map(Some))
@@ -101,11 +101,11 @@ pub fn bundle_export(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<ImportReport>> {
-    let choice = Choice::Open {
-        title: "选择数据包 / Choose a bundle",
-        filter: ("Surety bundle", &["bundle"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::open_file(
+        &app,
+        "选择数据包 / Choose a bundle",
+        ("Surety bundle", &["bundle"]),
+    ) else {
         return Ok(None);
     };
     let bytes = std::fs::read(&path).map_err(|e| {

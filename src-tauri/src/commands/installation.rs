@@ -1,6 +1,6 @@
 //! Settings, organisations, pools, agreements, users, the audit chain, backup and restore.
 
-use crate::chooser::{self, Choice};
+use crate::chooser;
 use crate::session::Session;
 use surety::api::{
     AgreementInput, AgreementRow, CityInput, CityRow, CompensationInput, CompensationView,
@@ -125,12 +125,12 @@ pub fn backup(app: AppHandle, session: State<Session>) -> R<Option<BackupInfo>> 
         d.require_admin("备份数据库", "back up the database")?;
         Ok(format!("surety-{}.sdbackup", d.today()))
     })?;
-    let choice = Choice::Save {
-        title: "保存备份 / Save the backup",
-        name: &name,
-        filter: ("Surety Desk backup", &["sdbackup"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "保存备份 / Save the backup",
+        &name,
+        ("Surety Desk backup", &["sdbackup"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| d.backup(&path).map(|b| Some(BackupInfo::from(b))))
@@ -141,12 +141,10 @@ pub fn backup(app: AppHandle, session: State<Session>) -> R<Option<BackupInfo>> 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn choose_restore_file(app: AppHandle, session: State<Session>) -> Option<String> {
-    let file = chooser::choose(
+    let file = chooser::open_file(
         &app,
-        Choice::Open {
-            title: "选择备份文件 / Choose a backup",
-            filter: ("Surety Desk backup", &["sdbackup", "sdbk"]),
-        },
+        "选择备份文件 / Choose a backup",
+        ("Surety Desk backup", &["sdbackup", "sdbk"]),
     )?;
     let shown = file.display().to_string();
     *session

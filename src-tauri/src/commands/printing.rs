@@ -24,12 +24,8 @@ pub fn print_document(
     open: bool,
 ) -> R<Option<Printed>> {
     let name = format!("{}-{}.pdf", case_no.trim(), document.code());
-    let choice = Choice::Save {
-        title: "保存 PDF / Save PDF",
-        name: &name,
-        filter: ("PDF", &["pdf"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(&app, "保存 PDF / Save PDF", &name, ("PDF", &["pdf"]))
+    else {
         return Ok(None);
     };
     session.with(|d| {
@@ -145,12 +141,12 @@ pub fn export_cases(
     password: String,
 ) -> R<Option<Printed>> {
     surety::api::check_export_password(&password)?;
-    let choice = Choice::Save {
-        title: "导出 Excel / Export to Excel",
-        name: "案件列表.xlsx",
-        filter: ("Excel", &["xlsx"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "导出 Excel / Export to Excel",
+        "案件列表.xlsx",
+        ("Excel", &["xlsx"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| {
@@ -178,12 +174,12 @@ pub fn export_flagged(
     password: String,
 ) -> R<Option<Printed>> {
     surety::api::check_export_password(&password)?;
-    let choice = Choice::Save {
-        title: "导出恶意逃废债名单 / Export the flagged borrowers",
-        name: "恶意逃废债名单.xlsx",
-        filter: ("Excel", &["xlsx"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "导出恶意逃废债名单 / Export the flagged borrowers",
+        "恶意逃废债名单.xlsx",
+        ("Excel", &["xlsx"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| Ok(Some(printed(d.export_flagged_to(&password, &path)?, false))))

@@ -1,7 +1,7 @@
 //! Figures: the dashboard, loss ratios, the quarterly report to the province, subsidies
 //! and credit reporting.
 
-use crate::chooser::{self, Choice};
+use crate::chooser;
 use crate::session::Session;
 use surety::api::{
     CreditReport, CreditReportInput, Dashboard, Desk, LossRatioLine, QuarterInput, QuarterReport,
@@ -75,19 +75,13 @@ pub fn export_quarter(
     format: ReportFormat,
 ) -> R<Option<Printed>> {
     let scope = Desk::report_scope(year, quarter, city.as_deref())?;
-    let choice = match format {
-        ReportFormat::Pdf => Choice::Save {
-            title: "导出季报 PDF / Save the quarter report",
-            name: &format!("统计季报{}.pdf", scope.quarter.label()),
-            filter: ("PDF", &["pdf"]),
-        },
-        ReportFormat::Xlsx => Choice::Save {
-            title: "导出季报 Excel / Save the quarter report",
-            name: &format!("统计季报{}.xlsx", scope.quarter.label()),
-            filter: ("Excel", &["xlsx"]),
-        },
+    let (title, extension, filter) = match format {
+        ReportFormat::Pdf => ("导出季报 PDF / Save the quarter report", "pdf", "PDF"),
+        ReportFormat::Xlsx => ("导出季报 Excel / Save the quarter report", "xlsx", "Excel"),
     };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let name = format!("统计季报{}.{extension}", scope.quarter.label());
+    let picked = chooser::save_as(&app, title, &name, (filter, &[extension]));
+    let Some(path) = picked else {
         return Ok(None);
     };
     session.with(|d| Ok(Some(printed(d.export_quarter_to(scope, &path)?, false))))
@@ -129,12 +123,12 @@ pub fn export_subsidies(
     surety::api::check_export_password(&password)?;
     let scope = Desk::report_scope(year, quarter, city.as_deref())?;
     let name = format!("补贴清单{}.xlsx", scope.quarter.label());
-    let choice = Choice::Save {
-        title: "导出补贴清单 / Export the subsidy list",
-        name: &name,
-        filter: ("Excel", &["xlsx"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "导出补贴清单 / Export the subsidy list",
+        &name,
+        ("Excel", &["xlsx"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| {
@@ -164,12 +158,12 @@ pub fn credit_report(
 ) -> R<Option<CreditReport>> {
     surety::api::check_export_password(&password)?;
     let name = format!("征信报送{}{}.zip", input.organisation, input.report_date);
-    let choice = Choice::Save {
-        title: "保存征信报送文件 / Save the credit-reporting files",
-        name: &name,
-        filter: ("ZIP", &["zip"]),
-    };
-    let Some(path) = chooser::choose(&app, choice) else {
+    let Some(path) = chooser::save_as(
+        &app,
+        "保存征信报送文件 / Save the credit-reporting files",
+        &name,
+        ("ZIP", &["zip"]),
+    ) else {
         return Ok(None);
     };
     session.with(|d| Ok(Some(d.credit_report_to(&input, &password, &path)?)))

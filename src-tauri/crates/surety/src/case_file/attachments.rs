@@ -13,6 +13,7 @@ use surety_docs::images::{self, ScanError, ScanKind};
 use surety_domain::process::{Document, Party, Section};
 use surety_domain::Side;
 use surety_store::attachments::{self, AttachmentRow, NewAttachment};
+use surety_store::sections::CaseRecord;
 
 /// What to attach: the case, the section by its name (`intake`, `investigation`,
 /// `loan_contract`, `guarantee_policy`, `accident_policy`, `claim`, `recoveries`) and the
@@ -181,37 +182,7 @@ impl Desk {
     /// Attaches `content` to a section of a case: one transaction, one audit entry.
     pub fn attach(&mut self, input: &AttachInput, content: &[u8]) -> DeskResult<Attachment> {
         let case = self.case(&input.case_no)?;
-        let party = self.party_on(&case).ok_or_else(|| {
-            DeskError::not_permitted(
-                format!("{}不是本案件的经办人，无权附加材料", self.user.display_name),
-                format!(
-                    "{} does not act for this case and may not attach files",
-                    self.user.username
-                ),
-            )
-        })?;
-        let section = section_named(&input.section, party).ok_or_else(|| {
-            DeskError::invalid(
-                "section",
-                format!(
-                    "“{}”不是可附加材料的部分：应为 intake（受理）、investigation（本方调查）、loan_contract、guarantee_policy、accident_policy（签署的合同保单）、claim（理赔）或 recoveries（追偿）",
-                    crate::desk::text::shown(&input.section)
-                ),
-                format!(
-                    "`{}` is not a part of a case files go to: intake, investigation (your side's), loan_contract, guarantee_policy, accident_policy (signed), claim or recoveries",
-                    crate::desk::text::shown(&input.section)
-                ),
-            )
-        })?;
-        if !section.may_write(party) {
-            return Err(DeskError::not_permitted(
-                format!("“{}”由另一方负责，您不能在其中附加材料", label(section)),
-                format!(
-                    "`{}` belongs to another party: you may not attach files to it",
-                    label(section)
-                ),
-            ));
-        }
+        let section = self.section_to_attach_to(&case, &input.section)?;
         let file_name = plain_name(&input.file_name);
         if file_name.is_empty() {
             return Err(DeskError::invalid(
@@ -265,6 +236,42 @@ impl Desk {
             ))
         })?;
         self.attachment(&uid)
+    }
+
+    /// The section of the case a file goes to, which must be one the user's party writes.
+    fn section_to_attach_to(&self, case: &CaseRecord, name: &str) -> DeskResult<Section> {
+        let party = self.party_on(case).ok_or_else(|| {
+            DeskError::not_permitted(
+                format!("{}不是本案件的经办人，无权附加材料", self.user.display_name),
+                format!(
+                    "{} does not act for this case and may not attach files",
+                    self.user.username
+                ),
+            )
+        })?;
+        let section = section_named(name, party).ok_or_else(|| {
+            DeskError::invalid(
+                "section",
+                format!(
+                    "“{}”不是可附加材料的部分：应为 intake（受理）、investigation（本方调查）、loan_contract、guarantee_policy、accident_policy（签署的合同保单）、claim（理赔）或 recoveries（追偿）",
+                    crate::desk::text::shown(name)
+                ),
+                format!(
+                    "`{}` is not a part of a case files go to: intake, investigation (your side's), loan_contract, guarantee_policy, accident_policy (signed), claim or recoveries",
+                    crate::desk::text::shown(name)
+                ),
+            )
+        })?;
+        if !section.may_write(party) {
+            return Err(DeskError::not_permitted(
+                format!("“{}”由另一方负责，您不能在其中附加材料", label(section)),
+                format!(
+                    "`{}` belongs to another party: you may not attach files to it",
+                    label(section)
+                ),
+            ));
+        }
+        Ok(section)
     }
 
     fn attachment(&self, uid: &str) -> DeskResult<Attachment> {

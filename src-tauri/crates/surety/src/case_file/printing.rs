@@ -52,6 +52,7 @@ impl Desk {
     }
 
     /// Everything a document states, read from the database.
+    // One field per figure the documents print: a long literal rather than long logic.
     pub fn document(&self, case_no: &str) -> DeskResult<CaseDocument> {
         let case = self.case(case_no)?;
         let conn = self.store.connection();
@@ -62,43 +63,11 @@ impl Desk {
         };
         let bank = org(case.bank_id)?;
         let insurer = org(case.insurer_id)?;
-        let pool = match &insurer {
-            Some(i) if i.kind == orgs::OrgKind::Pool => orgs::pool_of(conn, i)?
-                .into_iter()
-                .map(|m| PoolShare {
-                    name: self.name_of_code(&m.insurer),
-                    share: m.share,
-                    lead: m.lead,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let pool = self.pool_shares(insurer.as_ref())?;
         let agreement = self.agreement_of(&case)?;
         let quote = &case.quote;
         let (schedule, paid) = sections::position(conn, case.id)?;
-        let accident_paid: Vec<(String, String, surety_domain::Money)> =
-            surety_store::accident_claims::for_case(conn, case.id)?
-                .into_iter()
-                .map(|a| (a.occurred_on, a.cause, a.amount))
-                .collect();
-        let claim = sections::claim(conn, case.id)?.map(|k| ClaimFigures {
-            cutoff: k.cutoff,
-            filed_on: k.filed_on,
-            paid_on: k.paid_on,
-            outstanding_principal: k.outstanding_principal,
-            interest_due: k.interest_due,
-            interest_accrued: k.interest_accrued,
-            recovered_before: k.recovered_before,
-            accident_paid,
-            loss: k.loss,
-            insurer: k.insurer,
-            bank: k.bank,
-            members: k
-                .members
-                .into_iter()
-                .map(|(code, m)| (self.name_of_code(&code), m))
-                .collect(),
-        });
+        let claim = self.claim_figures(&case)?;
         let kind: BorrowerKind = case.borrower_kind;
         Ok(CaseDocument {
             case_no: case.case_no.clone(),
@@ -137,6 +106,49 @@ impl Desk {
                 .collect(),
             claim,
         })
+    }
+
+    /// A pool's members by name with their shares, as the policy lists them.
+    fn pool_shares(&self, insurer: Option<&orgs::Org>) -> DeskResult<Vec<PoolShare>> {
+        let Some(pool) = insurer.filter(|i| i.kind == orgs::OrgKind::Pool) else {
+            return Ok(Vec::new());
+        };
+        Ok(orgs::pool_of(self.store.connection(), pool)?
+            .into_iter()
+            .map(|m| PoolShare {
+                name: self.name_of_code(&m.insurer),
+                share: m.share,
+                lead: m.lead,
+            })
+            .collect())
+    }
+
+    /// The claim as the claim notice prints it, the accident claims paid beside it.
+    fn claim_figures(&self, case: &CaseRecord) -> DeskResult<Option<ClaimFigures>> {
+        let conn = self.store.connection();
+        let accident_paid: Vec<(String, String, surety_domain::Money)> =
+            surety_store::accident_claims::for_case(conn, case.id)?
+                .into_iter()
+                .map(|a| (a.occurred_on, a.cause, a.amount))
+                .collect();
+        Ok(sections::claim(conn, case.id)?.map(|k| ClaimFigures {
+            cutoff: k.cutoff,
+            filed_on: k.filed_on,
+            paid_on: k.paid_on,
+            outstanding_principal: k.outstanding_principal,
+            interest_due: k.interest_due,
+            interest_accrued: k.interest_accrued,
+            recovered_before: k.recovered_before,
+            accident_paid,
+            loss: k.loss,
+            insurer: k.insurer,
+            bank: k.bank,
+            members: k
+                .members
+                .into_iter()
+                .map(|(code, m)| (self.name_of_code(&code), m))
+                .collect(),
+        }))
     }
 
     /// Every document kind `check_printable` allows for this case, in the menu's order.

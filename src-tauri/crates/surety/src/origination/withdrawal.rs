@@ -11,7 +11,7 @@ use surety_domain::process::Party;
 use surety_domain::Rule;
 use surety_domain::{CaseStatus, Side, Violation};
 use surety_store::sections::{self, CaseRecord, SideAct};
-use surety_store::{withdrawals, AuditNote, StoreError};
+use surety_store::{withdrawals, StoreError};
 
 fn side_name(side: Side) -> &'static str {
     match side {
@@ -27,17 +27,7 @@ impl Desk {
         party: Party,
         reason: &str,
     ) -> DeskResult<CaseView> {
-        let side = match party {
-            Party::Bank => Side::Bank,
-            Party::Insurer => Side::Insurer,
-            // The process check already refuses a field agent once a side has decided.
-            Party::FieldAgent => {
-                return Err(DeskError::not_permitted(
-                    "双方批准后，只有银行和保险公司可以共同撤回",
-                    "after both approvals only the bank and the insurer withdraw, together",
-                ))
-            }
-        };
+        let side = joint_side(party)?;
         let other = match side {
             Side::Bank => Side::Insurer,
             Side::Insurer => Side::Bank,
@@ -64,30 +54,18 @@ impl Desk {
             if !agreed.iter().any(|c| c.side == other) {
                 // The state stays; the version moves, so a form opened before sees the change.
                 sections::set_status(tx, case, case.status)?;
-                return Ok((
-                    (),
-                    AuditNote::new(
-                        "case",
-                        &case.case_no,
-                        format!(
-                            "withdrawal agreed by the {}: {reason}; waiting for the {}",
-                            side_name(side),
-                            side_name(other)
-                        ),
+                return Ok(case_note(
+                    &case.case_no,
+                    format!(
+                        "withdrawal agreed by the {}: {reason}; waiting for the {}",
+                        side_name(side),
+                        side_name(other)
                     ),
                 ));
             }
             let refunds = withdrawals::refund_premiums(tx, case.id, &today)?;
             sections::set_status(tx, case, CaseStatus::Withdrawn)?;
-            let refunded = if refunds.is_empty() {
-                "no premium had been received".to_string()
-            } else {
-                let lines: Vec<String> = refunds
-                    .iter()
-                    .map(|r| format!("{} {}", r.line, r.amount))
-                    .collect();
-                format!("premiums refunded: {}", lines.join(", "))
-            };
+            let refunded = refunds_note(&refunds);
             Ok(case_note(
                 &case.case_no,
                 format!(
@@ -99,4 +77,29 @@ impl Desk {
         })?;
         self.case_show(&case.case_no)
     }
+}
+
+/// After both approvals only the bank and the insurer withdraw; the process check already
+/// refuses a field agent once a side has decided.
+fn joint_side(party: Party) -> DeskResult<Side> {
+    match party {
+        Party::Bank => Ok(Side::Bank),
+        Party::Insurer => Ok(Side::Insurer),
+        Party::FieldAgent => Err(DeskError::not_permitted(
+            "双方批准后，只有银行和保险公司可以共同撤回",
+            "after both approvals only the bank and the insurer withdraw, together",
+        )),
+    }
+}
+
+/// What a withdrawal gave back, for its audit entry.
+fn refunds_note(refunds: &[surety_store::withdrawals::Refund]) -> String {
+    if refunds.is_empty() {
+        return "no premium had been received".to_string();
+    }
+    let lines: Vec<String> = refunds
+        .iter()
+        .map(|r| format!("{} {}", r.line, r.amount))
+        .collect();
+    format!("premiums refunded: {}", lines.join(", "))
 }

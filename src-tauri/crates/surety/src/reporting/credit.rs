@@ -104,6 +104,9 @@ fn day(column: &str, text: &str) -> DeskResult<chrono::NaiveDate> {
     Ok(crate::claims::settlement::stored_day(column, text)?)
 }
 
+/// A file of the archive: its name and its bytes.
+type ArchiveEntry = (String, Vec<u8>);
+
 impl Desk {
     /// The organisation a run is for, whether it reports guarantees, and its institution
     /// code; refused for anyone but an admin or that organisation's own staff.
@@ -409,7 +412,7 @@ impl Desk {
         institution: &str,
         date: chrono::NaiveDate,
         pending: &[Pending],
-    ) -> DeskResult<(Vec<CreditFile>, Vec<(String, Vec<u8>)>)> {
+    ) -> DeskResult<(Vec<CreditFile>, Vec<ArchiveEntry>)> {
         let mut by_type: BTreeMap<RecordType, Vec<&Pending>> = BTreeMap::new();
         for p in pending {
             by_type.entry(p.record_type).or_default().push(p);
