@@ -5,6 +5,7 @@
 //! May use: `desk`.
 
 pub(crate) mod admin;
+pub(crate) mod agreements;
 pub(crate) mod configuration;
 pub(crate) mod first_run;
 pub(crate) mod keys;

@@ -8,15 +8,13 @@
 
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
-use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use surety_domain::borrower::IdentifiedBy;
-use surety_domain::claim::standing;
 use surety_domain::credit_report::{
-    self as credit, file_name, file_text, header, record, report_code, AccountSnapshot, RecordType,
+    file_name, file_text, header, record, report_code, AccountSnapshot, RecordType,
 };
 use surety_domain::npl::{classify, LoanClass};
 use surety_domain::{BorrowerKind, Money};
@@ -76,7 +74,7 @@ pub struct CreditReport {
 }
 
 /// One account's record to write.
-struct Pending {
+pub(crate) struct Pending {
     acct_code: String,
     record_type: RecordType,
     snapshot_json: String,
@@ -100,17 +98,17 @@ fn add_months(d: chrono::NaiveDate, months: u32) -> chrono::NaiveDate {
         .unwrap_or(d)
 }
 
-fn day(column: &str, text: &str) -> DeskResult<chrono::NaiveDate> {
+pub(crate) fn day(column: &str, text: &str) -> DeskResult<chrono::NaiveDate> {
     Ok(crate::claims::settlement::stored_day(column, text)?)
 }
 
 /// A file of the archive: its name and its bytes.
-type ArchiveEntry = (String, Vec<u8>);
+pub(crate) type ArchiveEntry = (String, Vec<u8>);
 
 impl Desk {
     /// The organisation a run is for, whether it reports guarantees, and its institution
     /// code; refused for anyone but an admin or that organisation's own staff.
-    fn credit_scope(&self, organisation: &str) -> DeskResult<(Org, bool, String)> {
+    pub(crate) fn credit_scope(&self, organisation: &str) -> DeskResult<(Org, bool, String)> {
         self.require_role(
             &[Role::Admin, Role::Underwriter, Role::BankOfficer],
             "报送征信数据",
@@ -158,7 +156,7 @@ impl Desk {
         Ok((org, guarantees, code.clone()))
     }
 
-    fn credit_date(&self, text: &str) -> DeskResult<chrono::NaiveDate> {
+    pub(crate) fn credit_date(&self, text: &str) -> DeskResult<chrono::NaiveDate> {
         let date = crate::desk::parse::parse_business_date("report_date", text)?;
         if date > self.today() {
             return Err(DeskError::invalid(
@@ -174,7 +172,7 @@ impl Desk {
     }
 
     /// One account's state at the end of `as_of`, from its standing and repayments then.
-    fn credit_snapshot(
+    pub(crate) fn credit_snapshot(
         &self,
         a: &CreditAccount,
         guarantee: bool,
@@ -348,34 +346,7 @@ impl Desk {
             if store::files_in_all(tx, &institution)? != generation {
                 return Err(surety_store::StoreError::Busy);
             }
-            for (f, (_, bytes)) in files.iter().zip(&contents) {
-                store::insert_file(
-                    tx,
-                    &f.file_name,
-                    &institution,
-                    &f.record_type,
-                    &date.to_string(),
-                    f.records as usize,
-                    &hex::encode(Sha256::digest(bytes)),
-                    user_id,
-                )?;
-            }
-            for p in &pending {
-                let file = files
-                    .iter()
-                    .find(|f| f.record_type == p.record_type.code())
-                    .map(|f| f.file_name.clone())
-                    .unwrap_or_default();
-                store::record_reported(
-                    tx,
-                    &institution,
-                    &p.acct_code,
-                    p.record_type.code(),
-                    &p.snapshot_json,
-                    &date.to_string(),
-                    &file,
-                )?;
-            }
+            record_files(tx, &institution, date, &files, &contents, &pending, user_id)?;
             Ok((
                 (),
                 AuditNote::new(
@@ -448,121 +419,6 @@ impl Desk {
         ));
         Ok((files, contents))
     }
-
-    /// Re-reports one segment of an account as it stands on `report_date` (a correction
-    /// record, x12), in its own encrypted zip, on the audit record.
-    pub fn credit_correction_to(
-        &mut self,
-        input: &CreditCorrectionInput,
-        password: &str,
-        out: &std::path::Path,
-    ) -> DeskResult<CreditReport> {
-        crate::case_file::printing::check_export_password(password)?;
-        let (org, guarantees, institution) = self.credit_scope(&input.organisation)?;
-        let date = self.credit_date(&input.report_date)?;
-        crate::desk::output::check(self.store.path(), out)?;
-        let case = self.case(&input.case_no)?;
-        let account = store::accounts(
-            self.store.connection(),
-            org.id,
-            guarantees,
-            &date.to_string(),
-        )?
-        .into_iter()
-        .find(|a| a.case_id == case.id)
-        .ok_or_else(|| {
-            DeskError::invalid(
-                "case_no",
-                format!("案件 {} 在 {date} 不是 {} 的账户", case.case_no, org.name),
-                format!(
-                    "case {} is not an account of {} on {date}",
-                    case.case_no, org.code
-                ),
-            )
-        })?;
-        let conn = self.store.connection();
-        let to = date.to_string();
-        let (schedule, paid) = surety_store::schedules::position_as_of(conn, account.case_id, &to)?;
-        let facts = BookFacts {
-            interest_since: Money::ZERO,
-            standing: standing(&schedule, &paid, date),
-            principal_repaid: store::principal_repaid(conn, account.case_id, &to)?,
-            last_payment: store::last_payment(conn, account.case_id, &to)?
-                .map(|(d, m)| Ok::<_, DeskError>((day("repayments.paid_on", &d)?, m)))
-                .transpose()?,
-        };
-        let snap = self.credit_snapshot(&account, guarantees, &institution, date, facts)?;
-        let letter = input.segment.trim().chars().next().unwrap_or(' ');
-        let Some(line) = credit::correction(&snap, letter, date) else {
-            let letters: String = credit::SEGMENTS
-                .iter()
-                .filter(|s| s.guarantee == guarantees)
-                .map(|s| s.letter)
-                .collect();
-            return Err(DeskError::invalid(
-                "segment",
-                format!("段标「{}」不适用于此类账户，可选：{letters}", input.segment),
-                format!(
-                    "segment `{}` does not apply to this account: one of {letters}",
-                    input.segment
-                ),
-            ));
-        };
-        let code = snap.record_type.correction_code();
-        let serial = store::files_written(
-            self.store.connection(),
-            &institution,
-            &date.to_string(),
-            code,
-        )? + 1;
-        let name = file_name(&institution, date, code, serial);
-        let stamp = self.today().and_time(chrono::Local::now().time());
-        let text = file_text(&header(code, &institution, stamp, 1), &[line]);
-        let encoding = self.settings.credit_reporting.encoding.clone();
-        let bytes = surety_docs::archive::encode(&text, &encoding)?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        let zip = surety_docs::archive::encrypted_zip(&[(format!("{name}.txt"), bytes)], password)?;
-        let path = crate::desk::output::write(self.store.path(), out, &zip)?;
-        let actor = self.actor();
-        let user_id = self.user.id;
-        let recorded = self.store.write(&actor, "credit.correct", |tx| {
-            store::insert_file(
-                tx,
-                &name,
-                &institution,
-                code,
-                &date.to_string(),
-                1,
-                &sha,
-                user_id,
-            )?;
-            Ok(case_note(
-                &case.case_no,
-                format!(
-                    "R-CREDIT-1 correction of segment {letter} ({code}) for {date} to {}",
-                    path.display()
-                ),
-            ))
-        });
-        if let Err(e) = recorded {
-            let _ = std::fs::remove_file(&path);
-            return Err(e.into());
-        }
-        Ok(CreditReport {
-            institution,
-            report_date: date.to_string(),
-            encoding,
-            accounts: 1,
-            unchanged: 0,
-            by_code: Vec::new(),
-            files: vec![CreditFile {
-                file_name: name,
-                record_type: code.to_string(),
-                records: 1,
-            }],
-            archive: Some(path.display().to_string()),
-        })
-    }
 }
 
 /// The note inside the archive: what each file is and how it is encoded.
@@ -583,4 +439,46 @@ fn credit_readme(
     }
     s.push_str("\r\n本文件按公开资料整理的二代征信接口格式生成，报送前请以人民银行征信中心的接口规范和报送客户端校验为准。\r\n");
     s
+}
+
+/// The files written and every account they report, on the record as reported: the next
+/// file carries only what changed since.
+fn record_files(
+    tx: &surety_store::Transaction,
+    institution: &str,
+    date: chrono::NaiveDate,
+    files: &[CreditFile],
+    contents: &[ArchiveEntry],
+    pending: &[Pending],
+    user_id: i64,
+) -> surety_store::StoreResult<()> {
+    for (f, (_, bytes)) in files.iter().zip(contents) {
+        store::insert_file(
+            tx,
+            &f.file_name,
+            institution,
+            &f.record_type,
+            &date.to_string(),
+            f.records as usize,
+            &hex::encode(Sha256::digest(bytes)),
+            user_id,
+        )?;
+    }
+    for p in pending {
+        let file = files
+            .iter()
+            .find(|f| f.record_type == p.record_type.code())
+            .map(|f| f.file_name.clone())
+            .unwrap_or_default();
+        store::record_reported(
+            tx,
+            institution,
+            &p.acct_code,
+            p.record_type.code(),
+            &p.snapshot_json,
+            &date.to_string(),
+            &file,
+        )?;
+    }
+    Ok(())
 }

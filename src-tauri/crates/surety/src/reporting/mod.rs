@@ -5,6 +5,7 @@
 //! `servicing`.
 
 pub(crate) mod credit;
+pub(crate) mod credit_correction;
 pub(crate) mod dashboard;
 pub(crate) mod loss_ratios;
 pub(crate) mod quarter;
