@@ -502,14 +502,20 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    /// The code the service and the CLI take (`loan_contract`).
+    /// The code the service and the CLI take (`loan_contract`): the documents crate's own.
     pub fn code(self) -> &'static str {
-        match self {
-            DocumentKind::LoanContract => "loan_contract",
-            DocumentKind::GuaranteePolicy => "guarantee_policy",
-            DocumentKind::AccidentPolicy => "accident_policy",
-            DocumentKind::ClaimNotice => "claim_notice",
-            DocumentKind::RepaymentSchedule => "repayment_schedule",
+        surety_docs::DocKind::from(self).code()
+    }
+}
+
+impl From<DocumentKind> for surety_docs::DocKind {
+    fn from(kind: DocumentKind) -> Self {
+        match kind {
+            DocumentKind::LoanContract => surety_docs::DocKind::LoanContract,
+            DocumentKind::GuaranteePolicy => surety_docs::DocKind::GuaranteePolicy,
+            DocumentKind::AccidentPolicy => surety_docs::DocKind::AccidentPolicy,
+            DocumentKind::ClaimNotice => surety_docs::DocKind::ClaimNotice,
+            DocumentKind::RepaymentSchedule => surety_docs::DocKind::RepaymentSchedule,
         }
     }
 }
@@ -533,4 +539,20 @@ impl From<surety_docs::DocKind> for DocumentKind {
 pub enum ReportFormat {
     Pdf,
     Xlsx,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window's names of the documents are the documents crate's codes, both ways.
+    #[test]
+    fn every_document_kind_keeps_its_code_both_ways() {
+        for kind in surety_docs::DocKind::ALL {
+            let ours = DocumentKind::from(kind);
+            assert_eq!(ours.code(), kind.code());
+            assert_eq!(surety_docs::DocKind::from(ours), kind);
+            assert_eq!(serde_json::to_value(ours).unwrap(), kind.code());
+        }
+    }
 }
