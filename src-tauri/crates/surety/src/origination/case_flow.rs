@@ -14,7 +14,6 @@ use surety_domain::quote::Quote;
 use surety_domain::{quote as domain_quote, BorrowerKind, CaseStatus, LoanTerms, Side};
 use surety_store::orgs::{self};
 use surety_store::sections::{self, CaseRecord, Contract, Investigation, Premium, SideAct};
-use surety_store::AuditNote;
 
 pub use crate::origination::inputs::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
@@ -93,7 +92,7 @@ impl Desk {
             if case.status != to {
                 sections::set_status(tx, &case, to)?;
             }
-            Ok(((), AuditNote::new("case", &case.case_no, summary)))
+            Ok(case_note(&case.case_no, summary))
         })?;
         self.case_show(&case.case_no)
     }
@@ -113,10 +112,7 @@ impl Desk {
         let (actor, uid) = (self.actor(), self.user.id);
         self.store.write(&actor, "case.review_note", |tx| {
             sections::add_review_note(tx, case.id, uid, note)?;
-            Ok((
-                (),
-                AuditNote::new("case", &case.case_no, format!("joint review: {note}")),
-            ))
+            Ok(case_note(&case.case_no, format!("joint review: {note}")))
         })?;
         self.case_show(&case.case_no)
     }
@@ -212,7 +208,7 @@ impl Desk {
         self.store.write(&actor, "case.decide", |tx| {
             sections::save_decision(tx, case.id, uid, &act)?;
             sections::set_status(tx, &case, to)?;
-            Ok(((), AuditNote::new("case", &case.case_no, summary)))
+            Ok(case_note(&case.case_no, summary))
         })?;
         self.case_show(&case.case_no)
     }
