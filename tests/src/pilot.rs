@@ -107,6 +107,17 @@ pub fn approved(
     approved_with(o, ch, application(ch, name, code, principal), day)
 }
 
+/// Yantai's aquaculture company (credit code A) through both approvals: the borrower most
+/// tests start from.
+pub fn haifeng(o: &Office, principal: &str, day: &str) -> String {
+    approved(o, &YANTAI, "烟台海丰水产有限公司", CODE_A, principal, day)
+}
+
+/// Yantai's machinery company (credit code A) through both approvals.
+pub fn haide(o: &Office, principal: &str, day: &str) -> String {
+    approved(o, &YANTAI, "烟台海德机械有限公司", CODE_A, principal, day)
+}
+
 /// Intake of `application` through both approvals; returns the case number.
 pub fn approved_with(o: &Office, ch: &Channel, application: Value, day: &str) -> String {
     let c = case_no(&o.ok("agent", day, &["case", "intake"], application));

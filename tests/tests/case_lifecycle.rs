@@ -8,14 +8,7 @@ use surety_e2e::pilot::*;
 #[test]
 fn a_loan_from_intake_to_repaid() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "1000000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "1000000", "2016-03-01");
     let v = disbursed(&o, &YANTAI, &c, "2016-03-05");
     assert_eq!(v["status"], "disbursed");
     assert_eq!(v["contract_date"], "2016-03-05");
@@ -232,14 +225,7 @@ fn fen(v: &Value) -> i64 {
 #[test]
 fn r_claim_a_default_reaches_a_claim_after_90_days_split_70_30_and_by_the_pool() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "1000000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "1000000", "2016-03-01");
     disbursed(&o, &YANTAI, &c, "2016-03-05");
     // Month 1 paid (4,712.50 interest); 2016-05-05 missed, never cured.
     o.ok(
@@ -443,14 +429,7 @@ fn snapshot(o: &Office) -> (Value, Value) {
 #[test]
 fn bad_input_is_refused_clearly_and_changes_nothing() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "600000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "600000", "2016-03-01");
     let before = snapshot(&o);
     let day = "2016-03-02";
 
@@ -570,14 +549,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
 #[test]
 fn r_npl_1_the_dashboard_counts_a_loan_overdue_past_90_days_as_non_performing() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "1000000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "1000000", "2016-03-01");
     disbursed(&o, &YANTAI, &c, "2016-03-05");
     let icbc = |day: &str| {
         let d = o.ok("auditor", day, &["dashboard"], json!({}));

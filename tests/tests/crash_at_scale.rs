@@ -72,14 +72,7 @@ fn moment(full: Duration, n: u32) -> Duration {
 fn a_hundred_kills_lose_nothing_that_was_reported_done() {
     let o = pilot();
     let dir = tempfile::tempdir().unwrap();
-    let loan = approved(
-        &o,
-        &YANTAI,
-        "烟台海德机械有限公司",
-        CODE_A,
-        "500000",
-        "2016-01-10",
-    );
+    let loan = haide(&o, "500000", "2016-01-10");
     disbursed(&o, &YANTAI, &loan, "2016-01-10");
     let app = |i: u32| {
         let mut a = application(&YANTAI, "烟台福山果蔬合作社", CODE_B, "10000");

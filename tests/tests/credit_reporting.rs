@@ -103,14 +103,7 @@ fn r_credit_1_a_banks_loans_and_an_insurers_guarantees_report_only_their_changes
     let o = pilot();
     let dir = tempfile::tempdir().unwrap();
     with_codes(&o, dir.path());
-    let a = approved(
-        &o,
-        &YANTAI,
-        "烟台海德机械有限公司",
-        CODE_A,
-        "200000",
-        "2016-02-10",
-    );
+    let a = haide(&o, "200000", "2016-02-10");
     let shown = disbursed(&o, &YANTAI, &a, "2016-02-10");
     let contract_no = |kind: &str| {
         let v = o.ok("auditor", "2016-02-10", &["case", "show", &a], json!({}));

@@ -12,14 +12,7 @@ fn audit_entries(o: &Office) -> Value {
 #[test]
 fn restore_needs_an_admin_of_the_installation_it_replaces_and_records_the_rollback() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "300000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "300000", "2016-03-01");
     let backup = o.db.with_file_name("march.sdbackup");
     o.ok(
         "admin",
@@ -106,14 +99,7 @@ fn restore_needs_an_admin_of_the_installation_it_replaces_and_records_the_rollba
 #[test]
 fn files_are_never_written_over_the_database_or_its_key_file() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "300000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "300000", "2016-03-01");
     let keys = format!("{}.keys", o.db.display());
     let before = std::fs::read(&keys).unwrap();
     // Before: `print … --out <db>.keys` made the installation unopenable for everyone.
@@ -174,14 +160,7 @@ fn files_are_never_written_over_the_database_or_its_key_file() {
 #[test]
 fn each_reader_sees_their_own_organisations_cases_with_ids_masked_in_lists() {
     let o = pilot();
-    let yt = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "300000",
-        "2016-03-01",
-    );
+    let yt = haifeng(&o, "300000", "2016-03-01");
     let dz = approved(
         &o,
         &DEZHOU,

@@ -214,14 +214,7 @@ fn text(d: &Data) -> String {
 #[test]
 fn the_case_list_and_a_schedule_export_to_xlsx_cell_by_cell() {
     let o = pilot();
-    let c = approved(
-        &o,
-        &YANTAI,
-        "烟台海丰水产有限公司",
-        CODE_A,
-        "1000000",
-        "2016-03-01",
-    );
+    let c = haifeng(&o, "1000000", "2016-03-01");
     disbursed(&o, &YANTAI, &c, "2016-03-05");
     o.ok(
         "bo-icbc",

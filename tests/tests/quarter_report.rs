@@ -47,14 +47,7 @@ fn scenario() -> (Office, String, String) {
         &["city", "set"],
         json!({"city": "yantai", "premium_subsidy_share": "0.5", "interest_subsidy_share": "0.2"}),
     );
-    let a = approved(
-        &o,
-        &YANTAI,
-        "烟台海德机械有限公司",
-        CODE_A,
-        "200000",
-        "2016-02-10",
-    );
+    let a = haide(&o, "200000", "2016-02-10");
     disbursed(&o, &YANTAI, &a, "2016-02-10");
     o.ok(
         "bo-icbc",

@@ -41,14 +41,7 @@ fn verify(envelope: &Value, public_key: &str) {
 #[test]
 fn closing_a_quarter_writes_signed_envelopes_per_city_for_the_province() {
     let o = pilot();
-    let a = approved(
-        &o,
-        &YANTAI,
-        "烟台海德机械有限公司",
-        CODE_A,
-        "200000",
-        "2016-02-10",
-    );
+    let a = haide(&o, "200000", "2016-02-10");
     disbursed(&o, &YANTAI, &a, "2016-02-10");
     let mut app = application(&DEZHOU, "德州禹城粮食合作社", CODE_C, "100000");
     app["borrower"]["address"] = json!("山东省德州市禹城市市中街道1号");
