@@ -129,6 +129,17 @@ impl Office {
         let dir = temp_dir();
         let db = dir.path().join("surety.db");
         let office = Office { _dir: dir, db };
+        let init = office.run(None, None, &["init", "--replay"], "");
+        assert_eq!(init.code, 0, "surety init: {}", init.stderr);
+        office
+    }
+
+    /// A production database (`surety init` without `--replay`): its business date is
+    /// the real date.
+    pub fn production() -> Office {
+        let dir = temp_dir();
+        let db = dir.path().join("surety.db");
+        let office = Office { _dir: dir, db };
         let init = office.run(None, None, &["init"], "");
         assert_eq!(init.code, 0, "surety init: {}", init.stderr);
         office

@@ -7,9 +7,18 @@ use serde_json::{json, Value};
 /// Two cities' worth of pilot: a pool (PICC lead 60%, Ping An 40%) with ICBC in Yantai,
 /// CPIC with the Dezhou rural bank, and a user for each side.
 pub fn pilot() -> Office {
-    let o = Office::new();
+    pilot_in(Office::new(), "2015-12-01")
+}
+
+/// The same pilot in a production database, set up on `day` (its business date is the
+/// real date, so `day` must be today).
+pub fn production_pilot(day: &str) -> Office {
+    pilot_in(Office::production(), day)
+}
+
+fn pilot_in(o: Office, day: &str) -> Office {
     let admin = |args: &[&str], body: Value| {
-        o.ok("admin", "2015-12-01", args, body);
+        o.ok("admin", day, args, body);
     };
     for (kind, code, name, city) in [
         ("insurer", "picc", "人保财险山东省分公司", None),

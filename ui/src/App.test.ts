@@ -66,6 +66,7 @@ vi.mock("@tauri-apps/api/core", () => ({
           active: true,
         },
         business_date: "2016-12-31",
+        replay: true,
       };
     }
     throw new Error(`unexpected command ${cmd}`);

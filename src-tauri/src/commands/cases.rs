@@ -4,7 +4,8 @@
 use crate::session::Session;
 use surety::api::{
     AccidentClaimInput, AmountInput, CaseListInput, CaseRef, CaseView, DecisionInput, IntakeInput,
-    InvestigationInput, NoteInput, PayoffInput, PayoffView, PremiumInput, QuoteInput, SignInput,
+    InvestigationInput, NoteInput, PayoffInput, PayoffView, PremiumInput, QuoteInput,
+    RepaymentInput, SignInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -76,7 +77,7 @@ case_step! {
     case_sign(SignInput) => sign;
     case_premium(PremiumInput) => record_premium;
     case_disburse(CaseRef) => disburse;
-    case_repay(AmountInput) => repay;
+    case_repay(RepaymentInput) => repay;
     case_prepay(AmountInput) => prepay;
     case_pay_off(AmountInput) => pay_off;
     case_claim(CaseRef) => file_claim;

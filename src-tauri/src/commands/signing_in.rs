@@ -2,7 +2,7 @@
 
 use crate::session::Session;
 use serde::Serialize;
-use surety::api::{Desk, KdfParams, UserInput};
+use surety::api::{DatabaseUse, Desk, KdfParams, UserInput};
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
 use surety::api::dto::User;
@@ -36,11 +36,23 @@ pub struct SessionInfo {
     pub business_date: Option<String>,
     /// The pilot's cities under the signed-in desk's settings (empty when signed out).
     pub pilot_cities: Vec<surety::api::CityInfo>,
+    /// A database made for replay, training or demonstration (its business date is set);
+    /// the window says so in its title and header.
+    pub replay: bool,
+}
+
+/// The window's title: a replay database says so, with its business date, so that nobody
+/// takes it for the production books.
+fn window_title(replay_as_of: Option<&str>) -> String {
+    match replay_as_of {
+        Some(day) => format!("保贷通 Surety Desk — 演练库 / replay database ({day})"),
+        None => "保贷通 Surety Desk".to_string(),
+    }
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn session_info(session: State<Session>) -> SessionInfo {
+pub fn session_info(window: tauri::WebviewWindow, session: State<Session>) -> SessionInfo {
     session.lock_if_idle();
     let signed_in = session.desk.lock().ok().and_then(|d| {
         d.as_ref().map(|d| {
@@ -48,15 +60,21 @@ pub fn session_info(session: State<Session>) -> SessionInfo {
                 User::from(d.user().clone()),
                 d.today().to_string(),
                 d.pilot_cities(),
+                d.is_replay(),
             )
         })
     });
+    let replay = signed_in.as_ref().is_some_and(|s| s.3);
+    let day = signed_in.as_ref().map(|s| s.1.as_str());
+    // A title the system could not set changes nothing the user works with.
+    let _ = window.set_title(&window_title(day.filter(|_| replay)));
     SessionInfo {
         database: session.db.display().to_string(),
         database_exists: session.db.exists(),
-        user: signed_in.as_ref().map(|(u, _, _)| u.clone()),
-        business_date: signed_in.as_ref().map(|(_, d, _)| d.clone()),
-        pilot_cities: signed_in.map(|(_, _, c)| c).unwrap_or_default(),
+        user: signed_in.as_ref().map(|s| s.0.clone()),
+        business_date: signed_in.as_ref().map(|s| s.1.clone()),
+        pilot_cities: signed_in.map(|s| s.2).unwrap_or_default(),
+        replay,
     }
 }
 
@@ -70,6 +88,7 @@ pub fn first_run(session: State<Session>, admin: UserInput, password: String) ->
         &admin.display_name,
         &password,
         KdfParams::default(),
+        DatabaseUse::Production,
     )?;
     let user = User::from(desk.user().clone());
     session.open(desk);

@@ -183,7 +183,7 @@ export const commands = {
 	caseSign: (input: SignInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_sign", { input })),
 	casePremium: (input: PremiumInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_premium", { input })),
 	caseDisburse: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_disburse", { input })),
-	caseRepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_repay", { input })),
+	caseRepay: (input: RepaymentInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_repay", { input })),
 	casePrepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_prepay", { input })),
 	casePayOff: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_off", { input })),
 	/**  提前结清试算: the payoff figure for a day, today or later. */
@@ -1353,6 +1353,16 @@ export type Repayment = {
 	allocations: Allocation[],
 };
 
+/**
+ *  A repayment received: the amount and, when it came in before the day it is entered,
+ *  its value date (YYYY-MM-DD).
+ */
+export type RepaymentInput = {
+	case_no: string,
+	amount: string,
+	value_date?: string | null,
+};
+
 /**  The file a report is exported as. */
 export type ReportFormat = "pdf" | "xlsx";
 
@@ -1401,6 +1411,11 @@ export type SessionInfo = {
 	business_date: string | null,
 	/**  The pilot's cities under the signed-in desk's settings (empty when signed out). */
 	pilot_cities: CityInfo[],
+	/**
+	 *  A database made for replay, training or demonstration (its business date is set);
+	 *  the window says so in its title and header.
+	 */
+	replay: boolean,
 };
 
 export type SettingsView = {

@@ -8,6 +8,7 @@ const en: Messages = {
     name: "Surety Desk",
     subtitle: "Small-loan guarantee insurance pilot",
     language: "Language",
+    replay: "Replay database · business date {date}",
   },
   menu: {
     dashboard: "Dashboard",
@@ -375,6 +376,7 @@ const en: Messages = {
     payOff: "Repay in full early",
     payoffDue: "Today's payoff is {amount}: type the amount received",
     amount: "Amount (CNY)",
+    valueDate: "Value date (money received)",
     claim: "File claim",
     payClaim: "Pay claim",
     recover: "Record recovery",

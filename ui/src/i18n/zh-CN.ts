@@ -4,6 +4,7 @@ export default {
     name: "保贷通",
     subtitle: "小额贷款保证保险试点业务系统",
     language: "语言",
+    replay: "演练库 · 业务日期 {date}",
   },
   menu: {
     dashboard: "工作台",
@@ -370,6 +371,7 @@ export default {
     payOff: "提前结清",
     payoffDue: "今日结清应还 {amount}，请录入实收金额",
     amount: "金额（元）",
+    valueDate: "起息日（到账日）",
     claim: "提出索赔",
     payClaim: "支付赔款",
     recover: "登记追偿款",

@@ -12,6 +12,8 @@ export const useSessionStore = defineStore("session", () => {
   const databaseExists = ref(true);
   /** The date the service records steps on: today, or a demo database's replayed day. */
   const businessDate = ref(new Date().toISOString().slice(0, 10));
+  /** A database made for replay, training or demonstration: its business date is set. */
+  const replay = ref(false);
   const idleMinutes = ref(Number(globalThis.localStorage?.getItem(IDLE_KEY) ?? 15) || 15);
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -20,6 +22,7 @@ export const useSessionStore = defineStore("session", () => {
     databaseExists.value = info.database_exists;
     user.value = info.user;
     if (info.business_date) businessDate.value = info.business_date;
+    replay.value = info.replay;
     useCodesStore().setPilotCities((info.pilot_cities ?? []).map((c) => c.code));
   }
 
@@ -69,5 +72,17 @@ export const useSessionStore = defineStore("session", () => {
     touch();
   }
 
-  return { user, databaseExists, businessDate, idleMinutes, refresh, signIn, firstRun, signOut, touch, setIdleMinutes };
+  return {
+    user,
+    databaseExists,
+    businessDate,
+    replay,
+    idleMinutes,
+    refresh,
+    signIn,
+    firstRun,
+    signOut,
+    touch,
+    setIdleMinutes,
+  };
 });

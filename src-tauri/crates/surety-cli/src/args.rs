@@ -40,6 +40,11 @@ pub enum Command {
         admin: String,
         #[arg(long, default_value = "系统管理员")]
         display_name: String,
+        /// A database for replay, training or demonstration: its business date can be set
+        /// with --as-of for every step. Fixed for good when the database is made; on a
+        /// production database --as-of only reads figures as of another day.
+        #[arg(long)]
+        replay: bool,
     },
     /// Users (admin): add (JSON on stdin; the new password from SURETY_NEW_PASSWORD or a
     /// prompt), list, remove, passwd (your own password).

@@ -8,12 +8,12 @@ use crate::actions::{
 use crate::args::{Cli, Command};
 use crate::io::{json, password, read_json, read_stdin};
 use std::path::Path;
-use surety::api::ErrorCode;
 use surety::api::{
     AgreementInput, CaseListInput, CreditCorrectionInput, CreditReportInput, Desk, DeskError,
     DeskResult, KdfParams, OrgInput, PayoffInput, PoolMemberInput, Printed, QuarterInput,
     ReopenInput, ReportScope, Settings, SubsidyPaymentInput, UserInput,
 };
+use surety::api::{DatabaseUse, ErrorCode};
 
 pub fn run(cli: Cli) -> DeskResult<String> {
     let db = cli.db.clone().unwrap_or_else(surety::api::default_database);
@@ -32,9 +32,15 @@ pub fn run(cli: Cli) -> DeskResult<String> {
         Command::Init {
             admin,
             display_name,
+            replay,
         } => {
             let pw = password("SURETY_PASSWORD", "新管理员密码 / new admin password: ")?;
-            let desk = Desk::first_run(&db, &admin, &display_name, &pw, kdf())?;
+            let purpose = if replay {
+                DatabaseUse::Replay
+            } else {
+                DatabaseUse::Production
+            };
+            let desk = Desk::first_run(&db, &admin, &display_name, &pw, kdf(), purpose)?;
             json(&serde_json::json!({ "database": db, "admin": desk.user() }))
         }
         Command::Field {

@@ -4,7 +4,7 @@
 
 use std::sync::{Mutex, OnceLock};
 use surety::api::{
-    AgreementInput, CaseListInput, Desk, IntakeInput, KdfParams, OrgInput, UserInput,
+    AgreementInput, CaseListInput, DatabaseUse, Desk, IntakeInput, KdfParams, OrgInput, UserInput,
 };
 
 const PASSWORD: &str = "fuzz-passphrase-1";
@@ -18,8 +18,15 @@ struct Office {
 fn office() -> Office {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("fuzz.db");
-    let mut admin = Desk::first_run(&db, "admin", "管理员", PASSWORD, KdfParams::for_tests())
-        .expect("first run");
+    let mut admin = Desk::first_run(
+        &db,
+        "admin",
+        "管理员",
+        PASSWORD,
+        KdfParams::for_tests(),
+        DatabaseUse::Replay,
+    )
+    .expect("first run");
     admin.set_kdf(KdfParams::for_tests());
     let org = |kind: &str, code: &str, name: &str, city: Option<&str>| OrgInput {
         kind: kind.into(),

@@ -112,6 +112,7 @@ fn write_seeds() {
         "管理员",
         "seed-passphrase-1",
         surety::api::KdfParams::for_tests(),
+        surety::api::DatabaseUse::Production,
     )
     .unwrap();
     let out = dir.path().join("seed.backup");

@@ -61,7 +61,8 @@ fn main() {
         role: Role::Admin,
         organisation_id: None,
     };
-    let mut office = Desk::init(
+    let mut office = Desk::init_for(
+        surety::api::DatabaseUse::Replay,
         &dir.path().join("office.db"),
         &admin,
         "bench-password-2016",

@@ -328,7 +328,8 @@ fn main() {
         role: Role::Admin,
         organisation_id: None,
     };
-    let mut desk = Desk::init(
+    let mut desk = Desk::init_for(
+        surety::api::DatabaseUse::Replay,
         &db,
         &admin,
         "bench-password-2016",

@@ -26,6 +26,7 @@ pub use crate::installation::admin::{
 pub use crate::installation::configuration::{
     AgreementRow, CityInput, CityRow, PoolRow, RateInput, RateRow, SettingsView,
 };
+pub use crate::installation::first_run::DatabaseUse;
 pub use crate::origination::case_flow::{
     BorrowerInput, CaseRef, DecisionInput, FindingsInput, IntakeInput, InvestigationInput,
     NoteInput, PremiumInput, SignInput,
@@ -42,6 +43,7 @@ pub use crate::reporting::subsidies::{SubsidyCase, SubsidyPaymentInput};
 pub use crate::reporting::sync::{deliver, not_configured, push_now};
 pub use crate::reporting::sync::{HubInput, OutboxEntry, PushSummary, SyncIdentity, SyncStatus};
 pub use crate::servicing::early_repayment::PayoffInput;
+pub use crate::servicing::repayment::RepaymentInput;
 pub use crate::stop::compensation::{CompensationInput, CompensationView};
 pub use surety_domain::identity::{credit_check_char, resident_check_char};
 pub use surety_domain::quote::premium;

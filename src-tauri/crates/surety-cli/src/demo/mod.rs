@@ -13,7 +13,7 @@ use cast::d;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use surety::api::{CaseStatus, Desk, DeskResult, KdfParams, NewUser, Role};
+use surety::api::{CaseStatus, DatabaseUse, Desk, DeskResult, KdfParams, NewUser, Role};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -39,7 +39,7 @@ pub fn build(path: &Path, cases: u32, password: &str, kdf: KdfParams) -> DeskRes
         role: Role::Admin,
         organisation_id: None,
     };
-    let mut admin = Desk::init(path, &admin_user, password, kdf)?;
+    let mut admin = Desk::init_for(DatabaseUse::Replay, path, &admin_user, password, kdf)?;
     admin.set_today(d(2015, 12, 1));
     installation::set_up(&mut admin, password)?;
     let mut desks = installation::desks(path, password)?;

@@ -6,7 +6,7 @@ use super::plan::{Event, Step};
 use std::collections::BTreeMap;
 use surety::api::{
     AmountInput, CaseRef, DecisionInput, Desk, DeskResult, FindingsInput, InvestigationInput,
-    NoteInput, PremiumInput, SignInput,
+    NoteInput, PremiumInput, RepaymentInput, SignInput,
 };
 
 /// What the rules refused during the replay: counts by code and the first few, as read.
@@ -137,7 +137,13 @@ fn take(desk: &mut Desk, step: Step, no: &str) -> DeskResult<Option<String>> {
             })
             .map(drop),
         Step::Disburse => desk.disburse(&case()).map(drop),
-        Step::Repay(a) => desk.repay(&amount(a)).map(drop),
+        Step::Repay(a) => desk
+            .repay(&RepaymentInput {
+                case_no: no.to_string(),
+                amount: a.to_string(),
+                value_date: None,
+            })
+            .map(drop),
         Step::Withdraw => desk
             .withdraw(&note("申请人资金需求已通过其他渠道解决"))
             .map(drop),

@@ -21,6 +21,16 @@ pub struct Store {
     db_key: Key,
     kdf: KdfParams,
     rider: Option<Rider>,
+    held: Option<HeldWrites>,
+}
+
+/// Why this session may not write (a production database read as of another day): the
+/// refusal every write then gets, field and both languages.
+#[derive(Debug, Clone)]
+pub struct HeldWrites {
+    pub field: String,
+    pub message_zh: String,
+    pub message_en: String,
 }
 
 /// The raw-key form SQLCipher takes: `x'<64 hex>'` (no key derivation inside SQLCipher).
@@ -205,6 +215,7 @@ impl Store {
                 db_key,
                 kdf,
                 rider: None,
+                held: None,
             };
             let installation = store.key_file.installation_id.clone();
             let user = store.write("system", "installation.create", |tx| {
@@ -292,6 +303,7 @@ impl Store {
             db_key,
             kdf: KdfParams::default(),
             rider: None,
+            held: None,
         };
         if !orphans.is_empty() {
             store.drop_orphan_keys(username, &orphans)?;
@@ -382,6 +394,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        self.check_not_held()?;
         let tx = self.conn.transaction()?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -396,6 +409,7 @@ impl Store {
         action: &str,
         f: impl FnOnce(&Transaction) -> StoreResult<(T, AuditNote)>,
     ) -> StoreResult<T> {
+        self.check_not_held()?;
         let tx = self.conn.transaction()?;
         let (value, note) = f(&tx)?;
         if let Some(rider) = self.rider.take() {
@@ -404,6 +418,22 @@ impl Store {
         audit::append(&tx, &now_rfc3339(), actor, action, &note)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Refuses every later write of this session with `why`: it reads, it changes nothing.
+    pub fn hold_writes(&mut self, why: HeldWrites) {
+        self.held = Some(why);
+    }
+
+    fn check_not_held(&self) -> StoreResult<()> {
+        match &self.held {
+            None => Ok(()),
+            Some(h) => Err(StoreError::Invalid {
+                field: h.field.clone(),
+                message_zh: h.message_zh.clone(),
+                message_en: h.message_en.clone(),
+            }),
+        }
     }
 
     /// Adds `rider` to the next [`Store::write`]'s transaction, so that it commits (or

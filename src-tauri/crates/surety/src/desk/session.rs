@@ -34,11 +34,22 @@ pub fn idle_limit(minutes: u32) -> DeskResult<std::time::Duration> {
 /// `meta` key of a demo database's business date (the end of the replayed year).
 pub const DEMO_DATE_KEY: &str = "demo_business_date";
 
+/// `meta` key written once, when a database is made for replay (`DatabaseUse::Replay`):
+/// only there may the business date be set for steps that change a case.
+pub const REPLAY_KEY: &str = "replay_database";
+
+/// The real date on this machine's clock.
+fn real_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 pub struct Desk {
     pub(crate) store: Store,
     pub(crate) user: User,
     pub(crate) settings: Settings,
     pub(crate) today: Option<NaiveDate>,
+    /// A database made for replay: its business date may be set for every step.
+    pub(crate) replay: bool,
     /// Set only while an office replays a field laptop's intake from a bundle: where the
     /// application came from, written in the intake's own transaction.
     pub(crate) import: Option<crate::desk::replay::IntakeImport>,
@@ -63,13 +74,17 @@ impl Desk {
         if let Some(rates) = orgs::load_rate_table(store.connection())? {
             settings.reference_rates = rates;
         }
-        // A demo database replays a past year: it keeps its own business date.
-        let today = store.meta(DEMO_DATE_KEY)?.and_then(|d| d.parse().ok());
+        // A demo database replays a past year: it keeps its own business date. Demos made
+        // before the replay mark existed are replay databases too.
+        let demo_date = store.meta(DEMO_DATE_KEY)?;
+        let replay = store.meta(REPLAY_KEY)?.is_some() || demo_date.is_some();
+        let today = demo_date.and_then(|d| d.parse().ok());
         Ok(Desk {
             store,
             user,
             settings,
             today,
+            replay,
             import: None,
         })
     }
@@ -82,18 +97,47 @@ impl Desk {
     /// The business date: the real date unless set (`--as-of`), so tests and demos can
     /// replay a year in seconds.
     pub fn today(&self) -> NaiveDate {
-        self.today
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.today.unwrap_or_else(real_today)
     }
 
+    /// Sets the business date. On a replay database every step then happens on `date`. On
+    /// a production database the date of a step is the day it is entered (a step's value
+    /// date is a field of its own): another day only reads figures as of then, and every
+    /// write of this session is refused.
     pub fn set_today(&mut self, date: NaiveDate) {
         self.today = Some(date);
+        if !self.replay && date != real_today() {
+            self.store.hold_writes(surety_store::store::HeldWrites {
+                field: "as_of".into(),
+                message_zh: format!(
+                    "生产库的业务日期就是今天：--as-of {date} 只能查看当日的数字，不能办理业务\
+                     （还款等的起息日在其表单中填写；演练请用 surety init --replay 建库）"
+                ),
+                message_en: format!(
+                    "a production database's business date is today: --as-of {date} only reads \
+                     figures as of that day and changes nothing (a repayment's value date is a \
+                     field of its own; replay in a database made with surety init --replay)"
+                ),
+            });
+        }
     }
 
-    /// Marks this database as a demo replaying a past year: whoever opens it later sees it
+    /// Whether this database was made for replay (its business date may be set).
+    pub fn is_replay(&self) -> bool {
+        self.replay
+    }
+
+    /// Marks this replay database as a demo of a past year: whoever opens it later sees it
     /// as of `end` (admin only).
     pub fn mark_demo(&mut self, end: NaiveDate) -> DeskResult<()> {
         self.require_role(&[Role::Admin], "标记演示库", "mark a demo database")?;
+        if !self.replay {
+            return Err(DeskError::invalid(
+                "database",
+                "只有为演练建立的数据库才能标记为演示库",
+                "only a database made for replay can be marked as a demo",
+            ));
+        }
         let actor = self.actor();
         self.store.write(&actor, "demo.business_date", |tx| {
             surety_store::store::set_meta(tx, DEMO_DATE_KEY, &end.to_string())?;

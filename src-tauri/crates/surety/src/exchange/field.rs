@@ -67,6 +67,10 @@ struct Enrolment {
     reference: Vec<TableRows>,
     made_at: String,
     made_by: String,
+    /// A laptop enrolled by a replay database (training) is one too; a production
+    /// office's laptops work on the real date.
+    #[serde(default)]
+    replay: bool,
 }
 
 const FORMAT: u32 = 1;
@@ -172,6 +176,7 @@ impl Desk {
             reference: reference::export(conn)?,
             made_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             made_by: self.user.username.clone(),
+            replay: self.replay,
         };
         let plain = serde_json::to_vec(&enrolment).expect("an enrolment serializes");
         let fast = self.store_kdf_is_fast();
@@ -269,6 +274,9 @@ impl Desk {
             surety_store::store::set_meta(tx, peers::SEAL_KEY, &e.seal_key)?;
             surety_store::store::set_meta(tx, KIND, "field")?;
             surety_store::store::set_meta(tx, PREFIX, &e.prefix)?;
+            if e.replay {
+                surety_store::store::set_meta(tx, crate::desk::session::REPLAY_KEY, "1")?;
+            }
             // The keys must be whole before anything relies on them.
             crate::installation::keys::identity_in(tx)?;
             crate::installation::keys::seal_key_in(tx)?;

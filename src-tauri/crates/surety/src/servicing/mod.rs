@@ -6,3 +6,4 @@
 pub(crate) mod bank_book;
 pub(crate) mod early_repayment;
 pub(crate) mod repayment;
+pub(crate) mod value_date;

@@ -4,12 +4,11 @@
 
 use crate::case_file::views::CaseView;
 use crate::desk::error::DeskResult;
-use crate::desk::parse::parse_positive_money;
+use crate::desk::parse::{parse_business_date, parse_positive_money};
 use crate::desk::steps::case_note;
 use crate::desk::Desk;
 use crate::origination::case_flow::NoteInput;
-use crate::origination::inputs::AmountInput;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use surety_domain::claim::{allocate, days_overdue, loan_status, overdue_since};
 use surety_domain::npl::classify;
 use surety_domain::process::Step;
@@ -17,6 +16,18 @@ use surety_domain::Rule;
 use surety_domain::{CaseStatus, Violation};
 use surety_store::sections::{self, Repayment, RepaymentKind};
 use surety_store::{Role, StoreError};
+
+/// A repayment received: the amount and, when it came in before the day it is entered,
+/// its value date (YYYY-MM-DD).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct RepaymentInput {
+    pub case_no: String,
+    pub amount: String,
+    #[serde(default)]
+    pub value_date: Option<String>,
+}
 
 /// One change made by `refresh_overdue`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,14 +40,20 @@ pub struct OverdueChange {
 }
 
 impl Desk {
-    /// 还款: applied to the oldest unpaid amounts first, interest before principal.
-    pub fn repay(&mut self, input: &AmountInput) -> DeskResult<CaseView> {
+    /// 还款: applied to the oldest unpaid amounts first, interest before principal, on its
+    /// value date (the day the money came in; today unless the input says otherwise).
+    pub fn repay(&mut self, input: &RepaymentInput) -> DeskResult<CaseView> {
         let case = self.case(&input.case_no)?;
         self.check_side_step(&case, Step::Repay)?;
         let amount = parse_positive_money("amount", &input.amount, "还款金额", "the repayment")?;
         let today = self.today();
+        let on = match input.value_date.as_deref().map(str::trim) {
+            Some(text) if !text.is_empty() => parse_business_date("value_date", text)?,
+            _ => today,
+        };
         let (actor, uid) = (self.actor(), self.user.id);
         self.store.write(&actor, "case.repay", |tx| {
+            crate::servicing::value_date::check(tx, case.id, on, today)?;
             // The allocation depends on what was paid: read inside this write.
             let (schedule, mut paid) = sections::position(tx, case.id)?;
             let (allocations, left) = allocate(&schedule, &paid, amount);
@@ -52,7 +69,7 @@ impl Desk {
             surety_domain::claim::apply(&mut paid, schedule.len(), &allocations);
             let to = loan_status(&schedule, &paid, today);
             let r = Repayment {
-                paid_on: today.to_string(),
+                paid_on: on.to_string(),
                 amount,
                 kind: RepaymentKind::Installment,
                 schedule_version: surety_store::schedules::current_version(tx, case.id)?,
@@ -65,7 +82,7 @@ impl Desk {
             Ok(case_note(
                 &case.case_no,
                 format!(
-                    "repayment {amount} on {today}; status {} -> {}",
+                    "repayment {amount}, value date {on}, entered on business date {today}; status {} -> {}",
                     case.status.code(),
                     to.code()
                 ),
