@@ -52,7 +52,7 @@ fn envelopes_go_over_https_to_a_hub_the_desk_trusts_and_the_hub_stops_cleanly() 
     let c = haide(&o, "200000", "2016-02-10");
     disbursed(&o, &YANTAI, &c, "2016-02-10");
     let id = o.ok("admin", "2016-04-05", &["sync", "identity"], json!({}));
-    backend.register(&id, "共保体烟台", &["yantai"], &["sd-pool"]);
+    backend.register(&id, "共保体烟台", &["yantai"], &["sd-pool", "icbc-yt"]);
     o.ok(
         "admin",
         "2016-04-05",

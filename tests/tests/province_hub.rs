@@ -107,7 +107,7 @@ fn forged(period: &str, start: &str, end: &str, revision: u32, note: &str) -> Va
         "format": 1, "installation_id": "forger", "organisation": "sd-pool", "city": "weihai",
         "period": period, "period_start": start, "period_end": end,
         "dataset": "quarter_report", "dataset_version": 1, "revision": revision,
-        "payload": {"period": period, "city": "weihai", "complete": true, "note": note,
+        "payload": {"period": period, "city": "weihai", "complete": true, "issuer": note,
                     "state": {"closed": true, "revision": revision},
                     "business": [], "by_kind": [], "loss_ratios": [], "npl": [],
                     "subsidies": [], "defaulters": []},
@@ -163,8 +163,8 @@ fn the_province_hears_from_its_desks(backend: Backend) {
 
     let id_a = a.ok("admin", "2016-04-05", &["sync", "identity"], json!({}));
     let id_b = b.ok("admin", "2016-04-05", &["sync", "identity"], json!({}));
-    backend.register(&id_a, "共保体烟台", &["yantai"], &["sd-pool"]);
-    backend.register(&id_b, "太保德州", &["dezhou"], &["cpic"]);
+    backend.register(&id_a, "共保体烟台", &["yantai"], &["sd-pool", "icbc-yt"]);
+    backend.register(&id_b, "太保德州", &["dezhou"], &["cpic", "rcb-dz"]);
     let (code, key, _) = backend.admin(&["key"]);
     assert_eq!(code, 0);
     let hub_key = key["public_key"].as_str().unwrap().to_string();

@@ -70,10 +70,11 @@ async fn the_province_page_shows_who_reported_and_what_crossed_a_line() {
     let keys: Vec<SigningKey> = (1..=3u8)
         .map(|i| SigningKey::from_bytes(&[i; 32]))
         .collect();
-    for (key, (id, name, city, org)) in keys.iter().zip([
-        ("yt-picc", "人保烟台", "yantai", "picc"),
-        ("dz-cpic", "太保德州", "dezhou", "cpic"),
-        ("qd-pingan", "平安青岛", "qingdao", "pingan"),
+    // Each installation speaks for its insurer and for the bank whose loans it reports.
+    for (key, (id, name, city, insurer, bank)) in keys.iter().zip([
+        ("yt-picc", "人保烟台", "yantai", "picc", "icbc"),
+        ("dz-cpic", "太保德州", "dezhou", "cpic", "rcb-dz"),
+        ("qd-pingan", "平安青岛", "qingdao", "pingan", "qdb"),
     ]) {
         let public = hex::encode(key.verifying_key().to_bytes());
         let (code, _, err) = backend.admin(&[
@@ -88,7 +89,9 @@ async fn the_province_page_shows_who_reported_and_what_crossed_a_line() {
             "--city",
             city,
             "--organisation",
-            org,
+            insurer,
+            "--organisation",
+            bank,
         ]);
         assert_eq!(code, 0, "{err}");
     }

@@ -28,14 +28,56 @@ use Unit::*;
 struct Table {
     name: &'static str,
     keys: &'static [&'static str],
+    /// Text and flags a line carries for people to read; the hub sums none of them.
+    labels: &'static [&'static str],
     figures: &'static [(&'static str, Unit)],
 }
+
+/// The largest amount one figure may hold: 10 trillion yuan in fen, far above a city's
+/// whole pilot, so that no sum of them can overflow the province's totals.
+pub const FIGURE_FEN_MAX: i64 = 1_000_000_000_000_000;
+/// The largest count one figure may hold.
+pub const FIGURE_COUNT_MAX: i64 = 100_000_000;
+/// The most lines one table of one envelope may have.
+pub const LINES_MAX: usize = 2_000;
+/// The longest text a key or a label may be.
+const TEXT_CHARS_MAX: usize = 100;
+
+/// The payload's own fields besides the tables: the report's heading, state and totals.
+const HEADING: &[&str] = &[
+    "period",
+    "year",
+    "quarter",
+    "start",
+    "end",
+    "as_of",
+    "complete",
+    "city",
+    "issuer",
+    "state",
+    "business_total",
+    "by_kind_total",
+    "subsidies_total",
+    "defaulters_total",
+];
+/// What a closed quarter's state says.
+const STATE: &[&str] = &[
+    "closed",
+    "revision",
+    "closed_on",
+    "closed_by",
+    "sha256",
+    "reopened_on",
+    "reopened_by",
+    "reopen_reason",
+];
 
 /// The tables the province sums, and the keys that say whose line it is.
 const TABLES: &[Table] = &[
     Table {
         name: "business",
         keys: &["insurer", "bank"],
+        labels: &["insurer_name", "bank_name"],
         figures: &[
             ("applications", Count),
             ("approved", Count),
@@ -68,6 +110,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "by_kind",
         keys: &["kind"],
+        labels: &[],
         figures: &[
             ("disbursed_count", Count),
             ("disbursed_amount", Fen),
@@ -80,6 +123,14 @@ const TABLES: &[Table] = &[
     Table {
         name: "loss_ratios",
         keys: &["insurer"],
+        labels: &[
+            "insurer_name",
+            "year_start",
+            "year_end",
+            "loss_ratio",
+            "stop_line_percent",
+            "stopped_on",
+        ],
         figures: &[
             ("premiums_received", Fen),
             ("claims_paid", Fen),
@@ -91,6 +142,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "npl",
         keys: &["bank"],
+        labels: &["bank_name", "npl_ratio", "exempt"],
         figures: &[
             ("loans", Count),
             ("balance", Fen),
@@ -105,6 +157,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "subsidies",
         keys: &[],
+        labels: &["premium_share", "interest_share"],
         figures: &[
             ("cases", Count),
             ("premium_due", Fen),
@@ -116,6 +169,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "defaulters",
         keys: &[],
+        labels: &[],
         figures: &[
             ("flagged_in_quarter", Count),
             ("flagged_to_date", Count),
@@ -158,6 +212,89 @@ pub struct Flattened {
     pub names: Vec<(String, String)>,
 }
 
+/// The organisation a table's line speaks for: an insurer's business and loss ratio, a
+/// bank's loans. Only an installation registered for it may send the line.
+fn owner(table: &Table) -> Option<&'static str> {
+    match table.name {
+        "business" | "loss_ratios" => Some("insurer"),
+        "npl" => Some("bank"),
+        _ => None,
+    }
+}
+
+fn schema(what: String) -> Refusal {
+    Refusal::new(
+        refusal::SCHEMA,
+        format!("报表内容不符合季度数据格式：{what}"),
+        format!("the payload does not fit the quarterly dataset: {what}"),
+    )
+}
+
+/// The schema is closed: a field the dataset does not name is refused, so that nothing
+/// (a list of borrowers, say) rides along into the hub's store.
+fn only_known_fields(
+    object: &serde_json::Map<String, Value>,
+    known: &[&str],
+    at: &str,
+) -> Result<(), Refusal> {
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(schema(format!("`{at}{k}` is not a field of the dataset"))),
+        None => Ok(()),
+    }
+}
+
+/// A label is short text, a flag or nothing.
+fn short_label(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(_) => true,
+        Value::String(t) => t.chars().count() <= TEXT_CHARS_MAX,
+        _ => false,
+    }
+}
+
+/// Every field a line (or a table's total) of `table` may carry.
+fn line_fields(table: &Table) -> Vec<&'static str> {
+    let mut all = vec!["city"];
+    all.extend(table.keys);
+    all.extend(table.labels);
+    all.extend(table.figures.iter().map(|(m, _)| *m));
+    all
+}
+
+/// Checks the heading, the state and the tables' totals: known fields only.
+fn check_outline(
+    obj: &serde_json::Map<String, Value>,
+    city: &str,
+    period: &str,
+) -> Result<(), Refusal> {
+    let mut known: Vec<&str> = HEADING.to_vec();
+    known.extend(TABLES.iter().map(|t| t.name));
+    only_known_fields(obj, &known, "")?;
+    if obj.get("period").and_then(Value::as_str) != Some(period) {
+        return Err(schema(format!("`period` is not {period}")));
+    }
+    if obj.get("city").and_then(Value::as_str) != Some(city) {
+        return Err(schema(format!("`city` is not {city}")));
+    }
+    let state = obj.get("state").and_then(Value::as_object);
+    if obj.get("complete") != Some(&Value::Bool(true))
+        || state.and_then(|s| s.get("closed")) != Some(&Value::Bool(true))
+    {
+        return Err(schema("the quarter is not closed and complete".into()));
+    }
+    only_known_fields(state.expect("checked above"), STATE, "state.")?;
+    for table in TABLES {
+        let total = format!("{}_total", table.name);
+        if let Some(t) = obj.get(&total) {
+            let t = t
+                .as_object()
+                .ok_or_else(|| schema(format!("`{total}` is not an object")))?;
+            only_known_fields(t, &line_fields(table), &format!("{total}."))?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks a quarter report payload for `city` and `period`, sent by an installation that
 /// reports for `organisations` (None: a payload the hub stored before), and flattens it.
 pub fn flatten(
@@ -166,106 +303,163 @@ pub fn flatten(
     period: &str,
     organisations: Option<&BTreeSet<String>>,
 ) -> Result<Flattened, Refusal> {
-    let schema = |what: String| {
-        Refusal::new(
-            refusal::SCHEMA,
-            format!("报表内容不符合季度数据格式：{what}"),
-            format!("the payload does not fit the quarterly dataset: {what}"),
-        )
-    };
     let obj = payload
         .as_object()
         .ok_or_else(|| schema("not an object".into()))?;
-    if obj.get("period").and_then(Value::as_str) != Some(period) {
-        return Err(schema(format!("`period` is not {period}")));
-    }
-    if obj.get("city").and_then(Value::as_str) != Some(city) {
-        return Err(schema(format!("`city` is not {city}")));
-    }
-    if obj.get("complete") != Some(&Value::Bool(true))
-        || payload.pointer("/state/closed") != Some(&Value::Bool(true))
-    {
-        return Err(schema("the quarter is not closed and complete".into()));
-    }
+    check_outline(obj, city, period)?;
     let mut out = Flattened::default();
     for table in TABLES {
         let lines = obj
             .get(table.name)
             .and_then(Value::as_array)
             .ok_or_else(|| schema(format!("`{}` is missing or not a list", table.name)))?;
+        if lines.len() > LINES_MAX {
+            return Err(schema(format!(
+                "`{}` has {} lines, more than {LINES_MAX}",
+                table.name,
+                lines.len()
+            )));
+        }
         for (i, line) in lines.iter().enumerate() {
-            let at = |field: &str| format!("{}[{i}].{field}", table.name);
-            let text = |field: &str| -> Result<String, Refusal> {
-                line.get(field)
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .ok_or_else(|| schema(format!("`{}` is missing or not text", at(field))))
-            };
-            if text("city")? != city {
-                return Err(schema(format!("`{}` is another city", at("city"))));
-            }
-            let key = |k: &str| -> Result<String, Refusal> {
-                if table.keys.contains(&k) {
-                    let v = text(k)?;
-                    if v.is_empty() || v.len() > 64 {
-                        return Err(schema(format!("`{}` is empty or too long", at(k))));
-                    }
-                    Ok(v)
-                } else {
-                    Ok(String::new())
-                }
-            };
-            let (insurer, bank, kind) = (key("insurer")?, key("bank")?, key("kind")?);
-            // An installation reports its own insurers' business: a line of another
-            // insurer would be counted twice at the province.
-            if !insurer.is_empty() && organisations.is_some_and(|o| !o.contains(&insurer)) {
-                return Err(Refusal::new(
-                    refusal::ORGANISATION_NOT_REGISTERED,
-                    format!("报表含有本机构未登记报送的保险公司 {insurer} 的数据"),
-                    format!(
-                        "the payload has figures of insurer {insurer}, which this installation is not registered to report for"
-                    ),
-                ));
-            }
-            for (name_field, code) in [("insurer_name", &insurer), ("bank_name", &bank)] {
-                if let (false, Some(name)) = (
-                    code.is_empty(),
-                    line.get(name_field).and_then(Value::as_str),
-                ) {
-                    out.names
-                        .push((code.clone(), name.chars().take(100).collect()));
-                }
-            }
-            for (metric, unit) in table.figures {
-                let v = line
-                    .get(*metric)
-                    .ok_or_else(|| schema(format!("`{}` is missing", at(metric))))?;
-                let value = match unit {
-                    Count => v
-                        .as_u64()
-                        .filter(|n| *n <= u32::MAX as u64)
-                        .map(|n| n as i64),
-                    Fen => fen(v),
-                    Flag => v.as_bool().map(i64::from),
-                }
-                .ok_or_else(|| schema(format!("`{}` is not a valid figure", at(metric))))?;
-                if value != 0 {
-                    out.facts.push(Fact {
-                        table: table.name,
-                        insurer: insurer.clone(),
-                        bank: bank.clone(),
-                        kind: kind.clone(),
-                        metric,
-                        value,
-                    });
-                }
-            }
+            flatten_line(table, i, line, city, organisations, &mut out)?;
         }
     }
+    check_city_sums(&out.facts)?;
     out.facts.sort();
     out.names.sort();
     out.names.dedup();
     Ok(out)
+}
+
+/// One line of `table`: its fields, whose it is, its figures.
+fn flatten_line(
+    table: &'static Table,
+    i: usize,
+    line: &Value,
+    city: &str,
+    organisations: Option<&BTreeSet<String>>,
+    out: &mut Flattened,
+) -> Result<(), Refusal> {
+    let at = |field: &str| format!("{}[{i}].{field}", table.name);
+    let fields = line
+        .as_object()
+        .ok_or_else(|| schema(format!("`{}[{i}]` is not an object", table.name)))?;
+    only_known_fields(
+        fields,
+        &line_fields(table),
+        &format!("{}[{i}].", table.name),
+    )?;
+    let text = |field: &str| -> Result<String, Refusal> {
+        line.get(field)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| schema(format!("`{}` is missing or not text", at(field))))
+    };
+    if text("city")? != city {
+        return Err(schema(format!("`{}` is another city", at("city"))));
+    }
+    if let Some(label) = table
+        .labels
+        .iter()
+        .find(|l| fields.get(**l).is_some_and(|v| !short_label(v)))
+    {
+        return Err(schema(format!(
+            "`{}` is not short text, a flag or null",
+            at(label)
+        )));
+    }
+    let key = |k: &str| -> Result<String, Refusal> {
+        if table.keys.contains(&k) {
+            let v = text(k)?;
+            if v.is_empty() || v.chars().count() > TEXT_CHARS_MAX {
+                return Err(schema(format!("`{}` is empty or too long", at(k))));
+            }
+            Ok(v)
+        } else {
+            Ok(String::new())
+        }
+    };
+    let (insurer, bank, kind) = (key("insurer")?, key("bank")?, key("kind")?);
+    // An installation reports its own insurers' business and its own banks' loans: a line
+    // of another's would speak for it (and be counted twice at the province).
+    if let Some(owner_key) = owner(table) {
+        let code = if owner_key == "insurer" {
+            &insurer
+        } else {
+            &bank
+        };
+        if organisations.is_some_and(|o| !o.contains(code)) {
+            let (zh, en) = if owner_key == "insurer" {
+                ("保险公司", "insurer")
+            } else {
+                ("银行", "bank")
+            };
+            return Err(Refusal::new(
+                refusal::ORGANISATION_NOT_REGISTERED,
+                format!("报表含有本机构未登记报送的{zh} {code} 的数据"),
+                format!(
+                    "the payload has figures of {en} {code}, which this installation is not registered to report for"
+                ),
+            ));
+        }
+    }
+    // Names only of what the sender speaks for: another's name is not the sender's to give.
+    for (name_field, code) in [("insurer_name", &insurer), ("bank_name", &bank)] {
+        let own = organisations.is_none_or(|o| o.contains(code));
+        if let (false, true, Some(name)) = (
+            code.is_empty(),
+            own,
+            line.get(name_field).and_then(Value::as_str),
+        ) {
+            out.names.push((code.clone(), name.to_string()));
+        }
+    }
+    for (metric, unit) in table.figures {
+        let v = line
+            .get(*metric)
+            .ok_or_else(|| schema(format!("`{}` is missing", at(metric))))?;
+        let value = match unit {
+            Count => v
+                .as_u64()
+                .filter(|n| *n <= FIGURE_COUNT_MAX as u64)
+                .map(|n| n as i64),
+            Fen => fen(v).filter(|f| *f <= FIGURE_FEN_MAX),
+            Flag => v.as_bool().map(i64::from),
+        }
+        .ok_or_else(|| {
+            schema(format!(
+                "`{}` is not a valid figure (or above its limit)",
+                at(metric)
+            ))
+        })?;
+        if value != 0 {
+            out.facts.push(Fact {
+                table: table.name,
+                insurer: insurer.clone(),
+                bank: bank.clone(),
+                kind: kind.clone(),
+                metric,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What one envelope adds to a city's totals stays within one figure's limit, so that the
+/// province's sums (in either back end) cannot overflow.
+fn check_city_sums(facts: &[Fact]) -> Result<(), Refusal> {
+    let mut sums: std::collections::BTreeMap<(&str, &str), i128> =
+        std::collections::BTreeMap::new();
+    for f in facts {
+        *sums.entry((f.table, f.metric)).or_default() += i128::from(f.value);
+    }
+    match sums.iter().find(|(_, v)| **v > i128::from(FIGURE_FEN_MAX)) {
+        Some(((table, metric), _)) => Err(schema(format!(
+            "the lines of `{table}` add up to more than one figure may hold in `{metric}`"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// An amount in yuan as the desk writes it ("1234.50", at most two decimals, not negative)
@@ -317,7 +511,64 @@ mod tests {
         assert_eq!(get("disbursed_amount"), Some(20_000_000));
         assert_eq!(get("applications"), Some(2));
         assert_eq!(get("claims_paid"), None, "zeros are not kept");
-        assert!(f.names.contains(&("icbc".into(), "工行烟台".into())));
+        assert!(f.names.contains(&("picc".into(), "人保烟台".into())));
+    }
+
+    #[test]
+    fn a_sender_speaks_only_for_what_it_is_registered_for() {
+        // A bank's loans only from that bank's installations.
+        let mut p = payload();
+        p["npl"] = json!([{"city": "yantai", "bank": "icbc", "bank_name": "工行烟台",
+            "loans": 1, "balance": "100.00", "normal": "100.00", "special_mention": "0.00",
+            "substandard": "0.00", "doubtful": "0.00", "loss": "90.00", "npl_balance": "90.00",
+            "npl_ratio": "90.00", "exempt": false}]);
+        let e = flatten(&p, "yantai", "2016Q3", Some(&orgs(&["picc"]))).unwrap_err();
+        assert_eq!(e.code, refusal::ORGANISATION_NOT_REGISTERED);
+        assert!(e.message_en.contains("bank icbc"), "{}", e.message_en);
+        assert!(flatten(&p, "yantai", "2016Q3", Some(&orgs(&["picc", "icbc"]))).is_ok());
+        // Another's name is not the sender's to give: the bank keeps the name its own
+        // installation gave, the insurer's own name is taken.
+        let mut p = payload();
+        p["business"][0]["bank_name"] = json!("被改名的银行");
+        let f = flatten(&p, "yantai", "2016Q3", Some(&orgs(&["picc"]))).unwrap();
+        assert_eq!(f.names, vec![("picc".to_string(), "人保烟台".to_string())]);
+    }
+
+    #[test]
+    fn the_schema_is_closed_and_every_figure_bounded() {
+        let refused = |p: &Value, what: &str| {
+            let e = flatten(p, "yantai", "2016Q3", Some(&orgs(&["picc"]))).unwrap_err();
+            assert_eq!(e.code, refusal::SCHEMA, "{what}");
+            e.message_en
+        };
+        let mut p = payload();
+        p["borrowers"] = json!([{"name": "王海", "id_number": "370602198001011234"}]);
+        assert!(refused(&p, "extra table").contains("`borrowers`"));
+        let mut p = payload();
+        p["business"][0]["id_number"] = json!("370602198001011234");
+        assert!(refused(&p, "extra field").contains("business[0].id_number"));
+        let mut p = payload();
+        p["state"]["note"] = json!("x");
+        refused(&p, "extra state field");
+        let mut p = payload();
+        p["business_total"] = json!({"city": "yantai", "borrowers": []});
+        refused(&p, "extra total field");
+        let mut p = payload();
+        p["business"][0]["insurer_name"] = json!("人".repeat(101));
+        refused(&p, "a label too long");
+        // i64::MAX fen, and just above the limit of 10 trillion yuan.
+        for balance in ["92233720368547758.07", "10000000000000.01"] {
+            let mut p = payload();
+            p["business"][0]["balance"] = json!(balance);
+            assert!(refused(&p, balance).contains("business[0].balance"));
+        }
+        // Two lines at the limit add up to more than a figure may hold.
+        let mut p = payload();
+        p["business"][0]["balance"] = json!("10000000000000.00");
+        let mut second = p["business"][0].clone();
+        second["bank"] = json!("abc");
+        p["business"].as_array_mut().unwrap().push(second);
+        assert!(refused(&p, "sum").contains("add up"));
     }
 
     #[test]

@@ -83,6 +83,12 @@ pub struct ProvinceView {
     pub trend: Vec<TrendPoint>,
 }
 
+/// Sums never overflow: each figure is bounded at intake (`dataset::FIGURE_FEN_MAX`), and
+/// whatever a stored row holds, the page saturates rather than breaks.
+fn add(to: &mut i64, value: i64) {
+    *to = to.saturating_add(value);
+}
+
 pub fn yuan(fen: i64) -> String {
     Decimal::new(fen, 2).to_string()
 }
@@ -179,7 +185,7 @@ pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<Pr
         })
         .fold(BTreeMap::<(String, String), Total>::new(), |mut acc, t| {
             acc.entry((t.city.clone(), t.metric.clone()))
-                .and_modify(|a| a.value += t.value)
+                .and_modify(|a| add(&mut a.value, t.value))
                 .or_insert(t);
             acc
         })
@@ -191,24 +197,28 @@ pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<Pr
     let mut books: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for t in &totals {
         match (t.table.as_str(), t.metric.as_str()) {
-            ("loss_ratios", "claims_paid") => {
-                losses
+            ("loss_ratios", "claims_paid") => add(
+                &mut losses
                     .entry((t.city.clone(), t.insurer.clone()))
                     .or_default()
-                    .0 += t.value
-            }
-            ("loss_ratios", "premiums_received") => {
-                losses
+                    .0,
+                t.value,
+            ),
+            ("loss_ratios", "premiums_received") => add(
+                &mut losses
                     .entry((t.city.clone(), t.insurer.clone()))
                     .or_default()
-                    .1 += t.value
-            }
-            ("npl", "npl_balance") => {
-                books.entry((t.city.clone(), t.bank.clone())).or_default().0 += t.value
-            }
-            ("npl", "balance") => {
-                books.entry((t.city.clone(), t.bank.clone())).or_default().1 += t.value
-            }
+                    .1,
+                t.value,
+            ),
+            ("npl", "npl_balance") => add(
+                &mut books.entry((t.city.clone(), t.bank.clone())).or_default().0,
+                t.value,
+            ),
+            ("npl", "balance") => add(
+                &mut books.entry((t.city.clone(), t.bank.clone())).or_default().1,
+                t.value,
+            ),
             _ => {}
         }
     }
@@ -226,14 +236,15 @@ pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<Pr
     let loss_ratios: Vec<Ratio> = losses
         .into_iter()
         .map(|(k, (claims, premiums))| {
-            let over = claims > 0 && claims * 100 >= STOP_LINE_PERCENT * premiums;
+            let over = claims > 0
+                && i128::from(claims) * 100 >= i128::from(STOP_LINE_PERCENT) * i128::from(premiums);
             ratio((k, (claims, premiums)), over)
         })
         .collect();
     let npl: Vec<Ratio> = books
         .into_iter()
         .map(|(k, (bad, balance))| {
-            let over = bad * 100 > NPL_LIMIT_PERCENT * balance;
+            let over = i128::from(bad) * 100 > i128::from(NPL_LIMIT_PERCENT) * i128::from(balance);
             ratio((k, (bad, balance)), over)
         })
         .collect();
@@ -251,11 +262,14 @@ pub async fn view<R: Repository>(repo: &R, period: Option<&str>) -> HubResult<Pr
         "province view"
     );
     for t in trend_totals {
-        *trend
-            .entry(t.period)
-            .or_default()
-            .entry(t.metric)
-            .or_default() += t.value;
+        add(
+            trend
+                .entry(t.period)
+                .or_default()
+                .entry(t.metric)
+                .or_default(),
+            t.value,
+        );
     }
 
     Ok(ProvinceView {
