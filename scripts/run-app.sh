@@ -21,8 +21,8 @@ cargo build --release -p surety-desk -p surety-cli
 # A demo database on first run: the same file the app opens, built through every rule.
 DB="${SURETY_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/cn.gov.sd.suretydesk/surety.db}"
 if [ ! -f "$DB" ]; then
-  echo "[run-app] no database at $DB: building a demo database (users admin, uw-pool, bo-icbc, …; password: demo-2016)"
+  echo "[run-app] no database at $DB: building a demo database (users admin, uw-pool, bo-icbc, …; password: demo-pilot-2016)"
   mkdir -p "$(dirname "$DB")"
-  SURETY_PASSWORD=demo-2016 ./target/release/surety --db "$DB" demo --cases 300 >/dev/null
+  SURETY_PASSWORD=demo-pilot-2016 ./target/release/surety --db "$DB" demo --cases 300 >/dev/null
 fi
 exec ./target/release/surety-desk "$@"

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every demo user's password.
-pub const DEMO_PASSWORD: &str = "demo-2016";
+pub const DEMO_PASSWORD: &str = "demo-pilot-2016";
 
 /// A data folder (the app's XDG_DATA_HOME) holding a demo database of `cases` cases.
 /// Keep the returned guard alive as long as the folder is used.
@@ -50,7 +50,7 @@ pub fn demo_case(data: &Path, status: &str, city: &str) -> String {
             "--limit",
             "50",
         ])
-        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_PASSWORD", "demo-pilot-2016")
         .output()
         .unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -20,7 +20,7 @@ fn demo_count(data: &Path) -> usize {
             "--limit",
             "500",
         ])
-        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_PASSWORD", "demo-pilot-2016")
         .output()
         .unwrap();
     serde_json::from_slice::<serde_json::Value>(&out.stdout)
@@ -82,7 +82,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("auditor", "demo-2016").await;
+    app.sign_in("auditor", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     let table = app.wait_contains("case-table", &["ICBC-YT", "¥"]).await;
     assert!(table.contains("¥"), "{table}");
@@ -168,7 +168,7 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     let (_keep, data) = demo_data(200);
     let approved = demo_case(&data, "approved", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("bo-icbc", "demo-2016").await;
+    app.sign_in("bo-icbc", "demo-pilot-2016").await;
     // 工作台: the bank's to-do and the watch figures; Dezhou is over 150% in the demo.
     let chart = app
         .wait_contains("chart-loss-ratio", &["德州", "已暂停"])
@@ -267,7 +267,7 @@ async fn a_rule_error_shows_next_to_its_field_in_both_languages() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("agent", "demo-2016").await;
+    app.sign_in("agent", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     app.click("new-case").await;
     // The live quote on the demo's business day (2016-12-31): benchmark 4.35% × 1.3 = 5.655%.
@@ -312,7 +312,7 @@ async fn another_banks_officer_sees_none_of_a_case_and_accounts_are_guarded() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("bo-abc", "demo-2016").await;
+    app.sign_in("bo-abc", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     let list = app.wait_contains("case-table", &["ABC-WF"]).await;
     assert!(

@@ -11,7 +11,7 @@ use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
 async fn switch_user(app: &AppWindow, user: &str) {
     // By script: a closing dialog's fading overlay may still cover the header.
     app.click_css("[data-testid=\"sign-out\"]").await;
-    app.sign_in(user, "demo-2016").await;
+    app.sign_in(user, "demo-pilot-2016").await;
 }
 
 async fn open_case(app: &AppWindow, case_no: &str) {
@@ -41,7 +41,7 @@ async fn a_case_from_intake_to_a_printed_contract() {
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
 
     // The bank officer takes the application in.
-    app.sign_in("bo-icbc", "demo-2016").await;
+    app.sign_in("bo-icbc", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     app.click("new-case").await;
     app.type_into("intake-name", "烟台窗口测试粮油有限公司")
@@ -175,7 +175,7 @@ async fn a_batch_print_shows_progress_and_stops_when_cancelled() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("auditor", "demo-2016").await;
+    app.sign_in("auditor", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     app.wait_contains("case-table", &["ICBC-YT"]).await;
 
@@ -227,7 +227,7 @@ async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
     let claimed = demo_case(&data, "claimed", "yantai");
     let running = demo_case(&data, "disbursed", "yantai");
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("bo-icbc", "demo-2016").await;
+    app.sign_in("bo-icbc", "demo-pilot-2016").await;
     let todo = app.wait_contains("todo-table", &[&claimed]).await;
     assert!(todo.contains("赔款逾期未付"), "the bank's to-do: {todo}");
     open_case(&app, &claimed).await;
@@ -295,7 +295,7 @@ async fn an_insurer_records_the_citys_compensation_payment() {
     // The demo's Dezhou claims take CPIC over 150% there: the city owes compensation.
     let (_keep, data) = demo_data(60);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("uw-cpic", "demo-2016").await;
+    app.sign_in("uw-cpic", "demo-pilot-2016").await;
     app.click("menu-statistics").await;
     // The quarter card above loads first; the rows below stop moving once it has.
     app.by_test_id("quarter-state").await;

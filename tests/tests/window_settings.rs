@@ -35,7 +35,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     }
     let (_keep, data) = demo_data(120);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("admin", "demo-2016").await;
+    app.sign_in("admin", "demo-pilot-2016").await;
     app.click("menu-settings").await;
     app.by_test_id("settings-tabs").await;
     app.screenshot("settings-prefs").await;
@@ -219,7 +219,7 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     let restored = app
         .forced_invoke(
             "restore",
-            serde_json::json!({"password": "demo-2016", "allowForeign": false}),
+            serde_json::json!({"password": "demo-pilot-2016", "allowForeign": false}),
         )
         .await;
     assert!(restored.is_null(), "{restored}");
@@ -252,7 +252,7 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
     let flag = std::process::Command::new(surety_e2e::cli::surety_binary())
         .args(["--db", surety_e2e::demo::demo_db(&data).to_str().unwrap()])
         .args(["--user", "bo-icbc", "--as-of", "2016-12-31", "case", "flag"])
-        .env("SURETY_PASSWORD", "demo-2016")
+        .env("SURETY_PASSWORD", "demo-pilot-2016")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -271,7 +271,7 @@ async fn a_bank_officer_reads_settings_and_exports_the_case_list() {
         String::from_utf8_lossy(&flag.stderr)
     );
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("bo-icbc", "demo-2016").await;
+    app.sign_in("bo-icbc", "demo-pilot-2016").await;
     app.click("menu-settings").await;
     tab(&app, "orgs").await;
     app.wait_contains("org-table", &["中国工商银行烟台分行"])

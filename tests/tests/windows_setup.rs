@@ -91,7 +91,7 @@ fn the_setup_installs_the_app_the_cli_and_the_font_and_the_cli_prints_with_it() 
         &cli,
         &["demo", "--cases", "30"],
         &[
-            ("SURETY_PASSWORD", "demo-2016"),
+            ("SURETY_PASSWORD", "demo-pilot-2016"),
             ("SURETY_TEST_FAST_KDF", "1"),
         ],
     );
@@ -112,7 +112,7 @@ fn the_setup_installs_the_app_the_cli_and_the_font_and_the_cli_prints_with_it() 
     let checked = wine(
         &cli,
         &["--user", "admin", "audit", "check"],
-        &[("SURETY_PASSWORD", "demo-2016")],
+        &[("SURETY_PASSWORD", "demo-pilot-2016")],
     );
     let checked: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
     let files = checked["files"].as_array().unwrap();
@@ -139,7 +139,7 @@ fn the_setup_installs_the_app_the_cli_and_the_font_and_the_cli_prints_with_it() 
     let listed = wine(
         &cli,
         &["case", "list", "--limit", "100"],
-        &[("SURETY_PASSWORD", "demo-2016")],
+        &[("SURETY_PASSWORD", "demo-pilot-2016")],
     );
     let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     // An ICBC case whose loan contract exists: approved or anything after.
@@ -177,7 +177,7 @@ fn the_setup_installs_the_app_the_cli_and_the_font_and_the_cli_prints_with_it() 
             "--out",
             &arg_path(&pdf),
         ],
-        &[("SURETY_PASSWORD", "demo-2016")],
+        &[("SURETY_PASSWORD", "demo-pilot-2016")],
     );
     let text = Command::new("pdftotext")
         .arg(&pdf)

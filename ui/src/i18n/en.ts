@@ -504,7 +504,8 @@ const en: Messages = {
     password: "My password",
     changePassword: "Change password",
     currentPassword: "Current password",
-    policy: "8+ characters, not all digits, not your user name, not a common password",
+    policy:
+      "12+ characters (a passphrase of a few words will do); not a common password, your user name with a little added, repeated or consecutive characters, nor your previous password",
     newPassword: "New password",
     repeatPassword: "New password again",
     passwordsDiffer: "The two new passwords differ",

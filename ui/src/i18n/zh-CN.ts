@@ -494,7 +494,8 @@ export default {
     password: "我的密码",
     changePassword: "修改密码",
     currentPassword: "当前密码",
-    policy: "至少 8 个字符，不能全是数字、不能与用户名相同、不能是常见密码",
+    policy:
+      "至少 12 个字符（可用几个词组成的口令），不能是常见密码、用户名加几个字符、重复或连续的字符，也不能与原密码相同",
     newPassword: "新密码",
     repeatPassword: "再次输入新密码",
     passwordsDiffer: "两次输入的新密码不一致",

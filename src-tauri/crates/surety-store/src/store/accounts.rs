@@ -54,6 +54,9 @@ impl Store {
             });
         }
         users::validate_password(new_password, username)?;
+        if new_password == current_password {
+            return Err(same_as_before());
+        }
         let mut key_file = self.key_file.clone();
         key_file.set_user(username, new_password, &self.kek, self.kdf)?;
         let kpath = key_file_path(&self.path);
@@ -74,6 +77,14 @@ impl Store {
         users::validate_password(password, username)?;
         let user = users::by_username(&self.conn, username)?
             .ok_or_else(|| StoreError::UnknownUser(username.into()))?;
+        // The password the key is wrapped for now opens it: the same one again is refused.
+        if self
+            .key_file
+            .unlock(username, password, &key_file_path(&self.path))
+            .is_ok()
+        {
+            return Err(same_as_before());
+        }
         let mut key_file = self.key_file.clone();
         key_file.set_user(username, password, &self.kek, self.kdf)?;
         let kpath = key_file_path(&self.path);
@@ -186,4 +197,12 @@ impl Store {
     pub fn emergency_key_hex(&self) -> String {
         hex::encode(self.db_key.as_ref())
     }
+}
+
+fn same_as_before() -> StoreError {
+    StoreError::invalid(
+        "password",
+        "新密码不能与原密码相同",
+        "the new password cannot be the previous one",
+    )
 }

@@ -8,7 +8,7 @@ use surety_domain::{BorrowerKind, CaseStatus, City, Money, Rate, RepaymentMethod
 use surety_store::cases::{insert_case, upsert_borrower, NewBorrower, NewCase};
 use surety_store::{AuditNote, KdfParams, NewUser, Role, Store, User};
 
-pub const PASSWORD: &str = "正确的密码-2026";
+pub const PASSWORD: &str = "正确的密码就是这一句-2026";
 
 pub fn admin() -> NewUser {
     NewUser {

@@ -459,7 +459,7 @@ mod tests {
         Desk::init(
             &dir.join("t.db"),
             &admin,
-            "pw-123456",
+            "unit-test-passphrase",
             KdfParams::for_tests(),
         )
         .unwrap()
@@ -487,7 +487,7 @@ mod tests {
             audits + 1
         );
         drop(desk);
-        let desk = Desk::open(&dir.path().join("t.db"), "admin", "pw-123456").unwrap();
+        let desk = Desk::open(&dir.path().join("t.db"), "admin", "unit-test-passphrase").unwrap();
         let yantai = &desk.settings_view().unwrap().cities[0];
         assert_eq!(yantai.premium_subsidy_share, "0.5");
     }
@@ -538,7 +538,7 @@ mod tests {
         assert_eq!(desk.settings().limits_for(City::Yantai).max_term_months, 12);
         assert_eq!(desk.settings().reference_rates, rates);
         drop(desk);
-        let desk = Desk::open(&dir.path().join("t.db"), "admin", "pw-123456").unwrap();
+        let desk = Desk::open(&dir.path().join("t.db"), "admin", "unit-test-passphrase").unwrap();
         assert_eq!(desk.settings().limits_for(City::Qingdao).max_term_months, 6);
     }
 
