@@ -55,6 +55,19 @@ pub async fn receive<R: Repository>(
             format!("the envelope's fields are incomplete or unknown: {e}"),
         )
     })?;
+    // From here on a refusal answers this envelope, signed: the desk believes no other.
+    checked(hub, &envelope, body, dry_run)
+        .await
+        .map_err(|r| r.sign_for(&envelope, &hub.identity))
+}
+
+/// Every check of a parsed envelope, then the store and the signed receipt.
+async fn checked<R: Repository>(
+    hub: &Hub<R>,
+    envelope: &Envelope,
+    body: &[u8],
+    dry_run: bool,
+) -> Result<Receipt, Refusal> {
     if envelope.dataset != surety_sync::QUARTER_DATASET
         || envelope.dataset_version != surety_sync::QUARTER_DATASET_VERSION
     {
@@ -182,7 +195,7 @@ pub async fn receive<R: Repository>(
     let received_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let submission = Submission {
         envelope_json: String::from_utf8_lossy(body).into_owned(),
-        envelope,
+        envelope: envelope.clone(),
         flattened,
         received_at,
         dry_run,

@@ -113,8 +113,16 @@ impl HubClient {
             };
         }
         match serde_json::from_slice::<Refusal>(&body) {
-            // 4xx: the hub looked at it and will not take it; retrying cannot help.
-            Ok(refusal) if code.is_client_error() => Delivery::Refused(refusal),
+            // 4xx from the hub itself: it looked at it and will not take it, and retrying
+            // cannot help. An unsigned one may be anyone's (a proxy, a false hub): tried again.
+            Ok(refusal) if code.is_client_error() => {
+                match refusal.verify_for(&self.hub_key, &envelope) {
+                    Ok(()) => Delivery::Refused(refusal),
+                    Err(e) => {
+                        Delivery::Failed(format!("{refusal} ({e}; not believed, sent again later)"))
+                    }
+                }
+            }
             Ok(refusal) => Delivery::Failed(refusal.to_string()),
             Err(_) => Delivery::Failed(format!("the hub answered HTTP {code}")),
         }

@@ -124,6 +124,20 @@ pub struct Refusal {
     /// Anything a program may need: both hashes of a conflict, the revision held.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub details: serde_json::Value,
+    /// The hub's signature: a desk stops sending an envelope only on a refusal whose
+    /// signature checks, so that anyone between it and the hub cannot stop its reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Box<RefusalSignature>>,
+}
+
+/// Which envelope a refusal answers (that envelope's signature), and the hub's key and
+/// signature over the whole refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalSignature {
+    pub answers: String,
+    pub hub_public_key: String,
+    pub signature: String,
 }
 
 impl Refusal {
@@ -133,7 +147,63 @@ impl Refusal {
             message_zh: zh.into(),
             message_en: en.into(),
             details: serde_json::Value::Null,
+            signed: None,
         }
+    }
+
+    /// What the hub signs: the refusal with the envelope it answers and the hub's key, the
+    /// signature itself left out.
+    fn signed_bytes(&self, answers: &str, hub_public_key: &str) -> String {
+        let mut v = serde_json::to_value(self).expect("a refusal serializes");
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "signed".into(),
+                serde_json::json!({"answers": answers, "hub_public_key": hub_public_key}),
+            );
+        }
+        canonical(&v)
+    }
+
+    /// The refusal as the hub's answer to `envelope`, signed.
+    pub fn sign_for(mut self, envelope: &Envelope, hub: &Identity) -> Refusal {
+        self.signed = None;
+        let hub_public_key = hub.public_key();
+        let bytes = self.signed_bytes(&envelope.signature, &hub_public_key);
+        let sig = hub.signing_key().sign(bytes.as_bytes());
+        self.signed = Some(Box::new(RefusalSignature {
+            answers: envelope.signature.clone(),
+            hub_public_key,
+            signature: hex::encode(sig.to_bytes()),
+        }));
+        self
+    }
+
+    /// Signed by `hub_key` (hex) and answering `envelope`.
+    pub fn verify_for(&self, hub_key: &str, envelope: &Envelope) -> Result<(), SyncError> {
+        let unsigned =
+            || SyncError::Receipt("the refusal is not signed by the configured hub".into());
+        let signed = self.signed.as_deref().ok_or_else(unsigned)?;
+        if !signed.hub_public_key.eq_ignore_ascii_case(hub_key) {
+            return Err(unsigned());
+        }
+        let key = verifying_key(hub_key).map_err(|_| SyncError::Receipt("bad hub key".into()))?;
+        let sig: [u8; 64] = hex::decode(&signed.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(unsigned)?;
+        let bare = Refusal {
+            signed: None,
+            ..self.clone()
+        };
+        let bytes = bare.signed_bytes(&signed.answers, &signed.hub_public_key);
+        key.verify(bytes.as_bytes(), &Signature::from_bytes(&sig))
+            .map_err(|_| unsigned())?;
+        if signed.answers != envelope.signature {
+            return Err(SyncError::Receipt(
+                "the refusal answers another envelope than the one sent".into(),
+            ));
+        }
+        Ok(())
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> Refusal {
