@@ -108,13 +108,7 @@ pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<Impor
     ) else {
         return Ok(None);
     };
-    let bytes = std::fs::read(&path).map_err(|e| {
-        DeskError::invalid(
-            "file",
-            format!("无法读取数据包 {}：{e}", path.display()),
-            format!("cannot read the bundle {}: {e}", path.display()),
-        )
-    })?;
+    let bytes = surety::api::read_bundle(&path)?;
     let report = session.with(|d| d.import_bundle(&bytes, false))?;
     *session
         .pending_bundle

@@ -46,13 +46,7 @@ pub fn run(cli: Cli) -> DeskResult<String> {
         Command::Field {
             action: FieldAction::Init { from },
         } => {
-            let package = std::fs::read(&from).map_err(|e| {
-                DeskError::invalid(
-                    "from",
-                    format!("无法读取登记文件 {}：{e}", from.display()),
-                    format!("cannot read the enrolment {}: {e}", from.display()),
-                )
-            })?;
+            let package = surety::api::read_enrolment(&from)?;
             let phrase = password(
                 "SURETY_ENROL_PASSPHRASE",
                 "登记文件口令 / enrolment passphrase: ",
@@ -134,8 +128,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         },
         Command::Settings { action } => match action {
             SettingsAction::Apply { file } => {
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| DeskError::io("无法读取", "cannot read", &file, &e))?;
+                let text = surety::api::read_settings_file(&file)?;
                 desk.apply_settings(&text)?;
                 Ok(desk.settings().to_toml())
             }
@@ -218,13 +211,7 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
                 json(&desk.export_bundle(&to, &out, &cases)?)
             }
             BundleAction::Import { from, preview } => {
-                let bytes = std::fs::read(&from).map_err(|e| {
-                    DeskError::invalid(
-                        "from",
-                        format!("无法读取数据包 {}：{e}", from.display()),
-                        format!("cannot read the bundle {}: {e}", from.display()),
-                    )
-                })?;
+                let bytes = surety::api::read_bundle(&from)?;
                 json(&desk.import_bundle(&bytes, !preview)?)
             }
             BundleAction::Conflicts { all } => json(&desk.conflicts(all)?),
@@ -515,12 +502,12 @@ fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
     let Some(path) = path else {
         return Ok(Settings::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = surety::api::read_settings_file(path).map_err(|e| {
         DeskError::new(
             ErrorCode::Settings,
             Some("settings"),
-            format!("无法读取配置文件 {}：{e}", path.display()),
-            format!("cannot read the settings file {}: {e}", path.display()),
+            e.message_zh,
+            e.message_en,
         )
     })?;
     surety::api::settings_from_toml(&text).map_err(|e| {

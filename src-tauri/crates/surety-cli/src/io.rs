@@ -1,6 +1,5 @@
 //! Reading requests, passwords and paths; printing errors.
 
-use std::io::Read;
 use surety::api::ErrorCode;
 use surety::api::{DeskError, DeskResult};
 
@@ -25,17 +24,9 @@ pub fn print_error(e: &DeskError) {
     eprintln!("{}", serde_json::json!({ "error": e }));
 }
 
+/// Standard input, bounded (`surety::api::read_stdin`).
 pub fn read_stdin() -> DeskResult<String> {
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|e| {
-        DeskError::new(
-            ErrorCode::MalformedRequest,
-            None,
-            format!("无法读取标准输入：{e}"),
-            format!("cannot read standard input: {e}"),
-        )
-    })?;
-    Ok(text)
+    surety::api::read_stdin()
 }
 
 /// A request object from stdin, naming what is wrong with it.

@@ -177,6 +177,17 @@ impl CreditCode {
                 format!("credit code `{text}` is malformed: 18 digits or capitals (no I, O, Z, S, V), characters 3–8 a region code"),
             ));
         }
+        // Characters 3–8 are the registering authority's division: a province's (or
+        // 100000 for the national level), never all zeros.
+        let region = &s[2..8];
+        let province: u8 = region[..2].parse().expect("digits checked");
+        if !(region == "100000" || PROVINCES.contains(&province)) {
+            return Err(id_error(
+                field,
+                format!("统一社会信用代码“{text}”的行政区划码 {region} 不存在"),
+                format!("credit code `{text}`: region code {region} does not exist"),
+            ));
+        }
         let want = credit_check_char(&s[..17]).expect("charset checked");
         let got = s.chars().nth(17).expect("length checked");
         if got != want && !allow_check_override {
@@ -248,5 +259,19 @@ mod tests {
         // The override never excuses a malformed code.
         assert!(CreditCode::parse("91350100M000100O43", "credit_code", true).is_err());
         assert!(CreditCode::parse("Z1350100M000100Y43", "credit_code", true).is_err());
+        // Region 000000, with a right check character: 9, 1, 0×6, M000100Y, then the check
+        // the algorithm gives for those 17.
+        let first17 = "91000000M000100Y4";
+        let code = format!("{first17}{}", credit_check_char(first17).unwrap());
+        let e = CreditCode::parse(&code, "credit_code", false).unwrap_err();
+        assert!(
+            e.message_en.contains("region code 000000"),
+            "{}",
+            e.message_en
+        );
+        // The national level's 100000 is a region.
+        let first17 = "91100000M000100Y4";
+        let code = format!("{first17}{}", credit_check_char(first17).unwrap());
+        CreditCode::parse(&code, "credit_code", false).unwrap();
     }
 }

@@ -226,6 +226,11 @@ impl Default for Settings {
     }
 }
 
+/// The years a city's pilot can start in: the policy's (2014 on) to the end of the
+/// program's calendar.
+pub const PILOT_YEAR_FIRST: i32 = 2014;
+pub const PILOT_YEAR_LAST: i32 = 2100;
+
 /// Why a settings file was refused: the key and what is wrong, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("settings `{key}`: {message_en}")]
@@ -273,6 +278,7 @@ impl Settings {
     }
 
     pub fn validate(&self) -> Result<(), SettingsError> {
+        use chrono::Datelike;
         self.limits.validate("limits", false)?;
         self.sync.validate()?;
         for (org, code) in &self.credit_reporting.institutions {
@@ -299,6 +305,17 @@ impl Settings {
         }
         for (city, c) in &self.cities {
             let key = format!("cities.{}", city.code());
+            // A date written with two digits for its year ("14-11-22") reads as year 14.
+            if let Some(start) = c
+                .pilot_start
+                .filter(|d| !(PILOT_YEAR_FIRST..=PILOT_YEAR_LAST).contains(&d.year()))
+            {
+                return Err(bad(
+                    format!("{key}.pilot_start"),
+                    format!("试点开始日期 {start} 无效：请用四位年份（如 2015-07-01），{PILOT_YEAR_FIRST} 至 {PILOT_YEAR_LAST} 年"),
+                    format!("the pilot start {start} is not valid: write the year with four digits (2015-07-01), {PILOT_YEAR_FIRST} to {PILOT_YEAR_LAST}"),
+                ));
+            }
             if let Some(l) = &c.limits {
                 if !city.runs_own_pilot() {
                     return Err(bad(
@@ -600,6 +617,14 @@ mod tests {
         assert!(s.in_pilot(City::Zibo) && !s.in_pilot(City::Dezhou));
         assert_eq!(s.pilot_year_start_for(City::Zibo), (4, 1));
         assert_eq!(s.pilot_cities().len(), 7);
+    }
+
+    #[test]
+    fn a_pilot_start_needs_a_four_digit_year() {
+        let e = Settings::from_toml("[cities.zibo]\npilot = true\npilot_start = \"14-11-22\"\n")
+            .unwrap_err();
+        assert_eq!(e.key, "cities.zibo.pilot_start");
+        assert!(e.message_en.contains("four digits"), "{}", e.message_en);
     }
 
     #[test]

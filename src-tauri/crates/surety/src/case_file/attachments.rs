@@ -94,14 +94,10 @@ fn label(section: Section) -> String {
 }
 
 /// The file's own name, without any folder, at most 120 characters.
-fn plain_name(name: &str) -> String {
+/// The file's own name (a path's last part), held to the text policy of every name.
+fn plain_name(name: &str) -> DeskResult<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    base.chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    crate::desk::text::clean("file_name", base, crate::desk::text::FILE_NAME)
 }
 
 fn scan_refusal(e: ScanError, file_name: &str) -> DeskError {
@@ -142,12 +138,10 @@ impl Desk {
         input: &AttachInput,
         path: &std::path::Path,
     ) -> DeskResult<Attachment> {
-        let name = plain_name(
-            &path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-        );
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let len = std::fs::metadata(path)
             .map_err(|e| {
                 DeskError::invalid(
@@ -161,13 +155,16 @@ impl Desk {
         if len > images::MAX_BYTES as u64 {
             return Err(scan_refusal(ScanError::TooLarge, &name));
         }
-        let bytes = std::fs::read(path).map_err(|e| {
-            DeskError::invalid(
-                "file",
-                format!("无法读取文件 {}：{e}", path.display()),
-                format!("cannot read {}: {e}", path.display()),
-            )
-        })?;
+        // The size said above is not the last word (a device, a file still growing).
+        let bytes = crate::desk::bounded::read_file(
+            path,
+            images::MAX_BYTES as u64,
+            crate::desk::bounded::Source {
+                field: "file",
+                zh: "文件",
+                en: "file",
+            },
+        )?;
         let input = AttachInput {
             file_name: if input.file_name.trim().is_empty() {
                 name
@@ -183,14 +180,7 @@ impl Desk {
     pub fn attach(&mut self, input: &AttachInput, content: &[u8]) -> DeskResult<Attachment> {
         let case = self.case(&input.case_no)?;
         let section = self.section_to_attach_to(&case, &input.section)?;
-        let file_name = plain_name(&input.file_name);
-        if file_name.is_empty() {
-            return Err(DeskError::invalid(
-                "file_name",
-                "请给出文件名",
-                "give the file's name",
-            ));
-        }
+        let file_name = plain_name(&input.file_name)?;
         let inspected = images::inspect(content).map_err(|e| scan_refusal(e, &file_name))?;
         let sha256 = hex::encode(Sha256::digest(content));
         let section_label = label(section);

@@ -6,6 +6,7 @@
 
 pub(crate) mod about;
 pub(crate) mod access;
+pub(crate) mod bounded;
 pub mod dto;
 pub(crate) mod error;
 pub(crate) mod error_code;

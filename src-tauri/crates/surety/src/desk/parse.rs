@@ -105,6 +105,43 @@ pub(crate) fn parse_rate(field: &str, text: &str) -> DeskResult<Rate> {
     Ok(r)
 }
 
+/// A loan's annual interest rate: a rate above zero (a loan at 0% is a typing slip, and
+/// every figure after it would be wrong).
+pub(crate) fn parse_loan_rate(field: &str, text: &str) -> DeskResult<Rate> {
+    let r = parse_rate(field, text)?;
+    if r.fraction().is_zero() {
+        return Err(invalid(
+            field,
+            format!("{field}：年利率不能为 0，应为小数，如 0.0565 表示 5.65%"),
+            format!("{field}: an annual rate cannot be 0; give a decimal fraction, e.g. 0.0565 for 5.65%"),
+        ));
+    }
+    Ok(r)
+}
+
+/// A phone number as people write it: digits with spaces, dashes, brackets or a leading
+/// +, 5 to 20 digits; empty when not given.
+pub(crate) fn parse_phone(field: &str, text: &str) -> DeskResult<String> {
+    let t = text.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let shape = t.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
+    if t.is_empty() || (shape && (PHONE_DIGITS_MIN..=PHONE_DIGITS_MAX).contains(&digits)) {
+        return Ok(t.to_string());
+    }
+    let shown = crate::desk::text::shown(t);
+    Err(invalid(
+        field,
+        format!("{field}：“{shown}”不是电话号码，应为 {PHONE_DIGITS_MIN} 至 {PHONE_DIGITS_MAX} 位数字（可含空格、- 和括号，国际号码以 + 开头）"),
+        format!("{field}: `{shown}` is not a phone number; {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} digits (spaces, - and brackets allowed, + first for an international number)"),
+    ))
+}
+
+/// The digits a phone number has: a short local number to an international one.
+const PHONE_DIGITS_MIN: usize = 5;
+const PHONE_DIGITS_MAX: usize = 20;
+
 /// A date as forms and the CLI's `--as-of` give it (YYYY-MM-DD).
 /// A business date (YYYY-MM-DD, 2014 to 2100): applications, contracts, agreements,
 /// pilot starts, the business date.

@@ -20,6 +20,24 @@ pub const NAME: Limit = Limit {
     required: true,
     multiline: false,
 };
+/// A person's name as others see it (users, authors).
+pub const DISPLAY_NAME: Limit = Limit {
+    max_chars: 50,
+    required: true,
+    multiline: false,
+};
+/// Another installation's name (an office, a laptop).
+pub const PEER_NAME: Limit = Limit {
+    max_chars: 60,
+    required: true,
+    multiline: false,
+};
+/// An attachment's file name.
+pub const FILE_NAME: Limit = Limit {
+    max_chars: 120,
+    required: true,
+    multiline: false,
+};
 pub const SHORT: Limit = Limit {
     max_chars: 50,
     required: false,

@@ -64,7 +64,7 @@ impl Desk {
             "register an installation for bundles",
         )?;
         let id = input.installation_id.trim().to_string();
-        let name = input.name.trim().to_string();
+        let name = crate::desk::text::clean("name", &input.name, crate::desk::text::PEER_NAME)?;
         let key = input.public_key.trim().to_ascii_lowercase();
         let recipient = input.seal_recipient.trim().to_string();
         if id.is_empty() || id.len() > 64 {
@@ -72,13 +72,6 @@ impl Desk {
                 "installation_id",
                 "请填写对方的安装编号（对方 surety sync identity 显示）",
                 "give the other installation's id (its `surety sync identity` shows it)",
-            ));
-        }
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(DeskError::invalid(
-                "name",
-                "请填写对方名称（不超过 60 字）",
-                "give the other installation a name (at most 60 characters)",
             ));
         }
         let fingerprint = surety_sync::fingerprint_hex(&key).map_err(|_| {

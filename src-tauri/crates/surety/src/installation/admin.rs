@@ -83,6 +83,9 @@ pub(crate) fn share(field: &str, text: &str) -> DeskResult<Decimal> {
         })
 }
 
+/// The longest organisation code (codes are typed and printed in lists).
+const ORG_CODE_CHARS_MAX: usize = 32;
+
 impl Desk {
     pub fn add_organisation(&mut self, input: &OrgInput) -> DeskResult<Org> {
         self.require_role(&[Role::Admin], "登记机构", "register organisations")?;
@@ -101,24 +104,29 @@ impl Desk {
         })?;
         let code = input.code.trim();
         if code.is_empty()
+            || code.chars().count() > ORG_CODE_CHARS_MAX
             || !code
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(DeskError::invalid(
                 "code",
-                "机构代码应为英文字母、数字或 - _",
-                "an organisation code is letters, digits, - or _",
+                format!("机构代码应为 1 至 {ORG_CODE_CHARS_MAX} 个英文字母、数字或 - _"),
+                format!(
+                    "an organisation code is 1 to {ORG_CODE_CHARS_MAX} letters, digits, - or _"
+                ),
             ));
         }
-        if input.name.trim().is_empty() {
-            return Err(DeskError::invalid(
-                "name",
-                "请填写机构名称",
-                "the organisation's name is required",
-            ));
-        }
+        let name = crate::desk::text::clean("name", &input.name, crate::desk::text::NAME)?;
         let city = input.city.as_deref().map(parse_city).transpose()?;
+        // A bank lends in one city: its loans, NPL and subsidies are that city's.
+        if kind == OrgKind::Bank && city.is_none() {
+            return Err(DeskError::invalid(
+                "city",
+                "银行须指定所在试点城市",
+                "a bank needs the pilot city it lends in",
+            ));
+        }
         let actor = self.actor();
         Ok(self.store.write(&actor, "organisation.add", |tx| {
             // `PICC` beside `picc` would be two organisations nobody can tell apart.
@@ -141,14 +149,10 @@ impl Desk {
                     ),
                 ));
             }
-            let org = orgs::insert_org(tx, kind, code, input.name.trim(), city)?;
+            let org = orgs::insert_org(tx, kind, code, &name, city)?;
             Ok((
                 org,
-                AuditNote::new(
-                    "organisation",
-                    code,
-                    format!("{} {}", kind.code(), input.name.trim()),
-                ),
+                AuditNote::new("organisation", code, format!("{} {name}", kind.code())),
             ))
         })?)
     }
@@ -237,7 +241,11 @@ impl Desk {
         };
         let new = NewUser {
             username: input.username.clone(),
-            display_name: input.display_name.clone(),
+            display_name: crate::desk::text::clean(
+                "display_name",
+                &input.display_name,
+                crate::desk::text::DISPLAY_NAME,
+            )?,
             role,
             organisation_id,
         };

@@ -87,7 +87,7 @@ impl Desk {
             display_name: crate::desk::text::clean(
                 "display_name",
                 display_name,
-                crate::desk::text::SHORT,
+                crate::desk::text::DISPLAY_NAME,
             )?,
             role: Role::Admin,
             organisation_id: None,

@@ -90,7 +90,10 @@ impl Desk {
         let kind = parse_kind(&b.kind).map_err(|e| e.with_field("borrower.kind"))?;
         let name = clean("borrower.name", &b.name, NAME)?;
         let address = clean("borrower.address", &b.address, ADDRESS)?;
-        let phone = clean("borrower.phone", &b.phone, SHORT)?;
+        let phone = crate::desk::parse::parse_phone(
+            "borrower.phone",
+            &clean("borrower.phone", &b.phone, SHORT)?,
+        )?;
         let legal_rep = clean("borrower.legal_rep", &b.legal_rep, SHORT)?;
         crate::desk::parse::check_term("term_months", input.term_months)?;
         let (id_number, id_check_override) = self.id_number(kind, b)?;
@@ -235,7 +238,7 @@ impl Desk {
             city: borrower.city,
             borrower_kind: borrower.kind,
             principal,
-            annual_rate: parse_rate("annual_rate", &input.annual_rate)?,
+            annual_rate: crate::desk::parse::parse_loan_rate("annual_rate", &input.annual_rate)?,
             term_months: input.term_months,
             contract_date: application_date,
             repayment: parse_repayment(input.repayment.as_deref())?,

@@ -64,7 +64,7 @@ impl QuoteInput {
             city: parse_city(&self.city)?,
             borrower_kind: parse_kind(&self.borrower_kind)?,
             principal,
-            annual_rate: parse_rate("annual_rate", &self.annual_rate)?,
+            annual_rate: crate::desk::parse::parse_loan_rate("annual_rate", &self.annual_rate)?,
             term_months: self.term_months,
             contract_date: parse_business_date("contract_date", &self.contract_date)?,
             repayment: parse_repayment(self.repayment.as_deref())?,
@@ -155,7 +155,7 @@ mod tests {
         let mut desk = Desk::init(
             &dir.path().join("t.db"),
             &admin,
-            "pw-123456",
+            "unit-test-passphrase",
             KdfParams::for_tests(),
         )
         .unwrap();

@@ -14,7 +14,7 @@ use surety_store::attachments::{self as stored_files};
 pub(crate) const AUDIT_PART: &str = "audit/chain.json";
 
 /// The largest bundle opened (a thousand cases with their photos).
-pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+pub const MAX_BUNDLE_BYTES: u64 = crate::desk::bounded::BUNDLE_BYTES_MAX;
 
 /// One application as a laptop sends it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
