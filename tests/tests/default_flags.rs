@@ -113,3 +113,54 @@ fn r_default_1_a_flagged_borrower_is_refused_listed_and_unflagged_only_by_an_adm
     let list = o.ok("auditor", "2016-08-02", &["borrower", "flagged"], json!({}));
     assert!(list.as_array().unwrap().is_empty());
 }
+
+#[test]
+fn another_institution_is_told_a_borrower_is_flagged_or_registered_and_nothing_more() {
+    let o = pilot();
+    let name = "烟台逃债水产有限公司";
+    let first = approved(&o, &YANTAI, name, CODE_A, "300000", "2016-03-01");
+    disbursed(&o, &YANTAI, &first, "2016-03-01");
+    let entries = |o: &surety_e2e::cli::Office| {
+        o.ok("admin", "2016-07-02", &["audit", "verify"], json!({}))["entries"]
+            .as_u64()
+            .unwrap()
+    };
+
+    // The same ID under another name at the Dezhou rural bank: refused without the name
+    // Yantai registered, and on the record.
+    let before = entries(&o);
+    let out = o.refused(
+        "bo-rcb",
+        "2016-05-02",
+        &["case", "intake"],
+        &application(&DEZHOU, "德州某某商贸公司", CODE_A, "100000").to_string(),
+        "INVALID_INPUT",
+    );
+    assert!(!out.stderr.contains(name), "{}", out.stderr);
+    assert!(out.stderr.contains("another institution"), "{}", out.stderr);
+    assert_eq!(entries(&o), before + 1, "the refusal is audited");
+
+    o.ok(
+        "bo-icbc",
+        "2016-07-01",
+        &["case", "flag"],
+        json!({"case_no": first, "note": "转移资产、拒不还款"}),
+    );
+    // Flagged at ICBC Yantai: Dezhou hears that it cannot take the borrower in, not whose
+    // flag it is, when, or in which case.
+    let before = entries(&o);
+    let out = o.refused(
+        "bo-rcb",
+        "2016-07-02",
+        &["case", "intake"],
+        &application(&DEZHOU, name, CODE_A, "100000").to_string(),
+        "R-DEFAULT-1",
+    );
+    for secret in [name, first.as_str(), "2016-07-01"] {
+        assert!(!out.stderr.contains(secret), "{secret}: {}", out.stderr);
+    }
+    assert!(out.stderr.contains("province's office"), "{}", out.stderr);
+    assert_eq!(entries(&o), before + 1, "the refusal is audited");
+    let list = o.ok("bo-rcb", "2016-07-02", &["case", "list"], json!({}));
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "nothing taken in");
+}

@@ -38,6 +38,17 @@ pub(crate) fn flagged_error(flag: &DefaultFlag, field: &str) -> DeskError {
     )
 }
 
+/// R-DEFAULT-1 told to another institution: the borrower cannot be taken in, and where to
+/// ask; not whose flag it is, when or in which case.
+pub(crate) fn flagged_elsewhere_error(field: &str) -> DeskError {
+    DeskError::new(
+        ErrorCode::RDefault1,
+        Some(field),
+        "该证件号码的借款人已在其他机构被认定为恶意逃废债，不得受理；详情请向省级主管部门查询".into(),
+        "the borrower with this ID number was found to evade debts maliciously at another institution and cannot be taken in; ask the province's office for details".into(),
+    )
+}
+
 /// One flagged borrower as listed for the authorities.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

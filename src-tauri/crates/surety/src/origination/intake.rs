@@ -85,7 +85,7 @@ impl Desk {
 
     /// The borrower as the form gives them (and the term, which the form asks next): each
     /// field cleaned and parsed, the ID number checked, a flagged defaulter refused.
-    fn applicant(&self, input: &IntakeInput) -> DeskResult<NewBorrower> {
+    fn applicant(&mut self, input: &IntakeInput) -> DeskResult<NewBorrower> {
         let b = &input.borrower;
         let kind = parse_kind(&b.kind).map_err(|e| e.with_field("borrower.kind"))?;
         let name = clean("borrower.name", &b.name, NAME)?;
@@ -99,10 +99,20 @@ impl Desk {
         let (id_number, id_check_override) = self.id_number(kind, b)?;
         // R-DEFAULT-1: a borrower found to evade debts maliciously is not taken in again.
         if let Some(flag) = sections::default_flag(self.store.connection(), &id_number)? {
-            return Err(crate::origination::defaults::flagged_error(
-                &flag,
-                "borrower.id_number",
-            ));
+            // Another institution's defaulter: the refusal says so and no more (not the
+            // name, the day or the case), and is on the record.
+            let ours = surety_store::cases::case_in_reach(
+                self.store.connection(),
+                &flag.case_no,
+                self.reach(),
+            )?;
+            let refusal = if ours {
+                crate::origination::defaults::flagged_error(&flag, "borrower.id_number")
+            } else {
+                crate::origination::defaults::flagged_elsewhere_error("borrower.id_number")
+            };
+            self.audit_intake_refusal(&id_number, "R-DEFAULT-1: a flagged defaulter");
+            return Err(refusal);
         }
         let operating_since = parse_date("borrower.operating_since", &b.operating_since)?;
         Ok(NewBorrower {
@@ -286,7 +296,8 @@ impl Desk {
         let mut dated = input.clone();
         dated.application_date = Some(application_date.to_string());
         let dated_json = serde_json::to_string(&dated).expect("an intake serializes");
-        let case_no = self.store.write(&actor, "case.intake", |tx| {
+        let reach = self.reach();
+        let written = self.store.write(&actor, "case.intake", |tx| {
             let field = crate::origination::numbering::field_prefix(tx)?;
             let forced = import.as_ref().and_then(|i| i.case_no.clone());
             let case_no = case_number(
@@ -296,7 +307,7 @@ impl Desk {
                 &parties.bank,
                 application_date,
             )?;
-            check_one_name_per_id(tx, borrower)?;
+            check_one_name_per_id(tx, borrower, reach)?;
             let bid = upsert_borrower(tx, borrower)?;
             let case_id = insert_case(
                 tx,
@@ -333,8 +344,13 @@ impl Desk {
             }
             let note = intake_note(borrower, terms, quote, import.as_ref());
             Ok((case_no.clone(), AuditNote::new("case", &case_no, note)))
-        })?;
-        Ok(case_no)
+        });
+        if let Err(surety_store::StoreError::Invalid { field, .. }) = &written {
+            if field.starts_with("borrower.") {
+                self.audit_intake_refusal(&borrower.id_number, "another name for a registered ID");
+            }
+        }
+        Ok(written?)
     }
 }
 
@@ -373,8 +389,20 @@ fn case_number(
 fn check_one_name_per_id(
     tx: &surety_store::Transaction,
     borrower: &NewBorrower,
+    reach: surety_store::cases::CaseReach,
 ) -> surety_store::StoreResult<()> {
     match surety_store::cases::borrower_name(tx, &borrower.id_number)? {
+        // Registered through another institution: whose name it is is not this reader's.
+        Some(known)
+            if known != borrower.name
+                && !surety_store::cases::borrower_in_reach(tx, &borrower.id_number, reach)? =>
+        {
+            Err(surety_store::StoreError::invalid(
+                "borrower.id_number",
+                "该证件号码已登记为其他机构的另一位借款人：请核对证件号码，如确有疑问请向省级主管部门查询",
+                "this ID number is registered to another borrower at another institution: check the ID number, or ask the province's office",
+            ))
+        }
         Some(known) if known != borrower.name => Err(surety_store::StoreError::invalid(
             "borrower.name",
             format!(
@@ -414,4 +442,20 @@ fn intake_note(
         "intake: {} {} CNY {} months{warn}{origin}",
         borrower.name, terms.principal, terms.term_months
     )
+}
+
+impl Desk {
+    /// A refused intake on the record (who tried which ID, masked, and why), in a write of
+    /// its own: the refused one left nothing. A record that cannot be written (a session
+    /// reading as of another day) does not change the refusal.
+    fn audit_intake_refusal(&mut self, id_number: &str, why: &str) {
+        let actor = self.actor();
+        let masked = crate::desk::session::mask_id(id_number);
+        let _ = self.store.write(&actor, "case.intake_refused", |_| {
+            Ok((
+                (),
+                AuditNote::new("borrower", &masked, format!("intake refused: {why}")),
+            ))
+        });
+    }
 }
