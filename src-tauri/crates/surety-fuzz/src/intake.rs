@@ -85,7 +85,7 @@ fn chrono_date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
 }
 
-fn case_count(desk: &Desk) -> u64 {
+fn case_count(desk: &mut Desk) -> u64 {
     desk.case_list(&CaseListInput {
         limit: Some(1),
         ..Default::default()
@@ -103,17 +103,17 @@ pub fn take(input: &IntakeInput) -> Result<(), String> {
         .get_or_init(|| Mutex::new(office()))
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    let before = case_count(&office.desk);
+    let before = case_count(&mut office.desk);
     match office.desk.intake(input) {
         Ok(case) => {
-            assert_eq!(case_count(&office.desk), before + 1, "one case more");
+            assert_eq!(case_count(&mut office.desk), before + 1, "one case more");
             let asked: surety_domain::Money = input.principal.trim().parse().expect("accepted");
             let kept: surety_domain::Money = case.principal.0.parse().expect("a case's principal");
             assert_eq!(kept, asked, "the case's principal");
         }
         Err(e) => {
             assert_eq!(
-                case_count(&office.desk),
+                case_count(&mut office.desk),
                 before,
                 "a refused intake wrote a case"
             );

@@ -329,7 +329,7 @@ impl Desk {
     fn all_cases(&self, filter: &CaseListInput) -> DeskResult<Vec<surety_store::cases::CaseRow>> {
         let mut all = Vec::new();
         loop {
-            let page = self.case_list(&CaseListInput {
+            let page = self.case_page(&CaseListInput {
                 limit: Some(surety_store::cases::MAX_PAGE),
                 offset: Some(all.len() as u32),
                 ..filter.clone()

@@ -144,8 +144,34 @@ pub struct CaseListInput {
     pub sort: Option<String>,
 }
 
+/// The most cases a screen's page shows (the window's largest page size); a longer list is
+/// a bulk read.
+pub const CASE_PAGE_ROWS_MAX: usize = 100;
+
 impl Desk {
-    pub fn case_list(&self, input: &CaseListInput) -> DeskResult<CasePage> {
+    /// A page of the case list. More than a screen's page at once is a bulk read of
+    /// personal data: on the audit record with its count and filters.
+    pub fn case_list(&mut self, input: &CaseListInput) -> DeskResult<CasePage> {
+        let page = self.case_page(input)?;
+        if page.rows.len() > CASE_PAGE_ROWS_MAX {
+            self.record_disclosure(
+                "case.list_read",
+                "case",
+                "-",
+                format!(
+                    "case list read: {} cases (search {:?}, city {:?}, status {:?}, offset {})",
+                    page.rows.len(),
+                    input.search.as_deref().unwrap_or(""),
+                    input.city.as_deref().unwrap_or(""),
+                    input.status.as_deref().unwrap_or(""),
+                    input.offset.unwrap_or(0)
+                ),
+            )?;
+        }
+        Ok(page)
+    }
+
+    pub(crate) fn case_page(&self, input: &CaseListInput) -> DeskResult<CasePage> {
         let status = input
             .status
             .as_deref()

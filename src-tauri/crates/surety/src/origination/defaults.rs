@@ -74,7 +74,22 @@ impl Desk {
     /// The flagged borrowers this user's work touches (all for admins and auditors; a
     /// bank's or an insurer's own cases otherwise), with whole ID numbers: the list is for
     /// notifying the authorities.
-    pub fn flagged_borrowers(&self) -> DeskResult<Vec<FlaggedBorrower>> {
+    /// The flagged borrowers the reader's work covers (R-DEFAULT-1), full ID numbers
+    /// included: a bulk read of personal data, on the audit record with its count.
+    pub fn flagged_borrowers(&mut self) -> DeskResult<Vec<FlaggedBorrower>> {
+        let list = self.flagged_rows()?;
+        if !list.is_empty() {
+            self.record_disclosure(
+                "borrower.flagged_read",
+                "borrower",
+                "-",
+                format!("flagged borrowers listed: {}", list.len()),
+            )?;
+        }
+        Ok(list)
+    }
+
+    pub(crate) fn flagged_rows(&self) -> DeskResult<Vec<FlaggedBorrower>> {
         self.require_role(
             &[
                 Role::Admin,
@@ -120,7 +135,7 @@ impl Desk {
     ) -> DeskResult<Printed> {
         crate::case_file::printing::check_export_password(password)?;
         crate::desk::output::check(self.store.path(), out)?;
-        let list = self.flagged_borrowers()?;
+        let list = self.flagged_rows()?;
         let rows = list
             .iter()
             .map(|f| {

@@ -211,7 +211,22 @@ impl QuarterCompute<'_> {
 impl Desk {
     /// The quarter's subsidy list: every case with a subsidy due, of one city or all, that
     /// the reader's work covers (their bank's, their insurer's; all for admins, auditors).
-    pub fn subsidy_list(&self, scope: ReportScope) -> DeskResult<Vec<SubsidyCase>> {
+    /// The quarter's subsidy list, case by case with borrowers' names: on the audit record
+    /// with its count.
+    pub fn subsidy_list(&mut self, scope: ReportScope) -> DeskResult<Vec<SubsidyCase>> {
+        let list = self.subsidy_rows(scope)?;
+        if !list.is_empty() {
+            self.record_disclosure(
+                "subsidy.list_read",
+                "quarter",
+                &scope.quarter.label(),
+                format!("subsidy list read: {} cases", list.len()),
+            )?;
+        }
+        Ok(list)
+    }
+
+    pub(crate) fn subsidy_rows(&self, scope: ReportScope) -> DeskResult<Vec<SubsidyCase>> {
         self.require_report_reader()?;
         let as_of = self.report_day(scope.quarter)?;
         let compute = self.quarter_compute()?;
@@ -353,7 +368,7 @@ impl Desk {
         use surety_docs::xlsx::{encrypted, workbook, Cell, Sheet};
         crate::case_file::printing::check_export_password(password)?;
         crate::desk::output::check(self.store.path(), out)?;
-        let list = self.subsidy_list(scope)?;
+        let list = self.subsidy_rows(scope)?;
         let rows = list
             .iter()
             .map(|c| {
