@@ -120,7 +120,47 @@ fn hub_believes_only_what_a_sender_may_say(backend: Backend) {
     assert!(!after.to_string().contains("被改名"), "{after}");
     assert_eq!(npl_line(&after)["name"], "icbc-yt 银行");
     assert_eq!(npl_line(&after), npl_line(&before));
+
+    // Every answer says how it may be used: not sniffed, framed or cached.
+    let head = raw_get(hub.port(), "/v1/province?period=2016Q1");
+    for header in [
+        "x-content-type-options: nosniff",
+        "x-frame-options: DENY",
+        "cache-control: no-store",
+    ] {
+        assert!(head.contains(header), "{header}: {head}");
+    }
+    // The hub's file, its key inside, is its own user's alone.
+    #[cfg(unix)]
+    if let Backend::Sqlite(dir) = &backend {
+        use std::os::unix::fs::PermissionsExt;
+        for file in ["hub.db", "hub.db-wal"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
+    }
     drop(hub);
+}
+
+/// The status line and headers of a GET.
+fn raw_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer).to_string();
+    text.split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]

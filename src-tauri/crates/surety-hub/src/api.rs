@@ -16,6 +16,10 @@ use std::sync::Arc;
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// How long a request's body may take to arrive.
+pub const BODY_SECONDS_MAX: u64 = 30;
+const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(BODY_SECONDS_MAX);
+
 const PAGE: &str = include_str!("../assets/province.html");
 const PAGE_JS: &str = include_str!("../assets/province.js");
 const PAGE_CSS: &str = include_str!("../assets/province.css");
@@ -46,7 +50,32 @@ pub fn router<R: Repository>(hub: Arc<Hub<R>>) -> Router {
             get(|| async { asset(ECHARTS, "text/javascript; charset=utf-8") }),
         )
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(hub)
+}
+
+/// The headers every answer carries: nothing sniffed as another type, framed or cached,
+/// no referrer sent on.
+async fn security_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.entry("x-content-type-options")
+        .or_insert(HeaderValue::from_static("nosniff"));
+    h.entry("x-frame-options")
+        .or_insert(HeaderValue::from_static("DENY"));
+    h.entry("referrer-policy")
+        .or_insert(HeaderValue::from_static("no-referrer"));
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Under TLS, browsers are told to keep to HTTPS for a year.
+pub async fn strict_transport(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    r
 }
 
 fn asset(bytes: &'static [u8], kind: &'static str) -> Response {
@@ -87,13 +116,23 @@ async fn envelope<R: Repository>(
     Query(q): Query<EnvelopeQuery>,
     body: Body,
 ) -> Response {
-    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
+    // A body sent a byte at a time would hold a connection for ever: the whole of it
+    // arrives within BODY_SECONDS_MAX or the request is answered and closed.
+    let read = axum::body::to_bytes(body, BODY_LIMIT);
+    let bytes: Bytes = match tokio::time::timeout(BODY_DEADLINE, read).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
             return refused(Refusal::new(
                 refusal::TOO_LARGE,
                 format!("报送内容超过 {} MB 上限", BODY_LIMIT / 1024 / 1024),
                 format!("the body is over the {} MB limit", BODY_LIMIT / 1024 / 1024),
+            ))
+        }
+        Err(_) => {
+            return refused(Refusal::new(
+                refusal::TOO_SLOW,
+                format!("报送内容未在 {BODY_SECONDS_MAX} 秒内传完"),
+                format!("the body did not arrive within {BODY_SECONDS_MAX} seconds"),
             ))
         }
     };

@@ -116,7 +116,12 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
                 serde_json::json!({"listening": addr.to_string(), "tls": acceptor.is_some(), "public_key": hub.identity.public_key()})
             );
             tracing::info!(%addr, tls = acceptor.is_some(), fingerprint = %hub.identity.fingerprint(), "hub listening");
-            let app = surety_hub::api::router(hub);
+            let mut app = surety_hub::api::router(hub);
+            if acceptor.is_some() {
+                app = app.layer(axum::middleware::map_response(
+                    surety_hub::api::strict_transport,
+                ));
+            }
             let served = match acceptor {
                 Some(acceptor) => {
                     let tls = surety_hub::tls::TlsListener::new(listener, acceptor)

@@ -20,11 +20,13 @@ pub const REVISION_SUPERSEDED: &str = "REVISION_SUPERSEDED";
 pub const AUDIT_CHAIN_BEHIND: &str = "AUDIT_CHAIN_BEHIND";
 pub const AUDIT_CHAIN_FORKED: &str = "AUDIT_CHAIN_FORKED";
 pub const STORAGE: &str = "STORAGE";
+pub const TOO_SLOW: &str = "TOO_SLOW";
 
 /// The HTTP status a refusal travels with.
 pub fn status(code: &str) -> u16 {
     match code {
         TOO_LARGE => 413,
+        TOO_SLOW => 408,
         MALFORMED | FORMAT_UNKNOWN | PERIOD_INVALID => 400,
         BAD_SIGNATURE => 401,
         UNKNOWN_INSTALLATION | REVOKED | CITY_NOT_REGISTERED | ORGANISATION_NOT_REGISTERED => 403,
@@ -34,10 +36,13 @@ pub fn status(code: &str) -> u16 {
     }
 }
 
+/// The storage failed: the cause goes to the hub's log, never to the caller (it may name
+/// tables, paths or a panic's text).
 pub fn storage(e: impl std::fmt::Display) -> Refusal {
+    tracing::error!(cause = %e, "storage");
     Refusal::new(
         STORAGE,
-        "省级平台暂时无法保存，请稍后重试",
-        format!("the hub could not store it just now; try again later ({e})"),
+        "省级平台暂时无法处理，请稍后重试",
+        "the hub could not handle it just now; try again later",
     )
 }

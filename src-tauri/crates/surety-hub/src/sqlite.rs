@@ -28,9 +28,37 @@ fn storage(e: impl std::fmt::Display) -> HubError {
     HubError::Storage(e.to_string())
 }
 
+/// The hub's file (its key and every submission) readable by its own user only; SQLite
+/// gives its WAL and shared-memory files the database file's mode.
+fn owner_only(path: &Path) -> HubResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(storage)?;
+        let beside = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            std::path::PathBuf::from(name)
+        };
+        for p in [path.to_path_buf(), beside("-wal"), beside("-shm")] {
+            if p.exists() {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                    .map_err(storage)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl SqliteRepo {
     /// Opens (creating) the database and brings its tables up to date.
     pub fn open(path: &Path) -> HubResult<SqliteRepo> {
+        owner_only(path)?;
         let conn = Connection::open(path).map_err(storage)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
