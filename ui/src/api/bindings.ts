@@ -776,7 +776,11 @@ export type ErrorCode =
 /**  A stored value does not parse (table, row and column in the message). */
 "CORRUPT" | "DATABASE" | 
 /**  Another change held the database past the wait: try again. */
-"DATABASE_BUSY" | "FONT_MISSING" | 
+"DATABASE_BUSY" | 
+/**  A restore is replacing the database: the write was held out. */
+"RESTORE_IN_PROGRESS" | 
+/**  The disk is full: nothing was written. */
+"DISK_FULL" | "FONT_MISSING" | 
 /**  A push to the provincial hub with no hub set up. */
 "SYNC_NOT_CONFIGURED" | 
 /**  A bundle sealed to another installation. */

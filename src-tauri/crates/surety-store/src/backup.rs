@@ -225,7 +225,22 @@ fn check_copy(
 ) -> StoreResult<()> {
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if integrity != "ok" {
-        return Err(bad(format!("integrity check: {integrity}")));
+        // SQLite lists every damaged page: the first finding says enough (the message
+        // stays short enough to read); the file itself is left untouched.
+        let first: String = integrity
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+        let more = integrity.lines().count().saturating_sub(1);
+        let more = if more > 0 {
+            format!(" (and {more} more findings)")
+        } else {
+            String::new()
+        };
+        return Err(bad(format!("the copy is damaged: {first}{more}")));
     }
     let version = migrations::schema_version(conn)?;
     if version != header.schema_version {

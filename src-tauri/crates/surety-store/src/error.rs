@@ -43,6 +43,14 @@ pub enum StoreError {
     /// Another change held the database past the wait (a slow disk, a long backup).
     #[error("the database is busy with another change: try again in a moment")]
     Busy,
+    /// The database is being replaced by a restore (or already was, under this session).
+    #[error(
+        "a restore is replacing this database: nothing was written; sign in again once it is done"
+    )]
+    RestoreInProgress,
+    /// The disk is full: nothing was written.
+    #[error("the disk holding the database is full: nothing was written; free some space (or move the data folder) and try again")]
+    DiskFull,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
@@ -69,6 +77,8 @@ impl StoreError {
             StoreError::Corrupt(_) => "CORRUPT",
             StoreError::Rule(v) => v.rule.as_str(),
             StoreError::Busy => "DATABASE_BUSY",
+            StoreError::RestoreInProgress => "RESTORE_IN_PROGRESS",
+            StoreError::DiskFull => "DISK_FULL",
             StoreError::Sqlite(_) => "DATABASE",
             StoreError::Io(_) => "IO",
         }
@@ -100,6 +110,12 @@ impl StoreError {
             StoreError::Corrupt(what) => format!("数据库中有损坏的数据（{what}）：请从备份恢复或联系管理员"),
             StoreError::Rule(v) => v.message_zh.clone(),
             StoreError::Busy => "数据库正被另一项操作占用，请稍候再试".into(),
+            StoreError::RestoreInProgress => {
+                "数据库正在被恢复的备份替换：本次未写入任何内容，恢复完成后请重新登录".into()
+            }
+            StoreError::DiskFull => {
+                "数据库所在磁盘已满：本次未写入任何内容，请清理磁盘空间（或迁移数据目录）后重试".into()
+            }
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
         }
@@ -137,8 +153,30 @@ impl From<rusqlite::Error> for StoreError {
         ) {
             return StoreError::Busy;
         }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return StoreError::DiskFull;
+        }
         StoreError::Sqlite(e)
     }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_says_so_in_both_languages_briefly() {
+        // SQLITE_FULL (13), as SQLite reports a write the disk had no room for.
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None);
+        let e = StoreError::from(full);
+        assert_eq!(e.code(), "DISK_FULL");
+        let (zh, en) = (e.message_zh(), e.to_string());
+        assert!(
+            zh.contains("磁盘已满") && en.contains("disk"),
+            "{zh} / {en}"
+        );
+        assert!(zh.chars().count() < 300 && en.chars().count() < 300);
+    }
+}

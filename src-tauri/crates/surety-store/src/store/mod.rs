@@ -120,11 +120,24 @@ pub fn open_connection(path: &Path, key: &Key, create: bool) -> StoreResult<Conn
     Ok(conn)
 }
 
+/// `meta` key of a database a restore is replacing (see `Store::seal_for_restore`).
+pub const RESTORE_SEAL_KEY: &str = "replaced_by_restore";
+
+/// Read inside the write's own transaction, so a seal committed before it is seen and one
+/// committed after it makes its commit fail (the snapshot is stale): never a lost write.
+fn check_not_sealed(tx: &Transaction) -> StoreResult<()> {
+    match meta_value(tx, RESTORE_SEAL_KEY)? {
+        Some(_) => Err(StoreError::RestoreInProgress),
+        None => Ok(()),
+    }
+}
+
 /// A `meta` value, on any connection (inside a write, its transaction).
 pub fn meta_value(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
@@ -396,6 +409,7 @@ impl Store {
     ) -> StoreResult<T> {
         self.check_not_held()?;
         let tx = self.conn.transaction()?;
+        check_not_sealed(&tx)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -411,6 +425,7 @@ impl Store {
     ) -> StoreResult<T> {
         self.check_not_held()?;
         let tx = self.conn.transaction()?;
+        check_not_sealed(&tx)?;
         let (value, note) = f(&tx)?;
         if let Some(rider) = self.rider.take() {
             rider(&tx)?;
@@ -418,6 +433,29 @@ impl Store {
         audit::append(&tx, &now_rfc3339(), actor, action, &note)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Holds every later write out of this database before a restore replaces it: the seal
+    /// and the audit head returned are one transaction, so every write either committed
+    /// before (and is in the head the restore names as replaced) or finds the seal and is
+    /// refused (`RestoreInProgress`) — none succeeds into a file about to be set aside.
+    pub fn seal_for_restore(&mut self) -> StoreResult<(u64, String)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        check_not_sealed(&tx)?;
+        let head = audit::head(&tx)?;
+        set_meta(&tx, RESTORE_SEAL_KEY, &now_rfc3339())?;
+        tx.commit()?;
+        Ok(head)
+    }
+
+    /// Lifts the seal: the restore did not happen (a bad backup), or this is the restored
+    /// database, which must not carry a seal its backup might have held.
+    pub fn unseal_after_restore(&mut self) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [RESTORE_SEAL_KEY])?;
+        Ok(())
     }
 
     /// Refuses every later write of this session with `why`: it reads, it changes nothing.

@@ -87,6 +87,10 @@ codes! {
     Database = "DATABASE",
     /// Another change held the database past the wait: try again.
     DatabaseBusy = "DATABASE_BUSY",
+    /// A restore is replacing the database: the write was held out.
+    RestoreInProgress = "RESTORE_IN_PROGRESS",
+    /// The disk is full: nothing was written.
+    DiskFull = "DISK_FULL",
     FontMissing = "FONT_MISSING",
     /// A push to the provincial hub with no hub set up.
     SyncNotConfigured = "SYNC_NOT_CONFIGURED",
@@ -182,6 +186,8 @@ impl From<&StoreError> for ErrorCode {
             StoreError::Corrupt(_) => ErrorCode::Corrupt,
             StoreError::Rule(v) => v.rule.into(),
             StoreError::Busy => ErrorCode::DatabaseBusy,
+            StoreError::RestoreInProgress => ErrorCode::RestoreInProgress,
+            StoreError::DiskFull => ErrorCode::DiskFull,
             StoreError::Sqlite(_) => ErrorCode::Database,
             StoreError::Io(_) => ErrorCode::Io,
         }

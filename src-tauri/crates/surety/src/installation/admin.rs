@@ -426,10 +426,12 @@ pub fn restore(
     allow_foreign: bool,
 ) -> DeskResult<(Desk, RestoreInfo)> {
     let replaced = match current {
-        Some(desk) => {
+        Some(mut desk) => {
             desk.require_role(&[Role::Admin], "恢复数据库", "restore the database")?;
             let installation = desk.installation_id()?;
-            let head = surety_store::audit::head(desk.store.connection())?;
+            // From here every other writer is held out: what committed before is the head
+            // this restore replaces, and the audit says so.
+            let head = desk.store.seal_for_restore()?;
             drop(desk); // closes the database
             Some((installation, head))
         }
@@ -445,8 +447,20 @@ pub fn restore(
         installation_id: replaced.as_ref().map(|(id, _)| id.clone()),
         allow_foreign,
     };
-    let info = surety_store::Store::restore(from, db, username, password, &options)?;
+    let info = match surety_store::Store::restore(from, db, username, password, &options) {
+        Ok(info) => info,
+        Err(e) => {
+            // Nothing was replaced: the database takes writes again.
+            if replaced.is_some() {
+                if let Ok((mut store, _)) = surety_store::Store::open(db, username, password) {
+                    let _ = store.unseal_after_restore();
+                }
+            }
+            return Err(e.into());
+        }
+    };
     let mut desk = Desk::open(db, username, password)?;
+    desk.store.unseal_after_restore()?;
     let actor = desk.actor();
     let b = &info.backup;
     let over = match (&replaced, &info.previous) {
