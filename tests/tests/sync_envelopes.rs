@@ -124,6 +124,36 @@ fn closing_a_quarter_writes_signed_envelopes_per_city_for_the_province() {
         json!({}),
     );
     assert_eq!(e["payload"]["business_total"]["balance"], "200000.00");
+    // Another bank's officer sees none of Yantai's lines (ICBC's balance, the pool's
+    // loss ratio), and no city-wide table that would add them up.
+    let theirs = o.ok(
+        "bo-rcb",
+        "2016-04-05",
+        &["sync", "show", "--id", &yantai["id"].to_string()],
+        json!({}),
+    );
+    for table in [
+        "business",
+        "npl",
+        "loss_ratios",
+        "by_kind",
+        "subsidies",
+        "defaulters",
+    ] {
+        assert_eq!(theirs["payload"][table], json!([]), "{table}: {theirs}");
+    }
+    assert_eq!(theirs["payload"]["business_total"], Value::Null);
+    // ICBC's own officer sees ICBC's lines.
+    let ours = o.ok(
+        "bo-icbc",
+        "2016-04-05",
+        &["sync", "show", "--id", &yantai["id"].to_string()],
+        json!({}),
+    );
+    assert_eq!(
+        ours["payload"]["business"][0]["balance"], "200000.00",
+        "{ours}"
+    );
 
     // A changed byte breaks it for the hub.
     let mut tampered = e.clone();

@@ -522,12 +522,43 @@ impl Desk {
         Ok(summary)
     }
 
-    /// One envelope exactly as it will be sent (summary figures only).
+    /// One envelope exactly as it will be sent (summary figures only) to an admin or an
+    /// auditor; a bank's or an insurer's staff see only their own organisation's lines
+    /// of it, as in the case list — not another bank's balance or another insurer's claims.
     pub fn sync_envelope(&self, id: i64) -> DeskResult<serde_json::Value> {
         self.require_sync_reader()?;
         let json = outbox::envelope(self.store.connection(), id)?
             .ok_or_else(|| DeskError::not_found("报送信封", "envelope", &id.to_string()))?;
-        Ok(serde_json::from_str(&json)
-            .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?)
+        let mut envelope: serde_json::Value = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
+        let key = match self.user.role {
+            Role::BankOfficer => Some("bank"),
+            Role::Underwriter => Some("insurer"),
+            _ => None,
+        };
+        if let (Some(key), Some(org)) = (key, self.own_organisation()?) {
+            own_lines_only(&mut envelope["payload"], key, &org.code);
+        }
+        Ok(envelope)
     }
+}
+
+/// Keeps the lines of `key` = `code` in a quarter payload's tables; the tables that sum
+/// every party of a city (by kind, subsidies, defaulters) and the totals go. What is
+/// shown is then no longer the signed envelope: it says so.
+fn own_lines_only(payload: &mut serde_json::Value, key: &str, code: &str) {
+    let Some(tables) = payload.as_object_mut() else {
+        return;
+    };
+    for (name, value) in tables.iter_mut() {
+        if let Some(lines) = value.as_array_mut() {
+            lines.retain(|l| l.get(key).and_then(|v| v.as_str()) == Some(code));
+        } else if name.ends_with("_total") {
+            *value = serde_json::Value::Null;
+        }
+    }
+    tables.insert(
+        "shown_to".into(),
+        serde_json::json!(format!("{key} {code}: own lines only")),
+    );
 }
