@@ -208,6 +208,29 @@ impl Backend {
         )
     }
 
+    /// Registers a test's own key as installation `id` (its name too) for `city` and
+    /// `organisations`.
+    pub fn register_key(&self, key: &SigningKey, id: &str, city: &str, organisations: &[&str]) {
+        let public = hex::encode(key.verifying_key().to_bytes());
+        let mut args = vec![
+            "install",
+            "add",
+            "--installation-id",
+            id,
+            "--public-key",
+            &public,
+            "--name",
+            id,
+            "--city",
+            city,
+        ];
+        for o in organisations {
+            args.extend(["--organisation", o]);
+        }
+        let (code, _, err) = self.admin(&args);
+        assert_eq!(code, 0, "install add: {err}");
+    }
+
     /// Registers an installation for `cities` and `organisations`.
     pub fn register(&self, identity: &Value, name: &str, cities: &[&str], organisations: &[&str]) {
         let mut args = vec![

@@ -7,27 +7,6 @@ use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use surety_e2e::hub::{envelope, payload, signed, Backend, HubProcess};
 
-fn register(backend: &Backend, key: &SigningKey, id: &str, city: &str, organisations: &[&str]) {
-    let public = hex::encode(key.verifying_key().to_bytes());
-    let mut args = vec![
-        "install",
-        "add",
-        "--installation-id",
-        id,
-        "--public-key",
-        &public,
-        "--name",
-        id,
-        "--city",
-        city,
-    ];
-    for o in organisations {
-        args.extend(["--organisation", o]);
-    }
-    let (code, _, err) = backend.admin(&args);
-    assert_eq!(code, 0, "{err}");
-}
-
 /// Yantai's quarter as an installation speaking for `insurer` and `bank` sends it.
 fn yantai(id: &str, insurer: &str, bank: &str, balance: &str) -> Value {
     envelope(
@@ -53,9 +32,9 @@ fn hub_believes_only_what_a_sender_may_say(backend: Backend) {
     let logs = tempfile::tempdir().unwrap();
     let honest = SigningKey::from_bytes(&[11u8; 32]);
     let other = SigningKey::from_bytes(&[12u8; 32]);
-    register(&backend, &honest, "yt-picc", "yantai", &["picc", "icbc-yt"]);
+    backend.register_key(&honest, "yt-picc", "yantai", &["picc", "icbc-yt"]);
     // Registered for Yantai too, but only for Ping An.
-    register(&backend, &other, "yt-pingan", "yantai", &["pingan"]);
+    backend.register_key(&other, "yt-pingan", "yantai", &["pingan"]);
     let hub = HubProcess::start(&backend, None, logs.path());
 
     let (code, r) = hub.post(
