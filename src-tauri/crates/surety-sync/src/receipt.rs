@@ -66,8 +66,7 @@ impl Receipt {
     pub fn sign(mut self, hub: &Identity) -> Receipt {
         self.hub_public_key = hub.public_key();
         self.signature = String::new();
-        let sig = hub.signing_key().sign(self.signed_bytes().as_bytes());
-        self.signature = hex::encode(sig.to_bytes());
+        self.signature = sign_hex(hub, &self.signed_bytes());
         self
     }
 
@@ -81,13 +80,7 @@ impl Receipt {
                 short(hub_key)
             )));
         }
-        let key = verifying_key(hub_key).map_err(|_| SyncError::Receipt("bad hub key".into()))?;
-        let sig: [u8; 64] = hex::decode(&self.signature)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| SyncError::Receipt("malformed signature".into()))?;
-        key.verify(self.signed_bytes().as_bytes(), &Signature::from_bytes(&sig))
-            .map_err(|_| SyncError::Receipt("the signature does not verify".into()))?;
+        check_signature(hub_key, &self.signature, &self.signed_bytes())?;
         let answers = self.installation_id == envelope.installation_id
             && self.city == envelope.city
             && self.period == envelope.period
@@ -101,6 +94,23 @@ impl Receipt {
         }
         Ok(())
     }
+}
+
+/// The hub's signature (hex) over `bytes`.
+fn sign_hex(hub: &Identity, bytes: &str) -> String {
+    hex::encode(hub.signing_key().sign(bytes.as_bytes()).to_bytes())
+}
+
+/// Whether `signature` (hex) is the configured hub key's (`hub_key`, hex) over `bytes`: the
+/// one check behind believing a receipt and a refusal.
+fn check_signature(hub_key: &str, signature: &str, bytes: &str) -> Result<(), SyncError> {
+    let key = verifying_key(hub_key).map_err(|_| SyncError::Receipt("bad hub key".into()))?;
+    let sig: [u8; 64] = hex::decode(signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| SyncError::Receipt("malformed signature".into()))?;
+    key.verify(bytes.as_bytes(), &Signature::from_bytes(&sig))
+        .map_err(|_| SyncError::Receipt("the signature does not verify".into()))
 }
 
 fn short(key: &str) -> &str {
@@ -168,12 +178,14 @@ impl Refusal {
     pub fn sign_for(mut self, envelope: &Envelope, hub: &Identity) -> Refusal {
         self.signed = None;
         let hub_public_key = hub.public_key();
-        let bytes = self.signed_bytes(&envelope.signature, &hub_public_key);
-        let sig = hub.signing_key().sign(bytes.as_bytes());
+        let signature = sign_hex(
+            hub,
+            &self.signed_bytes(&envelope.signature, &hub_public_key),
+        );
         self.signed = Some(Box::new(RefusalSignature {
             answers: envelope.signature.clone(),
             hub_public_key,
-            signature: hex::encode(sig.to_bytes()),
+            signature,
         }));
         self
     }
@@ -186,18 +198,12 @@ impl Refusal {
         if !signed.hub_public_key.eq_ignore_ascii_case(hub_key) {
             return Err(unsigned());
         }
-        let key = verifying_key(hub_key).map_err(|_| SyncError::Receipt("bad hub key".into()))?;
-        let sig: [u8; 64] = hex::decode(&signed.signature)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(unsigned)?;
         let bare = Refusal {
             signed: None,
             ..self.clone()
         };
         let bytes = bare.signed_bytes(&signed.answers, &signed.hub_public_key);
-        key.verify(bytes.as_bytes(), &Signature::from_bytes(&sig))
-            .map_err(|_| unsigned())?;
+        check_signature(hub_key, &signed.signature, &bytes)?;
         if signed.answers != envelope.signature {
             return Err(SyncError::Receipt(
                 "the refusal answers another envelope than the one sent".into(),
