@@ -180,12 +180,22 @@ const TABLES: &[Table] = &[
 
 /// Facts summed by (table, metric): what they add to the city's totals.
 pub fn city_sums(facts: &[Fact]) -> Vec<(&'static str, &'static str, i64)> {
-    let mut sums: std::collections::BTreeMap<(&'static str, &'static str), i64> =
-        std::collections::BTreeMap::new();
+    // Checked at intake (`check_city_sums`) to fit a figure's limit; never wraps regardless.
+    sums_by_figure(facts)
+        .into_iter()
+        .map(|((t, m), v)| (t, m, i64::try_from(v).unwrap_or(i64::MAX)))
+        .collect()
+}
+
+/// Facts summed by (table, metric), wide enough that no envelope's lines overflow them.
+fn sums_by_figure(
+    facts: &[Fact],
+) -> std::collections::BTreeMap<(&'static str, &'static str), i128> {
+    let mut sums = std::collections::BTreeMap::new();
     for f in facts {
-        *sums.entry((f.table, f.metric)).or_default() += f.value;
+        *sums.entry((f.table, f.metric)).or_default() += i128::from(f.value);
     }
-    sums.into_iter().map(|((t, m), v)| (t, m, v)).collect()
+    sums
 }
 
 /// Whether a table's figure is money (whole fen) rather than a count or a flag.
@@ -449,12 +459,10 @@ fn flatten_line(
 /// What one envelope adds to a city's totals stays within one figure's limit, so that the
 /// province's sums (in either back end) cannot overflow.
 fn check_city_sums(facts: &[Fact]) -> Result<(), Refusal> {
-    let mut sums: std::collections::BTreeMap<(&str, &str), i128> =
-        std::collections::BTreeMap::new();
-    for f in facts {
-        *sums.entry((f.table, f.metric)).or_default() += i128::from(f.value);
-    }
-    match sums.iter().find(|(_, v)| **v > i128::from(FIGURE_FEN_MAX)) {
+    match sums_by_figure(facts)
+        .iter()
+        .find(|(_, v)| **v > i128::from(FIGURE_FEN_MAX))
+    {
         Some(((table, metric), _)) => Err(schema(format!(
             "the lines of `{table}` add up to more than one figure may hold in `{metric}`"
         ))),
