@@ -125,6 +125,21 @@ pub const RESTORE_SEAL_KEY: &str = "replaced_by_restore";
 
 /// Read inside the write's own transaction, so a seal committed before it is seen and one
 /// committed after it makes its commit fail (the snapshot is stale): never a lost write.
+/// A write's transaction, unless the session's writes are held or a restore sealed the
+/// database: the one gate every write (audited or bookkeeping) passes.
+fn begin<'c>(conn: &'c mut Connection, held: Option<&HeldWrites>) -> StoreResult<Transaction<'c>> {
+    if let Some(h) = held {
+        return Err(StoreError::Invalid {
+            field: h.field.clone(),
+            message_zh: h.message_zh.clone(),
+            message_en: h.message_en.clone(),
+        });
+    }
+    let tx = conn.transaction()?;
+    check_not_sealed(&tx)?;
+    Ok(tx)
+}
+
 fn check_not_sealed(tx: &Transaction) -> StoreResult<()> {
     match meta_value(tx, RESTORE_SEAL_KEY)? {
         Some(_) => Err(StoreError::RestoreInProgress),
@@ -407,9 +422,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        self.check_not_held()?;
-        let tx = self.conn.transaction()?;
-        check_not_sealed(&tx)?;
+        let tx = begin(&mut self.conn, self.held.as_ref())?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -423,9 +436,7 @@ impl Store {
         action: &str,
         f: impl FnOnce(&Transaction) -> StoreResult<(T, AuditNote)>,
     ) -> StoreResult<T> {
-        self.check_not_held()?;
-        let tx = self.conn.transaction()?;
-        check_not_sealed(&tx)?;
+        let tx = begin(&mut self.conn, self.held.as_ref())?;
         let (value, note) = f(&tx)?;
         if let Some(rider) = self.rider.take() {
             rider(&tx)?;
@@ -461,17 +472,6 @@ impl Store {
     /// Refuses every later write of this session with `why`: it reads, it changes nothing.
     pub fn hold_writes(&mut self, why: HeldWrites) {
         self.held = Some(why);
-    }
-
-    fn check_not_held(&self) -> StoreResult<()> {
-        match &self.held {
-            None => Ok(()),
-            Some(h) => Err(StoreError::Invalid {
-                field: h.field.clone(),
-                message_zh: h.message_zh.clone(),
-                message_en: h.message_en.clone(),
-            }),
-        }
     }
 
     /// Adds `rider` to the next [`Store::write`]'s transaction, so that it commits (or
