@@ -82,16 +82,6 @@ pub fn borrower_in_reach(
     )?)
 }
 
-/// Whether the case numbered `case_no` is within `reach`.
-pub fn case_in_reach(conn: &Connection, case_no: &str, reach: CaseReach) -> StoreResult<bool> {
-    let filter = reach.filter().unwrap_or_default();
-    Ok(conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM cases c WHERE c.case_no = ?1{filter})"),
-        [case_no],
-        |r| r.get(0),
-    )?)
-}
-
 pub fn upsert_borrower(tx: &Transaction, b: &NewBorrower) -> StoreResult<i64> {
     if b.name.trim().is_empty() {
         return Err(StoreError::invalid(

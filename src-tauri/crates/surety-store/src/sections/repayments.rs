@@ -66,6 +66,13 @@ pub fn save_repayment(
     crate::standings::refresh(tx, case_id)
 }
 
+/// The day of a case's latest repayment (any kind), from its covering index.
+pub fn last_paid_on(conn: &Connection, case_id: i64) -> StoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT max(paid_on) FROM repayments WHERE case_id = ?1")?
+        .query_row([case_id], |r| r.get(0))?)
+}
+
 pub fn repayments(conn: &Connection, case_id: i64) -> StoreResult<Vec<Repayment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT paid_on, amount_fen, allocation_json, kind, schedule_version FROM repayments WHERE case_id = ?1 ORDER BY id",

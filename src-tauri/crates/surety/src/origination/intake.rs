@@ -101,11 +101,8 @@ impl Desk {
         if let Some(flag) = sections::default_flag(self.store.connection(), &id_number)? {
             // Another institution's defaulter: the refusal says so and no more (not the
             // name, the day or the case), and is on the record.
-            let ours = surety_store::cases::case_in_reach(
-                self.store.connection(),
-                &flag.case_no,
-                self.reach(),
-            )?;
+            let ours = sections::case_by_no(self.store.connection(), &flag.case_no)?
+                .is_some_and(|case| self.may_read(&case));
             let refusal = if ours {
                 crate::origination::defaults::flagged_error(&flag, "borrower.id_number")
             } else {
@@ -391,31 +388,29 @@ fn check_one_name_per_id(
     borrower: &NewBorrower,
     reach: surety_store::cases::CaseReach,
 ) -> surety_store::StoreResult<()> {
-    match surety_store::cases::borrower_name(tx, &borrower.id_number)? {
-        // Registered through another institution: whose name it is is not this reader's.
-        Some(known)
-            if known != borrower.name
-                && !surety_store::cases::borrower_in_reach(tx, &borrower.id_number, reach)? =>
-        {
-            Err(surety_store::StoreError::invalid(
-                "borrower.id_number",
-                "该证件号码已登记为其他机构的另一位借款人：请核对证件号码，如确有疑问请向省级主管部门查询",
-                "this ID number is registered to another borrower at another institution: check the ID number, or ask the province's office",
-            ))
-        }
-        Some(known) if known != borrower.name => Err(surety_store::StoreError::invalid(
-            "borrower.name",
-            format!(
-                "证件号码 {} 已登记为“{known}”，与“{}”不符：请核对姓名或证件号码",
-                borrower.id_number, borrower.name
-            ),
-            format!(
-                "the ID {} is registered as “{known}”, not “{}”: check the name or the ID",
-                borrower.id_number, borrower.name
-            ),
-        )),
-        _ => Ok(()),
+    let known = match surety_store::cases::borrower_name(tx, &borrower.id_number)? {
+        Some(known) if known != borrower.name => known,
+        _ => return Ok(()),
+    };
+    // Registered through another institution: whose name it is is not this reader's.
+    if !surety_store::cases::borrower_in_reach(tx, &borrower.id_number, reach)? {
+        return Err(surety_store::StoreError::invalid(
+            "borrower.id_number",
+            "该证件号码已登记为其他机构的另一位借款人：请核对证件号码，如确有疑问请向省级主管部门查询",
+            "this ID number is registered to another borrower at another institution: check the ID number, or ask the province's office",
+        ));
     }
+    Err(surety_store::StoreError::invalid(
+        "borrower.name",
+        format!(
+            "证件号码 {} 已登记为“{known}”，与“{}”不符：请核对姓名或证件号码",
+            borrower.id_number, borrower.name
+        ),
+        format!(
+            "the ID {} is registered as “{known}”, not “{}”: check the name or the ID",
+            borrower.id_number, borrower.name
+        ),
+    ))
 }
 
 /// The intake's audit entry: who borrows how much for how long, and where it came from.

@@ -59,10 +59,8 @@ fn previous_step(
     tx: &Transaction,
     case_id: i64,
 ) -> StoreResult<Option<(&'static str, &'static str, NaiveDate)>> {
-    let last_repayment = sections::repayments(tx, case_id)?
-        .into_iter()
-        .filter_map(|r| r.paid_on.parse::<NaiveDate>().ok())
-        .max();
+    let last_repayment =
+        sections::last_paid_on(tx, case_id)?.and_then(|d| d.parse::<NaiveDate>().ok());
     if let Some(day) = last_repayment {
         return Ok(Some(("还款", "a repayment", day)));
     }
