@@ -156,6 +156,22 @@ impl Desk {
         Ok((org, guarantees, code.clone()))
     }
 
+    /// What a credit file to `out` is checked for before anything is read: the export
+    /// password, who may report for `organisation`, the report date, where it is written.
+    pub(crate) fn credit_file_to(
+        &self,
+        organisation: &str,
+        report_date: &str,
+        password: &str,
+        out: &std::path::Path,
+    ) -> DeskResult<(Org, bool, String, chrono::NaiveDate)> {
+        crate::case_file::printing::check_export_password(password)?;
+        let (org, guarantees, institution) = self.credit_scope(organisation)?;
+        let date = self.credit_date(report_date)?;
+        crate::desk::output::check(self.store.path(), out)?;
+        Ok((org, guarantees, institution, date))
+    }
+
     pub(crate) fn credit_date(&self, text: &str) -> DeskResult<chrono::NaiveDate> {
         let date = crate::desk::parse::parse_business_date("report_date", text)?;
         if date > self.today() {
@@ -317,10 +333,8 @@ impl Desk {
         password: &str,
         out: &std::path::Path,
     ) -> DeskResult<CreditReport> {
-        crate::case_file::printing::check_export_password(password)?;
-        let (org, guarantees, institution) = self.credit_scope(&input.organisation)?;
-        let date = self.credit_date(&input.report_date)?;
-        crate::desk::output::check(self.store.path(), out)?;
+        let (org, guarantees, institution, date) =
+            self.credit_file_to(&input.organisation, &input.report_date, password, out)?;
         let generation = store::files_in_all(self.store.connection(), &institution)?;
         let (accounts, pending) = self.credit_pending(&org, guarantees, &institution, date)?;
         if pending.is_empty() {

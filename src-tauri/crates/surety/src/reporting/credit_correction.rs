@@ -44,10 +44,8 @@ impl Desk {
         password: &str,
         out: &std::path::Path,
     ) -> DeskResult<CreditReport> {
-        crate::case_file::printing::check_export_password(password)?;
-        let (org, guarantees, institution) = self.credit_scope(&input.organisation)?;
-        let date = self.credit_date(&input.report_date)?;
-        crate::desk::output::check(self.store.path(), out)?;
+        let (org, guarantees, institution, date) =
+            self.credit_file_to(&input.organisation, &input.report_date, password, out)?;
         let case = self.case(&input.case_no)?;
         let account = self.correction_account(&org, guarantees, date, &case)?;
         let facts = self.account_facts_on(&account, date)?;
