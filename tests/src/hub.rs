@@ -208,9 +208,15 @@ impl Backend {
         )
     }
 
-    /// Registers a test's own key as installation `id` (its name too) for `city` and
+    /// Registers a test's own key as installation `id`, called `name`, for `city` and
     /// `organisations`.
-    pub fn register_key(&self, key: &SigningKey, id: &str, city: &str, organisations: &[&str]) {
+    pub fn register_key(
+        &self,
+        key: &SigningKey,
+        (id, name): (&str, &str),
+        city: &str,
+        organisations: &[&str],
+    ) {
         let public = hex::encode(key.verifying_key().to_bytes());
         let mut args = vec![
             "install",
@@ -220,7 +226,7 @@ impl Backend {
             "--public-key",
             &public,
             "--name",
-            id,
+            name,
             "--city",
             city,
         ];

@@ -32,9 +32,14 @@ fn hub_believes_only_what_a_sender_may_say(backend: Backend) {
     let logs = tempfile::tempdir().unwrap();
     let honest = SigningKey::from_bytes(&[11u8; 32]);
     let other = SigningKey::from_bytes(&[12u8; 32]);
-    backend.register_key(&honest, "yt-picc", "yantai", &["picc", "icbc-yt"]);
+    backend.register_key(
+        &honest,
+        ("yt-picc", "人保烟台"),
+        "yantai",
+        &["picc", "icbc-yt"],
+    );
     // Registered for Yantai too, but only for Ping An.
-    backend.register_key(&other, "yt-pingan", "yantai", &["pingan"]);
+    backend.register_key(&other, ("yt-pingan", "平安烟台"), "yantai", &["pingan"]);
     let hub = HubProcess::start(&backend, None, logs.path());
 
     let (code, r) = hub.post(

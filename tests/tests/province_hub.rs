@@ -427,21 +427,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
     // Signed by a registered key of this test's own: a quarter not over yet, another
     // insurer's lines, and the same revision with other figures.
     let forger = SigningKey::from_bytes(&[7u8; 32]);
-    let (code, _, err) = backend.admin(&[
-        "install",
-        "add",
-        "--installation-id",
-        "forger",
-        "--public-key",
-        &hex::encode(forger.verifying_key().to_bytes()),
-        "--name",
-        "测试",
-        "--city",
-        "weihai",
-        "--organisation",
-        "sd-pool",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    backend.register_key(&forger, ("forger", "测试"), "weihai", &["sd-pool"]);
     let future = signed(&forger, forged("2099Q1", "2099-01-01", "2099-03-31", 1, ""));
     let (code, r) = hub.post("/v1/envelopes", future.to_string().as_bytes());
     assert_eq!((code, &r["code"]), (422, &json!("PERIOD_NOT_ENDED")), "{r}");

@@ -76,24 +76,7 @@ async fn the_province_page_shows_who_reported_and_what_crossed_a_line() {
         ("dz-cpic", "太保德州", "dezhou", "cpic", "rcb-dz"),
         ("qd-pingan", "平安青岛", "qingdao", "pingan", "qdb"),
     ]) {
-        let public = hex::encode(key.verifying_key().to_bytes());
-        let (code, _, err) = backend.admin(&[
-            "install",
-            "add",
-            "--installation-id",
-            id,
-            "--public-key",
-            &public,
-            "--name",
-            name,
-            "--city",
-            city,
-            "--organisation",
-            insurer,
-            "--organisation",
-            bank,
-        ]);
-        assert_eq!(code, 0, "{err}");
+        backend.register_key(key, (id, name), city, &[insurer, bank]);
     }
     let hub = HubProcess::start(&backend, None, logs.path());
     // Yantai: claims 9,600.00 on premiums 6,000.00 = 160.00% (over 150%); NPL 9,000.00 of
