@@ -16,6 +16,7 @@ pub mod identity;
 pub mod loss_ratio;
 pub mod money;
 pub mod npl;
+pub mod passwords;
 pub mod prepayment;
 pub mod process;
 pub mod quarter;
