@@ -139,6 +139,11 @@ impl PgCluster {
     pub fn url(&self) -> String {
         format!("postgres://hub@127.0.0.1:{}/hub", self.port)
     }
+
+    /// Beside the cluster, outside the database: where the hub keeps its signing key.
+    pub fn key_file(&self) -> PathBuf {
+        self.dir.path().join("hub.key")
+    }
 }
 
 impl Drop for PgCluster {
@@ -182,6 +187,32 @@ impl Backend {
         }
     }
 
+    /// The hub's signing key file (for SQLite the hub's default, beside the database).
+    pub fn key_file(&self) -> PathBuf {
+        match self {
+            Backend::Sqlite(dir) => dir.path().join("hub.db.key"),
+            Backend::Postgres(pg) => pg.key_file(),
+        }
+    }
+
+    /// `surety-hub --db … --key-file … args…`: a command line of the hub's.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(hub_binary());
+        c.arg("--db").arg(self.url());
+        if let Backend::Postgres(pg) = self {
+            c.arg("--key-file").arg(pg.key_file());
+        }
+        c
+    }
+
+    /// Adds a finance-office reader (no error if they exist already).
+    pub fn add_reader(&self, username: &str, name: &str, password: &str) -> (i32, Value, String) {
+        self.admin_with_stdin(
+            &["reader", "add", username, "--name", name],
+            &format!("{password}\n"),
+        )
+    }
+
     /// `surety-hub --db … args…`: the exit code and stdout as JSON (or Null).
     pub fn admin(&self, args: &[&str]) -> (i32, Value, String) {
         self.admin_with_stdin(args, "")
@@ -189,9 +220,8 @@ impl Backend {
 
     /// The same with `stdin`.
     pub fn admin_with_stdin(&self, args: &[&str], stdin: &str) -> (i32, Value, String) {
-        let mut child = Command::new(hub_binary())
-            .arg("--db")
-            .arg(self.url())
+        let mut child = self
+            .command()
             .args(args)
             .env("SURETY_HUB_LOG", "warn")
             .stdin(Stdio::piped())
@@ -264,12 +294,17 @@ impl Backend {
     }
 }
 
-/// A running hub.
+/// The finance-office reader every test hub has, and the password it signs in with.
+pub const READER: (&str, &str) = ("czt-reader", "harbour-morning-nets");
+
+/// A running hub, signed in as [`READER`] for its reads.
 pub struct HubProcess {
     process: Reaped,
     pub base: String,
     pub public_key: String,
     pub log: PathBuf,
+    /// The reader's session token.
+    pub token: String,
 }
 
 impl HubProcess {
@@ -286,9 +321,10 @@ impl HubProcess {
         options: &[&str],
     ) -> HubProcess {
         let log = log_dir.join(format!("hub-{}.log", free_port()));
-        let mut child = Command::new(hub_binary())
-            .arg("--db")
-            .arg(backend.url())
+        // The reader exists already when a test restarts its hub on the same backend.
+        let _ = backend.add_reader(READER.0, "财政厅 测试员", READER.1);
+        let mut child = backend
+            .command()
             .args([
                 "serve",
                 "--listen",
@@ -310,11 +346,29 @@ impl HubProcess {
                 std::fs::read_to_string(&log).unwrap_or_default()
             )
         });
-        HubProcess {
+        let mut hub = HubProcess {
             process: Reaped::adopt("surety-hub", child),
             base: format!("http://{}", first["listening"].as_str().unwrap()),
             public_key: first["public_key"].as_str().unwrap().to_string(),
             log,
+            token: String::new(),
+        };
+        if first["tls"] != json!(true) {
+            hub.token = hub
+                .sign_in(READER.0, READER.1)
+                .expect("the test reader signs in");
+        }
+        hub
+    }
+
+    /// Signs in; the session token, or the status and refusal.
+    pub fn sign_in(&self, username: &str, password: &str) -> Result<String, (u16, Value)> {
+        let body = json!({"username": username, "password": password}).to_string();
+        let (status, answer) = request(self.port(), "POST", "/v1/session", body.as_bytes());
+        let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
+        match (status, answer["token"].as_str()) {
+            (200, Some(t)) => Ok(t.to_string()),
+            _ => Err((status, answer)),
         }
     }
 
@@ -327,7 +381,13 @@ impl HubProcess {
         self.base.rsplit(':').next().unwrap().parse().unwrap()
     }
 
+    /// A GET as the signed-in reader.
     pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        request_as(self.port(), "GET", path, b"", Some(&self.token))
+    }
+
+    /// A GET with no credentials.
+    pub fn get_anonymous(&self, path: &str) -> (u16, Vec<u8>) {
         request(self.port(), "GET", path, b"")
     }
 
@@ -352,10 +412,25 @@ impl HubProcess {
 
 /// One HTTP/1.1 request with `Connection: close`; the status and the body.
 pub fn request(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    request_as(port, method, path, body, None)
+}
+
+/// The same with a session token (`Authorization: Bearer`).
+pub fn request_as(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    token: Option<&str>,
+) -> (u16, Vec<u8>) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the hub");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let auth = token
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     s.write_all(head.as_bytes()).unwrap();

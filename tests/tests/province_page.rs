@@ -1,14 +1,15 @@
 //! Issue 15: the province page in a real browser — WebKit's MiniBrowser driven by
 //! WebKitWebDriver on a private Xvfb display — served by a real hub under its own strict
 //! CSP: who reported and who is missing, a loss ratio over the 150% stop line and an NPL
-//! ratio over 2% marked, the charts drawn by the hub's own ECharts, the quarter switched.
+//! ratio over 2% marked, the charts drawn by the hub's own ECharts, the quarter switched —
+//! after a finance-office reader signs in on the page's own form.
 
 use ed25519_dalek::SigningKey;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use surety_e2e::hub::{envelope, payload, signed, Backend, HubProcess};
+use surety_e2e::hub::{envelope, payload, signed, Backend, HubProcess, READER};
 use surety_e2e::processes::{free_port, wait_for_port, Reaped};
 use surety_e2e::window::start_xvfb;
 use surety_e2e::{artifacts_dir, skip_ui_tests};
@@ -33,6 +34,20 @@ async fn text(c: &Client, css: &str) -> String {
         .text()
         .await
         .unwrap()
+}
+
+async fn sign_in(c: &Client, username: &str, password: &str) {
+    for (id, value) in [("username", username), ("password", password)] {
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    c.find(Locator::Id("sign-in-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn wait_loaded(c: &Client, period: &str) {
@@ -147,7 +162,39 @@ async fn the_province_page_shows_who_reported_and_what_crossed_a_line() {
         .await
         .expect("a MiniBrowser session");
     c.goto(&hub.base).await.unwrap();
+    // No figures before a sign-in: the form, which says why.
+    let form = c
+        .wait()
+        .for_element(Locator::Css("#sign-in:not([hidden])"))
+        .await
+        .unwrap();
+    assert!(form
+        .text()
+        .await
+        .unwrap()
+        .contains("仅供财政厅工作人员查看"));
+    assert!(c.find(Locator::Css("#figures[hidden]")).await.is_ok());
+    // A wrong password says so beside the form.
+    sign_in(&c, READER.0, "not-the-password-at-all").await;
+    let error = c
+        .wait()
+        .for_element(Locator::XPath(
+            "//p[@id='sign-in-error'][normalize-space()]",
+        ))
+        .await
+        .unwrap();
+    assert!(error.text().await.unwrap().contains("用户名或密码不正确"));
+    sign_in(&c, READER.0, READER.1).await;
     wait_loaded(&c, "2016Q2").await;
+    assert_eq!(text(&c, "#who").await, "财政厅 测试员");
+    let form_shown = c
+        .find(Locator::Id("sign-in"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap();
+    assert!(!form_shown, "the sign-in form is gone once signed in");
     // The newest quarter first: Dezhou and Qingdao have not reported it.
     assert_eq!(text(&c, "#reported-count").await, "1 / 3");
 

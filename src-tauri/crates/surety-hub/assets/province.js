@@ -57,11 +57,24 @@ function ratioChart(id, lines, line) {
   });
 }
 
+// Signed out (or the session ended): the form instead of the figures.
+function askToSignIn() {
+  $("figures").hidden = true;
+  $("sign-out").hidden = true;
+  $("who").textContent = "";
+  $("sign-in").hidden = false;
+  $("username").focus();
+}
+
 async function load(period) {
   const url = period ? `/v1/province?period=${encodeURIComponent(period)}` : "/v1/province";
-  const res = await fetch(url);
+  const res = await fetch(url, { credentials: "same-origin" });
+  if (res.status === 401) return askToSignIn();
   const v = await res.json();
   if (!res.ok) throw new Error(`${v.message_zh} / ${v.message_en}`);
+  $("sign-in").hidden = true;
+  $("figures").hidden = false;
+  $("sign-out").hidden = false;
   const select = $("period");
   if (select.options.length !== v.periods.length) {
     select.replaceChildren(...v.periods.map((p) => new Option(p, p)));
@@ -140,7 +153,40 @@ function show(err) {
   e.textContent = String(err.message || err);
 }
 
+async function signIn(ev) {
+  ev.preventDefault();
+  const message = $("sign-in-error");
+  message.textContent = "";
+  const res = await fetch("/v1/session", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: $("username").value, password: $("password").value }),
+  });
+  const v = await res.json();
+  if (!res.ok) {
+    message.textContent = `${v.message_zh}（${v.message_en}）`;
+    return;
+  }
+  $("password").value = "";
+  $("who").textContent = v.reader.display_name;
+  await load(new URLSearchParams(location.search).get("period"));
+}
+
+async function signOut() {
+  await fetch("/v1/session", { method: "DELETE", credentials: "same-origin" });
+  askToSignIn();
+}
+
+async function whoAmI() {
+  const res = await fetch("/v1/session", { credentials: "same-origin" });
+  if (res.ok) $("who").textContent = (await res.json()).reader.display_name;
+}
+
 window.addEventListener("DOMContentLoaded", () => {
   $("period").addEventListener("change", (ev) => load(ev.target.value).catch(show));
+  $("sign-in").addEventListener("submit", (ev) => signIn(ev).catch((e) => ($("sign-in-error").textContent = String(e.message || e))));
+  $("sign-out").addEventListener("click", () => signOut().catch(show));
+  whoAmI().catch(() => {});
   load(new URLSearchParams(location.search).get("period")).catch(show);
 });

@@ -55,6 +55,16 @@ pub async fn receive<R: Repository>(
             format!("the envelope's fields are incomplete or unknown: {e}"),
         )
     })?;
+    // An installation (or whoever claims its key) that floods the hub waits, before any
+    // signature is checked or refusal signed: the answer is unsigned, so the desk retries.
+    if let Err(wait) = hub.envelopes.count(&envelope.public_key) {
+        return Err(Refusal::new(
+            refusal::TOO_MANY,
+            format!("报送过于频繁，请 {wait} 秒后再试"),
+            format!("too many envelopes from this installation; try again in {wait} seconds"),
+        )
+        .with_details(serde_json::json!({"retry_after_seconds": wait})));
+    }
     // From here on a refusal answers this envelope, signed: the desk believes no other.
     checked(hub, &envelope, body, dry_run)
         .await

@@ -5,6 +5,8 @@
 //! surety-hub --db postgres://hub@db/hub install add --installation-id … --public-key … \
 //!     --name "人保烟台" --city yantai --organisation picc-yt
 //! surety-hub install list | install revoke ID | key
+//! surety-hub reader add li.ming --name "财政厅 李明" < password   (one line on stdin)
+//! surety-hub reader list | reader password NAME < password | reader disable NAME | reads
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -25,6 +27,10 @@ struct Cli {
     /// `sqlite:PATH` for a trial on one machine, `postgres://…` for a province.
     #[arg(long, env = "SURETY_HUB_DB", default_value = "sqlite:surety-hub.db")]
     db: String,
+    /// The file of the hub's receipt-signing key, owner-only (made on first start). With
+    /// `sqlite:PATH` it defaults to PATH.key; with PostgreSQL it must be given.
+    #[arg(long, env = "SURETY_HUB_KEY_FILE")]
+    key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +47,12 @@ enum Command {
         tls_cert: Option<std::path::PathBuf>,
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// Seconds a request's body may take to arrive.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        body_seconds: u64,
+        /// Envelopes one installation may send a minute.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+        envelopes_per_minute: u32,
     },
     /// The hub's receipt-signing public key and fingerprint (for installations' settings).
     Key,
@@ -48,6 +60,35 @@ enum Command {
     Install {
         #[command(subcommand)]
         action: InstallAction,
+    },
+    /// The finance office's staff who may read the province's figures.
+    Reader {
+        #[command(subcommand)]
+        action: ReaderAction,
+    },
+    /// Who read which figures, newest first.
+    Reads {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReaderAction {
+    /// Adds a reader; the password is the first line of standard input.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    List,
+    /// Sets a new password (first line of standard input); their sessions end.
+    Password {
+        username: String,
+    },
+    /// Disables a reader; their sessions end. Kept for the record of reads.
+    Disable {
+        username: String,
     },
 }
 
@@ -89,12 +130,18 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubError> {
+async fn run<R: Repository>(
+    repo: R,
+    key_file: &std::path::Path,
+    command: Command,
+) -> Result<ExitCode, HubError> {
     match command {
         Command::Serve {
             listen,
             tls_cert,
             tls_key,
+            body_seconds,
+            envelopes_per_minute,
         } => {
             let acceptor = match (&tls_cert, &tls_key) {
                 (Some(cert), Some(key)) => match surety_hub::tls::acceptor(cert, key) {
@@ -103,7 +150,13 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
                 },
                 _ => None,
             };
-            let hub = Arc::new(Hub::open(repo).await?);
+            let limits = surety_hub::Limits {
+                body_deadline: std::time::Duration::from_secs(body_seconds),
+                envelopes_per_minute,
+            };
+            let mut hub = Hub::open(repo, key_file, limits).await?;
+            hub.tls = acceptor.is_some();
+            let hub = Arc::new(hub);
             let listener = listen_on(&listen)
                 .await
                 .map_err(|e| HubError::Invalid(format!("cannot listen on {listen}: {e}")))?;
@@ -140,7 +193,7 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
             tracing::info!("hub stopped");
         }
         Command::Key => {
-            let id = surety_hub::identity(&repo).await?;
+            let id = surety_hub::signing_key::load_or_make(&repo, key_file).await?;
             println!(
                 "{}",
                 serde_json::json!({"public_key": id.public_key(), "fingerprint": id.fingerprint()})
@@ -239,6 +292,110 @@ async fn run<R: Repository>(repo: R, command: Command) -> Result<ExitCode, HubEr
                 println!("{}", serde_json::json!({"revoked": installation_id}));
             }
         },
+        Command::Reader { action } => return readers(&repo, action).await,
+        Command::Reads { limit } => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&repo.reads(limit.clamp(1, 100_000)).await?)
+                    .expect("serializes")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password on the first line of standard input, checked against the policy.
+fn password_from_stdin(username: &str) -> Result<String, ExitCode> {
+    let mut line = String::new();
+    // A password is a line, not a file: anything longer is refused unread.
+    let mut limited = std::io::Read::take(std::io::stdin(), 4096);
+    let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(&mut limited), &mut line);
+    let password = line.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return Err(fail(
+            2,
+            "请在标准输入的第一行给出密码",
+            "give the password as the first line of standard input",
+        ));
+    }
+    if let Some(w) = surety_domain::passwords::weakness(password, username) {
+        return Err(fail(2, &w.message_zh, &w.message_en));
+    }
+    Ok(password.to_string())
+}
+
+async fn readers<R: Repository>(repo: &R, action: ReaderAction) -> Result<ExitCode, HubError> {
+    use surety_hub::access;
+    match action {
+        ReaderAction::Add { username, name } => {
+            if !access::valid_username(&username) {
+                return Ok(fail(
+                    2,
+                    "用户名应为 1 至 64 个英文字母、数字或 . _ -",
+                    "a user name is 1 to 64 letters, digits or . _ -",
+                ));
+            }
+            if !access::valid_display_name(&name) {
+                return Ok(fail(
+                    2,
+                    "姓名应为 1 至 64 个字符，不含控制字符",
+                    "the name is 1 to 64 characters without control characters",
+                ));
+            }
+            let password = match password_from_stdin(&username) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            let reader = surety_hub::repo::Reader {
+                username,
+                display_name: name.trim().to_string(),
+                created_at: now(),
+                disabled_at: None,
+            };
+            match repo
+                .add_reader(&reader, &access::hash_password(&password)?)
+                .await
+            {
+                Err(HubError::Invalid(en)) => {
+                    return Ok(fail(2, &format!("用户 {} 已存在", reader.username), &en))
+                }
+                other => other?,
+            }
+            println!("{}", serde_json::json!({"added": reader}));
+        }
+        ReaderAction::List => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&repo.readers().await?).expect("serializes")
+            );
+        }
+        ReaderAction::Password { username } => {
+            let password = match password_from_stdin(&username) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            if !repo
+                .set_reader_password(&username, &access::hash_password(&password)?)
+                .await?
+            {
+                return Ok(fail(
+                    2,
+                    &format!("没有未停用的用户 {username}"),
+                    &format!("no reader {username} that is not disabled"),
+                ));
+            }
+            println!("{}", serde_json::json!({"password_set": username}));
+        }
+        ReaderAction::Disable { username } => {
+            if !repo.disable_reader(&username, &now()).await? {
+                return Ok(fail(
+                    2,
+                    &format!("没有未停用的用户 {username}"),
+                    &format!("no reader {username} that is not disabled already"),
+                ));
+            }
+            println!("{}", serde_json::json!({"disabled": username}));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -342,13 +499,23 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = if let Some(path) = cli.db.strip_prefix("sqlite:") {
+        let key_file = cli
+            .key_file
+            .unwrap_or_else(|| std::path::PathBuf::from(format!("{path}.key")));
         match SqliteRepo::open(std::path::Path::new(path)) {
-            Ok(repo) => run(repo, cli.command).await,
+            Ok(repo) => run(repo, &key_file, cli.command).await,
             Err(e) => Err(e),
         }
     } else if cli.db.starts_with("postgres://") || cli.db.starts_with("postgresql://") {
+        let Some(key_file) = cli.key_file else {
+            return fail(
+                2,
+                "使用 PostgreSQL 时须用 --key-file 指定平台签名密钥文件（仅平台用户可读）",
+                "with PostgreSQL, give --key-file: the hub's signing key file (readable by the hub's user only)",
+            );
+        };
         match PgRepo::connect(&cli.db, 32).await {
-            Ok(repo) => run(repo, cli.command).await,
+            Ok(repo) => run(repo, &key_file, cli.command).await,
             Err(e) => Err(e),
         }
     } else {

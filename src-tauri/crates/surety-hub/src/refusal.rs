@@ -21,6 +21,10 @@ pub const AUDIT_CHAIN_BEHIND: &str = "AUDIT_CHAIN_BEHIND";
 pub const AUDIT_CHAIN_FORKED: &str = "AUDIT_CHAIN_FORKED";
 pub const STORAGE: &str = "STORAGE";
 pub const TOO_SLOW: &str = "TOO_SLOW";
+pub const TOO_MANY: &str = "TOO_MANY";
+pub const SIGN_IN_REQUIRED: &str = "SIGN_IN_REQUIRED";
+pub const SIGN_IN_FAILED: &str = "SIGN_IN_FAILED";
+pub const SIGN_IN_PAUSED: &str = "SIGN_IN_PAUSED";
 
 /// The HTTP status a refusal travels with.
 pub fn status(code: &str) -> u16 {
@@ -28,7 +32,8 @@ pub fn status(code: &str) -> u16 {
         TOO_LARGE => 413,
         TOO_SLOW => 408,
         MALFORMED | FORMAT_UNKNOWN | PERIOD_INVALID => 400,
-        BAD_SIGNATURE => 401,
+        BAD_SIGNATURE | SIGN_IN_REQUIRED | SIGN_IN_FAILED => 401,
+        TOO_MANY | SIGN_IN_PAUSED => 429,
         UNKNOWN_INSTALLATION | REVOKED | CITY_NOT_REGISTERED | ORGANISATION_NOT_REGISTERED => 403,
         REVISION_CONFLICT | REVISION_SUPERSEDED | AUDIT_CHAIN_BEHIND | AUDIT_CHAIN_FORKED => 409,
         DATASET_UNKNOWN | PERIOD_NOT_ENDED | SCHEMA => 422,
