@@ -242,6 +242,79 @@ fn r_report_1_a_quarter_sums_its_own_events_as_of_its_last_day() {
     );
 }
 
+/// The tables that sum cases by city alone, for a bank officer: their own bank's loans only,
+/// whether the quarter is open or frozen.
+#[test]
+fn r_report_1_a_bank_officer_reads_the_city_tables_of_their_own_loans() {
+    let (o, _a, _c) = scenario();
+    let kinds_total = |r: &Value| {
+        let t = &r["by_kind_total"];
+        (
+            t["disbursed_count"].as_u64().unwrap(),
+            t["ytd_count"].as_u64().unwrap(),
+            t["ytd_amount"].as_str().unwrap().to_string(),
+            t["balance"].as_str().unwrap().to_string(),
+        )
+    };
+    let cities = |r: &Value, table: &str| -> Vec<String> {
+        let mut c: Vec<String> = r[table]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["city"].as_str().unwrap().to_string())
+            .collect();
+        c.dedup();
+        c
+    };
+    for closed in [false, true] {
+        if closed {
+            o.ok(
+                "uw-pool",
+                "2016-07-05",
+                &["report", "close", "--year", "2016", "--quarter", "2"],
+                json!({}),
+            );
+        }
+        // Q2 for everyone (the auditor): A (烟台, 工行) 200,000.00 from Q1 and C (德州, 农商行)
+        // 100,000.00 paid out in Q2: in the year 2 loans, 300,000.00, both on the book.
+        let all = report(&o, "auditor", "2016-12-31", "2", None);
+        assert_eq!(
+            kinds_total(&all),
+            (1, 2, "300000.00".into(), "300000.00".into())
+        );
+        assert_eq!(all["subsidies_total"]["interest_due"], "565.50");
+
+        // 工行's officer: A alone (nothing paid out in Q2), and A's interest subsidy
+        // 3 × 942.50 × 0.2 = 565.50.
+        let icbc = report(&o, "bo-icbc", "2016-12-31", "2", None);
+        assert_eq!(cities(&icbc, "by_kind"), ["yantai"], "closed: {closed}");
+        assert_eq!(
+            kinds_total(&icbc),
+            (0, 1, "200000.00".into(), "200000.00".into())
+        );
+        assert_eq!(icbc["subsidies_total"]["interest_due"], "565.50");
+
+        // 农商行's officer: C alone; Yantai's subsidy is none of theirs.
+        let rcb = report(&o, "bo-rcb", "2016-12-31", "2", None);
+        assert_eq!(cities(&rcb, "by_kind"), ["dezhou"], "closed: {closed}");
+        assert_eq!(
+            kinds_total(&rcb),
+            (1, 1, "100000.00".into(), "100000.00".into())
+        );
+        assert!(
+            !cities(&rcb, "subsidies").contains(&"yantai".to_string()),
+            "{}",
+            rcb["subsidies"]
+        );
+        assert_eq!(rcb["subsidies_total"]["interest_due"], "0.00");
+        assert!(rcb["defaulters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["city"] == "dezhou"));
+    }
+}
+
 #[test]
 fn r_report_1_the_scenarios_quarters_equal_the_sum_of_its_cases_events() {
     let (o, _a, _c) = scenario();

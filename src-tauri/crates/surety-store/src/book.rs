@@ -76,6 +76,15 @@ impl Directory {
         Ok(Directory(out))
     }
 
+    /// Forgets the cases `f` refuses (a report for a reader who sees some cases only).
+    pub fn keep(&mut self, f: impl Fn(&Entry) -> bool) {
+        for slot in &mut self.0 {
+            if slot.as_ref().is_some_and(|e| !f(e)) {
+                *slot = None;
+            }
+        }
+    }
+
     pub fn get(&self, case_id: i64) -> Option<&Entry> {
         self.0.get(slot(case_id)).and_then(Option::as_ref)
     }

@@ -270,6 +270,7 @@ impl Desk {
                 settings: &settings,
                 today,
                 issuer: String::new(),
+                reach: surety_store::cases::CaseReach::All,
             };
             let every_payment = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid");
             let (_, cases) = compute

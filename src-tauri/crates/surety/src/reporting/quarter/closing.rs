@@ -132,6 +132,7 @@ impl Desk {
                 settings: &settings,
                 today,
                 issuer,
+                reach: surety_store::cases::CaseReach::All,
             };
             // A stored value that no longer parses is the only way this fails.
             let report = compute

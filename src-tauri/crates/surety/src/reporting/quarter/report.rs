@@ -17,8 +17,9 @@ use surety_domain::loss_ratio::pilot_year_of;
 use surety_domain::npl::{npl_summary, retained_after_claim, LoanClass};
 use surety_domain::{BorrowerKind, City, Money, Quarter};
 use surety_store::book;
+use surety_store::cases::CaseReach;
 use surety_store::orgs;
-use surety_store::quarter_figures::{self as figures};
+use surety_store::quarter_figures::{self as figures, Parties};
 use surety_store::Role;
 
 pub use super::lines::*;
@@ -75,6 +76,7 @@ impl Desk {
             settings: &self.settings,
             today: self.today(),
             issuer: self.issuer()?,
+            reach: CaseReach::All,
         })
     }
 
@@ -107,17 +109,41 @@ impl Desk {
                 r
             }
         };
+        let report = self.case_tables_in_reach(report, scope.quarter)?;
         self.for_reader(report.for_city(scope.city))
+    }
+
+    /// The tables that sum cases by city alone (loans by borrower kind, subsidies, flagged
+    /// defaulters) cannot split other parties out after the fact: for a reader who sees
+    /// only their own organisation's cases they are worked out from those cases alone, as
+    /// of the report's day, whether or not the quarter is frozen.
+    fn case_tables_in_reach(&self, mut r: QuarterReport, q: Quarter) -> DeskResult<QuarterReport> {
+        let reach = self.reach();
+        if reach == CaseReach::All {
+            return Ok(r);
+        }
+        let as_of = self.report_day(q)?;
+        let compute = QuarterCompute {
+            reach,
+            ..self.quarter_compute()?
+        };
+        let own = compute.report(q, as_of)?;
+        r.by_kind = own.by_kind;
+        r.subsidies = own.subsidies;
+        r.defaulters = own.defaulters;
+        Ok(r.with_totals())
     }
 }
 
 /// What a quarter's figures are computed with: a connection (inside a write, its
-/// transaction), the settings, the business date and the issuer's name.
+/// transaction), the settings, the business date, the issuer's name and the cases counted
+/// (all of them for the figures a closing freezes).
 pub(crate) struct QuarterCompute<'a> {
     pub conn: &'a surety_store::Connection,
     pub settings: &'a surety_domain::Settings,
     pub today: chrono::NaiveDate,
     pub issuer: String,
+    pub reach: CaseReach,
 }
 
 /// The days a quarter's figures cover: its first, the first of its year, and the last.
@@ -154,7 +180,12 @@ impl QuarterCompute<'_> {
             by_parties: BTreeMap::new(),
         };
         let mut kinds = Kinds::new();
-        let dir = book::Directory::load(conn)?;
+        let mut dir = book::Directory::load(conn)?;
+        let reach = self.reach;
+        let in_reach = move |p: &Parties| reach.includes(Some(p.bank_id), Some(p.insurer_id), None);
+        if reach != CaseReach::All {
+            dir.keep(|e| in_reach(&e.parties));
+        }
         let refunded = book::refunds(conn)?;
         self.add_decisions(&dir, &span, &mut lines)?;
         self.add_disbursements(&dir, &span, &mut lines, &mut kinds)?;
@@ -172,7 +203,7 @@ impl QuarterCompute<'_> {
             &to,
         );
         let (subsidies, _) = self.subsidies_due(q, self.today, bases)?;
-        let defaulters = quarter_defaulters(conn, q, &to)?;
+        let defaulters = quarter_defaulters(conn, q, &to, in_reach)?;
         Ok(QuarterReport {
             period: q.label(),
             year: q.year,
@@ -465,10 +496,14 @@ fn quarter_defaulters(
     conn: &surety_store::Connection,
     q: Quarter,
     to: &str,
+    in_reach: impl Fn(&Parties) -> bool,
 ) -> DeskResult<Vec<DefaulterLine>> {
     let from = q.start().to_string();
     let mut by_city: BTreeMap<String, DefaulterLine> = BTreeMap::new();
     for (p, flagged_on, outstanding) in figures::defaulters(conn, to)? {
+        if !in_reach(&p) {
+            continue;
+        }
         let l = by_city
             .entry(p.city.clone())
             .or_insert_with(|| DefaulterLine::zeroed(&p.city));
