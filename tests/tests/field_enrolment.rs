@@ -11,6 +11,16 @@ use surety_e2e::pilot::*;
 const PHRASE: &str = "village-2016-wu";
 
 fn enrol(o: &Office, user: &str, agent: &str, out: &std::path::Path) -> surety_e2e::cli::Outcome {
+    enrol_with(o, user, agent, out, PHRASE)
+}
+
+fn enrol_with(
+    o: &Office,
+    user: &str,
+    agent: &str,
+    out: &std::path::Path,
+    phrase: &str,
+) -> surety_e2e::cli::Outcome {
     o.run_with(
         Some(user),
         PASSWORD,
@@ -30,7 +40,7 @@ fn enrol(o: &Office, user: &str, agent: &str, out: &std::path::Path) -> surety_e
             out.to_str().unwrap(),
         ],
         "",
-        &[("SURETY_ENROL_PASSPHRASE", PHRASE)],
+        &[("SURETY_ENROL_PASSPHRASE", phrase)],
     )
 }
 
@@ -68,6 +78,22 @@ fn a_laptop_made_from_its_office_quotes_and_checks_as_the_office_does() {
         "agent",
         "a bank officer is not a field agent"
     );
+    // The file carries the office's keys for the laptop: its passphrase follows the
+    // password policy, in both languages, and a weak one writes no file.
+    for weak in ["12345678", "agent-2016!", "wuwuwuwuwuwuwu", "password2016"] {
+        let out = enrol_with(&office, "admin", "agent", &file, weak);
+        let e = out.error();
+        assert_eq!(e["field"], "passphrase", "{weak}: {}", out.stderr);
+        assert!(
+            e["message_zh"].as_str().unwrap().contains("至少 12 个字符"),
+            "{e}"
+        );
+        assert!(
+            e["message_en"].as_str().unwrap().contains("at least 12"),
+            "{e}"
+        );
+        assert!(!file.exists(), "{weak}: a file was written");
+    }
     let out = enrol(&office, "admin", "agent", &file);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let enrolled = out.json();
@@ -91,7 +117,11 @@ fn a_laptop_made_from_its_office_quotes_and_checks_as_the_office_does() {
     flipped[at] ^= 0x20;
     let bad = dir.path().join("bad.enrol");
     std::fs::write(&bad, flipped).unwrap();
-    assert_eq!(init(&laptop, &bad, PHRASE).error()["field"], "file");
+    let damaged = init(&laptop, &bad, PHRASE).error();
+    assert_eq!(damaged["field"], "file");
+    // Chinese throughout: the cryptography's English words go into message_en only.
+    let zh = damaged["message_zh"].as_str().unwrap();
+    assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
     assert!(!laptop.db.exists());
 
     let made = init(&laptop, &file, PHRASE);

@@ -729,7 +729,7 @@ const en: Messages = {
     laptopName: "Laptop name",
     officeName: "This office's name (shown on the laptop)",
     passphrase: "Enrolment passphrase",
-    passphraseHint: "At least 8 characters, told to the agent separately",
+    passphraseHint: "At least 12 characters (a few words will do), told to the agent separately",
     again: "Passphrase again",
     differ: "The two passphrases differ",
   },

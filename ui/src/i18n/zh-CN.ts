@@ -715,7 +715,7 @@ export default {
     laptopName: "笔记本名称",
     officeName: "本机构名称（笔记本上显示）",
     passphrase: "登记口令",
-    passphraseHint: "至少 8 个字符，另行告知外勤人员",
+    passphraseHint: "至少 12 个字符（可用几个词组成），另行告知外勤人员",
     again: "再次输入口令",
     differ: "两次输入的口令不一致",
   },

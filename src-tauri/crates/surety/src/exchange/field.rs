@@ -93,14 +93,23 @@ fn check_prefix(prefix: &str) -> DeskResult<String> {
     Ok(p)
 }
 
-fn passphrase_ok(passphrase: &str) -> DeskResult<()> {
-    crate::case_file::printing::check_export_password(passphrase).map_err(|_| {
-        DeskError::invalid(
+/// The enrolment file carries the office's keys for the laptop: whoever guesses its
+/// passphrase offline is the agent. The same policy as a password, the agent's name and
+/// the laptop's prefix counting as names.
+fn passphrase_ok(passphrase: &str, agent: &str, prefix: &str) -> DeskResult<()> {
+    let weakness = surety_domain::passwords::weakness(passphrase, agent)
+        .or_else(|| surety_domain::passwords::weakness(passphrase, prefix));
+    match weakness {
+        Some(w) => Err(DeskError::invalid(
             "passphrase",
-            "登记文件的口令至少 8 个字符（在笔记本上输入）",
-            "the enrolment's passphrase needs at least 8 characters (typed on the laptop)",
-        )
-    })
+            format!("登记文件的口令不够安全：{}", w.message_zh),
+            format!(
+                "the enrolment's passphrase is not safe enough: {}",
+                w.message_en
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 impl Desk {
@@ -119,7 +128,7 @@ impl Desk {
         passphrase: &str,
     ) -> DeskResult<(String, String, String, surety_store::User)> {
         self.require_admin("登记外勤笔记本", "enrol a field laptop")?;
-        passphrase_ok(passphrase)?;
+        passphrase_ok(passphrase, input.agent.trim(), input.prefix.trim())?;
         let prefix = check_prefix(&input.prefix)?;
         let laptop_name =
             crate::desk::text::clean("laptop_name", &input.laptop_name, crate::desk::text::SHORT)?;
@@ -185,7 +194,7 @@ impl Desk {
                 DeskError::new(
                     ErrorCode::Io,
                     None,
-                    format!("无法加密登记文件：{e}"),
+                    format!("无法加密登记文件：{}", e.reason_zh()),
                     e.to_string(),
                 )
             })?;
@@ -240,14 +249,14 @@ impl Desk {
                 ),
                 other => DeskError::invalid(
                     "file",
-                    format!("登记文件已损坏或不完整：{other}"),
+                    format!("登记文件无法打开：{}", other.reason_zh()),
                     format!("the enrolment file is damaged or incomplete: {other}"),
                 ),
             })?;
         let e: Enrolment = serde_json::from_slice(&plain).map_err(|err| {
             DeskError::invalid(
                 "file",
-                format!("不是保贷通的外勤登记文件：{err}"),
+                format!("不是保贷通的外勤登记文件：{}", crate::desk::error::FORM_ZH),
                 format!("not a Surety Desk field enrolment: {err}"),
             )
         })?;
