@@ -31,6 +31,20 @@ pub enum BundleError {
     WrongPassphrase,
 }
 
+impl BundleError {
+    /// The same reason in Chinese, for a message_zh that is Chinese throughout.
+    pub fn reason_zh(&self) -> String {
+        match self {
+            BundleError::TooLarge(mb) => format!("数据包超过 {mb} MB 上限"),
+            BundleError::NotForUs => "数据包是发给另一个机构的".into(),
+            BundleError::Damaged(_) => "数据包已损坏或不完整".into(),
+            BundleError::BadSignature => "数据包的签名不符：制作后被改动过".into(),
+            BundleError::BadKey => "本机的数据包密钥已损坏".into(),
+            BundleError::WrongPassphrase => "口令不正确".into(),
+        }
+    }
+}
+
 /// The installation's key for receiving bundles (age X25519). The secret stays inside the
 /// encrypted database; the recipient (`age1…`) is what the other side seals to.
 pub struct SealKey(age::x25519::Identity);

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
                 // The reader went away (`surety case list | head`): nothing to tell it.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("已完成，但结果无法输出：{e}");
+                    eprintln!("已完成，但结果无法输出（标准输出已关闭或磁盘已满）");
                     eprintln!("done, but the result could not be written: {e}");
                     ExitCode::from(3)
                 }

@@ -25,9 +25,9 @@ impl DocsError {
             DocsError::FontMissing(t) => format!(
                 "找不到打印所需的中文字体：Linux 请安装 fonts-noto-cjk；Windows 和 macOS 的字体随程序安装（程序目录下 fonts\\NotoSansCJKsc-Regular.otf），请重新安装；或设置 SURETY_PDF_FONT=字体文件路径#序号（已查找：{t}）"
             ),
-            DocsError::Xlsx(e) => format!("无法生成电子表格：{e}"),
-            DocsError::Encrypt(e) => format!("无法加密电子表格：{e}"),
-            DocsError::Archive(e) => format!("无法生成加密压缩包：{e}"),
+            DocsError::Xlsx(_) => "无法生成电子表格（详情见英文说明）".into(),
+            DocsError::Encrypt(_) => "无法加密电子表格（详情见英文说明）".into(),
+            DocsError::Archive(_) => "无法生成加密压缩包（详情见英文说明）".into(),
         }
     }
 }

@@ -116,8 +116,8 @@ impl StoreError {
             StoreError::DiskFull => {
                 "数据库所在磁盘已满：本次未写入任何内容，请清理磁盘空间（或迁移数据目录）后重试".into()
             }
-            StoreError::Sqlite(e) => format!("数据库错误：{e}"),
-            StoreError::Io(e) => format!("文件错误：{e}"),
+            StoreError::Sqlite(_) => "数据库出错（详情见英文说明），本次未写入任何内容".into(),
+            StoreError::Io(e) => format!("文件读写出错：{}", io_cause_zh(e)),
         }
     }
 
@@ -161,6 +161,29 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What an operating-system error means, in Chinese: a message_zh never carries the
+/// system's English text (that goes into message_en).
+pub fn io_cause_zh(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有访问权限",
+        K::AlreadyExists => "文件已存在",
+        K::StorageFull => "磁盘空间已满",
+        K::InvalidData | K::UnexpectedEof => "内容已损坏或不完整",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::FileTooLarge => "文件太大",
+        K::TimedOut => "操作超时",
+        K::OutOfMemory => "内存不足",
+        K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted | K::NotConnected => {
+            "网络连接失败"
+        }
+        _ => "系统拒绝了这次读写（详情见英文说明）",
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -146,7 +146,11 @@ impl Desk {
             .map_err(|e| {
                 DeskError::invalid(
                     "file",
-                    format!("无法读取文件 {}：{e}", path.display()),
+                    format!(
+                        "无法读取文件 {}：{}",
+                        path.display(),
+                        crate::desk::error::io_cause_zh(&e)
+                    ),
                     format!("cannot read {}: {e}", path.display()),
                 )
             })?

@@ -28,7 +28,12 @@ pub fn read_file(path: &Path, limit: u64, source: Source) -> DeskResult<Vec<u8>>
     let cannot = |e: std::io::Error| {
         DeskError::invalid(
             source.field,
-            format!("无法读取{} {}：{e}", source.zh, path.display()),
+            format!(
+                "无法读取{} {}：{}",
+                source.zh,
+                path.display(),
+                crate::desk::error::io_cause_zh(&e)
+            ),
             format!("cannot read the {} {}: {e}", source.en, path.display()),
         )
     };
@@ -100,7 +105,7 @@ pub fn read_stdin() -> DeskResult<String> {
         DeskError::new(
             crate::desk::error_code::ErrorCode::MalformedRequest,
             None,
-            format!("无法读取标准输入：{e}"),
+            format!("无法读取标准输入：{}", crate::desk::error::io_cause_zh(&e)),
             format!("cannot read standard input: {e}"),
         )
     })?;

@@ -96,7 +96,7 @@ impl DeskError {
         DeskError::new(
             ErrorCode::Io,
             Some("path"),
-            format!("{doing_zh} {}：{e}", path.display()),
+            format!("{doing_zh} {}：{}", path.display(), io_cause_zh(e)),
             format!("{doing_en} {}: {e}", path.display()),
         )
     }
@@ -146,3 +146,8 @@ pub fn json_error(e: &serde_json::Error) -> DeskError {
         message_en: format!("malformed request: {msg}"),
     }
 }
+
+pub(crate) use surety_store::error::io_cause_zh;
+
+/// A part that is not in the expected form (its parser's words go into message_en).
+pub(crate) const FORM_ZH: &str = "格式不对";

@@ -453,7 +453,7 @@ impl Desk {
                     serde_json::from_value::<FindingsInput>(read("findings")).map_err(|e| {
                         DeskError::invalid(
                             "findings",
-                            format!("调查结论无法读取：{e}"),
+                            format!("调查结论无法读取：{}", crate::desk::error::FORM_ZH),
                             format!("the findings cannot be read: {e}"),
                         )
                     })?;

@@ -107,7 +107,7 @@ pub fn push_now(desk: &mut Desk) -> DeskResult<PushSummary> {
             DeskError::new(
                 ErrorCode::Io,
                 None,
-                format!("无法启动网络：{e}"),
+                format!("无法启动网络：{}", crate::desk::error::io_cause_zh(&e)),
                 format!("cannot start networking: {e}"),
             )
         })?;

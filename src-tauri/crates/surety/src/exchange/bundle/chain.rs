@@ -21,7 +21,7 @@ impl Desk {
         let incoming: Vec<audit::ChainEntry> = serde_json::from_slice(part).map_err(|e| {
             refused(
                 ErrorCode::BundleDamaged,
-                format!("审计日志无法读取：{e}"),
+                format!("审计日志无法读取：{}", crate::desk::error::FORM_ZH),
                 format!("the audit chain cannot be read: {e}"),
             )
         })?;

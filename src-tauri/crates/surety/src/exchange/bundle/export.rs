@@ -349,7 +349,7 @@ impl Desk {
             .map_err(|e| {
                 refused(
                     ErrorCode::BundleDamaged,
-                    format!("无法生成数据包：{e}"),
+                    format!("无法生成数据包：{}", e.reason_zh()),
                     e.to_string(),
                 )
             })?;

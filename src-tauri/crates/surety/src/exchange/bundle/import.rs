@@ -93,7 +93,7 @@ impl Desk {
             ),
             other => refused(
                 ErrorCode::BundleDamaged,
-                format!("数据包已损坏、不完整或被改动，未导入任何内容：{other}"),
+                format!("{}，未导入任何内容", other.reason_zh()),
                 format!(
                     "the bundle is damaged, incomplete or changed; nothing was taken in: {other}"
                 ),
@@ -265,7 +265,7 @@ fn read_event(opened: &Opened, e: &Event) -> DeskResult<Incoming> {
     let body = Incoming::parse(&e.section, part).map_err(|err| {
         refused(
             ErrorCode::BundleDamaged,
-            format!("数据包内容无法读取：{err}"),
+            format!("数据包内容无法读取：{}", crate::desk::error::FORM_ZH),
             format!("a part cannot be read: {err}"),
         )
     })?;

@@ -131,7 +131,7 @@ impl Desk {
             let input: IntakeInput = serde_json::from_value(body.input.clone()).map_err(|err| {
                 DeskError::invalid(
                     "file",
-                    format!("申请内容无法读取：{err}"),
+                    format!("申请内容无法读取：{}", crate::desk::error::FORM_ZH),
                     format!("the application cannot be read: {err}"),
                 )
             })?;
@@ -142,7 +142,10 @@ impl Desk {
                 let inspected = images::inspect(&content).map_err(|err| {
                     DeskError::invalid(
                         "file",
-                        format!("附件“{}”无法使用：{err}", f.file_name),
+                        format!(
+                            "附件“{}”无法使用：不是可用的 JPEG 或 PNG 图片，或已损坏",
+                            f.file_name
+                        ),
                         format!("attachment `{}` cannot be used: {err}", f.file_name),
                     )
                 })?;

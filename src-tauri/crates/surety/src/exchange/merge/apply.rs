@@ -312,7 +312,7 @@ impl Desk {
         let visit: SiteVisit = serde_json::from_value(part.content.clone()).map_err(|e| {
             DeskError::invalid(
                 "content",
-                format!("实地走访记录无法读取：{e}"),
+                format!("实地走访记录无法读取：{}", crate::desk::error::FORM_ZH),
                 format!("the site visit cannot be read: {e}"),
             )
         })?;
