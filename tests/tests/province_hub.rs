@@ -174,7 +174,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
     set_hub(&b, &hub_url, &hub_key);
 
     // Q1 closed while the hub is down: nothing is lost, the envelopes wait with a retry time.
-    close(&a, "uw-pool", "2016-04-05", "1");
+    close(&a, "admin", "2016-04-05", "1");
     let s = push(&a, "uw-pool");
     assert_eq!(
         (s["delivered"].as_u64(), s["failed"].as_u64()),
@@ -248,7 +248,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
     assert_eq!(push(&b, "uw-cpic")["delivered"], 1);
 
     // Q2 on both; B's delivery is killed at different moments, then completed.
-    close(&a, "uw-pool", "2016-07-05", "2");
+    close(&a, "admin", "2016-07-05", "2");
     assert_eq!(push(&a, "uw-pool")["delivered"], 1);
     close(&b, "uw-cpic", "2016-07-06", "2");
     for delay_ms in [0u64, 5, 20, 60, 150] {
@@ -332,7 +332,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
         ],
         json!({}),
     );
-    close(&a, "uw-pool", "2016-07-11", "1");
+    close(&a, "admin", "2016-07-11", "1");
     assert_eq!(
         push(&a, "uw-pool")["delivered"],
         1,
@@ -402,7 +402,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
     disbursed(&c, &YANTAI, &c1, "2016-02-01");
     c.ok("admin", "2016-04-05", &["sync", "identity"], json!({}));
     set_hub(&c, &hub_url, &hub_key);
-    close(&c, "uw-pool", "2016-04-05", "1");
+    close(&c, "admin", "2016-04-05", "1");
     assert_eq!(push(&c, "uw-pool")["refused"], 1);
     let reason = status(&c)["envelopes"][0]["refused_reason"]
         .as_str()
@@ -487,7 +487,7 @@ fn the_province_hears_from_its_desks(backend: Backend) {
         "{check}"
     );
     // …and the hub will not take the truncated chain's next quarter.
-    close(&a, "uw-pool", "2016-10-08", "3");
+    close(&a, "admin", "2016-10-08", "3");
     push(&a, "uw-pool");
     let reason = envelopes(&status(&a), "2016Q3")
         .iter()

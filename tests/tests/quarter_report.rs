@@ -269,7 +269,7 @@ fn r_report_1_a_bank_officer_reads_the_city_tables_of_their_own_loans() {
     for closed in [false, true] {
         if closed {
             o.ok(
-                "uw-pool",
+                "admin",
                 "2016-07-05",
                 &["report", "close", "--year", "2016", "--quarter", "2"],
                 json!({}),
@@ -342,8 +342,10 @@ fn r_report_1_a_closed_quarter_stays_as_it_was_until_an_admin_reopens_it() {
         "",
         "R-REPORT-1",
     );
+    // An admin closes the whole installation (each insurer may close its own lines: see
+    // sync_envelopes.rs).
     let closed = o.ok(
-        "uw-pool",
+        "admin",
         "2016-04-05",
         &["report", "close", "--year", "2016", "--quarter", "1"],
         json!({}),
@@ -352,7 +354,7 @@ fn r_report_1_a_closed_quarter_stays_as_it_was_until_an_admin_reopens_it() {
         (&closed["state"]["closed"], &closed["state"]["revision"]),
         (&json!(true), &json!(1))
     );
-    // Closing twice is refused; the quarter stays at revision 1.
+    // Closing twice is refused, the whole or an insurer's part; it stays at revision 1.
     o.refused(
         "uw-pool",
         "2016-04-06",

@@ -1249,6 +1249,13 @@ export type QuarterReport = {
 /**  Whether the quarter's figures are frozen. */
 export type QuarterState = {
 	closed: boolean,
+	/**
+	 *  Whose lines the closing froze: an insurer's code (a pool's for a pool), or empty
+	 *  for the whole installation.
+	 */
+	organisation?: string,
+	/**  The insurers whose own closings are in force (the figures of the others are live). */
+	closed_for?: string[],
 	/**  The newest closing's revision; 0 when never closed. */
 	revision: number,
 	closed_on: string | null,
@@ -1339,11 +1346,13 @@ export type Refund = {
 	refunded_on: string,
 };
 
-/**  Which quarter to reopen, and why. */
+/**  Which quarter to reopen, and why; with several insurers' closings in force, whose. */
 export type ReopenInput = {
 	year: number,
 	quarter: number,
 	reason: string,
+	/**  The insurer's code whose closing to reopen; empty or absent for the only one. */
+	organisation?: string | null,
 };
 
 /**  A repayment and how it was applied. */

@@ -139,6 +139,8 @@ const en: Messages = {
     closed: "Closed · revision {n} · {on} by {by}",
     reopened: "Reopened (revision {n} reopened {on}: {why}); figures may change",
     draft: "Not closed (draft); figures may change",
+    closedFor: "Not closed as a whole; insurers that closed their own lines: {who} (the other figures may change)",
+    whose: "Whose closing to reopen",
     running: "Quarter running; figures as of {date}",
     asOf: "as of {date}",
     total: "Total",

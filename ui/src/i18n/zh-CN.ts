@@ -134,6 +134,8 @@ export default {
     closed: "已关闭 · 第{n}版 · {on} 由 {by} 关闭",
     reopened: "已重开（第{n}版于 {on} 重开：{why}），数字可能变动",
     draft: "未关闭（草稿），数字可能变动",
+    closedFor: "未整体关闭；已关闭各自部分的保险公司：{who}（其余数字可能变动）",
+    whose: "重开哪家保险公司的部分",
     running: "季度进行中，数字截至 {date}",
     asOf: "数据截至 {date}",
     total: "合计",

@@ -130,6 +130,9 @@ pub enum ReportAction {
         quarter: u8,
         #[arg(long)]
         reason: String,
+        /// Whose closing, when several insurers closed their lines (an insurer's code).
+        #[arg(long)]
+        organisation: Option<String>,
     },
 }
 

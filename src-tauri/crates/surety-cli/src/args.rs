@@ -91,7 +91,8 @@ pub enum Command {
     /// "amount", "paid_on", "year_of"?, "note"?} on stdin); the insurer owed or an admin.
     Compensation,
     /// R-REPORT-1 quarterly statistics: `quarter` (JSON on stdout, or --out FILE.pdf|xlsx),
-    /// `close` (freeze a quarter that is over), `reopen --reason` (admin).
+    /// `close` (freeze a quarter that is over: an underwriter their insurer's lines, an admin the
+    /// whole installation), `reopen --reason [--organisation]` (admin).
     Report {
         #[command(subcommand)]
         action: ReportAction,

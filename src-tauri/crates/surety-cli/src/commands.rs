@@ -344,10 +344,12 @@ fn report(desk: &mut Desk, action: ReportAction) -> DeskResult<String> {
             year,
             quarter,
             reason,
+            organisation,
         } => json(&desk.reopen_quarter(&ReopenInput {
             year,
             quarter,
             reason,
+            organisation,
         })?),
     }
 }

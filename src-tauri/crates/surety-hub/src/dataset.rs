@@ -63,6 +63,8 @@ const HEADING: &[&str] = &[
 /// What a closed quarter's state says.
 const STATE: &[&str] = &[
     "closed",
+    "organisation",
+    "closed_for",
     "revision",
     "closed_on",
     "closed_by",

@@ -4,7 +4,7 @@
 //! Amounts are summed in SQL on integer fen; rules stay in the service layer.
 
 use crate::error::StoreResult;
-use rusqlite::{params, Connection, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use surety_domain::Money;
 
 /// What the report's lines are kept by: the city and the two parties of the loan.
@@ -265,6 +265,9 @@ pub fn defaulters(conn: &Connection, at: &str) -> StoreResult<Vec<(Parties, Stri
 pub struct ClosedQuarter {
     pub period: String,
     pub revision: u32,
+    /// The insurer whose lines it froze (a pool's code for a pool); empty for an admin's
+    /// closing of the whole installation.
+    pub organisation: String,
     pub figures_json: String,
     pub sha256: String,
     pub closed_on: String,
@@ -274,29 +277,64 @@ pub struct ClosedQuarter {
     pub reopen_reason: Option<String>,
 }
 
+const CLOSING_COLUMNS: &str =
+    "q.period, q.revision, q.organisation, q.figures_json, q.sha256, q.closed_on,
+     coalesce(u.username, ''), q.reopened_on, v.username, q.reopen_reason
+     FROM quarter_reports q LEFT JOIN users u ON u.id = q.closed_by
+     LEFT JOIN users v ON v.id = q.reopened_by";
+
+fn closing(r: &Row) -> rusqlite::Result<ClosedQuarter> {
+    Ok(ClosedQuarter {
+        period: r.get(0)?,
+        revision: r.get(1)?,
+        organisation: r.get(2)?,
+        figures_json: r.get(3)?,
+        sha256: r.get(4)?,
+        closed_on: r.get(5)?,
+        closed_by: r.get(6)?,
+        reopened_on: r.get(7)?,
+        reopened_by: r.get(8)?,
+        reopen_reason: r.get(9)?,
+    })
+}
+
 /// Every closing of a period, newest first.
 pub fn closings(conn: &Connection, period: &str) -> StoreResult<Vec<ClosedQuarter>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT q.period, q.revision, q.figures_json, q.sha256, q.closed_on, coalesce(u.username, ''),
-                q.reopened_on, v.username, q.reopen_reason
-         FROM quarter_reports q LEFT JOIN users u ON u.id = q.closed_by
-         LEFT JOIN users v ON v.id = q.reopened_by
-         WHERE q.period = ?1 ORDER BY q.revision DESC",
-    )?;
-    let rows = stmt.query_map([period], |r| {
-        Ok(ClosedQuarter {
-            period: r.get(0)?,
-            revision: r.get(1)?,
-            figures_json: r.get(2)?,
-            sha256: r.get(3)?,
-            closed_on: r.get(4)?,
-            closed_by: r.get(5)?,
-            reopened_on: r.get(6)?,
-            reopened_by: r.get(7)?,
-            reopen_reason: r.get(8)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CLOSING_COLUMNS} WHERE q.period = ?1 ORDER BY q.revision DESC"
+    ))?;
+    let rows = stmt.query_map([period], closing)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The closings of a period in force (not reopened), newest first: an admin's for the
+/// whole installation, or one per insurer that closed its lines.
+pub fn closings_in_force(conn: &Connection, period: &str) -> StoreResult<Vec<ClosedQuarter>> {
+    Ok(closings(conn, period)?
+        .into_iter()
+        .filter(|c| c.reopened_on.is_none())
+        .collect())
+}
+
+/// The closing in force that freezes case `case_id`'s figures in `period`: the whole
+/// installation's, or its insurer's.
+pub fn closing_over_case(
+    conn: &Connection,
+    period: &str,
+    case_id: i64,
+) -> StoreResult<Option<ClosedQuarter>> {
+    let insurer: String = conn
+        .query_row(
+            "SELECT coalesce(o.code, '') FROM cases c LEFT JOIN organisations o ON o.id = c.insurer_id
+             WHERE c.id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default();
+    Ok(closings_in_force(conn, period)?
+        .into_iter()
+        .find(|c| c.organisation.is_empty() || c.organisation == insurer))
 }
 
 /// The newest closing of a period, if it was ever closed.
@@ -304,24 +342,27 @@ pub fn latest_closing(conn: &Connection, period: &str) -> StoreResult<Option<Clo
     Ok(closings(conn, period)?.into_iter().next())
 }
 
-pub fn insert_closing(
-    tx: &Transaction,
-    period: &str,
-    revision: u32,
-    figures_json: &str,
-    sha256: &str,
-    closed_on: &str,
-    user_id: i64,
-) -> StoreResult<()> {
+/// A new closing.
+pub struct NewClosing<'a> {
+    pub period: &'a str,
+    pub revision: u32,
+    pub organisation: &'a str,
+    pub figures_json: &'a str,
+    pub sha256: &'a str,
+    pub closed_on: &'a str,
+    pub user_id: i64,
+}
+
+pub fn insert_closing(tx: &Transaction, c: &NewClosing) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO quarter_reports (period, revision, figures_json, sha256, closed_on, closed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![period, revision, figures_json, sha256, closed_on, user_id],
+        "INSERT INTO quarter_reports (period, revision, organisation, figures_json, sha256, closed_on, closed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![c.period, c.revision, c.organisation, c.figures_json, c.sha256, c.closed_on, c.user_id],
     )?;
     Ok(())
 }
 
-/// Marks the newest closing reopened; false when it was not closed.
+/// Marks a closing reopened; false when it was not in force.
 pub fn reopen(
     tx: &Transaction,
     period: &str,

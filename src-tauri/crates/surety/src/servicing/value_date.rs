@@ -33,9 +33,8 @@ pub(crate) fn check(
         }
     }
     let quarter = Quarter::of(on);
-    if let Some(c) =
-        quarter_figures::latest_closing(tx, &quarter.label())?.filter(|c| c.reopened_on.is_none())
-    {
+    // Frozen for the province by the whole installation's closing or the case's insurer's.
+    if let Some(c) = quarter_figures::closing_over_case(tx, &quarter.label(), case_id)? {
         return Err(refused(
             format!(
                 "起息日 {on} 在已结账的 {}（第 {} 版，{} 结账）内：请管理员先重新打开该季度",

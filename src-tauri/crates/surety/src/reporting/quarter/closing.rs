@@ -1,12 +1,15 @@
 //! R-REPORT-1: a quarter closed is frozen — its figures stored as they were (with their
 //! SHA-256 and a revision number) and shown as stored whatever happens later — until an
-//! admin reopens it with a reason; closing again writes the next revision. Also here: which
-//! lines a reader sees (their own organisation's; everyone else's as one total).
+//! admin reopens it with a reason; closing again writes the next revision. Each insurer
+//! closes its own lines (a pool by its lead underwriter); an admin's closing covers the
+//! whole installation. Also here: which lines a reader sees (their own organisation's;
+//! everyone else's as one total).
 
 use crate::desk::dto::Money as Amount;
 use crate::desk::error::{DeskError, DeskResult};
 use crate::desk::error_code::ErrorCode;
 use crate::desk::Desk;
+use crate::reporting::quarter::combined::combined;
 use crate::reporting::quarter::report::{
     BusinessLine, QuarterCompute, QuarterLossRatio, QuarterNpl, QuarterReport, QuarterState,
 };
@@ -14,6 +17,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use surety_domain::Rule;
 use surety_domain::{LossRatio, Money, Quarter};
+use surety_store::cases::CaseReach;
 use surety_store::quarter_figures as figures;
 use surety_store::{AuditNote, Role};
 
@@ -26,7 +30,7 @@ pub struct QuarterInput {
     pub quarter: u8,
 }
 
-/// Which quarter to reopen, and why.
+/// Which quarter to reopen, and why; with several insurers' closings in force, whose.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
@@ -34,11 +38,16 @@ pub struct ReopenInput {
     pub year: i32,
     pub quarter: u8,
     pub reason: String,
+    /// The insurer's code whose closing to reopen; empty or absent for the only one.
+    #[serde(default)]
+    pub organisation: Option<String>,
 }
 
 fn state_of(c: &figures::ClosedQuarter) -> QuarterState {
     QuarterState {
         closed: c.reopened_on.is_none(),
+        organisation: c.organisation.clone(),
+        closed_for: Vec::new(),
         revision: c.revision,
         closed_on: Some(c.closed_on.clone()),
         closed_by: Some(c.closed_by.clone()),
@@ -53,43 +62,92 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-impl Desk {
-    /// The quarter's state: never closed, closed at a revision, or reopened.
-    pub(crate) fn quarter_state(&self, q: Quarter) -> DeskResult<QuarterState> {
-        Ok(
-            figures::latest_closing(self.store.connection(), &q.label())?
-                .map(|c| state_of(&c))
-                .unwrap_or_default(),
+/// A closing's frozen figures, checked against their SHA-256.
+fn frozen_figures(c: &figures::ClosedQuarter) -> DeskResult<QuarterReport> {
+    if sha256_hex(&c.figures_json) != c.sha256 {
+        return Err(surety_store::StoreError::Corrupt(format!(
+            "quarter_reports: {} revision {} does not match its SHA-256",
+            c.period, c.revision
+        ))
+        .into());
+    }
+    serde_json::from_str(&c.figures_json).map_err(|e| {
+        surety_store::StoreError::Corrupt(format!(
+            "quarter_reports: {} revision {}: {e}",
+            c.period, c.revision
+        ))
+        .into()
+    })
+}
+
+/// Whose closing a closing is, in words: the whole installation's or an insurer's.
+fn whose(organisation: &str) -> (String, String) {
+    if organisation.is_empty() {
+        ("整个机构".into(), "the whole installation".into())
+    } else {
+        (
+            format!("{organisation} 的部分"),
+            format!("{organisation}'s lines"),
         )
     }
+}
 
-    /// The frozen figures of a closed quarter (its newest revision, not reopened).
+impl Desk {
+    /// The closing a reader's report shows: the whole installation's if in force, else
+    /// their own insurer's (a reader of an insurer's cases), else the newest of those two
+    /// reopened; and the insurers whose own closings are in force.
+    fn closing_for_reader(
+        &self,
+        q: Quarter,
+    ) -> DeskResult<(Option<figures::ClosedQuarter>, Vec<String>)> {
+        let conn = self.store.connection();
+        let own = match self.reach() {
+            CaseReach::Insurer(_) => self.own_organisation()?.map(|o| o.code),
+            _ => None,
+        };
+        let all = figures::closings(conn, &q.label())?;
+        let closed_for: Vec<String> = all
+            .iter()
+            .filter(|c| c.reopened_on.is_none() && !c.organisation.is_empty())
+            .map(|c| c.organisation.clone())
+            .collect();
+        let relevant = |c: &&figures::ClosedQuarter| {
+            c.organisation.is_empty() || Some(&c.organisation) == own.as_ref()
+        };
+        let shown = all
+            .iter()
+            .filter(relevant)
+            .find(|c| c.reopened_on.is_none())
+            .or_else(|| all.iter().find(relevant))
+            .cloned();
+        Ok((shown, closed_for))
+    }
+
+    /// The quarter's state for the reader: never closed, closed at a revision (the whole
+    /// installation, or the reader's insurer), or reopened; and which insurers closed.
+    pub(crate) fn quarter_state(&self, q: Quarter) -> DeskResult<QuarterState> {
+        let (shown, closed_for) = self.closing_for_reader(q)?;
+        let mut state = shown.map(|c| state_of(&c)).unwrap_or_default();
+        state.closed_for = closed_for;
+        Ok(state)
+    }
+
+    /// The frozen figures the reader's report shows (see `closing_for_reader`).
     pub(crate) fn closed_quarter(&self, q: Quarter) -> DeskResult<Option<QuarterReport>> {
-        let Some(c) = figures::latest_closing(self.store.connection(), &q.label())? else {
+        let (shown, closed_for) = self.closing_for_reader(q)?;
+        let Some(c) = shown.filter(|c| c.reopened_on.is_none()) else {
             return Ok(None);
         };
-        if c.reopened_on.is_some() {
-            return Ok(None);
-        }
-        if sha256_hex(&c.figures_json) != c.sha256 {
-            return Err(surety_store::StoreError::Corrupt(format!(
-                "quarter_reports: {} revision {} does not match its SHA-256",
-                c.period, c.revision
-            ))
-            .into());
-        }
-        let mut report: QuarterReport = serde_json::from_str(&c.figures_json).map_err(|e| {
-            surety_store::StoreError::Corrupt(format!(
-                "quarter_reports: {} revision {}: {e}",
-                c.period, c.revision
-            ))
-        })?;
+        let mut report = frozen_figures(&c)?;
         report.state = state_of(&c);
+        report.state.closed_for = closed_for;
         Ok(Some(report))
     }
 
-    /// Freezes a quarter that is over: every city's figures as of its last day, revision
-    /// one more than the last. An admin or an underwriter (the lead insurer reports).
+    /// Freezes a quarter that is over as of its last day, revision one more than the
+    /// period's last: an underwriter freezes their insurer's lines (a pool's lead, the
+    /// pool's), an admin the whole installation. The province's copy — every closing in
+    /// force combined — waits in the outbox, one envelope per city.
     pub fn close_quarter(&mut self, input: &QuarterInput) -> DeskResult<QuarterReport> {
         self.require_role(
             &[Role::Admin, Role::Underwriter],
@@ -106,42 +164,88 @@ impl Desk {
                 format!("{} is not over (it ends {}, business date {today}): it can be closed once it has ended", q.label(), q.end()),
             ));
         }
+        let scope = match self.user.role {
+            Role::Underwriter => {
+                let org = self.own_organisation()?.ok_or_else(|| {
+                    DeskError::invalid(
+                        "quarter",
+                        "核保人员未属任何保险公司，无法关闭季度：请管理员设置其所属机构或由管理员关闭",
+                        "the underwriter belongs to no insurer, so has no lines to close: an admin sets their organisation, or closes the whole installation",
+                    )
+                })?;
+                Some((org.id, org.code))
+            }
+            _ => None,
+        };
+        let organisation = scope
+            .as_ref()
+            .map(|(_, code)| code.clone())
+            .unwrap_or_default();
         let actor = self.actor();
         let user_id = self.user.id;
         let label = q.label();
         let issuer = self.issuer()?;
         let settings = self.settings.clone();
-        // The closing user's organisation speaks for the installation (none for an admin).
-        let organisation = self.own_organisation()?.map(|o| o.code).unwrap_or_default();
         let made_at = surety_store::store::now_rfc3339();
         self.store.write(&actor, "quarter.close", |tx| {
             // Read inside the transaction: a second closing at the same moment waits and
             // then sees this one.
-            let last = figures::latest_closing(tx, &label)?;
-            if let Some(c) = last.as_ref().filter(|c| c.reopened_on.is_none()) {
+            let in_force = figures::closings_in_force(tx, &label)?;
+            if let Some(c) = in_force.iter().find(|c| {
+                c.organisation.is_empty() || organisation.is_empty() || c.organisation == organisation
+            }) {
+                let (zh, en) = whose(&c.organisation);
+                let (hint_zh, hint_en) = if organisation.is_empty() && !c.organisation.is_empty() {
+                    (
+                        "各保险公司已分别关闭的，由其余保险公司各自关闭；或由管理员先重开它们",
+                        "the other insurers close their own lines, or an admin reopens the insurers' closings first",
+                    )
+                } else {
+                    ("须由管理员重开后才能再次关闭", "an admin must reopen it before it is closed again")
+                };
                 return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
                     Rule::RReport1,
                     "quarter",
-                    format!("{} 已于 {} 关闭（第 {} 版），须由管理员重开后才能再次关闭", q.label_zh(), c.closed_on, c.revision),
-                    format!("{} was closed on {} (revision {}): an admin must reopen it before it is closed again", label, c.closed_on, c.revision),
+                    format!("{}（{zh}）已于 {} 关闭（第 {} 版）：{hint_zh}", q.label_zh(), c.closed_on, c.revision),
+                    format!("{label} ({en}) was closed on {} (revision {}): {hint_en}", c.closed_on, c.revision),
                 )));
             }
-            let revision = last.map_or(1, |c| c.revision + 1);
+            let revision = figures::latest_closing(tx, &label)?.map_or(1, |c| c.revision + 1);
             let compute = QuarterCompute {
                 conn: tx,
                 settings: &settings,
                 today,
                 issuer,
-                reach: surety_store::cases::CaseReach::All,
+                reach: scope.as_ref().map_or(CaseReach::All, |(id, _)| CaseReach::Insurer(*id)),
             };
             // A stored value that no longer parses is the only way this fails.
-            let report = compute
+            let mut report = compute
                 .report(q, q.end())
                 .map_err(|e| surety_store::StoreError::Corrupt(e.message_en))?;
+            if !organisation.is_empty() {
+                report = report.of_insurer(&organisation);
+            }
             let json = serde_json::to_string(&report).expect("a report serializes");
             let sha = sha256_hex(&json);
-            figures::insert_closing(tx, &label, revision, &json, &sha, &today.to_string(), user_id)?;
-            // The province's copy: one signed envelope per city, waiting in the outbox.
+            figures::insert_closing(
+                tx,
+                &figures::NewClosing {
+                    period: &label,
+                    revision,
+                    organisation: &organisation,
+                    figures_json: &json,
+                    sha256: &sha,
+                    closed_on: &today.to_string(),
+                    user_id,
+                },
+            )?;
+            // The province's copy: every closing in force with this one, one signed
+            // envelope per city, waiting in the outbox.
+            let mut frozen = vec![report.clone()];
+            for c in &in_force {
+                frozen.push(frozen_figures(c).map_err(|e| surety_store::StoreError::Corrupt(e.message_en))?);
+            }
+            let province = combined(frozen, settings.npl.exemption_ratio);
             let closing = QuarterState {
                 closed: true,
                 revision,
@@ -151,14 +255,15 @@ impl Desk {
                 ..QuarterState::default()
             };
             let envelopes =
-                crate::reporting::sync::write_envelopes(tx, &report, q, &closing, &organisation, &made_at)?;
+                crate::reporting::sync::write_envelopes(tx, &province, q, &closing, &organisation, &made_at)?;
+            let (_, whose_en) = whose(&organisation);
             Ok((
                 revision,
                 AuditNote::new(
                     "quarter",
                     &label,
                     format!(
-                        "R-REPORT-1 closed {label} revision {revision}: {} loans disbursed, balance {}, sha256 {sha}; {envelopes} envelope(s) for the province",
+                        "R-REPORT-1 closed {label} ({whose_en}) revision {revision}: {} loans disbursed, balance {}, sha256 {sha}; {envelopes} envelope(s) for the province",
                         report.business_total.disbursed_count, report.business_total.balance.0
                     ),
                 ),
@@ -187,26 +292,46 @@ impl Desk {
         let user_id = self.user.id;
         let label = q.label();
         let today = self.today().to_string();
+        let wanted = input
+            .organisation
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string);
         self.store.write(&actor, "quarter.reopen", |tx| {
-            let Some(c) = figures::latest_closing(tx, &label)?.filter(|c| c.reopened_on.is_none())
-            else {
-                return Err(surety_store::StoreError::Rule(
-                    surety_domain::Violation::new(
+            let in_force = figures::closings_in_force(tx, &label)?;
+            let chosen: Vec<&figures::ClosedQuarter> = in_force
+                .iter()
+                .filter(|c| wanted.as_ref().is_none_or(|w| &c.organisation == w))
+                .collect();
+            let c = match chosen.as_slice() {
+                [c] => *c,
+                [] => {
+                    return Err(surety_store::StoreError::Rule(surety_domain::Violation::new(
                         Rule::RReport1,
                         "quarter",
                         format!("{} 未关闭，无需重开", q.label_zh()),
                         format!("{label} is not closed: there is nothing to reopen"),
-                    ),
-                ));
+                    )))
+                }
+                several => {
+                    let codes: Vec<&str> = several.iter().map(|c| c.organisation.as_str()).collect();
+                    return Err(surety_store::StoreError::invalid(
+                        "organisation",
+                        format!("{} 有几家保险公司分别关闭（{}）：请指明重开哪一家", q.label_zh(), codes.join("、")),
+                        format!("{label} is closed by several insurers ({}): say whose closing to reopen", codes.join(", ")),
+                    ));
+                }
             };
             figures::reopen(tx, &label, c.revision, &today, user_id, &reason)?;
+            let (_, whose_en) = whose(&c.organisation);
             Ok((
                 (),
                 AuditNote::new(
                     "quarter",
                     &label,
                     format!(
-                        "R-REPORT-1 reopened {label} revision {}: {reason}",
+                        "R-REPORT-1 reopened {label} ({whose_en}) revision {}: {reason}",
                         c.revision
                     ),
                 ),

@@ -144,6 +144,13 @@ pub struct DefaulterLine {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuarterState {
     pub closed: bool,
+    /// Whose lines the closing froze: an insurer's code (a pool's for a pool), or empty
+    /// for the whole installation.
+    #[serde(default)]
+    pub organisation: String,
+    /// The insurers whose own closings are in force (the figures of the others are live).
+    #[serde(default)]
+    pub closed_for: Vec<String>,
     /// The newest closing's revision; 0 when never closed.
     pub revision: u32,
     pub closed_on: Option<String>,

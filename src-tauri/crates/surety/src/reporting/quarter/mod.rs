@@ -2,6 +2,7 @@
 //! quarter, and the report as PDF and XLSX.
 
 pub(crate) mod closing;
+pub(crate) mod combined;
 pub(crate) mod documents;
 pub(crate) mod lines;
 pub(crate) mod report;

@@ -101,6 +101,10 @@ impl Desk {
     pub fn quarter_report(&self, scope: ReportScope) -> DeskResult<QuarterReport> {
         self.require_report_reader()?;
         let report = match self.closed_quarter(scope.quarter)? {
+            // The reader's own insurer's closing: its tables are its own cases' already.
+            Some(frozen) if !frozen.state.organisation.is_empty() => {
+                return self.for_reader(frozen.for_city(scope.city));
+            }
             Some(frozen) => frozen,
             None => {
                 let as_of = self.report_day(scope.quarter)?;
@@ -532,6 +536,14 @@ impl QuarterReport {
         self.defaulters.iter().for_each(|l| d.add(l));
         self.defaulters_total = d;
         self
+    }
+
+    /// One insurer's own lines (a closing by its underwriter): its business and loss ratio;
+    /// the tables by city were worked out from its cases alone.
+    pub(crate) fn of_insurer(mut self, code: &str) -> QuarterReport {
+        self.business.retain(|l| l.insurer == code);
+        self.loss_ratios.retain(|l| l.insurer == code);
+        self.with_totals()
     }
 
     /// One city's lines (with their totals), or all.
