@@ -254,9 +254,7 @@ fn a_signing_key_kept_in_the_database_moves_to_its_own_file() {
 /// One installation's flood waits (unsigned, so the desk retries later), another's envelope
 /// is still taken; a body that never finishes is answered and closed; the province after
 /// both answers as before.
-#[test]
-fn a_flood_and_a_slow_body_are_cut_short() {
-    let backend = Backend::sqlite();
+fn a_flood_and_a_slow_body_are_cut_short(backend: Backend) {
     let logs = tempfile::tempdir().unwrap();
     let honest = SigningKey::from_bytes(&[31u8; 32]);
     let noisy = SigningKey::from_bytes(&[32u8; 32]);
@@ -330,4 +328,14 @@ fn a_flood_and_a_slow_body_are_cut_short() {
     let after = hub.get_json("/v1/province?period=2016Q1");
     assert_eq!(after["reported"], 1, "{after}");
     assert_ne!(after, before, "the honest quarter is in");
+}
+
+#[test]
+fn a_flood_and_a_slow_body_are_cut_short_on_sqlite() {
+    a_flood_and_a_slow_body_are_cut_short(Backend::sqlite());
+}
+
+#[test]
+fn a_flood_and_a_slow_body_are_cut_short_on_postgresql() {
+    a_flood_and_a_slow_body_are_cut_short(Backend::postgres());
 }
