@@ -433,3 +433,91 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         "BUNDLE_NOT_FOR_US"
     );
 }
+
+/// The application's own day travels with it: taken on the laptop on 2016-03-01 and taken
+/// in at the office on 2016-03-20, it is dated 2016-03-01 there. One the laptop dates
+/// after the office's day, or before the laptop was enrolled (2016-02-20), is refused with
+/// its reason and nothing of it is written.
+#[test]
+fn an_application_keeps_the_day_it_was_taken_on_the_laptop() {
+    let office = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let (laptop, office_id) = laptop_of(&office, dir.path(), "吴磊的笔记本");
+    let mut provisional = Vec::new();
+    for (day, name, code) in [
+        ("2016-03-01", "烟台海德机械有限公司", CODE_A),
+        ("2016-03-25", "烟台福山果蔬合作社", CODE_B),
+        ("2016-02-10", "烟台莱山渔具厂", CODE_D),
+    ] {
+        let out = laptop.run_as(
+            Some("agent"),
+            LAPTOP_PASSWORD,
+            Some(day),
+            &["case", "intake"],
+            &application(&YANTAI, name, code, "100000").to_string(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(out.json()["application_date"], day, "the laptop's own day");
+        provisional.push(out.json()["case_no"].as_str().unwrap().to_string());
+    }
+    let bundle = dir.path().join("b.bundle");
+    let out = laptop.run_as(
+        Some("agent"),
+        LAPTOP_PASSWORD,
+        Some("2016-03-25"),
+        &[
+            "bundle",
+            "export",
+            "--to",
+            &office_id,
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let out = office.run(
+        Some("admin"),
+        Some("2016-03-20"),
+        &["bundle", "import", "--from", bundle.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let line = |p: &str| {
+        report["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["provisional_no"] == p)
+            .unwrap_or_else(|| panic!("no line for {p}: {report}"))
+            .clone()
+    };
+    let taken = line(&provisional[0]);
+    assert_eq!(taken["outcome"], "taken", "{taken}");
+    let shown = office.ok(
+        "auditor",
+        "2016-03-20",
+        &["case", "show", taken["case_no"].as_str().unwrap()],
+        json!({}),
+    );
+    assert_eq!(shown["application_date"], "2016-03-01");
+
+    let later = line(&provisional[1]);
+    assert_eq!(later["outcome"], "refused", "{later}");
+    assert!(
+        later["reason_zh"].as_str().unwrap().contains("晚于今天"),
+        "{later}"
+    );
+    let earlier = line(&provisional[2]);
+    assert_eq!(earlier["outcome"], "refused", "{earlier}");
+    assert!(
+        earlier["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("早于这台笔记本的登记日期 2016-02-20"),
+        "{earlier}"
+    );
+    assert_eq!(case_count(&office), 1, "only the first was written");
+}

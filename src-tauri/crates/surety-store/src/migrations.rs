@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0024_repayments_by_case.sql"),
     include_str!("../migrations/0025_loan_standings.sql"),
     include_str!("../migrations/0026_quarter_closed_per_insurer.sql"),
+    include_str!("../migrations/0027_laptop_enrolled_on.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -15,6 +15,8 @@ pub struct Peer {
     pub seal_recipient: String,
     pub added_at: String,
     pub added_by: String,
+    /// For a field laptop this office enrolled: the business date of its enrolment.
+    pub enrolled_on: Option<String>,
 }
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Peer> {
@@ -24,22 +26,25 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Peer> {
         signing_key: r.get(2)?,
         seal_recipient: r.get(3)?,
         added_at: r.get(4)?,
+        enrolled_on: r.get(6)?,
         added_by: r.get(5)?,
     })
 }
 
-const COLUMNS: &str = "installation_id, name, signing_key, seal_recipient, added_at, added_by";
+const COLUMNS: &str =
+    "installation_id, name, signing_key, seal_recipient, added_at, added_by, enrolled_on";
 
 pub fn insert(tx: &Connection, p: &Peer) -> StoreResult<()> {
     tx.execute(
-        &format!("INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        &format!("INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
             p.installation_id,
             p.name,
             p.signing_key,
             p.seal_recipient,
             p.added_at,
-            p.added_by
+            p.added_by,
+            p.enrolled_on
         ],
     )?;
     Ok(())

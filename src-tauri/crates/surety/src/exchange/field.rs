@@ -206,6 +206,7 @@ impl Desk {
             seal_recipient: laptop_seal.recipient(),
             added_at: enrolment.made_at.clone(),
             added_by: self.user.username.clone(),
+            enrolled_on: Some(self.today().to_string()),
         };
         let actor = self.actor();
         self.store.write(&actor, "installation.field_enrolled", |tx| {
@@ -298,6 +299,7 @@ impl Desk {
                     seal_recipient: e.office.seal_recipient.clone(),
                     added_at: e.made_at.clone(),
                     added_by: e.made_by.clone(),
+                    enrolled_on: None,
                 },
             )?;
             Ok((

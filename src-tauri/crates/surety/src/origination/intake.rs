@@ -73,9 +73,16 @@ impl Desk {
             },
             &self.settings,
         ))?;
-        // R-STOP-1 on the business date, whatever date the application names: a back-dated
-        // application never gets round a stop.
-        self.check_suspension(parties.insurer.id, borrower.city, self.today())?;
+        // R-STOP-1 on the business date, whatever date a form names: a back-dated
+        // application never gets round a stop. An application taken on a laptop or at a
+        // partner office is replayed as of the day it was taken, that day's stop included
+        // (its day was bounded when its bundle was taken in).
+        let stop_day = if self.import.is_some() {
+            application_date
+        } else {
+            self.today()
+        };
+        self.check_suspension(parties.insurer.id, borrower.city, stop_day)?;
         let terms = self.intake_terms(input, &borrower, &parties.agreement, application_date)?;
         let quote = domain_quote(&terms, &self.settings);
         first_violation(quote.violations.clone())?;
@@ -288,7 +295,6 @@ impl Desk {
         let user_id = self.user.id;
         let application_date = terms.contract_date;
         let import = self.import.take();
-        let input_json = serde_json::to_string(input).expect("an intake serializes");
         // Kept for partner offices with its date fixed: replayed there, it is this day's.
         let mut dated = input.clone();
         dated.application_date = Some(application_date.to_string());
@@ -331,8 +337,8 @@ impl Desk {
             sections::set_agreement(tx, case_id, parties.agreement.id)?;
             surety_store::partners::record_intake_input(tx, case_id, &dated_json)?;
             if field.is_some() {
-                // Kept exactly as entered: the office replays it when the bundle arrives.
-                surety_store::bundles::record_field_intake(tx, case_id, &input_json)?;
+                // Kept with its day fixed: the office replays it as of the day it was taken.
+                surety_store::bundles::record_field_intake(tx, case_id, &dated_json)?;
             }
             if let Some(import) = &import {
                 crate::origination::replayed::record_import(

@@ -136,6 +136,9 @@ impl Desk {
                 )
             })?;
             let agent = agent?;
+            if provisional {
+                self.check_laptop_day(sender, &input)?;
+            }
             let mut files = Vec::new();
             for f in &body.files {
                 let content = opened.part(&f.part).unwrap_or_default().to_vec();
@@ -192,5 +195,23 @@ impl Desk {
                 line("refused", None, Some(&e))
             }
         }
+    }
+
+    /// A laptop's application is as old as the laptop's clock says, within what the office
+    /// knows: not after today (the intake checks that), not before the laptop's enrolment.
+    fn check_laptop_day(&self, laptop: &str, input: &IntakeInput) -> DeskResult<()> {
+        let Some(day) = input.application_date.as_deref() else {
+            return Ok(());
+        };
+        let enrolled = surety_store::peers::by_id(self.store.connection(), laptop)?
+            .and_then(|p| p.enrolled_on);
+        if let Some(enrolled) = enrolled.filter(|e| day < e.as_str()) {
+            return Err(DeskError::invalid(
+                "application_date",
+                format!("申请日期 {day} 早于这台笔记本的登记日期 {enrolled}：笔记本的日期不对，请核对后在笔记本上重新受理"),
+                format!("the application date {day} is before the laptop was enrolled ({enrolled}): the laptop's date is wrong; check it and take the application again on the laptop"),
+            ));
+        }
+        Ok(())
     }
 }
