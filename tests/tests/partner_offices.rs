@@ -406,10 +406,16 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
     export(&insurer, &to_third, &b5);
     let report = import(&third, &b5);
     let t = tally(&report);
-    // The Yantai cases come (the insurer holds them) but its pool's steps are not taken.
+    // The Yantai cases are the pool's and ICBC's, neither of which it speaks for there:
+    // none is taken, each refused with its reason, and none of their steps is taken.
     assert_eq!(
-        t[&("case".to_string(), "taken".to_string())],
+        t[&("case".to_string(), "refused".to_string())],
         12,
+        "{report}"
+    );
+    assert!(
+        !t.contains_key(&("case".to_string(), "taken".to_string()))
+            && !t.contains_key(&("step".to_string(), "taken".to_string())),
         "{report}"
     );
     let refusal = report["lines"]
@@ -417,13 +423,20 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
         .unwrap()
         .iter()
         .find(|l| l["outcome"] == "refused")
-        .expect("a refused step");
+        .expect("a refused case");
     assert!(
         refusal["reason_en"]
             .as_str()
             .unwrap()
-            .contains("is not registered to speak for `sd-pool`"),
+            .contains("not a person of an organisation the sender speaks for"),
         "{refusal}"
+    );
+    assert!(refusal["reason_zh"].as_str().unwrap().contains("未导入"));
+    let held = third.ok("auditor", DAY, &["case", "list"], json!({}));
+    assert_eq!(
+        held.as_array().unwrap().len(),
+        0,
+        "nothing of theirs written"
     );
 }
 

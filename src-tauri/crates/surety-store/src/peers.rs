@@ -17,6 +17,8 @@ pub struct Peer {
     pub added_by: String,
     /// For a field laptop this office enrolled: the business date of its enrolment.
     pub enrolled_on: Option<String>,
+    /// For a field laptop this office enrolled: its agent's user name.
+    pub agent: Option<String>,
 }
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Peer> {
@@ -27,16 +29,17 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Peer> {
         seal_recipient: r.get(3)?,
         added_at: r.get(4)?,
         enrolled_on: r.get(6)?,
+        agent: r.get(7)?,
         added_by: r.get(5)?,
     })
 }
 
 const COLUMNS: &str =
-    "installation_id, name, signing_key, seal_recipient, added_at, added_by, enrolled_on";
+    "installation_id, name, signing_key, seal_recipient, added_at, added_by, enrolled_on, agent";
 
 pub fn insert(tx: &Connection, p: &Peer) -> StoreResult<()> {
     tx.execute(
-        &format!("INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        &format!("INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
         params![
             p.installation_id,
             p.name,
@@ -44,7 +47,8 @@ pub fn insert(tx: &Connection, p: &Peer) -> StoreResult<()> {
             p.seal_recipient,
             p.added_at,
             p.added_by,
-            p.enrolled_on
+            p.enrolled_on,
+            p.agent
         ],
     )?;
     Ok(())

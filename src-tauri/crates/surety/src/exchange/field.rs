@@ -207,6 +207,7 @@ impl Desk {
             added_at: enrolment.made_at.clone(),
             added_by: self.user.username.clone(),
             enrolled_on: Some(self.today().to_string()),
+            agent: Some(agent.username.clone()),
         };
         let actor = self.actor();
         self.store.write(&actor, "installation.field_enrolled", |tx| {
@@ -300,6 +301,7 @@ impl Desk {
                     added_at: e.made_at.clone(),
                     added_by: e.made_by.clone(),
                     enrolled_on: None,
+                    agent: None,
                 },
             )?;
             Ok((

@@ -216,7 +216,31 @@ impl Desk {
         opened: &surety_bundle::Opened,
     ) -> DeskResult<ImportLine> {
         let conn = self.store.connection();
-        if sections::case_by_no(conn, &part.case_no)?.is_some() {
+        if let Some(held) = sections::case_by_no(conn, &part.case_no)? {
+            // The number is taken here: by this very case (sent again), or by another.
+            let sent_id = part
+                .input
+                .pointer("/borrower/id_number")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if !held.borrower_id_number.eq_ignore_ascii_case(sent_id.trim()) {
+                let e = DeskError::not_permitted(
+                    format!("案件编号 {} 在本机已用于另一笔申请：未导入", part.case_no),
+                    format!(
+                        "case number {} is used here by another application: not taken",
+                        part.case_no
+                    ),
+                );
+                self.remember_outcome(
+                    from,
+                    bundle_id,
+                    &event.event_id,
+                    &event.hash,
+                    &format!("refused: {}", e.message_en),
+                    None,
+                )?;
+                return Ok(line(&part.case_no, CASE, "refused", Some(&e)));
+            }
             let at = crate::desk::ids::now();
             self.store.write_bookkeeping(|tx| {
                 stored::record_event(

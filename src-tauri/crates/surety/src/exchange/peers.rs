@@ -133,6 +133,7 @@ impl Desk {
             added_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             added_by: self.user.username.clone(),
             enrolled_on: None,
+            agent: None,
         };
         let actor = self.actor();
         self.store.write(&actor, "installation.peer_added", |tx| {

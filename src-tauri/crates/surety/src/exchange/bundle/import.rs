@@ -41,16 +41,25 @@ impl Desk {
         let on_laptop =
             crate::origination::numbering::field_prefix(self.store.connection())?.is_some();
         let (opened, peer) = self.open_bundle(bytes)?;
+        let sender = self.sender_of(&peer, on_laptop)?;
         // Every event is checked before anything is applied.
         let plan = self.plan_events(&opened, on_laptop)?;
+        if !on_laptop {
+            self.may_import(&plan.iter().map(|(_, body, _)| body).collect::<Vec<_>>())?;
+        }
         let mut lines = Vec::new();
         let total = plan.len();
         for (n, (event, body, before)) in plan.into_iter().enumerate() {
             progress(n, total, body.provisional_no());
-            let line = match before {
-                Some((_, outcome, case_no)) => known_line(&event, &body, outcome, case_no),
-                None if !apply => self.preview_in_bundle(&peer, &event, &body, &lines)?,
-                None => self.take_event(&peer, &opened, &event, &body)?,
+            let not_theirs = before
+                .is_none()
+                .then(|| self.not_the_senders(&sender, &event.section, &body))
+                .flatten();
+            let line = match (before, not_theirs) {
+                (Some((_, outcome, case_no)), _) => known_line(&event, &body, outcome, case_no),
+                (None, Some(e)) => self.refuse_event(&peer, &opened, &event, &body, &e, apply)?,
+                (None, None) if !apply => self.preview_in_bundle(&peer, &event, &body, &lines)?,
+                (None, None) => self.take_event(&peer, &opened, &event, &body)?,
             };
             lines.push(line);
         }
@@ -201,6 +210,38 @@ impl Desk {
             line.reason_en = None;
         }
         Ok(line)
+    }
+
+    /// An event that is not its sender's to say: listed with the reason, nothing of it
+    /// written; remembered when applying, so the same bundle again says so at once.
+    fn refuse_event(
+        &mut self,
+        peer: &Peer,
+        opened: &Opened,
+        event: &Event,
+        body: &Incoming,
+        e: &crate::desk::error::DeskError,
+        apply: bool,
+    ) -> DeskResult<ImportLine> {
+        if apply {
+            self.remember_outcome(
+                &peer.installation_id,
+                &opened.manifest.bundle_id,
+                &event.event_id,
+                &event.hash,
+                &format!("refused: {}", e.message_en),
+                None,
+            )?;
+        }
+        Ok(ImportLine {
+            provisional_no: body.provisional_no().to_string(),
+            section: event.section.clone(),
+            outcome: "refused".into(),
+            case_no: None,
+            reason_zh: Some(e.message_zh.clone()),
+            reason_en: Some(e.message_en.clone()),
+            files: body.files(),
+        })
     }
 
     /// One event taken in by the step that owns it.

@@ -11,6 +11,7 @@
 mod chain;
 mod export;
 mod import;
+mod senders;
 mod take_in;
 mod wire;
 
