@@ -6,8 +6,9 @@
 //! `/health`, the hub's public key (`/v1/hub`: installations check receipts with it) and
 //! `/v1/envelopes` (each envelope proves its sender by its signature).
 
+use crate::readers::{ReadEntry, Reader};
 use crate::refusal::{self, Refusal};
-use crate::repo::{HubError, HubResult, ReadEntry, Reader, Repository};
+use crate::repo::{HubError, HubResult, Repository};
 use crate::throttle::Throttle;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};

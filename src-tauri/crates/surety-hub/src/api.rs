@@ -3,8 +3,9 @@
 //! a strict Content-Security-Policy.
 
 use crate::access;
+use crate::readers::Reader;
 use crate::refusal::{self, Refusal};
-use crate::repo::{Reader, Repository};
+use crate::repo::Repository;
 use crate::{intake, province, workbook, Hub, BODY_LIMIT};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};

@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod intake;
 pub mod postgres;
 pub mod province;
+pub mod readers;
 pub mod refusal;
 pub mod repo;
 pub mod signing_key;

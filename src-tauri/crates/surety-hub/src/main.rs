@@ -346,7 +346,7 @@ async fn readers<R: Repository>(repo: &R, action: ReaderAction) -> Result<ExitCo
                 Ok(p) => p,
                 Err(code) => return Ok(code),
             };
-            let reader = surety_hub::repo::Reader {
+            let reader = surety_hub::readers::Reader {
                 username,
                 display_name: name.trim().to_string(),
                 created_at: now(),

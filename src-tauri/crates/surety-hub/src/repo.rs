@@ -226,25 +226,9 @@ pub struct Received {
     pub superseded_at: Option<String>,
 }
 
-/// A member of the finance office's staff who may read the province's figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reader {
-    pub username: String,
-    pub display_name: String,
-    pub created_at: String,
-    pub disabled_at: Option<String>,
-}
-
-/// One read of the province's figures, as the hub recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReadEntry {
-    pub username: String,
-    pub at: String,
-    pub what: String,
-}
-
-/// The hub's storage.
-pub trait Repository: Clone + Send + Sync + 'static {
+/// The hub's storage: envelopes and sums here, the finance office's readers in
+/// [`crate::readers::Readers`].
+pub trait Repository: crate::readers::Readers + Clone + Send + Sync + 'static {
     fn meta(&self, key: &str) -> impl Future<Output = HubResult<Option<String>>> + Send;
     /// Removes `key` (the signing key once it has moved to its own file).
     fn meta_remove(&self, key: &str) -> impl Future<Output = HubResult<()>> + Send;
@@ -289,47 +273,6 @@ pub trait Repository: Clone + Send + Sync + 'static {
     /// Every revision received for a period, superseded ones included.
     fn history(&self, period: &str) -> impl Future<Output = HubResult<Vec<Received>>> + Send;
     fn org_names(&self) -> impl Future<Output = HubResult<Vec<(String, String)>>> + Send;
-    /// Adds a reader with the hash of their password; `Invalid` if the name is taken.
-    fn add_reader(
-        &self,
-        reader: &Reader,
-        password_hash: &str,
-    ) -> impl Future<Output = HubResult<()>> + Send;
-    /// A reader and their password's hash.
-    fn reader(
-        &self,
-        username: &str,
-    ) -> impl Future<Output = HubResult<Option<(Reader, String)>>> + Send;
-    fn readers(&self) -> impl Future<Output = HubResult<Vec<Reader>>> + Send;
-    /// Whether a reader not disabled had their password replaced (their sessions end).
-    fn set_reader_password(
-        &self,
-        username: &str,
-        password_hash: &str,
-    ) -> impl Future<Output = HubResult<bool>> + Send;
-    /// Whether a reader not yet disabled was disabled now (their sessions end).
-    fn disable_reader(
-        &self,
-        username: &str,
-        at: &str,
-    ) -> impl Future<Output = HubResult<bool>> + Send;
-    fn open_session(
-        &self,
-        token_sha256: &str,
-        username: &str,
-        times: (&str, &str),
-    ) -> impl Future<Output = HubResult<()>> + Send;
-    /// The reader a session token (its hash) signs in, if it has not expired at `now` and
-    /// the reader is not disabled.
-    fn session_reader(
-        &self,
-        token_sha256: &str,
-        now: &str,
-    ) -> impl Future<Output = HubResult<Option<Reader>>> + Send;
-    fn close_session(&self, token_sha256: &str) -> impl Future<Output = HubResult<()>> + Send;
-    fn record_read(&self, entry: &ReadEntry) -> impl Future<Output = HubResult<()>> + Send;
-    /// The newest `limit` reads, newest first.
-    fn reads(&self, limit: i64) -> impl Future<Output = HubResult<Vec<ReadEntry>>> + Send;
     /// The anchor held for an installation.
     fn anchor(
         &self,

@@ -520,49 +520,6 @@ fn quarter_defaulters(
     Ok(by_city.into_values().collect())
 }
 
-impl QuarterReport {
-    /// Recomputes every total line from the lines (after a filter).
-    pub(crate) fn with_totals(mut self) -> QuarterReport {
-        let mut b = BusinessLine::default();
-        self.business.iter().for_each(|l| b.add(l));
-        self.business_total = b;
-        let mut k = KindLine::zeroed("", "");
-        self.by_kind.iter().for_each(|l| k.add(l));
-        self.by_kind_total = k;
-        let mut s = SubsidyLine::zeroed("");
-        self.subsidies.iter().for_each(|l| s.add(l));
-        self.subsidies_total = s;
-        let mut d = DefaulterLine::zeroed("");
-        self.defaulters.iter().for_each(|l| d.add(l));
-        self.defaulters_total = d;
-        self
-    }
-
-    /// One insurer's own lines (a closing by its underwriter): its business and loss ratio;
-    /// the tables by city were worked out from its cases alone.
-    pub(crate) fn of_insurer(mut self, code: &str) -> QuarterReport {
-        self.business.retain(|l| l.insurer == code);
-        self.loss_ratios.retain(|l| l.insurer == code);
-        self.with_totals()
-    }
-
-    /// One city's lines (with their totals), or all.
-    pub fn for_city(mut self, city: Option<City>) -> QuarterReport {
-        let Some(city) = city else {
-            return self;
-        };
-        let code = city.code();
-        self.city = Some(code.to_string());
-        self.business.retain(|l| l.city == code);
-        self.by_kind.retain(|l| l.city == code);
-        self.loss_ratios.retain(|l| l.city == code);
-        self.npl.retain(|l| l.city == code);
-        self.subsidies.retain(|l| l.city == code);
-        self.defaulters.retain(|l| l.city == code);
-        self.with_totals()
-    }
-}
-
 /// A borrower kind's Chinese name for the report's tables ("" for a total line).
 pub fn kind_name_zh(kind: &str) -> &'static str {
     kind.parse::<BorrowerKind>()
