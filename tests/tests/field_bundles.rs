@@ -391,6 +391,16 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         (&third["office"]["case_no"], &third["office"]["status"]),
         (&json!("RCB-DZ-2016-000001"), &json!("intake"))
     );
+    // The laptop's list shows the office's number with its own provisional one.
+    let listed = agent(&laptop, &["case", "list"], "").json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["case_no"] == provisional[0].as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["office_case_no"], "ICBC-YT-2016-000001", "{row}");
     // Nothing new at the office: the next bundle back — made later — changes nothing on
     // the laptop (the word is dated by the case's last change, not by the export).
     std::thread::sleep(std::time::Duration::from_millis(1_100));

@@ -468,6 +468,11 @@ export type CaseRow = {
 	status: string,
 	principal: Money,
 	application_date: string,
+	/**
+	 *  On a field laptop: the office's number for the application, once its word came
+	 *  (shown first, the laptop's provisional number under it).
+	 */
+	office_case_no: string | null,
 };
 
 /**  The states of a case (§3.3, §4.1). */

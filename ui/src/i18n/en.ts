@@ -76,6 +76,7 @@ const en: Messages = {
     from: "Applied from",
     to: "Applied to",
     caseNo: "Case no.",
+    provisional: "This laptop's provisional number (the office's above)",
     borrower: "Borrower",
     principal: "Principal",
     applied: "Applied",

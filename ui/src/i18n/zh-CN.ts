@@ -72,6 +72,7 @@ export default {
     from: "申请日起",
     to: "申请日止",
     caseNo: "案件号",
+    provisional: "本机临时编号（办公室编号在上）",
     borrower: "借款人",
     principal: "贷款金额",
     applied: "申请日期",

@@ -306,6 +306,8 @@ pub struct CaseRow {
     pub status: String,
     pub principal: Money,
     pub application_date: String,
+    /// On a field laptop: the number the office gave the application once its word came.
+    pub office_case_no: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -384,9 +386,11 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
     let limit = q.limit.clamp(1, MAX_PAGE);
     let order = q.sort.order_by();
     let sql = format!(
-        "SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date
+        "SELECT c.case_no, b.name, b.kind, b.id_number, c.city, c.status, c.principal_fen, c.application_date,
+                o.case_no
          FROM (SELECT c.id FROM cases c{filter} ORDER BY {order} LIMIT {limit} OFFSET {}) page
          JOIN cases c ON c.id = page.id JOIN borrowers b ON b.id = c.borrower_id
+         LEFT JOIN office_updates o ON o.case_id = c.id
          ORDER BY {order}",
         q.offset
     );
@@ -402,6 +406,7 @@ pub fn search(conn: &Connection, q: &CaseQuery) -> StoreResult<CasePage> {
                 status: r.get(5)?,
                 principal: Money::from_fen(r.get(6)?),
                 application_date: r.get(7)?,
+                office_case_no: r.get(8)?,
             })
         })?
         .collect::<Result<_, _>>()?;

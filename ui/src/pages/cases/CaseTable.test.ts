@@ -13,6 +13,7 @@ const ROW: CaseRow = {
   status: "disbursed",
   principal: "1000000.00",
   application_date: "2016-03-01",
+  office_case_no: null,
 };
 
 function table(sort: string) {
@@ -26,6 +27,17 @@ describe("the case table", () => {
     expect(w.text()).toContain("已放款");
     await w.find("tbody tr").trigger("click");
     expect(w.emitted("open")?.[0]).toEqual(["ICBC-YT-2016-000001"]);
+  });
+
+  it("on a laptop shows the office's number first, its own provisional one under it", () => {
+    const laptop = { ...ROW, case_no: "WU-2016-0001", office_case_no: "ICBC-YT-2016-000001" };
+    const w = mount(CaseTable, {
+      props: { rows: [laptop], sort: "applied_desc" },
+      global: { plugins: [makeI18n("zh-CN")] },
+    });
+    const cell = w.find("tbody td").text();
+    expect(cell.indexOf("ICBC-YT-2016-000001")).toBeLessThan(cell.indexOf("WU-2016-0001"));
+    expect(w.find(".provisional").text()).toBe("WU-2016-0001");
   });
 
   it("sorts a new column largest first, then flips it", async () => {

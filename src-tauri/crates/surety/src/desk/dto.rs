@@ -431,6 +431,9 @@ mirror_struct!(
         status: String,
         principal: Money,
         application_date: String,
+        /// On a field laptop: the office's number for the application, once its word came
+        /// (shown first, the laptop's provisional number under it).
+        office_case_no: Option<String>,
     }
 );
 
