@@ -17,6 +17,9 @@ const DAY: &str = "2016-03-05";
 /// A change made to a real event's content.
 type Edit = Box<dyn Fn(&mut Value)>;
 
+/// Which event of a real bundle to change, and how.
+type EventEdit<'a> = (&'a str, &'a dyn Fn(&mut Value));
+
 /// The keys a crafted bundle needs: the receiver's, to open the real one, and the real
 /// sender's, to sign the crafted one.
 struct Keys {
@@ -54,50 +57,59 @@ fn keys(receiver: (&Office, &str, &str), sender: (&Office, &str, &str)) -> Keys 
 }
 
 /// `real` opened, its event of `section` rewritten by `edit` (a new event id and hash, as
-/// a new event would have), sealed again as bundle `name`.
+/// a new event would have), an `extra` event added, sealed again as bundle `name`.
+fn rebuild(
+    keys: &Keys,
+    real: &[u8],
+    name: &str,
+    edit: Option<EventEdit>,
+    extra: Option<(&str, Value)>,
+) -> Vec<u8> {
+    let opened = surety_bundle::open(real, &keys.receiver, u64::MAX).unwrap();
+    let mut manifest = opened.manifest.clone();
+    let mut parts = opened.parts.clone();
+    if let Some((section, edit)) = edit {
+        let event: &mut Event = manifest
+            .events
+            .iter_mut()
+            .find(|e| e.section == section)
+            .unwrap_or_else(|| panic!("no {section} event"));
+        let (_, bytes) = parts.iter_mut().find(|(n, _)| *n == event.part).unwrap();
+        let mut body: Value = serde_json::from_slice(bytes).unwrap();
+        edit(&mut body);
+        *bytes = serde_json::to_vec(&body).unwrap();
+        event.hash = surety_bundle::sha256_hex(bytes);
+        event.event_id = surety_bundle::sha256_hex(format!("{name}/{}", event.event_id).as_bytes());
+    }
+    if let Some((section, body)) = extra {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let part = format!("{section}/{name}.json");
+        let template = manifest.events[0].clone();
+        manifest.events.push(Event {
+            event_id: surety_bundle::sha256_hex(format!("{name}/{section}").as_bytes()),
+            section: section.to_string(),
+            hash: surety_bundle::sha256_hex(&bytes),
+            part: part.clone(),
+            ..template
+        });
+        parts.push((part, bytes));
+    }
+    manifest.bundle_id = name.to_string();
+    surety_bundle::seal(manifest, &parts, &keys.sender, &keys.recipient).unwrap()
+}
+
 fn craft(
     keys: &Keys,
     real: &[u8],
     name: &str,
     section: &str,
-    edit: impl FnOnce(&mut Value),
+    edit: impl Fn(&mut Value),
 ) -> Vec<u8> {
-    let opened = surety_bundle::open(real, &keys.receiver, u64::MAX).unwrap();
-    let mut manifest = opened.manifest.clone();
-    let mut parts = opened.parts.clone();
-    let event: &mut Event = manifest
-        .events
-        .iter_mut()
-        .find(|e| e.section == section)
-        .unwrap_or_else(|| panic!("no {section} event"));
-    let (_, bytes) = parts.iter_mut().find(|(n, _)| *n == event.part).unwrap();
-    let mut body: Value = serde_json::from_slice(bytes).unwrap();
-    edit(&mut body);
-    *bytes = serde_json::to_vec(&body).unwrap();
-    event.hash = surety_bundle::sha256_hex(bytes);
-    event.event_id = surety_bundle::sha256_hex(format!("{name}/{}", event.event_id).as_bytes());
-    manifest.bundle_id = name.to_string();
-    surety_bundle::seal(manifest, &parts, &keys.sender, &keys.recipient).unwrap()
+    rebuild(keys, real, name, Some((section, &edit)), None)
 }
 
-/// A bundle with one more event than `real`: `section`, carrying `body`.
 fn with_extra(keys: &Keys, real: &[u8], name: &str, section: &str, body: Value) -> Vec<u8> {
-    let opened = surety_bundle::open(real, &keys.receiver, u64::MAX).unwrap();
-    let mut manifest = opened.manifest.clone();
-    let mut parts = opened.parts.clone();
-    let bytes = serde_json::to_vec(&body).unwrap();
-    let part = format!("{section}/{name}.json");
-    let template = manifest.events[0].clone();
-    manifest.events.push(Event {
-        event_id: surety_bundle::sha256_hex(format!("{name}/{section}").as_bytes()),
-        section: section.to_string(),
-        hash: surety_bundle::sha256_hex(&bytes),
-        part: part.clone(),
-        ..template
-    });
-    parts.push((part, bytes));
-    manifest.bundle_id = name.to_string();
-    surety_bundle::seal(manifest, &parts, &keys.sender, &keys.recipient).unwrap()
+    rebuild(keys, real, name, None, Some((section, body)))
 }
 
 fn import_as(
@@ -369,6 +381,42 @@ fn a_partner_office_sends_only_what_its_organisations_may_say() {
         );
         assert_eq!(cases(&insurer), 1, "{name}: nothing written");
     }
+    // The number in use again, now with the bank's investigation of "its" case: the step
+    // must not land on this office's case of that number.
+    let other_borrower = |c: &mut Value| {
+        c["input"]["borrower"]["id_number"] = json!(CODE_B);
+        c["input"]["borrower"]["name"] = json!("烟台福山果蔬合作社");
+    };
+    let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
+    let investigation = json!({"case_no": "ICBC-YT-2016-000001", "step": "investigate", "side": "bank",
+        "author": "bo-icbc", "author_name": "工行信贷 赵刚", "on": DAY,
+        "content": {"findings": clean, "note": "实地核查"}});
+    let bytes = rebuild(
+        &k,
+        &real,
+        "number-in-use-with-step",
+        Some(("case", &other_borrower)),
+        Some(("step", investigation)),
+    );
+    let out = import_as(
+        &insurer,
+        "admin",
+        &bytes,
+        dir.path(),
+        "number-in-use-with-step",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(line_of(&report, "case")["outcome"], "refused", "{report}");
+    let step = line_of(&report, "step");
+    assert_eq!(step["outcome"], "refused", "{step}");
+    assert!(
+        step["reason_en"]
+            .as_str()
+            .unwrap()
+            .contains("was refused here before"),
+        "{step}"
+    );
     let held = insurer.ok(
         "auditor",
         DAY,
@@ -376,4 +424,8 @@ fn a_partner_office_sends_only_what_its_organisations_may_say() {
         json!({}),
     );
     assert_eq!(held["borrower"]["name"], "烟台海德机械有限公司");
+    assert_eq!(
+        held["status"], "intake",
+        "no investigation landed on it: {held}"
+    );
 }

@@ -89,6 +89,20 @@ pub struct TakenEvent<'a> {
     pub case_no: Option<&'a str>,
 }
 
+/// Whether `peer`'s case `case_no` was refused here (its number used for another borrower,
+/// or not the peer's to send): the case's later steps must not land on another case.
+pub fn case_refused_from(conn: &Connection, peer: &str, case_no: &str) -> StoreResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM bundle_events
+             WHERE from_installation = ?1 AND case_no = ?2 AND outcome LIKE 'refused%' LIMIT 1",
+            params![peer, case_no],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 pub fn record_event(tx: &Connection, e: &TakenEvent) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO bundle_events (event_id, sha256, bundle_id, from_installation, applied_at,

@@ -237,7 +237,7 @@ impl Desk {
                     &event.event_id,
                     &event.hash,
                     &format!("refused: {}", e.message_en),
-                    None,
+                    Some(&part.case_no),
                 )?;
                 return Ok(line(&part.case_no, CASE, "refused", Some(&e)));
             }
@@ -349,6 +349,16 @@ impl Desk {
         part: &StepPart,
     ) -> DeskResult<ImportLine> {
         let conn = self.store.connection();
+        if stored::case_refused_from(conn, from, &part.case_no)? {
+            let e = DeskError::not_permitted(
+                format!("案件 {} 此前已被本机拒收，其后续步骤不予导入", part.case_no),
+                format!(
+                    "case {} was refused here before: its steps are not taken",
+                    part.case_no
+                ),
+            );
+            return self.refuse_step(from, bundle_id, event_id, sha256, part, e);
+        }
         let Some(case) = sections::case_by_no(conn, &part.case_no)? else {
             let what = format!("case {}", part.case_no);
             return self.wait_step(from, bundle_id, event_id, sha256, part, what);

@@ -224,13 +224,18 @@ impl Desk {
         apply: bool,
     ) -> DeskResult<ImportLine> {
         if apply {
+            // A partner's case is remembered by its number: its later steps are refused too.
+            let case_no = match body {
+                Incoming::Case(c) => Some(c.case_no.as_str()),
+                _ => None,
+            };
             self.remember_outcome(
                 &peer.installation_id,
                 &opened.manifest.bundle_id,
                 &event.event_id,
                 &event.hash,
                 &format!("refused: {}", e.message_en),
-                None,
+                case_no,
             )?;
         }
         Ok(ImportLine {
