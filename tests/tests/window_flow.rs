@@ -3,8 +3,9 @@
 //! Issue 13 (R-CLAIM-4): a delayed claim on both sides' to-do lists, refused with a reason
 //! the bank then reads, and an accident claim applied to a running loan (R-CLAIM-3); (R-STOP-2) an insurer records the city's compensation payment.
 
+use serde_json::Value;
 use std::time::Duration;
-use surety_e2e::demo::{demo_case, demo_data};
+use surety_e2e::demo::{demo_case, demo_data, demo_db, DEMO_PASSWORD};
 use surety_e2e::pilot::CODE_A;
 use surety_e2e::{app_binary, skip_ui_tests, AppWindow};
 
@@ -255,6 +256,10 @@ async fn a_delayed_claim_is_refused_with_a_reason_the_bank_reads() {
     let reason = "借款人隐瞒对外担保，属除外责任";
     app.type_into("input-note", reason).await;
     app.submit_dialog().await;
+    // A refusal stands: asked first, with its reason.
+    let asked = app.wait_contains("confirm-figures", &[reason]).await;
+    assert!(asked.contains("不能撤销"), "{asked}");
+    app.click_css(".confirm-ok").await;
     app.wait_dialog_closed().await;
     let status = app.wait_contains("case-status", &["已拒赔"]).await;
     assert!(status.contains("已拒赔"), "{status}");
@@ -315,5 +320,87 @@ async fn an_insurer_records_the_citys_compensation_payment() {
         .wait_contains("stats-loss-ratios", &["¥100,000.00"])
         .await;
     assert!(table.contains("¥100,000.00"), "{table}");
+    app.close().await;
+}
+
+/// `surety --user USER ARGS` on the demo database: its JSON answer.
+fn demo_cli(data: &std::path::Path, user: &str, args: &[&str]) -> Value {
+    let out = std::process::Command::new(surety_e2e::cli::surety_binary())
+        .arg("--db")
+        .arg(demo_db(data))
+        .args(["--user", user])
+        .args(args)
+        .env("SURETY_PASSWORD", DEMO_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A payment is asked first with its figures; Cancel changes nothing, Confirm pays and
+/// says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_a_claim_is_asked_first_with_the_amount_and_the_pool_split() {
+    if skip_ui_tests() {
+        return;
+    }
+    let (_keep, data) = demo_data(60);
+    let claimed = demo_case(&data, "claimed", "yantai");
+    let case = demo_cli(&data, "uw-pool", &["case", "show", &claimed]);
+    let claim = &case["claim"];
+    // ¥ with thousands separators, as the window writes amounts.
+    let shown = |amount: &Value| {
+        let text = amount.as_str().unwrap();
+        let (whole, fen) = text.split_once('.').unwrap();
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("¥{grouped}.{fen}")
+    };
+    let amount = shown(&claim["insurer"]);
+    let audit =
+        |data: &std::path::Path| demo_cli(data, "auditor", &["audit", "verify"])["entries"].clone();
+    let entries_before = audit(&data);
+
+    let app = AppWindow::launch_with_data(&app_binary(), &data).await;
+    app.sign_in("uw-pool", DEMO_PASSWORD).await;
+    open_case(&app, &claimed).await;
+    app.click("action-pay-claim").await;
+    let mut needles = vec![amount.clone(), "元".to_string(), shown(&claim["bank"])];
+    for m in claim["members"].as_array().unwrap() {
+        needles.push(m[0].as_str().unwrap().to_string());
+        needles.push(shown(&m[1]));
+    }
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let asked = app.wait_contains("confirm-figures", &needles).await;
+    assert!(asked.contains("不能撤销"), "{asked}");
+    app.screenshot("pay-claim-confirm").await;
+
+    // Cancel: nothing paid, nothing on the record.
+    app.click_css(".confirm-cancel").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(app.inner_text("case-status").await.contains("已索赔"));
+    assert_eq!(audit(&data), entries_before, "nothing was recorded");
+
+    // Confirm: paid, and said so with the amount.
+    app.click("action-pay-claim").await;
+    app.wait_contains("confirm-figures", &[&amount]).await;
+    app.click_css(".confirm-ok").await;
+    app.wait_contains("case-status", &["已赔付"]).await;
+    let said = app
+        .wait_script(
+            "return Array.from(document.querySelectorAll('.el-message')).map(m => m.innerText).join(' ');",
+            &["已支付赔款", &amount],
+        )
+        .await;
+    assert!(said.contains(&amount), "{said}");
     app.close().await;
 }
