@@ -251,6 +251,16 @@ async fn a_bank_officer_sees_only_the_banks_steps_and_a_forced_call_is_refused()
     app.by_test_id("form-dialog").await;
     app.type_into("input-amount", &total).await;
     app.submit_dialog().await;
+    // The money is asked for again with the amount in capitals before it is recorded.
+    let asked = app
+        .wait_contains("confirm-figures", &["元", "不能撤销"])
+        .await;
+    let (whole, _) = total.split_once('.').unwrap_or((&total, ""));
+    assert!(
+        asked.contains(&whole[whole.len().saturating_sub(3)..]),
+        "{asked}"
+    );
+    app.click_css(".confirm-ok").await;
     app.wait_dialog_closed().await;
     app.wait_contains("case-status", &["已结清"]).await;
     assert!(

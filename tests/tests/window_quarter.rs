@@ -81,7 +81,13 @@ async fn the_quarter_page_shows_closes_prints_and_reopens_2016q3() {
     );
     app.screenshot("quarter-report").await;
 
+    // Closing files the quarter with the province: asked first, with what it freezes.
     app.click("quarter-close").await;
+    let asked = app
+        .wait_contains("confirm-figures", &["报送省财政厅", "季末贷款余额"])
+        .await;
+    assert!(asked.contains(&yuan(&balance)), "{asked}");
+    app.click_css(".confirm-ok").await;
     let state = app.wait_contains("quarter-state", &["已关闭"]).await;
     assert!(state.contains("第1版"), "{state}");
 
