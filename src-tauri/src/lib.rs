@@ -98,6 +98,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::case_payoff_quote,
             commands::case_claim,
             commands::case_pay_claim,
+            commands::case_claim_payment_preview,
             commands::case_refuse_claim,
             commands::case_accident_claim,
             commands::case_recover,

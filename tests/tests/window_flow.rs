@@ -366,6 +366,26 @@ async fn paying_a_claim_is_asked_first_with_the_amount_and_the_pool_split() {
         format!("¥{grouped}.{fen}")
     };
     let amount = shown(&claim["insurer"]);
+    // Worked out apart from the dialog: the pool's Yantai ratio this pilot year with the
+    // payment, in whole fen: (claims paid + payment) ÷ premiums received ≥ 150%.
+    let fen = |v: &Value| -> i64 { v.as_str().unwrap().replace('.', "").parse().unwrap() };
+    let pool_yantai = |data: &std::path::Path| {
+        demo_cli(data, "auditor", &["loss-ratio"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["insurer"] == "sd-pool" && l["city"] == "yantai")
+            .unwrap()
+            .clone()
+    };
+    let before = pool_yantai(&data);
+    assert!(before["stopped_on"].is_null(), "{before}");
+    let reaches = (fen(&before["claims_paid"]) + fen(&claim["insurer"])) * 2
+        >= fen(&before["premiums_received"]) * 3;
+    assert!(
+        reaches,
+        "the demo's Yantai claim takes the pool over 150%: {before}"
+    );
     let audit =
         |data: &std::path::Path| demo_cli(data, "auditor", &["audit", "verify"])["entries"].clone();
     let entries_before = audit(&data);
@@ -382,6 +402,11 @@ async fn paying_a_claim_is_asked_first_with_the_amount_and_the_pool_split() {
     let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
     let asked = app.wait_contains("confirm-figures", &needles).await;
     assert!(asked.contains("不能撤销"), "{asked}");
+    // The demo's Yantai claim takes the pool over 150% there: said before it is paid.
+    assert!(
+        asked.contains("止损线 150.00%") && asked.contains("达到止损线"),
+        "{asked}"
+    );
     app.screenshot("pay-claim-confirm").await;
 
     // Cancel: nothing paid, nothing on the record.
@@ -395,6 +420,11 @@ async fn paying_a_claim_is_asked_first_with_the_amount_and_the_pool_split() {
     app.wait_contains("confirm-figures", &[&amount]).await;
     app.click_css(".confirm-ok").await;
     app.wait_contains("case-status", &["已赔付"]).await;
+    assert_eq!(
+        pool_yantai(&data)["stopped_on"],
+        "2016-12-31",
+        "the stop, as warned"
+    );
     let said = app
         .wait_script(
             "return Array.from(document.querySelectorAll('.el-message')).map(m => m.innerText).join(' ');",

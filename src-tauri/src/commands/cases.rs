@@ -3,9 +3,9 @@
 
 use crate::session::Session;
 use surety::api::{
-    AccidentClaimInput, AmountInput, CaseListInput, CaseRef, CaseView, DecisionInput, IntakeInput,
-    InvestigationInput, NoteInput, PayoffInput, PayoffView, PremiumInput, QuoteInput,
-    RepaymentInput, SignInput,
+    AccidentClaimInput, AmountInput, CaseListInput, CaseRef, CaseView, ClaimPaymentPreview,
+    DecisionInput, IntakeInput, InvestigationInput, NoteInput, PayoffInput, PayoffView,
+    PremiumInput, QuoteInput, RepaymentInput, SignInput,
 };
 // What the commands return is the service layer's own shapes (surety::dto), so the
 // generated bindings carry nothing of the store or the domain crates.
@@ -52,6 +52,16 @@ pub fn case_show(session: State<Session>, case_no: String) -> R<CaseView> {
 }
 
 /// 提前结清试算: the payoff figure for a day, today or later.
+/// What paying a case's claim will do to the loss ratio, for the confirmation.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn case_claim_payment_preview(
+    session: State<Session>,
+    input: CaseRef,
+) -> R<ClaimPaymentPreview> {
+    session.with(|d| d.claim_payment_preview(&input))
+}
+
 #[tauri::command(async)]
 #[specta::specta]
 pub fn case_payoff_quote(session: State<Session>, input: PayoffInput) -> R<PayoffView> {

@@ -186,10 +186,14 @@ export const commands = {
 	caseRepay: (input: RepaymentInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_repay", { input })),
 	casePrepay: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_prepay", { input })),
 	casePayOff: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_off", { input })),
-	/**  提前结清试算: the payoff figure for a day, today or later. */
 	casePayoffQuote: (input: PayoffInput) => typedError<PayoffView, DeskError>(__TAURI_INVOKE("case_payoff_quote", { input })),
 	caseClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_claim", { input })),
 	casePayClaim: (input: CaseRef) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_pay_claim", { input })),
+	/**
+	 *  提前结清试算: the payoff figure for a day, today or later.
+	 *  What paying a case's claim will do to the loss ratio, for the confirmation.
+	 */
+	caseClaimPaymentPreview: (input: CaseRef) => typedError<ClaimPaymentPreview, DeskError>(__TAURI_INVOKE("case_claim_payment_preview", { input })),
 	caseRefuseClaim: (input: NoteInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_refuse_claim", { input })),
 	caseAccidentClaim: (input: AccidentClaimInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_accident_claim", { input })),
 	caseRecover: (input: AmountInput) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_recover", { input })),
@@ -594,6 +598,22 @@ export type CityRow = {
 	 *  other cities join by settings).
 	 */
 	in_pilot: boolean,
+};
+
+/**  The insurer's loss ratio in the city this pilot year, now and after the payment. */
+export type ClaimPaymentPreview = {
+	case_no: string,
+	city: string,
+	city_zh: string,
+	/**  What the insurer (or pool) pays. */
+	amount: Money,
+	/**  e.g. "120.00%"; null before any premium was received. */
+	ratio_now: string | null,
+	ratio_after: string | null,
+	/**  The stop line, e.g. "150.00%". */
+	stop_line: string,
+	/**  This payment takes the ratio to the stop line: new business in the city stops. */
+	reaches_stop: boolean,
 };
 
 /**  A claim (R-CLAIM-1/2) and its split (R-SHARE-1). */

@@ -293,6 +293,9 @@ const en: Messages = {
     payClaim: "Pay the bank a claim of {amount} (loss {loss})",
     member: "of which {member} bears {amount}",
     bankBears: "The bank bears {amount}",
+    lossRatio: "{city}'s loss ratio this pilot year {now} → {after} (stop line {line})",
+    reachesStop:
+      "After this payment {city} reaches the stop line: this insurer's new business there stops for the rest of the pilot year",
     claimPaid: "Claim paid: {amount}",
     amount: "Amount {amount}",
     recorded: "Recorded: {what} {amount}",

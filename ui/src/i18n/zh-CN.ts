@@ -288,6 +288,8 @@ export default {
     payClaim: "向银行支付赔款 {amount}（损失 {loss}）",
     member: "其中 {member} 承担 {amount}",
     bankBears: "银行自担 {amount}",
+    lossRatio: "本年度{city}赔付率 {now} → {after}（止损线 {line}）",
+    reachesStop: "支付后{city}达到止损线：本保险公司在该市的新业务暂停至本试点年度结束",
     claimPaid: "已支付赔款 {amount}",
     amount: "金额 {amount}",
     recorded: "已登记：{what} {amount}",

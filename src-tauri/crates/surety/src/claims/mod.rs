@@ -5,4 +5,5 @@
 
 pub(crate) mod accident;
 pub(crate) mod claim;
+pub(crate) mod payment_preview;
 pub(crate) mod settlement;
