@@ -17,6 +17,32 @@ fn reader(r: &Row) -> Reader {
     }
 }
 
+impl PgRepo {
+    /// `update` ($1 the user name, $2 `value`) on a reader not disabled, and their sessions
+    /// ended, in one transaction: whether the reader was changed.
+    async fn change_and_sign_out(
+        &self,
+        update: &'static str,
+        username: &str,
+        value: &str,
+    ) -> HubResult<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(storage)?;
+        let changed = tx
+            .execute(update, &[&username, &value])
+            .await
+            .map_err(storage)?;
+        tx.execute(
+            "DELETE FROM reader_sessions WHERE username = $1",
+            &[&username],
+        )
+        .await
+        .map_err(storage)?;
+        tx.commit().await.map_err(storage)?;
+        Ok(changed == 1)
+    }
+}
+
 impl Readers for PgRepo {
     async fn add_reader(&self, r: &Reader, password_hash: &str) -> HubResult<()> {
         self.client()
@@ -65,43 +91,21 @@ impl Readers for PgRepo {
     }
 
     async fn set_reader_password(&self, username: &str, password_hash: &str) -> HubResult<bool> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(storage)?;
-        let changed = tx
-            .execute(
-                "UPDATE readers SET password_hash = $2 WHERE username = $1 AND disabled_at IS NULL",
-                &[&username, &password_hash],
-            )
-            .await
-            .map_err(storage)?;
-        tx.execute(
-            "DELETE FROM reader_sessions WHERE username = $1",
-            &[&username],
+        self.change_and_sign_out(
+            "UPDATE readers SET password_hash = $2 WHERE username = $1 AND disabled_at IS NULL",
+            username,
+            password_hash,
         )
         .await
-        .map_err(storage)?;
-        tx.commit().await.map_err(storage)?;
-        Ok(changed == 1)
     }
 
     async fn disable_reader(&self, username: &str, at: &str) -> HubResult<bool> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(storage)?;
-        let changed = tx
-            .execute(
-                "UPDATE readers SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL",
-                &[&username, &at],
-            )
-            .await
-            .map_err(storage)?;
-        tx.execute(
-            "DELETE FROM reader_sessions WHERE username = $1",
-            &[&username],
+        self.change_and_sign_out(
+            "UPDATE readers SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL",
+            username,
+            at,
         )
         .await
-        .map_err(storage)?;
-        tx.commit().await.map_err(storage)?;
-        Ok(changed == 1)
     }
 
     async fn open_session(

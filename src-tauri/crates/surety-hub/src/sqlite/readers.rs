@@ -17,6 +17,33 @@ fn reader(r: &rusqlite::Row) -> rusqlite::Result<Reader> {
     })
 }
 
+impl SqliteRepo {
+    /// `update` (?1 the user name, ?2 `value`) on a reader not disabled, and their sessions
+    /// ended, in one transaction: whether the reader was changed.
+    async fn change_and_sign_out(
+        &self,
+        update: &'static str,
+        username: &str,
+        value: &str,
+    ) -> HubResult<bool> {
+        let (username, value) = (username.to_string(), value.to_string());
+        self.with(move |c| {
+            let tx = c.transaction().map_err(storage)?;
+            let changed = tx
+                .execute(update, params![username, value])
+                .map_err(storage)?;
+            tx.execute(
+                "DELETE FROM reader_sessions WHERE username = ?1",
+                [&username],
+            )
+            .map_err(storage)?;
+            tx.commit().map_err(storage)?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+}
+
 impl Readers for SqliteRepo {
     async fn add_reader(&self, reader: &Reader, password_hash: &str) -> HubResult<()> {
         let (r, hash) = (reader.clone(), password_hash.to_string());
@@ -64,38 +91,20 @@ impl Readers for SqliteRepo {
     }
 
     async fn set_reader_password(&self, username: &str, password_hash: &str) -> HubResult<bool> {
-        let (username, hash) = (username.to_string(), password_hash.to_string());
-        self.with(move |c| {
-            let tx = c.transaction().map_err(storage)?;
-            let changed = tx
-                .execute(
-                    "UPDATE readers SET password_hash = ?2 WHERE username = ?1 AND disabled_at IS NULL",
-                    params![username, hash],
-                )
-                .map_err(storage)?;
-            tx.execute("DELETE FROM reader_sessions WHERE username = ?1", [&username])
-                .map_err(storage)?;
-            tx.commit().map_err(storage)?;
-            Ok(changed == 1)
-        })
+        self.change_and_sign_out(
+            "UPDATE readers SET password_hash = ?2 WHERE username = ?1 AND disabled_at IS NULL",
+            username,
+            password_hash,
+        )
         .await
     }
 
     async fn disable_reader(&self, username: &str, at: &str) -> HubResult<bool> {
-        let (username, at) = (username.to_string(), at.to_string());
-        self.with(move |c| {
-            let tx = c.transaction().map_err(storage)?;
-            let changed = tx
-                .execute(
-                    "UPDATE readers SET disabled_at = ?2 WHERE username = ?1 AND disabled_at IS NULL",
-                    params![username, at],
-                )
-                .map_err(storage)?;
-            tx.execute("DELETE FROM reader_sessions WHERE username = ?1", [&username])
-                .map_err(storage)?;
-            tx.commit().map_err(storage)?;
-            Ok(changed == 1)
-        })
+        self.change_and_sign_out(
+            "UPDATE readers SET disabled_at = ?2 WHERE username = ?1 AND disabled_at IS NULL",
+            username,
+            at,
+        )
         .await
     }
 
