@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod field;
 pub mod hub;
+pub mod peers;
 pub mod pilot;
 pub mod processes;
 pub mod quarter;

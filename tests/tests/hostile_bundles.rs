@@ -9,6 +9,7 @@ use std::path::Path;
 use surety_bundle::{Event, SealKey};
 use surety_e2e::cli::{Office, PASSWORD};
 use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD};
+use surety_e2e::peers::register;
 use surety_e2e::pilot::*;
 use surety_sync::Identity;
 
@@ -147,11 +148,10 @@ fn line_of(report: &Value, section: &str) -> Value {
         .clone()
 }
 
-#[test]
-fn a_laptop_sends_only_its_own_agents_applications() {
-    let office = pilot();
-    let dir = tempfile::tempdir().unwrap();
-    let laptop = enrol_laptop(&office, PASSWORD, dir.path(), "吴磊的笔记本");
+/// The office's laptop, with one Yantai application taken on 2016-03-01 and exported to the
+/// office the next day: the laptop and the bundle's file.
+fn laptop_with_one_application(office: &Office, dir: &Path) -> (Office, std::path::PathBuf) {
+    let laptop = enrol_laptop(office, PASSWORD, dir, "吴磊的笔记本");
     let office_id = office.ok("admin", DAY, &["sync", "identity"], json!({}));
     let out = laptop.run_as(
         Some("agent"),
@@ -161,7 +161,7 @@ fn a_laptop_sends_only_its_own_agents_applications() {
         &application(&YANTAI, "烟台海德机械有限公司", CODE_A, "200000").to_string(),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let real_file = dir.path().join("real.bundle");
+    let file = dir.join("real.bundle");
     let out = laptop.run_as(
         Some("agent"),
         LAPTOP_PASSWORD,
@@ -172,11 +172,19 @@ fn a_laptop_sends_only_its_own_agents_applications() {
             "--to",
             office_id["installation_id"].as_str().unwrap(),
             "--out",
-            real_file.to_str().unwrap(),
+            file.to_str().unwrap(),
         ],
         "",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
+    (laptop, file)
+}
+
+#[test]
+fn a_laptop_sends_only_its_own_agents_applications() {
+    let office = pilot();
+    let dir = tempfile::tempdir().unwrap();
+    let (laptop, real_file) = laptop_with_one_application(&office, dir.path());
     let real = std::fs::read(&real_file).unwrap();
     let k = keys(
         (&office, "admin", PASSWORD),
@@ -249,32 +257,7 @@ fn a_laptop_sends_only_its_own_agents_applications() {
 fn an_importer_who_may_not_read_the_applications_is_refused_before_anything_is_shown() {
     let office = pilot();
     let dir = tempfile::tempdir().unwrap();
-    let laptop = enrol_laptop(&office, PASSWORD, dir.path(), "吴磊的笔记本");
-    let office_id = office.ok("admin", DAY, &["sync", "identity"], json!({}));
-    let out = laptop.run_as(
-        Some("agent"),
-        LAPTOP_PASSWORD,
-        Some("2016-03-01"),
-        &["case", "intake"],
-        &application(&YANTAI, "烟台海德机械有限公司", CODE_A, "200000").to_string(),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let file = dir.path().join("b.bundle");
-    let out = laptop.run_as(
-        Some("agent"),
-        LAPTOP_PASSWORD,
-        Some("2016-03-02"),
-        &[
-            "bundle",
-            "export",
-            "--to",
-            office_id["installation_id"].as_str().unwrap(),
-            "--out",
-            file.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (_laptop, file) = laptop_with_one_application(&office, dir.path());
     let bytes = std::fs::read(&file).unwrap();
     // Another bank's officer: refused, the preview too, and nothing of it printed.
     for preview in [true, false] {
@@ -301,14 +284,8 @@ fn a_partner_office_sends_only_what_its_organisations_may_say() {
     let dir = tempfile::tempdir().unwrap();
     let id = |o: &Office| o.ok("admin", DAY, &["sync", "identity"], json!({}));
     let (bank_id, insurer_id) = (id(&bank), id(&insurer));
-    let register = |at: &Office, other: &Value, name: &str, orgs: &[&str]| {
-        let mut peer = other.clone();
-        peer["name"] = json!(name);
-        peer["organisations"] = json!(orgs);
-        at.ok("admin", DAY, &["peer", "add"], peer);
-    };
-    register(&bank, &insurer_id, "共保体办公室", &["sd-pool"]);
-    register(&insurer, &bank_id, "工行办公室", &["icbc-yt"]);
+    register(&bank, &insurer_id, "共保体办公室", &["sd-pool"], DAY);
+    register(&insurer, &bank_id, "工行办公室", &["icbc-yt"], DAY);
     let out = bank.run(
         Some("agent"),
         Some(DAY),

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use surety_domain::identity::credit_check_char;
 use surety_e2e::cli::{Office, PASSWORD};
 use surety_e2e::field::{enrol_laptop, LAPTOP_PASSWORD};
+use surety_e2e::peers::register;
 use surety_e2e::pilot::*;
 
 const DAY: &str = "2016-03-05";
@@ -34,13 +35,6 @@ fn photo(n: u32) -> Vec<u8> {
 
 fn identity(o: &Office) -> Value {
     o.ok("admin", DAY, &["sync", "identity"], json!({}))
-}
-
-fn register(at: &Office, other: &Value, name: &str, organisations: &[&str]) {
-    let mut peer = other.clone();
-    peer["name"] = json!(name);
-    peer["organisations"] = json!(organisations);
-    at.ok("admin", DAY, &["peer", "add"], peer);
 }
 
 fn export(from: &Office, to: &Value, file: &std::path::Path) -> Value {
@@ -127,12 +121,14 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
         &insurer_id,
         "共保体及太保办公室",
         &["sd-pool", "cpic"],
+        DAY,
     );
     register(
         &insurer,
         &bank_id,
         "工行及农商行办公室",
         &["icbc-yt", "rcb-dz"],
+        DAY,
     );
 
     // The bank's agent's laptop.
@@ -397,7 +393,7 @@ fn a_laptop_a_bank_and_an_insurer_end_up_holding_the_same_cases() {
     // A partner speaks only for its own organisations: the insurer's office registered at
     // a third office as speaking for CPIC alone has its pool steps refused there.
     let third = pilot();
-    register(&third, &insurer_id, "太保办公室", &["cpic"]);
+    register(&third, &insurer_id, "太保办公室", &["cpic"], DAY);
     let mut to_third = identity(&third);
     to_third["name"] = json!("第三办公室");
     to_third["organisations"] = json!(["icbc-yt"]);
@@ -446,8 +442,8 @@ fn a_decision_crossing_a_refusal_is_refused_with_its_reason_not_left_waiting() {
     let insurer = pilot();
     let dir = tempfile::tempdir().unwrap();
     let (bank_id, insurer_id) = (identity(&bank), identity(&insurer));
-    register(&bank, &insurer_id, "共保体办公室", &["sd-pool"]);
-    register(&insurer, &bank_id, "工行办公室", &["icbc-yt"]);
+    register(&bank, &insurer_id, "共保体办公室", &["sd-pool"], DAY);
+    register(&insurer, &bank_id, "工行办公室", &["icbc-yt"], DAY);
     let file = |name: &str| dir.path().join(name);
     let clean = json!({"tax_arrears_clean": true, "debt_evasion_clean": true, "violation_record_clean": true});
 
