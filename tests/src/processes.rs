@@ -7,6 +7,7 @@
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct Reaped {
@@ -70,11 +71,27 @@ impl Drop for Reaped {
 
 /// A TCP port that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free local port")
+    // Taken below the kernel's ephemeral range (32768 and up on Linux): a port from there
+    // can be handed, between this check and the server's bind, to the local end of some
+    // outgoing connection (the WebDriver client's, a test's HTTP request), and the server
+    // then fails to listen. A counter per process keeps the tests of one binary apart.
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let spread = (std::process::id() % 97) as u16 * 100;
+    for _ in 0..PORT_SPAN {
+        let step = NEXT.fetch_add(1, Ordering::Relaxed) % PORT_SPAN;
+        let port = PORT_BASE + (spread + step) % PORT_SPAN;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!(
+        "no free local port between {PORT_BASE} and {}",
+        PORT_BASE + PORT_SPAN
+    )
 }
+
+const PORT_BASE: u16 = 20_000;
+const PORT_SPAN: u16 = 12_000;
 
 /// Waits until something listens on `port`, or panics after `timeout`.
 pub fn wait_for_port(port: u16, timeout: Duration, what: &str) {
