@@ -18,7 +18,7 @@ pub struct Session {
     /// The backup the admin chose to restore.
     pub restore_from: Mutex<Option<PathBuf>>,
     /// The bundle the user chose and previewed, applied by the next `bundle_apply`.
-    pub pending_bundle: Mutex<Option<Vec<u8>>>,
+    pub pending_bundle: Mutex<Option<std::path::PathBuf>>,
     /// The idle lock, enforced here (not only by the page): the last command, and how long
     /// the desk may sit unused before its keys are dropped.
     last_active: Mutex<Instant>,

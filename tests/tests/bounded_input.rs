@@ -62,4 +62,24 @@ fn endless_input_is_refused_at_its_limit_and_changes_nothing() {
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("64 MiB"), "{}", out.stderr);
     assert!(!laptop.path().exists());
+
+    // A bundle: a plain file only, read as a stream (a device has no size to check).
+    let cases_before = o.ok("admin", day, &["case", "list"], json!({}));
+    let out = o.refused(
+        "admin",
+        day,
+        &["bundle", "import", "--from", "/dev/zero"],
+        "",
+        "INVALID_INPUT",
+    );
+    assert_eq!(out.error()["field"], "from", "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a plain file") && out.stderr.contains("不是普通文件"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        o.ok("admin", day, &["case", "list"], json!({})),
+        cases_before
+    );
 }

@@ -117,6 +117,13 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         "",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // Three applications, one photo and the laptop's audit chain: five parts, sealed one
+    // at a time and said so.
+    assert!(
+        out.stderr.contains("[sealing / 封装] 100% (5/5)"),
+        "{}",
+        out.stderr
+    );
     let exported = out.json();
     assert_eq!(exported["cases"], json!(provisional));
     assert_eq!(exported["files"], 1);
@@ -146,8 +153,14 @@ fn applications_taken_offline_reach_the_office_once_with_their_photos() {
         "there are no applications or changes not sent yet"
     );
 
-    // The preview changes nothing.
+    // The preview changes nothing; it says how far the check and the plan got.
     let out = import(&office, &b1, true);
+    for said in [
+        "[checking / 校验] 100% (5/5)",
+        "[previewing / 预览] 100% (3/3)",
+    ] {
+        assert!(out.stderr.contains(said), "{said}: {}", out.stderr);
+    }
     assert_eq!(out.code, 0, "{}", out.stderr);
     let preview = out.json();
     assert_eq!(preview["from_name"], "吴磊的笔记本");

@@ -68,7 +68,7 @@ fn rebuild(
 ) -> Vec<u8> {
     let opened = surety_bundle::open(real, &keys.receiver, u64::MAX).unwrap();
     let mut manifest = opened.manifest.clone();
-    let mut parts = opened.parts.clone();
+    let mut parts = opened.parts().unwrap();
     if let Some((section, edit)) = edit {
         let event: &mut Event = manifest
             .events

@@ -80,6 +80,7 @@ pub fn bundle_export(
     session: State<Session>,
     to: String,
     cases: Vec<String>,
+    on_progress: Channel<BatchProgress>,
 ) -> R<Option<Exported>> {
     let name = format!(
         "surety-to-{}.bundle",
@@ -93,14 +94,28 @@ pub fn bundle_export(
     ) else {
         return Ok(None);
     };
-    session.with(|d| d.export_bundle(&to, &path, &cases).map(Some))
+    session.with(|d| {
+        d.export_bundle_with(&to, &path, &cases, &mut |done, total| {
+            let _ = on_progress.send(BatchProgress {
+                done: done as u32,
+                total: total as u32,
+                case_no: String::new(),
+            });
+        })
+        .map(Some)
+    })
 }
 
 /// Picks a bundle in the system's dialog and says what it would change (nothing is
-/// written); the bundle is kept for `bundle_apply`. `null` if cancelled.
+/// written); the bundle's place is kept for `bundle_apply`, which opens and checks it
+/// again. `null` if cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<ImportReport>> {
+pub fn bundle_preview(
+    app: AppHandle,
+    session: State<Session>,
+    on_progress: Channel<BatchProgress>,
+) -> R<Option<ImportReport>> {
     let Some(path) = chooser::open_file(
         &app,
         "选择数据包 / Choose a bundle",
@@ -108,12 +123,12 @@ pub fn bundle_preview(app: AppHandle, session: State<Session>) -> R<Option<Impor
     ) else {
         return Ok(None);
     };
-    let bytes = surety::api::read_bundle(&path)?;
-    let report = session.with(|d| d.import_bundle(&bytes, false))?;
+    let report =
+        session.with(|d| d.import_bundle_file(&path, false, &mut progress_to(&on_progress)))?;
     *session
         .pending_bundle
         .lock()
-        .unwrap_or_else(|p| p.into_inner()) = Some(bytes);
+        .unwrap_or_else(|p| p.into_inner()) = Some(path);
     Ok(Some(report))
 }
 
@@ -124,7 +139,7 @@ pub fn bundle_apply(
     session: State<Session>,
     on_progress: Channel<BatchProgress>,
 ) -> R<ImportReport> {
-    let bytes = session
+    let path = session
         .pending_bundle
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -136,15 +151,18 @@ pub fn bundle_apply(
                 "choose and preview a bundle first",
             )
         })?;
-    session.with(|d| {
-        d.import_bundle_with(&bytes, true, &mut |done, total, case_no| {
-            let _ = on_progress.send(BatchProgress {
-                done: done as u32,
-                total: total as u32,
-                case_no: case_no.to_string(),
-            });
-        })
-    })
+    session.with(|d| d.import_bundle_file(&path, true, &mut progress_to(&on_progress)))
+}
+
+/// Progress sent to the window: (done, total, case; "" while the bundle is checked).
+fn progress_to(channel: &Channel<BatchProgress>) -> impl FnMut(usize, usize, &str) + '_ {
+    move |done, total, case_no| {
+        let _ = channel.send(BatchProgress {
+            done: done as u32,
+            total: total as u32,
+            case_no: case_no.to_string(),
+        });
+    }
 }
 
 /// Sections changed on both sides (open ones; all with `all`).

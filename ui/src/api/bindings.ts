@@ -140,12 +140,13 @@ export const commands = {
 	 *  Writes a bundle for the peer `to` (the cases picked, or everything it has not had yet)
 	 *  where the user chooses. `null` if cancelled.
 	 */
-	bundleExport: (to: string, cases: string[]) => typedError<Exported | null, DeskError>(__TAURI_INVOKE("bundle_export", { to, cases })),
+	bundleExport: (to: string, cases: string[], onProgress: Channel<BatchProgress>) => typedError<Exported | null, DeskError>(__TAURI_INVOKE("bundle_export", { to, cases, onProgress })),
 	/**
 	 *  Picks a bundle in the system's dialog and says what it would change (nothing is
-	 *  written); the bundle is kept for `bundle_apply`. `null` if cancelled.
+	 *  written); the bundle's place is kept for `bundle_apply`, which opens and checks it
+	 *  again. `null` if cancelled.
 	 */
-	bundlePreview: () => typedError<ImportReport | null, DeskError>(__TAURI_INVOKE("bundle_preview")),
+	bundlePreview: (onProgress: Channel<BatchProgress>) => typedError<ImportReport | null, DeskError>(__TAURI_INVOKE("bundle_preview", { onProgress })),
 	/**  Takes in the bundle last previewed, saying how far it got. */
 	bundleApply: (onProgress: Channel<BatchProgress>) => typedError<ImportReport, DeskError>(__TAURI_INVOKE("bundle_apply", { onProgress })),
 	/**  Sections changed on both sides (open ones; all with `all`). */

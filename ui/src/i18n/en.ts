@@ -691,6 +691,9 @@ const en: Messages = {
     unsent: "Not sent yet",
     nothingUnsent: "Nothing waiting to be sent",
     importTitle: "Import a bundle",
+    sealing: "Sealing the bundle (signing, encrypting, writing)",
+    checking: "Checking the bundle (decrypting, verifying every part)",
+    progressCase: "Working on {case}",
     importHint:
       "First see what the bundle would change (new applications, updates, conflicts), then take it in at once.",
     choose: "Choose a bundle…",

@@ -8,7 +8,11 @@
 use age::secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use surety_sync::Identity;
+mod open;
+mod seal;
+
+pub use open::{decrypt, open, open_stream, read_plain, Opened, Source};
+pub use seal::{seal, seal_to};
 
 /// The framing's first line, inside the encryption.
 const MAGIC: &[u8] = b"SURETY-BUNDLE/1\n";
@@ -29,6 +33,8 @@ pub enum BundleError {
     BadKey,
     #[error("the passphrase is wrong")]
     WrongPassphrase,
+    #[error("the bundle cannot be written: {1}")]
+    Write(std::io::ErrorKind, String),
 }
 
 impl BundleError {
@@ -41,6 +47,7 @@ impl BundleError {
             BundleError::BadSignature => "数据包的签名不符：制作后被改动过".into(),
             BundleError::BadKey => "本机的数据包密钥已损坏".into(),
             BundleError::WrongPassphrase => "口令不正确".into(),
+            BundleError::Write(..) => "数据包无法写入".into(),
         }
     }
 }
@@ -141,7 +148,7 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    fn canonical(&self) -> Vec<u8> {
+    pub(crate) fn canonical(&self) -> Vec<u8> {
         // serde_json's map is sorted: a round trip through Value gives the canonical form.
         let v = serde_json::to_value(self).expect("a manifest serializes");
         serde_json::to_vec(&v).expect("a value serializes")
@@ -152,165 +159,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// A bundle opened and checked: its manifest (signature verified against the key it names)
-/// and its parts by name, each matching its hash.
-#[derive(Debug)]
-pub struct Opened {
-    pub manifest: Manifest,
-    pub parts: Vec<(String, Vec<u8>)>,
-}
-
-impl Opened {
-    pub fn part(&self, name: &str) -> Option<&[u8]> {
-        self.parts
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b.as_slice())
-    }
-}
-
-/// Fills in the parts' hashes and the sender's key, signs the manifest, and seals the lot
-/// to `recipient` (`age1…`).
-pub fn seal(
-    mut manifest: Manifest,
-    parts: &[(String, Vec<u8>)],
-    sender: &Identity,
-    recipient: &str,
-) -> Result<Vec<u8>, BundleError> {
-    let to: age::x25519::Recipient = recipient.trim().parse().map_err(|_| BundleError::BadKey)?;
-    manifest.format = FORMAT;
-    manifest.sender_key = sender.public_key();
-    manifest.parts = parts
-        .iter()
-        .map(|(name, bytes)| Part {
-            name: name.clone(),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
-        })
-        .collect();
-    let signed = manifest.canonical();
-    let signature = sender.sign_bytes(&signed);
-    let mut plain = Vec::with_capacity(
-        parts.iter().map(|(_, b)| b.len() + 8).sum::<usize>() + signed.len() + 128,
-    );
-    plain.extend_from_slice(MAGIC);
-    plain.extend_from_slice(&(signed.len() as u32).to_be_bytes());
-    plain.extend_from_slice(&signed);
-    plain.extend_from_slice(&(signature.len() as u32).to_be_bytes());
-    plain.extend_from_slice(&signature);
-    for (_, bytes) in parts {
-        plain.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
-        plain.extend_from_slice(bytes);
-    }
-    age::encrypt(&to, &plain).map_err(|e| BundleError::Damaged(e.to_string()))
-}
-
-/// Opens a bundle sealed to `me`: refused if larger than `max_bytes`, sealed to another
-/// key, cut or changed anywhere, or not signed by the key its manifest names. Whether that
-/// key is a known peer's is the caller's question.
-pub fn open(bytes: &[u8], me: &SealKey, max_bytes: u64) -> Result<Opened, BundleError> {
-    if bytes.len() as u64 > max_bytes {
-        return Err(BundleError::TooLarge(max_bytes / 1024 / 1024));
-    }
-    read_plain(&decrypt(bytes, me)?)
-}
-
-/// A sealed bundle's plaintext: refused if sealed to another key or damaged.
-pub fn decrypt(bytes: &[u8], me: &SealKey) -> Result<Vec<u8>, BundleError> {
-    age::decrypt(&me.0, bytes).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys => BundleError::NotForUs,
-        other => BundleError::Damaged(other.to_string()),
-    })
-}
-
-/// A bundle's contents once decrypted: the manifest, its signature by the key it names,
-/// and every part of the size and SHA-256 the manifest gives, nothing after the last.
-pub fn read_plain(plain: &[u8]) -> Result<Opened, BundleError> {
-    let mut r = Reader { data: plain, at: 0 };
-    if r.take(MAGIC.len())? != MAGIC {
-        return Err(BundleError::Damaged("not a Surety Desk bundle".into()));
-    }
-    let manifest_len = r.u32()? as usize;
-    let signed = r.take(manifest_len)?.to_vec();
-    let sig_len = r.u32()? as usize;
-    let signature = r.take(sig_len)?.to_vec();
-    let manifest: Manifest = serde_json::from_slice(&signed)
-        .map_err(|e| BundleError::Damaged(format!("the manifest: {e}")))?;
-    if manifest.format != FORMAT {
-        return Err(BundleError::Damaged(format!(
-            "manifest format {} (this program reads {FORMAT})",
-            manifest.format
-        )));
-    }
-    if manifest.canonical() != signed
-        || !surety_sync::verify_bytes(&manifest.sender_key, &signed, &signature)
-    {
-        return Err(BundleError::BadSignature);
-    }
-    let mut parts = Vec::with_capacity(manifest.parts.len());
-    let mut names = std::collections::BTreeSet::new();
-    for p in &manifest.parts {
-        if !names.insert(p.name.as_str()) {
-            return Err(BundleError::Damaged(format!(
-                "part {} is listed twice",
-                p.name
-            )));
-        }
-        let len = r.u64()?;
-        if len != p.bytes {
-            return Err(BundleError::Damaged(format!(
-                "part {} has the wrong size",
-                p.name
-            )));
-        }
-        let body = r.take(len as usize)?;
-        if sha256_hex(body) != p.sha256 {
-            return Err(BundleError::Damaged(format!(
-                "part {} does not match its SHA-256",
-                p.name
-            )));
-        }
-        parts.push((p.name.clone(), body.to_vec()));
-    }
-    if r.at != plain.len() {
-        return Err(BundleError::Damaged("bytes after the last part".into()));
-    }
-    Ok(Opened { manifest, parts })
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], BundleError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|e| *e <= self.data.len())
-            .ok_or_else(|| BundleError::Damaged("it ends early".into()))?;
-        let out = &self.data[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    fn u32(&mut self) -> Result<u32, BundleError> {
-        Ok(u32::from_be_bytes(
-            self.take(4)?.try_into().expect("4 bytes"),
-        ))
-    }
-
-    fn u64(&mut self) -> Result<u64, BundleError> {
-        Ok(u64::from_be_bytes(
-            self.take(8)?.try_into().expect("8 bytes"),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use surety_sync::Identity;
 
     fn manifest() -> Manifest {
         Manifest {
@@ -356,7 +208,7 @@ mod tests {
         let opened = open(&sealed, &office, 1 << 30).unwrap();
         assert_eq!(opened.manifest.sender_key, field.public_key());
         assert_eq!(
-            opened.part("attachments/a-1"),
+            opened.part("attachments/a-1").unwrap().as_deref(),
             Some(&[0xFF, 0xD8, 0xFF, 1, 2, 3][..])
         );
         assert_eq!(opened.manifest.parts.len(), 2);
@@ -437,6 +289,83 @@ mod tests {
             open_with_passphrase(&sealed[..sealed.len() - 3], "field-2016-pass"),
             Err(BundleError::Damaged(_))
         ));
+    }
+
+    #[test]
+    fn a_large_part_is_read_again_when_asked_for_and_must_still_match() {
+        // Three photos of 1.5 MiB each: over the size kept in memory, so each is read back
+        // from the sealed file when asked for.
+        let field = Identity::generate();
+        let office = SealKey::generate();
+        let photo = |n: u8| {
+            (0..1_572_864u32)
+                .map(|i| (i % 251) as u8 ^ n)
+                .collect::<Vec<u8>>()
+        };
+        let mut parts = parts();
+        for n in 1..=3u8 {
+            parts.push((format!("files/p-{n}"), photo(n)));
+        }
+        let sealed = seal(manifest(), &parts, &field, &office.recipient()).unwrap();
+        let path = std::env::temp_dir().join(format!(
+            "surety-bundle-test-{}-{}",
+            std::process::id(),
+            sealed.len()
+        ));
+        std::fs::write(&path, &sealed).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let mut told = Vec::new();
+        let opened = open_stream(
+            file,
+            sealed.len() as u64,
+            &office,
+            1 << 30,
+            &mut |done, total| told.push((done, total)),
+        )
+        .unwrap();
+        assert_eq!(
+            told.last(),
+            Some(&(5, 5)),
+            "told after each of the five parts"
+        );
+        for n in [3u8, 1, 2] {
+            let body = opened.part(&format!("files/p-{n}")).unwrap().unwrap();
+            assert!(*body == photo(n)[..], "photo {n} as sealed, in any order");
+        }
+        assert_eq!(opened.parts().unwrap(), parts);
+
+        // The file overwritten in place after it was opened: the same key cannot read the
+        // changed chunk (or a changed part does not hash to what the manifest says).
+        let mut changed = sealed.clone();
+        let n = changed.len() - 200_000;
+        changed[n] ^= 0x01;
+        std::fs::write(&path, &changed).unwrap();
+        assert!(matches!(
+            opened.part("files/p-3"),
+            Err(BundleError::Damaged(_))
+        ));
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_part_that_is_not_what_its_listing_says_is_not_sealed() {
+        let field = Identity::generate();
+        let office = SealKey::generate();
+        let listed = vec![Part {
+            name: "files/p-1".into(),
+            bytes: 3,
+            sha256: sha256_hex(b"abc"),
+        }];
+        let result = seal_to(
+            Vec::new(),
+            manifest(),
+            listed,
+            &field,
+            &office.recipient(),
+            &mut |_| Ok(b"abd".to_vec()),
+            &mut |_, _| {},
+        );
+        assert!(matches!(result, Err(BundleError::Damaged(_))));
     }
 
     #[test]

@@ -208,11 +208,29 @@ fn signed_in(desk: &mut Desk, command: Command) -> DeskResult<String> {
         )),
         Command::Bundle { action } => match action {
             BundleAction::Export { to, out, cases } => {
-                json(&desk.export_bundle(&to, &out, &cases)?)
+                let mut sealing = percent("sealing / 封装");
+                json(
+                    &desk.export_bundle_with(&to, &out, &cases, &mut |done, total| {
+                        sealing(done, total)
+                    })?,
+                )
             }
             BundleAction::Import { from, preview } => {
-                let bytes = surety::api::read_bundle(&from)?;
-                json(&desk.import_bundle(&bytes, !preview)?)
+                let mut checking = percent("checking / 校验");
+                let mut taking = percent(if preview {
+                    "previewing / 预览"
+                } else {
+                    "taking in / 导入"
+                });
+                json(
+                    &desk.import_bundle_file(&from, !preview, &mut |done, total, case_no| {
+                        if case_no.is_empty() {
+                            checking(done, total)
+                        } else {
+                            taking(done, total)
+                        }
+                    })?,
+                )
             }
             BundleAction::Conflicts { all } => json(&desk.conflicts(all)?),
             BundleAction::Resolve => {
@@ -524,4 +542,17 @@ fn load_settings(path: Option<&Path>) -> DeskResult<Settings> {
             ),
         )
     })
+}
+
+/// Progress on standard error, one line per whole percent: a bundle of two thousand parts
+/// says so in a hundred lines, not two thousand.
+fn percent(stage: &'static str) -> impl FnMut(usize, usize) {
+    let mut last = None;
+    move |done, total| {
+        let p = (done * 100).checked_div(total).unwrap_or(100);
+        if last != Some(p) {
+            last = Some(p);
+            eprintln!("[{stage}] {p}% ({done}/{total})");
+        }
+    }
 }

@@ -41,7 +41,8 @@ fn the_seeds_reach_the_accepting_paths() {
     assert_eq!(summary.unwrap().cases, 0);
     let refused = surety_store::backup::read_unverified_header(&seed("backup_header", "cut"));
     assert!(refused.unwrap_err().contains("the header says"));
-    let opened = surety_bundle::read_plain(&seed("bundle_plain", "two-events")).unwrap();
+    let plain = seed("bundle_plain", "two-events");
+    let opened = surety_bundle::read_plain(&plain).unwrap();
     assert_eq!(opened.manifest.events.len(), 2);
     let key = surety_bundle::SealKey::from_secret(surety_fuzz::SEAL_SECRET).unwrap();
     surety_bundle::open(&seed("bundle_sealed", "two-events"), &key, 1 << 20).unwrap();

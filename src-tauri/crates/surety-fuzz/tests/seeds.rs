@@ -178,8 +178,8 @@ fn write_seeds() {
     // The plaintext, as `open` decrypts it: written again by the same framing.
     let plain = age_plain(&sealed, &key);
     assert_eq!(
-        surety_bundle::read_plain(&plain).unwrap().parts,
-        opened.parts
+        surety_bundle::read_plain(&plain).unwrap().parts().unwrap(),
+        opened.parts().unwrap()
     );
     write("bundle_plain", "two-events", &plain);
     write(

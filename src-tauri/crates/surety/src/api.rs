@@ -10,7 +10,7 @@ pub use crate::case_file::views::{CaseListInput, CaseView};
 pub use crate::claims::accident::AccidentClaimInput;
 pub use crate::claims::payment_preview::ClaimPaymentPreview;
 pub use crate::desk::about::{app_info, AppInfo, CityInfo};
-pub use crate::desk::bounded::{read_bundle, read_enrolment, read_settings_file, read_stdin};
+pub use crate::desk::bounded::{read_enrolment, read_settings_file, read_stdin};
 pub use crate::desk::dto;
 pub use crate::desk::error::json_error;
 pub use crate::desk::error::{DeskError, DeskResult, ErrorCode};

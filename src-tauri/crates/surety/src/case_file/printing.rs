@@ -228,20 +228,28 @@ impl Desk {
         &mut self,
         out: &Path,
         bytes: &[u8],
-        (action, entity, entity_id): (&str, &str, &str),
+        record: (&str, &str, &str),
         what: String,
     ) -> DeskResult<Printed> {
         let path = crate::desk::output::write(self.store.path(), out, bytes)?;
+        self.disclosed(path, record, what)
+    }
+
+    /// A file written where the user asked, put on the audit record.
+    pub(crate) fn disclosed(
+        &mut self,
+        path: PathBuf,
+        (action, entity, entity_id): (&str, &str, &str),
+        what: String,
+    ) -> DeskResult<Printed> {
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         self.record_disclosure(
             action,
             entity,
             entity_id,
             format!("{what} to {}", path.display()),
         )?;
-        Ok(Printed {
-            path,
-            bytes: bytes.len() as u64,
-        })
+        Ok(Printed { path, bytes })
     }
 
     /// A document for every matching case, written into `dir` as `<case no>-<document>.pdf`.

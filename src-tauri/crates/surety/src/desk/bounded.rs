@@ -41,17 +41,42 @@ pub fn read_file(path: &Path, limit: u64, source: Source) -> DeskResult<Vec<u8>>
     read_limited(file, limit, &source)?.map_err(cannot)
 }
 
-/// A bundle from a partner, a laptop or the office.
-pub fn read_bundle(path: &Path) -> DeskResult<Vec<u8>> {
-    read_file(
-        path,
-        BUNDLE_BYTES_MAX,
-        Source {
-            field: "from",
-            zh: "数据包",
-            en: "bundle",
-        },
-    )
+/// A bundle from a partner, a laptop or the office, opened to be read as a stream, and its
+/// size: a plain file only (a device or a pipe has no size to check), refused past
+/// `BUNDLE_BYTES_MAX` before a byte is read.
+pub fn open_bundle(path: &Path) -> DeskResult<(std::fs::File, u64)> {
+    let source = Source {
+        field: "from",
+        zh: "数据包",
+        en: "bundle",
+    };
+    let cannot = |e: std::io::Error| {
+        DeskError::invalid(
+            source.field,
+            format!(
+                "无法读取数据包 {}：{}",
+                path.display(),
+                crate::desk::error::io_cause_zh(&e)
+            ),
+            format!("cannot read the bundle {}: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(DeskError::invalid(
+            source.field,
+            format!("{} 不是普通文件，不能作为数据包读取", path.display()),
+            format!(
+                "{} is not a plain file and cannot be read as a bundle",
+                path.display()
+            ),
+        ));
+    }
+    if meta.len() > BUNDLE_BYTES_MAX {
+        return Err(over_limit(&source, BUNDLE_BYTES_MAX));
+    }
+    Ok((file, meta.len()))
 }
 
 /// A field laptop's enrolment file.
@@ -131,17 +156,21 @@ fn read_limited(
         return Ok(Err(e));
     }
     if bytes.len() as u64 > limit {
-        let size = human(limit);
-        return Err(DeskError::invalid(
-            source.field,
-            format!("{}超过 {size} 的上限，未读取", source.zh),
-            format!(
-                "the {} is over its limit of {size} and was not read",
-                source.en
-            ),
-        ));
+        return Err(over_limit(source, limit));
     }
     Ok(Ok(bytes))
+}
+
+fn over_limit(source: &Source, limit: u64) -> DeskError {
+    let size = human(limit);
+    DeskError::invalid(
+        source.field,
+        format!("{}超过 {size} 的上限，未读取", source.zh),
+        format!(
+            "the {} is over its limit of {size} and was not read",
+            source.en
+        ),
+    )
 }
 
 /// A limit as people write it: 20 MiB, 4 GiB.

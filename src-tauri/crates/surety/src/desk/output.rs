@@ -86,6 +86,21 @@ pub fn check(db: &Path, path: &Path) -> DeskResult<PathBuf> {
 
 /// Writes `bytes` to `path` under the rules above and returns the file's absolute path.
 pub fn write(db: &Path, path: &Path, bytes: &[u8]) -> DeskResult<PathBuf> {
+    write_with(db, path, |f| {
+        use std::io::Write;
+        f.write_all(bytes)
+            .map_err(|e| DeskError::io("无法写入", "cannot write", path, &e))
+    })
+    .map(|(target, ())| target)
+}
+
+/// The same for a file written a piece at a time by `fill`: nothing is at `path` until
+/// `fill` has finished and the file is on disk; on an error the partial file is removed.
+pub fn write_with<T>(
+    db: &Path,
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> DeskResult<T>,
+) -> DeskResult<(PathBuf, T)> {
     let target = check(db, path)?;
     let folder = target.parent().unwrap_or(Path::new("."));
     let temp = folder.join(format!(
@@ -94,18 +109,23 @@ pub fn write(db: &Path, path: &Path, bytes: &[u8]) -> DeskResult<PathBuf> {
         std::process::id(),
         fastrand::u64(..)
     ));
+    let cannot = |e: std::io::Error| DeskError::io("无法写入", "cannot write", &target, &e);
     let result = (|| {
-        use std::io::Write;
-        let mut f = surety_store::files::create_private(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&temp, &target)
+        let file = surety_store::files::create_private(&temp).map_err(cannot)?;
+        let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
+        let made = fill(&mut writer)?;
+        let file = writer.into_inner().map_err(|e| cannot(e.into_error()))?;
+        file.sync_all().map_err(cannot)?;
+        std::fs::rename(&temp, &target).map_err(cannot)?;
+        Ok(made)
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(DeskError::io("无法写入", "cannot write", &target, &e));
+    match result {
+        Ok(made) => Ok((target, made)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
     }
-    Ok(target)
 }
 
 /// A folder for a batch: created owner-only if new, under the same rules.

@@ -15,10 +15,13 @@ impl Desk {
         apply: bool,
     ) -> DeskResult<Option<ImportLine>> {
         use surety_store::audit::{self, PeerChain};
-        let Some(part) = opened.part(AUDIT_PART) else {
+        let Some(part) = opened
+            .part(AUDIT_PART)
+            .map_err(|e| super::import::damaged_part(&e))?
+        else {
             return Ok(None);
         };
-        let incoming: Vec<audit::ChainEntry> = serde_json::from_slice(part).map_err(|e| {
+        let incoming: Vec<audit::ChainEntry> = serde_json::from_slice(&part).map_err(|e| {
             refused(
                 ErrorCode::BundleDamaged,
                 format!("审计日志无法读取：{}", crate::desk::error::FORM_ZH),

@@ -5,7 +5,8 @@ use crate::desk::ids::{now, random_id};
 use crate::desk::Desk;
 use crate::exchange::merge::RevisionPart;
 use std::path::Path;
-use surety_bundle::Manifest;
+use surety_bundle::{BundleError, Manifest};
+use surety_store::attachments as stored_files;
 use surety_store::bundles::{self as stored};
 use surety_store::Role;
 
@@ -42,12 +43,24 @@ impl Desk {
     /// The same for the cases picked (by number, or by the laptop's number): only what
     /// of them the peer has not had. Nothing picked is everything.
     pub fn export_bundle(&mut self, to: &str, out: &Path, only: &[String]) -> DeskResult<Exported> {
+        self.export_bundle_with(to, out, only, &mut |_, _| {})
+    }
+
+    /// The same, saying after each part sealed how far it got (done, total): a thousand
+    /// applications with their photos are a gigabyte.
+    pub fn export_bundle_with(
+        &mut self,
+        to: &str,
+        out: &Path,
+        only: &[String],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> DeskResult<Exported> {
         if crate::origination::numbering::field_prefix(self.store.connection())?.is_none() {
             let partner = self.partner_orgs(to.trim())?;
             if !partner.is_empty() {
-                return self.export_to_partner(to, out, &partner, only);
+                return self.export_to_partner(to, out, &partner, only, progress);
             }
-            return self.export_office_word(to, out, only);
+            return self.export_office_word(to, out, only, progress);
         }
         self.require_role(
             &[Role::FieldAgent, Role::Admin],
@@ -96,7 +109,7 @@ impl Desk {
         let sent = self.add_revisions(&mut bundle, revisions, &mut cases)?;
         // The laptop's whole audit chain goes along: the office keeps it, with its origin.
         let chain = surety_store::audit::chain(self.store.connection())?;
-        bundle.parts.push((
+        bundle.parts.push(OutPart::bytes(
             AUDIT_PART.into(),
             serde_json::to_vec(&chain).expect("a chain serializes"),
         ));
@@ -106,7 +119,7 @@ impl Desk {
             unsent.len(),
             sent.len()
         );
-        self.send(bundle, out, what, &intakes, &sent, cases)
+        self.send(bundle, out, what, (&intakes, &sent), cases, progress)
     }
 
     /// What this installation holds that has not left yet: on a field laptop, the
@@ -149,6 +162,7 @@ impl Desk {
         to: &str,
         out: &Path,
         only: &[String],
+        progress: &mut dyn FnMut(usize, usize),
     ) -> DeskResult<Exported> {
         self.require_admin(
             "向外勤笔记本导出案件进展",
@@ -206,7 +220,7 @@ impl Desk {
             cases.len(),
             sent.len()
         );
-        self.send(bundle, out, what, &[], &sent, cases)
+        self.send(bundle, out, what, (&[], &sent), cases, progress)
     }
 
     /// At an office: to a partner office, the cases they share and this office's sides'
@@ -217,6 +231,7 @@ impl Desk {
         out: &Path,
         orgs: &[String],
         only: &[String],
+        progress: &mut dyn FnMut(usize, usize),
     ) -> DeskResult<Exported> {
         self.require_admin("向合作机构导出案件", "export cases to a partner office")?;
         let mut bundle = self.outgoing(to, only)?;
@@ -242,7 +257,7 @@ impl Desk {
             sent.len()
         );
         events.extend(sent);
-        self.send(bundle, out, what, &[], &events, cases)
+        self.send(bundle, out, what, (&[], &events), cases, progress)
     }
 
     /// Seals a bundle to its peer, writes it where the user chose (a disclosure on the
@@ -253,18 +268,19 @@ impl Desk {
         bundle: Outgoing,
         out: &Path,
         what: String,
-        intakes: &[i64],
-        events: &[String],
+        (intakes, events): (&[i64], &[String]),
         cases: Vec<String>,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> DeskResult<Exported> {
         let files = bundle
             .parts
             .iter()
-            .filter(|(n, _)| n.starts_with("files/"))
+            .filter(|p| p.name().starts_with("files/"))
             .count() as u32;
         let bundle_id = bundle.bundle_id.clone();
         let peer = bundle.peer.installation_id.clone();
-        let printed = self.seal_and_deliver(bundle, out, format!("{what}, {files} files"))?;
+        let printed =
+            self.seal_and_deliver(bundle, out, format!("{what}, {files} files"), progress)?;
         let at = now();
         self.store.write_bookkeeping(|tx| {
             for case_id in intakes {
@@ -319,12 +335,13 @@ impl Desk {
     }
 
     /// Signs and seals a bundle to its peer and writes it where the user chose (a
-    /// disclosure on the record: `what` says what left).
+    /// disclosure on the record: `what` says what left), one part at a time.
     pub(crate) fn seal_and_deliver(
         &mut self,
         bundle: Outgoing,
         out: &Path,
         what: String,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> DeskResult<crate::case_file::printing::Printed> {
         let identity = crate::installation::keys::identity_in_conn(self.store.connection())?;
         let Outgoing {
@@ -345,19 +362,54 @@ impl Desk {
             events,
             parts: vec![],
         };
-        let sealed = surety_bundle::seal(manifest, &parts, &identity, &peer.seal_recipient)
-            .map_err(|e| {
-                refused(
-                    ErrorCode::BundleDamaged,
-                    format!("无法生成数据包：{}", e.reason_zh()),
-                    e.to_string(),
-                )
-            })?;
-        self.deliver(
-            out,
-            &sealed,
+        let (listed, mut bodies): (Vec<_>, Vec<_>) =
+            parts.into_iter().map(|p| (p.listed, Some(p.body))).unzip();
+        let conn = self.store.connection();
+        let mut body = |i: usize| match bodies[i].take() {
+            Some(Body::Bytes(b)) => Ok(b),
+            Some(Body::Stored(uid)) => match stored_files::content(conn, &uid) {
+                Ok(Some(b)) => Ok(b),
+                _ => Err(BundleError::Damaged(format!(
+                    "stored file {uid} cannot be read"
+                ))),
+            },
+            None => Err(BundleError::Damaged(format!("part {i} asked for twice"))),
+        };
+        let (path, ()) = crate::desk::output::write_with(self.store.path(), out, |w| {
+            surety_bundle::seal_to(
+                w,
+                manifest,
+                listed,
+                &identity,
+                &peer.seal_recipient,
+                &mut body,
+                progress,
+            )
+            .map(|_| ())
+            .map_err(|e| sealing_failed(out, e))
+        })?;
+        self.disclosed(
+            path,
             ("bundle.exported", "installation", &peer.installation_id),
             format!("bundle {bundle_id}: {what}, to `{}`", peer.name),
         )
+    }
+}
+
+/// Why a bundle could not be made: the disk (full, gone) or a stored file that is not
+/// what the database says it is.
+fn sealing_failed(out: &Path, e: BundleError) -> DeskError {
+    match e {
+        BundleError::Write(kind, message) => DeskError::io(
+            "无法写入",
+            "cannot write",
+            out,
+            &std::io::Error::new(kind, message),
+        ),
+        other => refused(
+            ErrorCode::BundleDamaged,
+            format!("无法生成数据包：{}", other.reason_zh()),
+            other.to_string(),
+        ),
     }
 }

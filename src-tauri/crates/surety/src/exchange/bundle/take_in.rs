@@ -141,7 +141,11 @@ impl Desk {
             }
             let mut files = Vec::new();
             for f in &body.files {
-                let content = opened.part(&f.part).unwrap_or_default().to_vec();
+                let content = opened
+                    .part(&f.part)
+                    .map_err(|e| super::import::damaged_part(&e))?
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default();
                 let inspected = images::inspect(&content).map_err(|err| {
                     DeskError::invalid(
                         "file",

@@ -96,7 +96,37 @@ pub(crate) struct Outgoing {
     pub(crate) me: String,
     pub(crate) peer: surety_store::peers::Peer,
     pub(crate) events: Vec<Event>,
-    pub(crate) parts: Vec<(String, Vec<u8>)>,
+    pub(crate) parts: Vec<OutPart>,
+}
+
+/// One part of a bundle being made: as the manifest lists it, and where its contents are.
+pub(crate) struct OutPart {
+    pub(crate) listed: surety_bundle::Part,
+    pub(crate) body: Body,
+}
+
+pub(crate) enum Body {
+    Bytes(Vec<u8>),
+    /// A stored file, read from the database only as it is sealed: a thousand photos
+    /// never sit in memory at once.
+    Stored(String),
+}
+
+impl OutPart {
+    pub(crate) fn bytes(name: String, bytes: Vec<u8>) -> OutPart {
+        OutPart {
+            listed: surety_bundle::Part {
+                name,
+                bytes: bytes.len() as u64,
+                sha256: surety_bundle::sha256_hex(&bytes),
+            },
+            body: Body::Bytes(bytes),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.listed.name
+    }
 }
 
 impl Outgoing {
@@ -105,17 +135,28 @@ impl Outgoing {
         self.only.is_empty() || self.only.iter().any(|c| c == case_no || c == key)
     }
 
-    /// Puts the files' contents in the bundle (each once).
+    /// Puts the files in the bundle (each once): their sizes and hashes as stored, their
+    /// contents read when the bundle is sealed.
     pub(crate) fn carry_files(
         &mut self,
         conn: &surety_store::Connection,
         files: &[FilePart],
     ) -> DeskResult<()> {
         for f in files {
-            if !self.parts.iter().any(|(n, _)| *n == f.part) {
-                let content = stored_files::content(conn, &f.uid)?.unwrap_or_default();
-                self.parts.push((f.part.clone(), content));
+            if self.parts.iter().any(|p| p.name() == f.part) {
+                continue;
             }
+            let stored = stored_files::by_uid(conn, &f.uid)?.ok_or_else(|| {
+                surety_store::StoreError::Corrupt(format!("attachment {} is gone", f.uid))
+            })?;
+            self.parts.push(OutPart {
+                listed: surety_bundle::Part {
+                    name: f.part.clone(),
+                    bytes: stored.bytes,
+                    sha256: stored.sha256,
+                },
+                body: Body::Stored(f.uid.clone()),
+            });
         }
         Ok(())
     }
@@ -139,7 +180,7 @@ impl Outgoing {
     /// Takes back the last event added (and its part).
     pub(crate) fn drop_last(&mut self) {
         if let Some(e) = self.events.pop() {
-            self.parts.retain(|(name, _)| *name != e.part);
+            self.parts.retain(|p| p.name() != e.part);
         }
     }
 
@@ -173,7 +214,7 @@ impl Outgoing {
             hash,
             part: part.clone(),
         });
-        self.parts.push((part, bytes));
+        self.parts.push(OutPart::bytes(part, bytes));
     }
 }
 
@@ -189,7 +230,7 @@ impl Outgoing {
             hash: sha256.to_string(),
             part: name.clone(),
         });
-        self.parts.push((name, part.bytes()));
+        self.parts.push(OutPart::bytes(name, part.bytes()));
     }
 }
 
