@@ -21,6 +21,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::set_idle_lock,
             commands::quote,
             commands::capital_amount,
+            commands::written_amount,
             commands::organisations,
             commands::case_list,
             commands::case_show,

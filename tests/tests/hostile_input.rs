@@ -55,8 +55,10 @@ fn hostile_intakes() -> Vec<(String, Value, &'static str)> {
         "1e6",
         "0",
         "0.001",
-        "1,000",
-        "１０００",
+        // Written as people write amounts, but not saying one amount: the grouping is wrong.
+        "1,00",
+        "１０,００",
+        "5 000",
         "abc",
         "",
         " ",

@@ -182,19 +182,13 @@ fn batch_printing_writes_one_file_per_case_with_progress() {
         cases.push(c);
     }
     let dir = temp_dir();
-    let out = o.run(
-        Some("auditor"),
-        Some("2016-03-06"),
-        &[
-            "print",
-            "contracts",
-            "--city",
-            "yantai",
-            "--out",
-            dir.path().to_str().unwrap(),
-        ],
-        "",
-    );
+    let folder = dir.path().to_str().unwrap();
+    let batch = ["print", "contracts", "--city", "yantai", "--out", folder];
+    // The auditor reads and prints one case at a time; a batch is the case work's own.
+    let out = o.refused("auditor", "2016-03-06", &batch, "", "NOT_PERMITTED");
+    assert!(out.stderr.contains("批量打印"), "{}", out.stderr);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let out = o.run(Some("admin"), Some("2016-03-06"), &batch, "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["files"], 3);
     assert!(

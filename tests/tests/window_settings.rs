@@ -97,7 +97,11 @@ async fn an_admin_sets_up_the_pilot_backs_up_and_restores() {
     let item = app
         .wait_contains("field-interest_subsidy_share", &["0 到 1"])
         .await;
-    assert!(item.contains("interest_subsidy_share"), "{item}");
+    // Beside the field as the form labels it, in the user's words: no internal name.
+    assert!(
+        item.contains("贴息比例") && !item.contains("interest_subsidy_share"),
+        "{item}"
+    );
     fill(&app, &[("interest_subsidy_share", "30")]).await;
     app.wait_dialog_closed().await;
     let cities = app.wait_contains("city-settings", &["50%", "30%"]).await;

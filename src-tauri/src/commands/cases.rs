@@ -33,6 +33,13 @@ pub fn capital_amount(amount: String) -> R<String> {
     surety::api::capital(&amount)
 }
 
+/// An amount as it was typed (`5,000`, `50万`), read back with its capitals.
+#[tauri::command]
+#[specta::specta]
+pub fn written_amount(text: String) -> R<surety::api::WrittenAmount> {
+    surety::api::written_amount(&text)
+}
+
 #[tauri::command(async)]
 #[specta::specta]
 pub fn organisations(session: State<Session>) -> R<Vec<Org>> {

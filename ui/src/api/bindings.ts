@@ -29,6 +29,8 @@ export const commands = {
 	 */
 	quote: (input: QuoteInput) => typedError<Quote, DeskError>(__TAURI_INVOKE("quote", { input })),
 	capitalAmount: (amount: string) => typedError<string, DeskError>(__TAURI_INVOKE("capital_amount", { amount })),
+	/**  An amount as it was typed (`5,000`, `50万`), read back with its capitals. */
+	writtenAmount: (text: string) => typedError<WrittenAmount, DeskError>(__TAURI_INVOKE("written_amount", { text })),
 	organisations: () => typedError<Org[], DeskError>(__TAURI_INVOKE("organisations")),
 	caseList: (input: CaseListInput) => typedError<CasePage, DeskError>(__TAURI_INVOKE("case_list", { input })),
 	caseShow: (caseNo: string) => typedError<CaseView, DeskError>(__TAURI_INVOKE("case_show", { caseNo })),
@@ -330,6 +332,9 @@ export type AuditEntry = {
 	entity: string,
 	entity_id: string,
 	summary: string,
+	actor_name: string | null,
+	actor_organisation: string | null,
+	actor_office: string | null,
 };
 
 /**
@@ -1648,6 +1653,12 @@ export type WaitingView = {
 	from_installation: string,
 	waiting_for: string,
 	since: string,
+};
+
+/**  What a typed amount is read as. */
+export type WrittenAmount = {
+	amount: Money,
+	capital: string,
 };
 
 /* Tauri Specta runtime */

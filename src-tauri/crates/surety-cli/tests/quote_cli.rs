@@ -66,6 +66,19 @@ fn a_compliant_quote_with_every_figure_to_the_fen() {
 }
 
 #[test]
+fn the_principal_written_as_people_write_it_quotes_the_same_to_the_fen() {
+    // 100万, 1,000,000.00 and ¥1,000,000 are the 1000000 above: the same figures.
+    let plain = quote_ok(&request());
+    for written in ["100万", "1,000,000.00", "¥1,000,000", "１００万元"] {
+        let mut r = request();
+        r["principal"] = json!(written);
+        let q = quote_ok(&r);
+        assert_eq!(q["financing_cost"], "88246.50", "{written}");
+        assert_eq!(q, plain, "{written}");
+    }
+}
+
+#[test]
 fn a_loan_breaking_rules_still_exits_0_and_says_why() {
     let mut req = request();
     req["annual_rate"] = json!("0.06");

@@ -27,6 +27,7 @@ pub mod schedule;
 pub mod settings;
 pub mod subsidy;
 pub mod violation;
+mod written;
 
 pub use borrower::BorrowerKind;
 pub use capital::capital_amount;

@@ -287,6 +287,13 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: String,
     pub summary: String,
+    /// The person behind `actor`, as the users list names them (none for a user not on
+    /// this installation's list), and their organisation's name.
+    pub actor_name: Option<String>,
+    pub actor_organisation: Option<String>,
+    /// For a step taken at a partner office or a field laptop and replayed here: that
+    /// installation's name.
+    pub actor_office: Option<String>,
 }
 
 pub fn entries_for(
@@ -295,8 +302,13 @@ pub fn entries_for(
     entity_id: &str,
 ) -> StoreResult<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_log
-         WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
+        "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.summary,
+                u.display_name, o.name, p.name
+         FROM audit_log a
+         LEFT JOIN users u ON u.username = a.actor
+         LEFT JOIN organisations o ON o.id = u.organisation_id
+         LEFT JOIN peers p ON p.installation_id = u.remote_installation
+         WHERE a.entity = ?1 AND a.entity_id = ?2 ORDER BY a.id",
     )?;
     let rows = stmt.query_map(params![entity, entity_id], |r| {
         Ok(AuditEntry {
@@ -307,6 +319,9 @@ pub fn entries_for(
             entity: r.get(4)?,
             entity_id: r.get(5)?,
             summary: r.get(6)?,
+            actor_name: r.get(7)?,
+            actor_organisation: r.get(8)?,
+            actor_office: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -35,7 +35,9 @@ pub use crate::origination::case_flow::{
 };
 pub use crate::origination::defaults::{FlaggedBorrower, UnflagInput};
 pub use crate::origination::inputs::AmountInput;
-pub use crate::origination::quote::{capital, quote, quote_input_from_json, QuoteInput};
+pub use crate::origination::quote::{
+    capital, quote, quote_input_from_json, written_amount, QuoteInput, WrittenAmount,
+};
 pub use crate::reporting::credit::{CreditCorrectionInput, CreditReport, CreditReportInput};
 pub use crate::reporting::dashboard::Dashboard;
 pub use crate::reporting::loss_ratios::LossRatioLine;

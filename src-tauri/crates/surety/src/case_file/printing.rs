@@ -12,6 +12,7 @@ use surety_docs::{CaseDocument, ClaimFigures, DocKind, PoolShare};
 use surety_domain::{BorrowerKind, CaseStatus, Money, RepaymentMethod};
 use surety_store::orgs;
 use surety_store::sections::{self, CaseRecord};
+use surety_store::Role;
 
 /// A file the desk wrote: its absolute path and size.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -262,6 +263,18 @@ impl Desk {
         dir: &Path,
         progress: impl FnMut(usize, usize, &str) -> bool,
     ) -> DeskResult<Vec<PathBuf>> {
+        // A batch is the case work's own printing; the auditor reads and prints one case's
+        // documents at a time, never every matching case at once.
+        self.require_role(
+            &[
+                Role::Admin,
+                Role::Underwriter,
+                Role::BankOfficer,
+                Role::FieldAgent,
+            ],
+            "批量打印",
+            "batch print",
+        )?;
         let doc = parse_doc(kind)?;
         let dir = crate::desk::output::folder(dir)?;
         let mut written = Vec::new();

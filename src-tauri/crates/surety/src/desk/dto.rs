@@ -380,6 +380,7 @@ mirror_struct!(
     /// One entry as shown on a case's timeline.
     AuditEntry from surety_store::audit::AuditEntry {
         id: i64, at: String, actor: String, action: String, entity: String, entity_id: String, summary: String,
+        actor_name: Option<String>, actor_organisation: Option<String>, actor_office: Option<String>,
     }
 );
 mirror_struct!(

@@ -45,28 +45,31 @@ pub(crate) fn parse_positive_money(
     Ok(m)
 }
 
+/// An amount as people write it (`5,000`, `¥5,000.00`, `50万`), refused with what is
+/// allowed. The message does not name the field: `field` says which one it is, and the
+/// window shows the message beside it.
 pub(crate) fn parse_money(field: &str, text: &str) -> DeskResult<Money> {
     let t = crate::desk::text::shown(text);
-    let m: Money = text.parse().map_err(|_| {
+    let m = Money::from_written(text).map_err(|_| {
         invalid(
             field,
-            format!("{field}：“{t}”不是有效金额，应为元为单位的数字，最多两位小数，如 1000000.00"),
-            format!("{field}: `{t}` is not an amount; give yuan as a decimal with at most two decimals, e.g. 1000000.00"),
+            format!("“{t}”不是有效金额：请以元为单位填写，最多两位小数，如 5000、5,000.00、¥5,000 或 50万"),
+            format!("`{t}` is not an amount: give yuan with at most two decimals, e.g. 5000, 5,000.00, ¥5,000 or 50万"),
         )
     })?;
     if m.is_negative() {
         return Err(invalid(
             field,
-            format!("{field}：金额 {t} 不能为负数"),
-            format!("{field}: the amount {t} cannot be negative"),
+            format!("金额 {t} 不能为负数"),
+            format!("the amount {t} cannot be negative"),
         ));
     }
     let max: Money = MAX_AMOUNT.parse().expect("a valid amount");
     if m > max {
         return Err(invalid(
             field,
-            format!("{field}：金额 {t} 过大，最多 {max} 元"),
-            format!("{field}: the amount {t} is too large; at most {max} yuan"),
+            "金额过大：最多 100 亿元".to_string(),
+            format!("the amount {t} is too large; at most 10,000,000,000 yuan"),
         ));
     }
     Ok(m)
@@ -79,8 +82,8 @@ pub(crate) fn check_term(field: &str, months: u32) -> DeskResult<u32> {
     }
     Err(invalid(
         field,
-        format!("{field}：期限 {months} 个月无效，应为 1 至 {MAX_TERM_MONTHS} 个月"),
-        format!("{field}: a term of {months} months is not valid; 1 to {MAX_TERM_MONTHS}"),
+        format!("期限 {months} 个月无效，应为 1 至 {MAX_TERM_MONTHS} 个月"),
+        format!("a term of {months} months is not valid; 1 to {MAX_TERM_MONTHS}"),
     ))
 }
 
@@ -89,17 +92,15 @@ pub(crate) fn parse_rate(field: &str, text: &str) -> DeskResult<Rate> {
     let r: Rate = text.parse().map_err(|_| {
         invalid(
             field,
-            format!("{field}：“{text}”不是有效费率，应为小数，如 0.0565 表示 5.65%"),
-            format!(
-                "{field}: `{text}` is not a rate; give a decimal fraction, e.g. 0.0565 for 5.65%"
-            ),
+            format!("“{text}”不是有效费率，应为小数，如 0.0565 表示 5.65%"),
+            format!("`{text}` is not a rate; give a decimal fraction, e.g. 0.0565 for 5.65%"),
         )
     })?;
     if r.fraction().is_sign_negative() || r.fraction() >= rust_decimal::Decimal::ONE {
         return Err(invalid(
             field,
-            format!("{field}：费率 {text} 应在 0 与 1 之间（如 0.0565 表示 5.65%）"),
-            format!("{field}: the rate {text} must be between 0 and 1 (0.0565 is 5.65%)"),
+            format!("费率 {text} 应在 0 与 1 之间（如 0.0565 表示 5.65%）"),
+            format!("the rate {text} must be between 0 and 1 (0.0565 is 5.65%)"),
         ));
     }
     Ok(r)
@@ -112,8 +113,9 @@ pub(crate) fn parse_loan_rate(field: &str, text: &str) -> DeskResult<Rate> {
     if r.fraction().is_zero() {
         return Err(invalid(
             field,
-            format!("{field}：年利率不能为 0，应为小数，如 0.0565 表示 5.65%"),
-            format!("{field}: an annual rate cannot be 0; give a decimal fraction, e.g. 0.0565 for 5.65%"),
+            "年利率不能为 0，应为小数，如 0.0565 表示 5.65%".to_string(),
+            "an annual rate cannot be 0; give a decimal fraction, e.g. 0.0565 for 5.65%"
+                .to_string(),
         ));
     }
     Ok(r)
@@ -133,8 +135,8 @@ pub(crate) fn parse_phone(field: &str, text: &str) -> DeskResult<String> {
     let shown = crate::desk::text::shown(t);
     Err(invalid(
         field,
-        format!("{field}：“{shown}”不是电话号码，应为 {PHONE_DIGITS_MIN} 至 {PHONE_DIGITS_MAX} 位数字（可含空格、- 和括号，国际号码以 + 开头）"),
-        format!("{field}: `{shown}` is not a phone number; {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} digits (spaces, - and brackets allowed, + first for an international number)"),
+        format!("“{shown}”不是电话号码，应为 {PHONE_DIGITS_MIN} 至 {PHONE_DIGITS_MAX} 位数字（可含空格、- 和括号，国际号码以 + 开头）"),
+        format!("`{shown}` is not a phone number; {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} digits (spaces, - and brackets allowed, + first for an international number)"),
     ))
 }
 
@@ -168,15 +170,15 @@ fn date_between(field: &str, text: &str, from: (i32, u32, u32)) -> DeskResult<Na
         .ok_or_else(|| {
             invalid(
                 field,
-                format!("{field}：“{t}”不是有效日期，格式应为 YYYY-MM-DD"),
-                format!("{field}: `{t}` is not a date; use YYYY-MM-DD"),
+                format!("“{t}”不是有效日期，格式应为 YYYY-MM-DD"),
+                format!("`{t}` is not a date; use YYYY-MM-DD"),
             )
         })?;
     if date < first || date > last {
         return Err(invalid(
             field,
-            format!("{field}：日期 {t} 超出范围，应在 {first} 至 {last} 之间"),
-            format!("{field}: the date {t} is out of range; {first} to {last}"),
+            format!("日期 {t} 超出范围，应在 {first} 至 {last} 之间"),
+            format!("the date {t} is out of range; {first} to {last}"),
         ));
     }
     Ok(date)

@@ -72,33 +72,53 @@ pub fn shown(text: &str) -> String {
     out
 }
 
-/// The cleaned text, or an error naming the field, what was wrong and what is allowed.
+/// The cleaned text, or an error naming the field as the form labels it, what was wrong
+/// and what is allowed.
 pub fn clean(field: &str, text: &str, limit: Limit) -> DeskResult<String> {
     let bad = |zh: String, en: String| Err(DeskError::invalid(field, zh, en));
+    let (zh, en) = label(field);
     if let Some(c) = text.chars().find(|c| {
         is_invisible(*c)
             || (c.is_control() && !(limit.multiline && matches!(c, '\n' | '\t' | '\r')))
     }) {
         return bad(
-            format!("{field} 含有不可见或控制字符（U+{:04X}），请删除后重新输入", c as u32),
-            format!("{field} contains an invisible or control character (U+{:04X}); remove it and type the text again", c as u32),
+            format!("{zh}含有不可见或控制字符（U+{:04X}），请删除后重新输入", c as u32),
+            format!("{en} contains an invisible or control character (U+{:04X}); remove it and type the text again", c as u32),
         );
     }
     let normalised: String = text.trim().nfc().collect();
     let n = normalised.chars().count();
     if limit.required && n == 0 {
-        return bad(format!("请填写 {field}"), format!("{field} is required"));
+        return bad(format!("请填写{zh}"), format!("{en} is required"));
     }
     if n > limit.max_chars {
         return bad(
-            format!("{field} 最多 {} 个字符，现为 {n} 个", limit.max_chars),
-            format!(
-                "{field} takes at most {} characters, not {n}",
-                limit.max_chars
-            ),
+            format!("{zh}最多 {} 个字符，现为 {n} 个", limit.max_chars),
+            format!("{en} takes at most {} characters, not {n}", limit.max_chars),
         );
     }
     Ok(normalised)
+}
+
+/// A text field as the forms label it, in both languages (the request's field name stays in
+/// the error's `field`, for the form to put the message beside it).
+fn label(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "borrower.name" => ("借款人名称", "The borrower's name"),
+        "borrower.address" => ("地址", "The address"),
+        "borrower.legal_rep" => ("法定代表人", "The legal representative"),
+        "borrower.phone" => ("联系电话", "The phone number"),
+        "display_name" | "author_name" => ("姓名", "The name"),
+        "name" => ("名称", "The name"),
+        "laptop_name" => ("笔记本名称", "The laptop's name"),
+        "office_name" => ("机构名称", "The office's name"),
+        "file_name" => ("文件名", "The file name"),
+        "place" => ("走访地点", "The place visited"),
+        "findings" => ("走访发现", "The findings"),
+        "cause" => ("事故原因", "The cause"),
+        "reason" => ("原因", "The reason"),
+        _ => ("说明", "The note"),
+    }
 }
 
 #[cfg(test)]

@@ -106,8 +106,11 @@ impl SiteVisit {
         if !RECOMMENDATIONS.iter().any(|(c, _, _)| *c == recommendation) {
             return Err(DeskError::invalid(
                 "recommendation",
-                format!("走访建议“{}”无效：可选 support（建议支持）、caution（谨慎支持）、against（不建议支持）", text::shown(&recommendation)),
-                format!("recommendation `{}` is not one of support, caution, against", text::shown(&recommendation)),
+                "请选择走访建议：建议支持、谨慎支持或不建议支持".to_string(),
+                format!(
+                    "choose a recommendation (`{}` is not one): support, caution or against",
+                    text::shown(&recommendation)
+                ),
             ));
         }
         Ok(SiteVisit {

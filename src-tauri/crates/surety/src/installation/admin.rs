@@ -77,8 +77,8 @@ pub(crate) fn share(field: &str, text: &str) -> DeskResult<Decimal> {
         .ok_or_else(|| {
             DeskError::invalid(
                 field,
-                format!("{field}：“{text}”不是有效比例，应为 0 到 1 之间的小数，如 0.7"),
-                format!("{field}: `{text}` is not a share; give a decimal above 0 and at most 1, e.g. 0.7"),
+                format!("“{text}”不是有效比例，应为 0 到 1 之间的小数，如 0.7"),
+                format!("`{text}` is not a share; give a decimal above 0 and at most 1, e.g. 0.7"),
             )
         })
 }
@@ -211,7 +211,7 @@ impl Desk {
     pub fn add_user(&mut self, input: &UserInput, password: &str) -> DeskResult<User> {
         self.require_role(&[Role::Admin], "添加用户", "add users")?;
         let role = Role::parse(&input.role).ok_or_else(|| {
-            DeskError::invalid("role", format!("未知角色“{}”，应为 admin、underwriter、bank_officer、field_agent、auditor", input.role), format!("unknown role `{}`; one of admin, underwriter, bank_officer, field_agent, auditor", input.role))
+            DeskError::invalid("role", format!("请选择角色（“{}”不是本系统的角色）：管理员、保险公司核保人员、银行信贷人员、外勤人员或审计人员", crate::desk::text::shown(&input.role)), format!("choose a role (`{}` is not one): admin, underwriter, bank_officer, field_agent or auditor", crate::desk::text::shown(&input.role)))
         })?;
         let organisation_id = match &input.organisation {
             Some(code) => {

@@ -148,8 +148,8 @@ fn fraction(field: &str, text: &str) -> DeskResult<Decimal> {
         .ok_or_else(|| {
             DeskError::invalid(
                 field,
-                format!("{field}：“{text}”不是有效比例，应为 0 到 1 之间的小数，如 0.5 表示 50%"),
-                format!("{field}: `{text}` is not a share; give a decimal from 0 to 1, e.g. 0.5 for 50%"),
+                format!("“{text}”不是有效比例，应为 0 到 1 之间的小数，如 0.5 表示 50%"),
+                format!("`{text}` is not a share; give a decimal from 0 to 1, e.g. 0.5 for 50%"),
             )
         })
 }

@@ -107,14 +107,32 @@ pub fn quote_input_from_json(text: &str) -> DeskResult<QuoteInput> {
 
 /// An amount in capitals (人民币大写), for forms that show it while typing.
 pub fn capital(amount: &str) -> DeskResult<String> {
-    let m = parse_money("amount", amount)?;
-    surety_domain::capital_amount(m).ok_or_else(|| {
+    Ok(written_amount(amount)?.capital)
+}
+
+/// An amount as it was typed (`5,000`, `50万`, `¥5,000.00`), read back: the amount the
+/// service will record, and in capitals, for the form to show beside what was typed.
+pub fn written_amount(text: &str) -> DeskResult<WrittenAmount> {
+    let amount = parse_money("amount", text)?;
+    let capital = surety_domain::capital_amount(amount).ok_or_else(|| {
         invalid(
             "amount",
             "金额过大，无法写成大写".into(),
             "the amount is too large to write in capitals".into(),
         )
+    })?;
+    Ok(WrittenAmount {
+        amount: amount.into(),
+        capital,
     })
+}
+
+/// What a typed amount is read as.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WrittenAmount {
+    pub amount: crate::desk::dto::Money,
+    pub capital: String,
 }
 
 impl crate::desk::Desk {
