@@ -75,6 +75,23 @@ async fn first_run_creates_the_admin_then_sign_out_and_in() {
     app.close().await;
 }
 
+/// The case table's rows as the page shows them.
+async fn table_rows(app: &AppWindow) -> Vec<String> {
+    let rows = app
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=case-table] tbody tr')).map(r => r.innerText)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     if skip_ui_tests() {
@@ -83,9 +100,21 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
     app.sign_in("auditor", "demo-pilot-2016").await;
+    // Whoever signs in lands on 工作台.
+    let landed = app
+        .wait_script("return location.hash", &["#/dashboard"])
+        .await;
+    assert_eq!(landed, "#/dashboard");
     app.click("menu-cases").await;
     let table = app.wait_contains("case-table", &["ICBC-YT", "¥"]).await;
     assert!(table.contains("¥"), "{table}");
+    // The auditor reads: what the role may not do is not offered.
+    assert!(app.exists("export-cases").await, "the list is there");
+    assert!(!app.exists("new-case").await, "no intake for the auditor");
+    assert!(
+        !app.exists("batch-print").await,
+        "no batch print for the auditor"
+    );
     // The total is what the service counts (the demo's refused applications never became cases).
     let total = demo_count(&data);
     let pager = app
@@ -127,20 +156,7 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     app.click("case-search-button").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.wait_contains("case-table", &["海丰水产"]).await;
-    let rows = app
-        .client
-        .execute(
-            "return Array.from(document.querySelectorAll('[data-testid=case-table] tbody tr')).map(r => r.innerText)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let rows: Vec<String> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_str().unwrap_or_default().to_string())
-        .collect();
+    let rows = table_rows(&app).await;
     assert!(!rows.is_empty(), "no rows");
     for row in &rows {
         assert!(row.contains("海丰水产"), "a row that does not match: {row}");
@@ -150,13 +166,34 @@ async fn the_case_list_searches_a_demo_database_and_opens_a_case() {
     app.click_css("[data-testid=case-table] tbody tr td").await;
     let borrower = app.wait_contains("case-borrower", &["海丰水产"]).await;
     assert!(borrower.contains("海丰水产"));
-    let timeline = app.wait_contains("case-timeline", &["case.intake"]).await;
-    assert!(timeline.contains("case.intake"), "{timeline}");
+    // The timeline in the reader's language: the person and what they did, no action codes.
+    let timeline = app.wait_contains("case-timeline", &["受理申请"]).await;
+    assert!(timeline.contains("受理申请"), "{timeline}");
+    assert!(
+        !timeline.contains("case.") && !timeline.contains("->") && !timeline.contains("bo-icbc"),
+        "{timeline}"
+    );
+    assert!(
+        ["赵刚", "吴磊", "钱敏", "周强", "刘洋", "孙丽"]
+            .iter()
+            .any(|name| timeline.contains(name)),
+        "people's names: {timeline}"
+    );
     assert!(
         app.inner_text("case-actions").await.contains("只读"),
         "an auditor only reads"
     );
     app.screenshot("case-detail").await;
+
+    // 返回 keeps the list's search.
+    app.click_css(".el-page-header__back").await;
+    assert_eq!(app.wait_value("case-search", "海丰水产").await, "海丰水产");
+    app.wait_contains("case-table", &["海丰水产"]).await;
+    assert_eq!(
+        table_rows(&app).await,
+        rows,
+        "the same rows as before the case was opened"
+    );
     app.close().await;
 }
 

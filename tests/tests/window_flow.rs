@@ -33,6 +33,32 @@ async fn step(app: &AppWindow, button: &str, note: Option<&str>, state: &str) {
     assert!(status.contains(state), "after {button}: {status}");
 }
 
+/// 登记资信调查 from the case page: no finding starts ticked, so each clean finding is
+/// ticked by hand before OK.
+async fn investigate(app: &AppWindow, note: &str) {
+    app.click("action-investigate").await;
+    app.by_test_id("form-dialog").await;
+    for finding in ["tax", "evasion", "violations"] {
+        assert_eq!(
+            checked(app, finding).await,
+            "false",
+            "{finding} starts unticked"
+        );
+        app.click(&format!("input-{finding}")).await;
+    }
+    app.type_into("input-note", note).await;
+    app.submit_dialog().await;
+    app.wait_dialog_closed().await;
+}
+
+/// Whether the dialog's box for `key` is ticked ("true"/"false").
+async fn checked(app: &AppWindow, key: &str) -> String {
+    let script = format!(
+        "const all = document.querySelectorAll('[data-testid=\"input-{key}\"] input'); const i = all[all.length - 1]; return i ? String(i.checked) : 'none';"
+    );
+    app.wait_script(&script, &[]).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_from_intake_to_a_printed_contract() {
     if skip_ui_tests() {
@@ -53,22 +79,58 @@ async fn a_case_from_intake_to_a_printed_contract() {
     app.choose("intake-bank", "中国工商银行烟台分行").await;
     app.choose("intake-insurer", "山东省小额贷款保证保险共保体")
         .await;
-    app.type_into("intake-principal", "300000").await;
+    // Typed as people write it: 30万 is ¥300,000.00, shown back in figures and capitals.
+    app.type_into("intake-principal", "30万").await;
     // The demo's business day is 2016-12-31: benchmark 4.35% × 1.3 caps the rate at 5.655%.
     app.type_into("intake-rate", "5").await;
-    let quote = app.wait_contains("live-quote", &["叁拾万元整"]).await;
+    let quote = app
+        .wait_contains("live-quote", &["叁拾万元整", "¥300,000.00"])
+        .await;
     assert!(quote.contains("5.655%"), "the 2016 cap: {quote}");
-    // Enter in a text field submits the application, as the button does.
-    app.type_into("intake-principal", "300000\u{E007}").await;
+    // What cannot be read as an amount is said beside the principal, and the quote goes.
+    app.type_into("intake-principal", "30万元5").await;
+    let said = app
+        .wait_contains("intake-principal-item", &["不是有效金额"])
+        .await;
+    assert!(
+        !said.contains("principal") && said.contains("50万"),
+        "in the user's words, with what is allowed: {said}"
+    );
+    // Enter in a text field submits the application, as the button does: 300,000 is read
+    // as the same amount.
+    app.type_into("intake-principal", "300,000\u{E007}").await;
     let status = app.wait_contains("case-status", &["受理"]).await;
     let case_no = app.inner_text("case-no").await.trim().to_string();
     assert!(case_no.starts_with("ICBC-YT"), "{case_no} ({status})");
 
     // Each side investigates on its own, then each approves.
-    step(&app, "action-investigate", Some("银行调查：经营正常"), "").await;
+    investigate(&app, "银行调查：经营正常").await;
+    // A second investigation edits the first in view: its findings and note filled in.
+    app.click("action-investigate").await;
+    let dialog = app
+        .wait_contains("form-dialog", &["修改资信调查", "2016-12-31"])
+        .await;
+    assert!(dialog.contains("修改资信调查"), "{dialog}");
+    let note = app
+        .wait_script(
+            "const all = document.querySelectorAll('textarea[data-testid=\"input-note\"]'); return all[all.length - 1].value",
+            &["银行调查：经营正常"],
+        )
+        .await;
+    assert_eq!(note, "银行调查：经营正常");
+    for finding in ["tax", "evasion", "violations"] {
+        assert_eq!(
+            checked(&app, finding).await,
+            "true",
+            "{finding} as recorded"
+        );
+    }
+    app.click_css("[data-testid=\"form-dialog\"] .el-dialog__footer button")
+        .await;
+    app.wait_dialog_closed().await;
     switch_user(&app, "uw-pool").await;
     open_case(&app, &case_no).await;
-    step(&app, "action-investigate", Some("保险调查：纳税正常"), "").await;
+    investigate(&app, "保险调查：纳税正常").await;
     let status = app.inner_text("case-status").await;
     assert!(!status.contains("受理"), "both investigated: {status}");
     // No decision before the joint review is on record (§4.1): the buttons wait for it.
@@ -176,7 +238,7 @@ async fn a_batch_print_shows_progress_and_stops_when_cancelled() {
     }
     let (_keep, data) = demo_data(200);
     let app = AppWindow::launch_with_data(&app_binary(), &data).await;
-    app.sign_in("auditor", "demo-pilot-2016").await;
+    app.sign_in("admin", "demo-pilot-2016").await;
     app.click("menu-cases").await;
     app.wait_contains("case-table", &["ICBC-YT"]).await;
 

@@ -3,6 +3,7 @@ import { ref } from "vue";
 import { commands, type User } from "../api";
 import { call } from "../api/result";
 import { useCodesStore } from "./codes";
+import { useCaseListStore } from "./caseList";
 
 const IDLE_KEY = "surety.idleMinutes";
 
@@ -55,6 +56,8 @@ export const useSessionStore = defineStore("session", () => {
   async function signOut() {
     await commands.signOut();
     user.value = null;
+    // The next person starts from an empty case search.
+    useCaseListStore().$reset();
     if (idleTimer) clearTimeout(idleTimer);
   }
 
