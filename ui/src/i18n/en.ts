@@ -86,6 +86,7 @@ const en: Messages = {
     none: "No matching cases",
   },
   statistics: {
+    otherBanks: "Other banks (total)",
     claimsPending: "Pending",
     accidentClaims: "Accident claims (apart)",
     compensationPaid: "Compensation paid",
@@ -303,6 +304,9 @@ const en: Messages = {
     claimRefused: "Claim refused",
   },
   common: {
+    paren: " ({text})",
+    comma: ", ",
+    labelled: "{label}: {value}",
     ok: "OK",
     cancel: "Cancel",
     back: "Back",

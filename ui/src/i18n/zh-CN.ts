@@ -82,6 +82,7 @@ export default {
     none: "没有符合条件的案件",
   },
   statistics: {
+    otherBanks: "其他银行合计",
     claimsPending: "待赔付",
     accidentClaims: "意外险赔款（另列）",
     compensationPaid: "已补偿",
@@ -297,6 +298,9 @@ export default {
     claimRefused: "已拒赔",
   },
   common: {
+    paren: "（{text}）",
+    comma: "，",
+    labelled: "{label}：{value}",
     ok: "确定",
     cancel: "取消",
     back: "返回",
