@@ -107,7 +107,8 @@ pub fn take(input: &IntakeInput) -> Result<(), String> {
     match office.desk.intake(input) {
         Ok(case) => {
             assert_eq!(case_count(&mut office.desk), before + 1, "one case more");
-            let asked: surety_domain::Money = input.principal.trim().parse().expect("accepted");
+            // Accepted as people write amounts (5,000 or 50万): the case keeps that amount.
+            let asked = surety_domain::Money::from_written(&input.principal).expect("accepted");
             let kept: surety_domain::Money = case.principal.0.parse().expect("a case's principal");
             assert_eq!(kept, asked, "the case's principal");
         }
