@@ -94,13 +94,10 @@ pub fn bundle_export(
     ) else {
         return Ok(None);
     };
+    let mut progress = progress_to(&on_progress);
     session.with(|d| {
         d.export_bundle_with(&to, &path, &cases, &mut |done, total| {
-            let _ = on_progress.send(BatchProgress {
-                done: done as u32,
-                total: total as u32,
-                case_no: String::new(),
-            });
+            progress(done, total, "")
         })
         .map(Some)
     })

@@ -233,17 +233,17 @@ impl Desk {
         what: String,
     ) -> DeskResult<Printed> {
         let path = crate::desk::output::write(self.store.path(), out, bytes)?;
-        self.disclosed(path, record, what)
+        self.disclosed(path, bytes.len() as u64, record, what)
     }
 
-    /// A file written where the user asked, put on the audit record.
+    /// A file of `bytes` written where the user asked, put on the audit record.
     pub(crate) fn disclosed(
         &mut self,
         path: PathBuf,
+        bytes: u64,
         (action, entity, entity_id): (&str, &str, &str),
         what: String,
     ) -> DeskResult<Printed> {
-        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         self.record_disclosure(
             action,
             entity,

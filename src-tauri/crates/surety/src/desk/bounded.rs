@@ -25,7 +25,17 @@ pub struct Source<'a> {
 
 /// The whole of `path`, refused past `limit` bytes without reading further.
 pub fn read_file(path: &Path, limit: u64, source: Source) -> DeskResult<Vec<u8>> {
-    let cannot = |e: std::io::Error| {
+    let cannot = cannot_read(path, &source);
+    let file = std::fs::File::open(path).map_err(&cannot)?;
+    read_limited(file, limit, &source)?.map_err(cannot)
+}
+
+/// The refusal when the system cannot open or read `path`, with its cause in both languages.
+fn cannot_read<'a>(
+    path: &'a Path,
+    source: &'a Source,
+) -> impl Fn(std::io::Error) -> DeskError + 'a {
+    move |e| {
         DeskError::invalid(
             source.field,
             format!(
@@ -36,9 +46,7 @@ pub fn read_file(path: &Path, limit: u64, source: Source) -> DeskResult<Vec<u8>>
             ),
             format!("cannot read the {} {}: {e}", source.en, path.display()),
         )
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    read_limited(file, limit, &source)?.map_err(cannot)
+    }
 }
 
 /// A bundle from a partner, a laptop or the office, opened to be read as a stream, and its
@@ -50,19 +58,9 @@ pub fn open_bundle(path: &Path) -> DeskResult<(std::fs::File, u64)> {
         zh: "数据包",
         en: "bundle",
     };
-    let cannot = |e: std::io::Error| {
-        DeskError::invalid(
-            source.field,
-            format!(
-                "无法读取数据包 {}：{}",
-                path.display(),
-                crate::desk::error::io_cause_zh(&e)
-            ),
-            format!("cannot read the bundle {}: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
+    let cannot = cannot_read(path, &source);
+    let file = std::fs::File::open(path).map_err(&cannot)?;
+    let meta = file.metadata().map_err(&cannot)?;
     if !meta.is_file() {
         return Err(DeskError::invalid(
             source.field,

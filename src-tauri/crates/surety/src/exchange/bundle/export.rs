@@ -388,8 +388,11 @@ impl Desk {
             .map(|_| ())
             .map_err(|e| sealing_failed(out, e))
         })?;
+        // Written a piece at a time: its size is the file's.
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         self.disclosed(
             path,
+            bytes,
             ("bundle.exported", "installation", &peer.installation_id),
             format!("bundle {bundle_id}: {what}, to `{}`", peer.name),
         )
